@@ -1,0 +1,3 @@
+from shian.manage import main
+
+main()

@@ -1,0 +1,91 @@
+"""A creation campaign (创建项目) for one region, judged by one framework version, with milestones."""
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from shian.campaigns.choices import CampaignLevel, CampaignStatus, MilestoneKind
+from shian.core.models import BusinessModel
+from shian.organisation.choices import Role
+
+
+class CampaignQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        """Office and leaders: campaigns in their region subtree; units: campaigns over their region;
+        experts: through review groups only."""
+        if user.is_admin:
+            return self
+        scope = user.region_scope
+        if action == "view":
+            if scope is not None:
+                return self.filter(region__path__startswith=scope.path)
+            if user.role == Role.EXPERT:
+                return self.none()  # experts reach campaigns through their review groups (scoring)
+            if user.unit_id:
+                # A unit works on every campaign whose region contains the unit's region.
+                unit_path = user.unit.region.path
+                codes = [c for c in unit_path.strip("/").split("/")]
+                return self.filter(region__code__in=codes)
+            return self.none()
+        if user.role == Role.OFFICE and scope is not None:
+            return self.filter(region__path__startswith=scope.path)
+        return self.none()
+
+
+class Campaign(BusinessModel):
+    """创建项目: a region's campaign for a title, from mobilisation to naming (or a re-review)."""
+
+    name = models.CharField("项目名称", max_length=200)
+    region = models.ForeignKey("organisation.Region", verbose_name="创建区划", on_delete=models.PROTECT,
+                               related_name="campaigns")
+    level = models.CharField("创建类别", max_length=20, choices=CampaignLevel.choices)
+    framework = models.ForeignKey("framework.Framework", verbose_name="评价细则", on_delete=models.PROTECT,
+                                  related_name="campaigns")
+    office = models.ForeignKey("organisation.Unit", verbose_name="创建办", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
+    started_on = models.DateField("启动日期", null=True, blank=True)
+    description = models.TextField("说明", blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "创建项目"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("campaigns:campaign_detail", args=[self.pk])
+
+    def next_milestone(self, today=None):
+        today = today or timezone.localdate()
+        return self.milestones.filter(date__gte=today, done=False).order_by("date").first()
+
+
+class Milestone(BusinessModel):
+    """A dated step of the campaign (动员, 自评, 省级初评, 国家验收 …)."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="创建项目", on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField("节点", max_length=24, choices=MilestoneKind.choices)
+    title = models.CharField("名称", max_length=100, blank=True)
+    date = models.DateField("日期")
+    done = models.BooleanField("已完成", default=False)
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时间节点"
+        ordering = ["campaign", "date"]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def label(self):
+        return self.title or self.get_kind_display()
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        return (self.date - (today or timezone.localdate())).days

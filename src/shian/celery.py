@@ -1,0 +1,14 @@
+"""Celery application, used only when SHIAN_CELERY_BROKER_URL is set (production).
+
+Start a worker with:  celery -A shian worker -l info   (same environment variables as the web process)
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shian.settings")
+
+app = Celery("shian")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

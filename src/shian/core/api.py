@@ -1,0 +1,87 @@
+"""API building blocks: scoped viewsets, versioned updates, Chinese error bodies."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from shian.core.audit import set_actor
+from shian.core.services import ConcurrentEditError, save_versioned
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ConcurrentEditError):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response({"detail": str(exc) or "您没有权限执行此操作"}, status=status.HTTP_403_FORBIDDEN)
+    return drf_exception_handler(exc, context)
+
+
+class ReadOnlyRolesCannotWrite(permissions.BasePermission):
+    message = "只读账号不能修改数据"
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or not request.user.is_read_only
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Exposes `version`; an update must send the version it read, or it is refused with 409."""
+
+    version = serializers.IntegerField(required=False, help_text="读取时的版本号；修改时必须回传，防止覆盖他人修改")
+
+    def update(self, instance, validated_data):
+        expected = validated_data.pop("version", None)
+        if expected is None:
+            raise serializers.ValidationError({"version": "修改时必须提供读取时的版本号 version"})
+        m2m = {k: validated_data.pop(k) for k in list(validated_data)
+               if instance._meta.get_field(k).many_to_many}
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        instance.full_clean()
+        save_versioned(instance, expected)
+        for key, value in m2m.items():
+            getattr(instance, key).set(value)
+        return instance
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        instance = self.Meta.model(**{k: v for k, v in validated_data.items()
+                                      if not self.Meta.model._meta.get_field(k).many_to_many})
+        instance.full_clean()
+        instance.save()
+        return instance
+
+
+class ScopedViewSetMixin:
+    """Rows come from `Model.objects.restrict(user, action)`; writes need the 'change' scope."""
+
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyRolesCannotWrite]
+    base_queryset = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        set_actor(request.user)  # token-authenticated calls are known only after DRF authenticates
+
+    def get_queryset(self):
+        action = "view" if self.request.method in permissions.SAFE_METHODS else "change"
+        qs = self.base_queryset if self.base_queryset is not None else self.queryset
+        return qs.all().restrict(self.request.user, action)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    def check_create_allowed(self, serializer):
+        """Subclasses check that the new object lies inside the user's scope."""
+        raise PermissionDenied("不能通过接口新建此类数据")
+
+    def perform_create(self, serializer):
+        self.check_create_allowed(serializer)
+        serializer.save()

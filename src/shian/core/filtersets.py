@@ -1,0 +1,43 @@
+import django_filters
+from django import forms
+
+from shian.core.models import AuditLog
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """FilterSet with a free-text `q` that subclasses map onto their fields via `search_fields`."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="search", label="搜索",
+                                  widget=forms.TextInput(attrs={"type": "search", "placeholder": "关键词"}))
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()
+        if not value:
+            return queryset
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+
+
+class AuditLogFilterSet(SearchFilterSet):
+    search_fields = ("object_repr", "actor_name", "event", "note")
+    action = django_filters.ChoiceFilter(choices=AuditLog.Action.choices, label="动作")
+    at_after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="起始日期",
+                                         widget=forms.DateInput(attrs={"type": "date"}))
+    at_before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="截止日期",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditLog
+        fields = ["q", "action", "at_after", "at_before"]

@@ -1,0 +1,43 @@
+"""Shared write rules: optimistic concurrency and permission errors."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import F
+
+
+class ConcurrentEditError(Exception):
+    """The record changed since the user loaded it; their edit is refused, not merged."""
+
+    message = "该记录已被他人修改，您的修改未保存。请刷新页面，查看最新内容后重新填写。"
+
+    def __str__(self):
+        return self.message
+
+
+def save_versioned(obj: models.Model, expected_version: int | None, update_fields=None):
+    """Save `obj` only if nobody saved it since `expected_version`; bump the version.
+
+    The check and the bump are one UPDATE … WHERE version = expected, so two concurrent saves
+    cannot both pass.
+    """
+    if obj.pk is None or expected_version is None:
+        obj.save()
+        return obj
+    with transaction.atomic():
+        bumped = type(obj)._default_manager.filter(pk=obj.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            raise ConcurrentEditError()
+        obj.version = expected_version + 1
+        if update_fields is not None:
+            update_fields = list(update_fields)
+            obj.save(update_fields=[*update_fields, "updated_at"])
+        else:
+            obj.save()
+    return obj
+
+
+def require(condition: bool, message: str = "您没有权限执行此操作"):
+    if not condition:
+        raise PermissionDenied(message)

@@ -1,0 +1,39 @@
+from shian.core.audit import actor_context
+from shian.core.models import AuditLog
+from shian.core.services import ConcurrentEditError, save_versioned
+from shian.organisation.models import Unit
+
+import pytest
+
+
+def test_create_update_delete_are_logged_with_actor_and_before_after(cast):
+    with actor_context(cast.office_user):
+        unit = Unit.objects.create(name="三台县卫健局", kind="member", region=cast.county)
+        unit.contact_person = "周科长"
+        unit.save()
+        unit.delete()
+    entries = list(AuditLog.objects.filter(object_repr="三台县卫健局").order_by("id"))
+    assert [e.action for e in entries] == ["create", "update", "delete"]
+    assert all(e.actor == cast.office_user for e in entries)
+    update = entries[1]
+    assert update.before["contact_person"] == ""
+    assert update.after["contact_person"] == "周科长"
+    assert ("contact_person", "", "周科长") in update.changed_fields()
+
+
+def test_save_without_change_writes_no_update_entry(cast):
+    before = AuditLog.objects.count()
+    cast.edu.save()
+    assert AuditLog.objects.count() == before
+
+
+def test_stale_version_is_refused(cast):
+    unit = Unit.objects.get(pk=cast.edu.pk)
+    first = Unit.objects.get(pk=cast.edu.pk)
+    second = Unit.objects.get(pk=cast.edu.pk)
+    first.contact_person = "甲"
+    save_versioned(first, unit.version)
+    second.contact_person = "乙"
+    with pytest.raises(ConcurrentEditError):
+        save_versioned(second, unit.version)
+    assert Unit.objects.get(pk=cast.edu.pk).contact_person == "甲"

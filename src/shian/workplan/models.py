@@ -1,0 +1,115 @@
+"""Tasks (任务分解): the framework broken into work for responsible units, and their progress log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from shian.core.models import BusinessModel
+from shian.framework.choices import UnitRole
+from shian.organisation.choices import Role
+from shian.workplan.choices import OVERDUE_LABEL, TaskStatus
+
+
+class TaskQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        """Office: its region's campaigns; leaders: read the same; units: their own tasks only."""
+        if user.is_admin:
+            return self
+        scope = user.region_scope
+        if scope is not None and (action == "view" or user.role == Role.OFFICE):
+            return self.filter(campaign__region__path__startswith=scope.path)
+        if user.role in (Role.UNIT_HEAD, Role.LIAISON) and user.unit_id:
+            return self.filter(unit_id=user.unit_id)
+        return self.none()
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(deadline__lt=today).exclude(status=TaskStatus.DONE)
+
+    def open(self):
+        return self.exclude(status=TaskStatus.DONE)
+
+    def with_status_filter(self, value, today=None):
+        if value == "overdue":
+            return self.overdue(today)
+        return self.filter(status=value)
+
+
+class Task(BusinessModel):
+    """A piece of work for one unit, usually derived from a scoring item."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE,
+                                 related_name="tasks")
+    item = models.ForeignKey("framework.ScoringItem", verbose_name="评分项", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="tasks")
+    parent = models.ForeignKey("self", verbose_name="上级任务", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="subtasks", help_text="拆分而来的子任务")
+    title = models.CharField("任务名称", max_length=300)
+    description = models.TextField("任务要求", blank=True)
+    unit = models.ForeignKey("organisation.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="tasks")
+    role = models.CharField("职责", max_length=4, choices=UnitRole.choices, default=UnitRole.LEAD)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.PENDING_CLAIM)
+    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    latest_note = models.CharField("最新进展", max_length=500, blank=True)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认领人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务"
+        ordering = ["campaign", "deadline", "id"]
+        indexes = [
+            models.Index(fields=["campaign", "unit", "status"], name="task_campaign_unit_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_max_100",
+                                   violation_error_message="进度不能超过100%"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workplan:task_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self):
+        return bool(self.deadline and self.deadline < timezone.localdate() and self.status != TaskStatus.DONE)
+
+    @property
+    def status_label(self):
+        return OVERDUE_LABEL if self.is_overdue else self.get_status_display()
+
+    @property
+    def status_css(self):
+        if self.is_overdue:
+            return "danger"
+        return {"pending": "secondary", "in_progress": "primary", "submitted": "info", "done": "success"}[self.status]
+
+
+class TaskUpdate(models.Model):
+    """One entry of a task's progress log (append-only)."""
+
+    audit_log = True
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    status_before = models.CharField("原状态", max_length=12, choices=TaskStatus.choices, blank=True)
+    status_after = models.CharField("新状态", max_length=12, choices=TaskStatus.choices)
+    progress = models.PositiveSmallIntegerField("进度(%)")
+    note = models.TextField("进展说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务进展"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.task} {self.at:%Y-%m-%d}"
