@@ -159,6 +159,10 @@ STATIC_ROOT = Path(env_str("SHIAN_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"  # never served directly: downloads go through permission-checked views
 MEDIA_ROOT = Path(env_str("SHIAN_MEDIA_ROOT", str(DATA_DIR / "media")))
 WHITENOISE_USE_FINDERS = True  # the embedded default serves static files without collectstatic
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
+except OSError:
+    pass
 
 # Files: local folder by default, S3-compatible object storage (MinIO) when configured.
 S3_BUCKET = env_str("SHIAN_S3_BUCKET")

@@ -1,2 +1,11 @@
+from django.urls import path
+
+from shian.campaigns import views
+
 app_name = "campaigns"
-urlpatterns = []
+urlpatterns = [
+    path("", views.CampaignListView.as_view(), name="campaign_list"),
+    path("add/", views.CampaignEditView.as_view(), name="campaign_add"),
+    path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("<int:pk>/edit/", views.CampaignEditView.as_view(), name="campaign_edit"),
+]

@@ -6,6 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from shian.core import audit
 
         audit.connect_signals()
+        # Job functions live in each app's tasks.py and register themselves on import.
+        autodiscover_modules("tasks")

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from shian.dashboard import views
+
 app_name = "dashboard"
-urlpatterns = []
+urlpatterns = [
+    path("", views.LeaderDashboardView.as_view(), name="leader"),
+    path("charts/<str:kind>.json", views.ChartView.as_view(), name="chart"),
+]

@@ -143,6 +143,7 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.LIAISON)
     phone = models.CharField("手机号", max_length=20, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = ShianUserManager()
 

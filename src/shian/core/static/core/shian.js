@@ -21,3 +21,7 @@ document.addEventListener("click", function (evt) {
   var el = evt.target.closest("[data-confirm]");
   if (el && !window.confirm(el.dataset.confirm)) { evt.preventDefault(); evt.stopPropagation(); }
 }, true);
+// <select data-autosubmit> submits its form on change.
+document.addEventListener("change", function (evt) {
+  if (evt.target.matches("[data-autosubmit]")) { evt.target.form.submit(); }
+});

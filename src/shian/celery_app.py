@@ -1,6 +1,6 @@
 """Celery application, used only when SHIAN_CELERY_BROKER_URL is set (production).
 
-Start a worker with:  celery -A shian worker -l info   (same environment variables as the web process)
+Start a worker with:  celery -A shian.celery_app worker -l info   (same environment variables as the web process)
 """
 
 import os

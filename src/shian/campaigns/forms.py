@@ -1,0 +1,34 @@
+from django import forms
+
+from shian.campaigns.models import Campaign, Milestone
+from shian.core.forms import DateInput, VersionedModelForm
+from shian.framework.models import Framework
+from shian.organisation.models import Region, Unit
+
+
+class CampaignForm(VersionedModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "region", "level", "framework", "office", "status", "started_on", "description"]
+        widgets = {"started_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.user
+        if user and not user.is_admin and user.region_scope is not None:
+            self.fields["region"].queryset = Region.objects.filter(path__startswith=user.region_scope.path)
+            self.fields["office"].queryset = Unit.objects.restrict(user, "change").filter(kind="office")
+        self.fields["framework"].queryset = Framework.objects.all()
+
+
+class MilestoneForm(VersionedModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["kind", "title", "date", "done", "note"]
+        widgets = {"date": DateInput()}
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    Campaign, Milestone, form=MilestoneForm, extra=1, can_delete=True,
+    fields=["kind", "title", "date", "done", "note"],
+)
