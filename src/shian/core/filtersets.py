@@ -25,7 +25,14 @@ class SearchFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
+            # Blank choices read "全部" rather than "---------" / "未知".
+            if hasattr(field, "empty_label") and field.empty_label is not None:
+                field.empty_label = "全部"
             widget = field.widget
+            if isinstance(widget, forms.NullBooleanSelect):
+                widget.choices = [("unknown", "全部"), ("true", "是"), ("false", "否")]
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                field.choices = [(v, "全部" if v == "" else label) for v, label in field.choices]
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
 

@@ -29,13 +29,6 @@ from decimal import Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import Any
 
-__all__ = [
-    "HEADER_SCAN_ROWS", "CellError", "Column", "RowError", "RowStream", "SheetReadResult",
-    "SpreadsheetError", "WorkbookReadResult", "errors_to_xlsx", "format_error", "iter_rows",
-    "parse_bool", "parse_choice", "parse_date", "parse_decimal", "parse_int", "parse_list",
-    "parse_text", "read_sheet", "read_workbook",
-]
-
 HEADER_SCAN_ROWS = 15
 
 # Full-width digits/letters and odd spaces -> ASCII; zero-width characters dropped. Punctuation
@@ -304,16 +297,12 @@ def errors_to_xlsx(errors: Iterable[RowError], path_or_buffer: Any) -> None:
     import xlsxwriter
 
     # User data must stay data: no formulas, URLs or numbers guessed from text.
-    wb = xlsxwriter.Workbook(path_or_buffer, {
-        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False,
-    })
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    wb = xlsxwriter.Workbook(path_or_buffer, options)
     ws = wb.add_worksheet("错误报告")
     bold = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    for col, (title, width) in enumerate(
-        [("工作表", 16), ("行", 6), ("列", 6), ("列名", 14), ("值", 30), ("原因", 50)]
-    ):
+    for col, (title, width) in enumerate([("工作表", 16), ("行", 6), ("列", 6), ("列名", 14), ("值", 30), ("原因", 50)]):
         ws.write_string(0, col, title, bold)
         ws.set_column(col, col, width)
     n = 0
@@ -372,35 +361,22 @@ class _Book:
         self._opx = None
         name = None
         if isinstance(source, str | os.PathLike):
-            self.path = os.fspath(source)
-            name = self.path
+            self.path = name = os.fspath(source)
             with open(self.path, "rb") as fh:
                 head = fh.read(8)
         else:
-            if isinstance(source, bytes | bytearray | memoryview):
-                data = bytes(source)
-            else:
-                if hasattr(source, "seek"):
-                    try:
-                        source.seek(0)
-                    except (OSError, ValueError):
-                        pass
-                data = source.read()
-                name = getattr(source, "name", None)
-                if isinstance(data, str):
-                    data = data.encode("utf-8")
-            self.data = data
-            head = data[:8]
-        self.stem = os.path.splitext(os.path.basename(str(name)))[0] if name else "Sheet1"
-        if head.startswith(b"PK\x03\x04"):
-            self.kind = "xlsx"
-        elif head.startswith(b"\xd0\xcf\x11\xe0"):
-            self.kind = "xls"
-        else:
-            self.kind = "csv"
+            if not isinstance(source, bytes | bytearray | memoryview):
+                name = getattr(source, "name", None)  # Django's UploadedFile has one
+                if getattr(source, "seekable", lambda: False)():
+                    source.seek(0)
+                source = source.read()
+            self.data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+            head = self.data[:8]
+        # Sniff instead of trusting the extension: offices rename .xlsx to .xls and back.
+        self.kind = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls"}.get(head[:4], "csv")
         if self.kind == "csv":
-            self.sheet_names = [self.stem]
-            self.visible = self.sheet_names
+            stem = os.path.splitext(os.path.basename(str(name)))[0] if name else "Sheet1"
+            self.sheet_names = self.visible = [stem]
             return
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
@@ -609,6 +585,11 @@ class RowStream:
                    if idx < len(row) and _match(row[idx], self._table) == key)
         return hits >= min(2, len(self._specs))
 
+    def result(self) -> SheetReadResult:
+        """Consume the stream into a SheetReadResult."""
+        records = list(self)
+        return SheetReadResult(self.sheet, records, self.errors, self.header_row, self.columns_found)
+
     def __iter__(self) -> Iterator[dict]:
         if not self.header_found or any(e.row_number is None for e in self.errors):
             return iter(())
@@ -669,6 +650,11 @@ class RowStream:
             self._buffer, self._rest = [], iter(())
 
 
+def _no_header_anywhere(columns: Sequence[Column]) -> RowError:
+    wanted = "、".join(c.label for c in columns)
+    return RowError("", None, None, None, None, f"文件中没有找到包含表头的工作表（应包含列：{wanted}）")
+
+
 def _stream(book: _Book, sheet: str, columns: Sequence[Column]) -> RowStream:
     rows, merges = book.rows(sheet)
     return RowStream(sheet, _apply_merges(rows, merges), columns, merges, book)
@@ -695,11 +681,8 @@ def iter_rows(source: Any, columns: Sequence[Column], sheet: str | None = None, 
         stream = _stream(book, name, columns)
         if stream.header_found or sheet is not None:
             return stream
-    wanted = "、".join(c.label for c in columns)
-    if not errors:
-        errors = [RowError("", None, None, None, None, f"文件中没有找到包含表头的工作表（应包含列：{wanted}）")]
     empty = RowStream(sheet or "", iter(()), columns)
-    empty.errors = errors
+    empty.errors = errors or [_no_header_anywhere(columns)]
     return empty
 
 
@@ -707,8 +690,7 @@ def read_sheet(source: Any, columns: Sequence[Column], sheet: str | None = None,
                fill_merged: bool = True) -> SheetReadResult:
     """Read one sheet completely (see ``iter_rows`` for which sheet)."""
     stream = iter_rows(source, columns, sheet, fill_merged=fill_merged)
-    records = list(stream)
-    return SheetReadResult(stream.sheet, records, stream.errors, stream.header_row, stream.columns_found)
+    return stream.result()
 
 
 def read_workbook(source: Any, columns: Sequence[Column], sheets: Sequence[str] | None = None, *,
@@ -722,12 +704,8 @@ def read_workbook(source: Any, columns: Sequence[Column], sheets: Sequence[str] 
         stream = _stream(book, name, columns)
         if not stream.header_found and sheets is None:
             continue
-        records = list(stream)
-        result.sheets.append(SheetReadResult(name, records, stream.errors, stream.header_row,
-                                             stream.columns_found))
+        result.sheets.append(stream.result())
         result.errors.extend(stream.errors)
     if not result.sheets and not result.errors:
-        wanted = "、".join(c.label for c in columns)
-        result.errors.append(RowError("", None, None, None, None,
-                                      f"文件中没有找到包含表头的工作表（应包含列：{wanted}）"))
+        result.errors.append(_no_header_anywhere(columns))
     return result

@@ -18,7 +18,16 @@ from django.utils import timezone
 
 from shian.campaigns.models import Campaign, Milestone
 from shian.framework.choices import CategoryKind, GateKind, Method, SurveyMetric, UnitRole
-from shian.framework.models import Category, DeductionRule, Framework, Gate, Indicator, ItemUnit, MaterialRequirement, ScoringItem
+from shian.framework.models import (
+    Category,
+    DeductionRule,
+    Framework,
+    Gate,
+    Indicator,
+    ItemUnit,
+    MaterialRequirement,
+    ScoringItem,
+)
 from shian.organisation.choices import RegionLevel, Role, UnitKind
 from shian.organisation.models import Region, Unit, User
 from shian.workplan.models import Task

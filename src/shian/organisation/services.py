@@ -58,7 +58,7 @@ class ImportResult:
 def _read(source, filename, columns):
     from shian.core.spreadsheets import read_workbook
 
-    result = read_workbook(source, columns, filename=filename)
+    result = read_workbook(source, columns)
     return result.records, [str(e) for e in result.errors]
 
 

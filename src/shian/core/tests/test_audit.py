@@ -1,9 +1,9 @@
+import pytest
+
 from shian.core.audit import actor_context
 from shian.core.models import AuditLog
 from shian.core.services import ConcurrentEditError, save_versioned
 from shian.organisation.models import Unit
-
-import pytest
 
 
 def test_create_update_delete_are_logged_with_actor_and_before_after(cast):
@@ -37,3 +37,19 @@ def test_stale_version_is_refused(cast):
     with pytest.raises(ConcurrentEditError):
         save_versioned(second, unit.version)
     assert Unit.objects.get(pk=cast.edu.pk).contact_person == "甲"
+
+
+def test_audit_history_page_follows_object_scope(cast, login):
+    url = f"/core/audit/organisation/unit/{cast.edu.pk}/"
+    cast.edu.contact_person = "审计测试"
+    cast.edu.save()
+    body = login(cast.office_user).get(url).content.decode()
+    assert "审计测试" in body
+    assert login(cast.other_office_user).get(url).status_code == 404
+    assert login(cast.market_liaison).get(url).status_code == 404
+    assert login(cast.office_user).get("/core/audit/auth/permission/1/").status_code == 404
+
+
+def test_full_audit_log_is_for_admins_only(cast, login):
+    assert login(cast.office_user).get("/core/audit/").status_code == 403
+    assert login(cast.admin).get("/core/audit/").status_code == 200

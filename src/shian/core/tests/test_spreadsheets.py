@@ -142,6 +142,16 @@ def test_named_sheet_path_and_filelike(tmp_path):
     ]
 
 
+def test_hidden_sheets_skipped_unless_named():
+    wb = openpyxl.load_workbook(io.BytesIO(build_xlsx()))
+    old = wb.copy_worksheet(wb["评价细则"])
+    old.title = "旧版"
+    old.sheet_state = "hidden"
+    data = _save(wb)
+    assert [s.sheet for s in read_workbook(data, COLUMNS).sheets] == ["评价细则"]
+    assert [s.sheet for s in read_workbook(data, COLUMNS, sheets=["旧版"]).sheets] == ["旧版"]
+
+
 def test_missing_required_column():
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -1,0 +1,19 @@
+"""Background jobs of supervision data."""
+
+from shian.core.jobs import job, job_progress
+
+
+@job("supervision.import_ledger")
+def import_ledger_job(record):
+    """Import one stored ImportBatch; the job row shows progress, the batch holds the outcome."""
+    from shian.supervision.models import ImportBatch
+    from shian.supervision.services import run_import_batch
+
+    batch = ImportBatch.objects.get(pk=record.params["batch_id"])
+
+    def progress(done, total):
+        job_progress(record, done, total or max(done * 2, 1), f"已读取 {done} 行")
+
+    result = run_import_batch(batch, progress=progress)
+    return {"url": batch.get_absolute_url(), "rows_read": result.rows_read, "created": result.created,
+            "updated": result.updated, "rejected": result.rejected}
