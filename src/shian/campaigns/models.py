@@ -22,7 +22,8 @@ class CampaignQuerySet(models.QuerySet):
             if scope is not None:
                 return self.filter(region__path__startswith=scope.path)
             if user.role == Role.EXPERT:
-                return self.none()  # experts reach campaigns through their review groups (scoring)
+                # experts reach campaigns through their review groups (scoring)
+                return self.filter(assessments__review_groups__members=user).distinct()
             if user.unit_id:
                 # A unit works on every campaign whose region contains the unit's region.
                 unit_path = user.unit.region.path

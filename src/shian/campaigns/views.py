@@ -20,7 +20,8 @@ class CampaignListView(ObjectListView):
     create_url_name = "campaigns:campaign_add"
 
     def base_queryset(self):
-        return Campaign.objects.select_related("region", "framework").annotate(task_count=Count("tasks"))
+        return (Campaign.objects.select_related("region", "framework")
+                .annotate(task_count=Count("tasks")).order_by("-created_at"))
 
     def can_create(self):
         return self.request.user.is_office

@@ -15,6 +15,7 @@ import uuid
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 _actor = contextvars.ContextVar("shian_audit_actor", default=None)
@@ -51,6 +52,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # an empty FieldFile raises ValueError on .url
+        return value.name or None
     if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
         return value.name or None
     if isinstance(value, list | tuple):

@@ -64,12 +64,105 @@ def overdue_tasks(campaign, user, limit=15):
 
 
 def late_units(campaign, user, limit=15):
-    """Units ordered by reports late or missing across all rounds of the campaign."""
+    """Units ordered by reports late or missing across the campaign's rounds that are due
+    (dispatch's `unit_timeliness` when it is there: a round still open before its deadline is not late)."""
     reports = DispatchReport.objects.restrict(user).filter(round__campaign=campaign)
-    rows = (reports.values("unit_id", name=F("unit__name"))
+    try:
+        from shian.dispatch.services import unit_timeliness
+    except (ImportError, AttributeError):
+        unit_timeliness = None
+    if unit_timeliness is not None:
+        rows = [r for r in unit_timeliness(campaign, reports=reports) if r["late"] or r["missing"]]
+        rows.sort(key=lambda r: (-r["missing"], -r["late"], r["unit"]))
+        return [{"unit_id": r["unit_id"], "name": r["unit"], "label": r["short_name"], "rounds": r["rounds"],
+                 "late": r["late"], "missing": r["missing"]} for r in rows[:limit]]
+    rows = (reports.values("unit_id", name=F("unit__name"), short=F("unit__short_name"))
             .annotate(rounds=Count("id"),
                       missing=Count("id", filter=~Q(status=ReportStatus.SUBMITTED)),
                       late=Count("id", filter=Q(status=ReportStatus.SUBMITTED, submitted_at__gt=F("round__deadline"))))
             .filter(Q(missing__gt=0) | Q(late__gt=0))
             .order_by("-missing", "-late", "name"))
-    return list(rows[:limit])
+    return [{**r, "label": r["short"] or r["name"]} for r in rows[:limit]]
+
+
+# --- figures from the other domains (each optional: None when that app or its data is absent) ---
+
+OPTIONAL_ERRORS = (ImportError, LookupError, AttributeError)
+SEVERITY_COLOURS = [("red", "红色", "#dc3545"), ("orange", "橙色", "#fd7e14"), ("yellow", "黄色", "#ffc107"),
+                    ("blue", "蓝色", "#0d6efd")]
+COVERAGE_COLOURS = {"missing": "#dc3545", "uploaded": "#0dcaf0", "approved": "#198754", "returned": "#ffc107",
+                    "out_of_period": "#6c757d"}
+
+
+def readiness(campaign, user, today=None):
+    """Current self-assessment score, readiness, and the forecast if open problems close on time."""
+    try:
+        from shian.scoring import gap
+    except OPTIONAL_ERRORS:
+        return None
+    data = gap.analyse(campaign, today=today or timezone.localdate(), user=user)
+    if data.get("assessment") is None:
+        return None
+    res, fc = data["result"], data["forecast"]
+    line = campaign.framework.pass_line
+    return {
+        "assessment": data["assessment"], "score": res.base_total, "max": res.base_max, "bonus": res.bonus_total,
+        "readiness": round(float(res.readiness) * 100, 1), "pass_line": line, "forecast": fc["base"],
+        "gain": fc["gain"], "passes_now": line is None or res.base_total >= line, "passes_forecast": fc["passes"],
+        "outcome": res.outcome, "unscored": res.unscored, "late_problems": fc["late_problems"],
+    }
+
+
+def problems_by_colour(campaign, user):
+    try:
+        from shian.rectification.models import Problem
+    except OPTIONAL_ERRORS:
+        return None
+    today = timezone.localdate()
+    qs = Problem.objects.restrict(user).filter(campaign=campaign).open()
+    counts = {r["severity"]: r for r in qs.values("severity").annotate(
+        n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))}
+    return [{"key": k, "label": label, "color": color, "open": counts.get(k, {}).get("n", 0),
+             "overdue": counts.get(k, {}).get("overdue", 0)} for k, label, color in SEVERITY_COLOURS]
+
+
+def material_completeness(campaign, user):
+    try:
+        from shian.evidence.matrix import build_matrix
+    except OPTIONAL_ERRORS:
+        return None
+    m = build_matrix(campaign, user)
+    if not m["total"]:
+        return None
+    rows = [{"key": s, "label": label, "count": n, "color": COVERAGE_COLOURS.get(s, "#999")}
+            for s, label, _css, n in m["totals"]]
+    approved = next((r["count"] for r in rows if r["key"] == "approved"), 0)
+    return {"rows": rows, "total": m["total"], "approved": approved,
+            "rate": round(approved * 100 / m["total"], 1), "points_at_stake": m["points_at_stake"]}
+
+
+def key_figures(campaign, user, limit=12):
+    """Computed supervision indicators of the campaign's framework against their targets."""
+    try:
+        from shian.supervision import engine
+        from shian.supervision.models import view_path
+        from shian.supervision.periods import default_period
+        from shian.supervision.services import campaign_indicators
+    except OPTIONAL_ERRORS:
+        return None
+    path = view_path(user)
+    if path is None or not campaign.region.path.startswith(path):
+        return None
+    today = timezone.localdate()
+    out = []
+    for defn in campaign_indicators(campaign)[:limit]:
+        try:
+            ev = engine.evaluate(defn, campaign.region, default_period(defn.period_kind, today, campaign))
+        except Exception:  # noqa: BLE001 — one broken definition must not take the dashboard down
+            continue
+        share = None
+        if ev.value is not None and defn.target:
+            share = round(float(ev.value / defn.target) * 100, 1)
+        out.append({"name": defn.name, "value": ev.value, "target": defn.target, "unit": defn.value_unit,
+                    "met": ev.met, "period": ev.period_label, "share": share})
+    return out

@@ -5,5 +5,6 @@ from shian.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.LeaderDashboardView.as_view(), name="leader"),
+    path("screen/", views.ScreenView.as_view(), name="screen"),
     path("charts/<str:kind>.json", views.ChartView.as_view(), name="chart"),
 ]

@@ -1,11 +1,15 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from shian.campaigns.services import countdown
+from shian.core.exports import xlsx_response
 from shian.dashboard import services
+from shian.dashboard.charts import CHARTS, option_for
 from shian.workplan.models import Task
 
 
@@ -30,61 +34,73 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+def _oversight_campaign(request):
+    user = request.user
+    if not (user.is_admin or user.region_scope is not None):
+        raise PermissionDenied("驾驶舱仅供领导和创建办使用")
+    campaign = services.pick_campaign(user, request.GET.get("campaign"))
+    if campaign is None:
+        raise Http404("没有可查看的创建项目")
+    return campaign
+
+
+def leader_context(request, campaign):
+    user = request.user
+    tasks = Task.objects.restrict(user).filter(campaign=campaign)
+    return dict(
+        campaign=campaign, campaigns=list(services.campaigns_for(user)[:10]), countdown=countdown(campaign),
+        counts=services.task_counts(tasks), categories=services.progress_by_category(campaign, user),
+        units=services.progress_by_unit(campaign, user), overdue=services.overdue_tasks(campaign, user),
+        late_units=services.late_units(campaign, user), milestones=list(campaign.milestones.all()),
+        readiness=services.readiness(campaign, user), problems=services.problems_by_colour(campaign, user),
+        materials=services.material_completeness(campaign, user), figures=services.key_figures(campaign, user),
+        charts=CHARTS,
+    )
+
+
 class LeaderDashboardView(LoginRequiredMixin, TemplateView):
-    """Read-only overview for leaders and the office: progress, overdue tasks, late units."""
+    """Read-only overview for leaders and the office: readiness, progress, late units, problems, materials."""
 
     template_name = "dashboard/leader.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        if not (user.is_admin or user.region_scope is not None):
-            raise PermissionDenied("驾驶舱仅供领导和创建办使用")
-        campaign = services.pick_campaign(user, self.request.GET.get("campaign"))
-        if campaign is None:
-            raise Http404("没有可查看的创建项目")
-        tasks = Task.objects.restrict(user).filter(campaign=campaign)
-        ctx.update(
-            campaign=campaign, campaigns=list(services.campaigns_for(user)[:10]), countdown=countdown(campaign),
-            counts=services.task_counts(tasks), categories=services.progress_by_category(campaign, user),
-            units=services.progress_by_unit(campaign, user), overdue=services.overdue_tasks(campaign, user),
-            late_units=services.late_units(campaign, user), milestones=list(campaign.milestones.all()),
-        )
+        ctx.update(leader_context(self.request, _oversight_campaign(self.request)))
+        return ctx
+
+
+class ScreenView(LoginRequiredMixin, TemplateView):
+    """Full-screen command-centre mode (1920×1080, dark); HTMX re-fetches the page body every minute."""
+
+    template_name = "dashboard/screen.html"
+    refresh_seconds = 60
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") == "true":
+            return ["dashboard/_screen_body.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(leader_context(self.request, _oversight_campaign(self.request)),
+                   refresh_seconds=self.refresh_seconds, now=timezone.localtime())
         return ctx
 
 
 class ChartView(LoginRequiredMixin, View):
-    """ECharts options as JSON, so pages render fast and charts load after."""
+    """One chart: ECharts option as JSON; ?format=table the table behind it; ?format=xlsx that table."""
 
     def get(self, request, kind):
-        user = request.user
-        campaign = services.pick_campaign(user, request.GET.get("campaign"))
-        if campaign is None:
+        if kind not in CHARTS:
             raise Http404
-        if kind == "category":
-            rows = services.progress_by_category(campaign, user)
-            option = _bar_option([r["category"] for r in rows], [r["done"] for r in rows],
-                                 [r["total"] - r["done"] for r in rows], horizontal=False)
-        elif kind == "units":
-            rows = sorted(services.progress_by_unit(campaign, user), key=lambda r: r["rate"])[:20]
-            option = _bar_option([r["label"] for r in rows], [r["done"] for r in rows],
-                                 [r["total"] - r["done"] for r in rows], horizontal=True)
-        else:
-            raise Http404
-        return JsonResponse(option)
-
-
-def _bar_option(labels, done, remaining, horizontal):
-    category_axis = {"type": "category", "data": labels, "axisLabel": {"interval": 0}}
-    value_axis = {"type": "value", "minInterval": 1}
-    return {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"data": ["已完成", "未完成"]},
-        "grid": {"left": "3%", "right": "4%", "bottom": "3%", "containLabel": True},
-        "xAxis": value_axis if horizontal else category_axis,
-        "yAxis": category_axis if horizontal else value_axis,
-        "series": [
-            {"name": "已完成", "type": "bar", "stack": "t", "data": done, "itemStyle": {"color": "#198754"}},
-            {"name": "未完成", "type": "bar", "stack": "t", "data": remaining, "itemStyle": {"color": "#dc8a3c"}},
-        ],
-    }
+        campaign = _oversight_campaign(request)
+        chart = CHARTS[kind]
+        fmt = request.GET.get("format")
+        if fmt in ("table", "xlsx"):
+            table = chart.table(campaign, request.user)
+            header, rows = table if table is not None else (["说明"], [["暂无数据"]])
+            if fmt == "xlsx":
+                return xlsx_response([header, *rows], f"{chart.title}-{timezone.localdate():%Y%m%d}.xlsx",
+                                     sheet_title=chart.title)
+            return render(request, "dashboard/_chart_table.html", {"chart": chart, "header": header, "rows": rows})
+        return JsonResponse(option_for(kind, campaign, request.user))

@@ -20,13 +20,32 @@ POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
 class FrameworkQuerySet(models.QuerySet):
+    # Path from this model to its Framework ("" for Framework itself); children reuse the rule.
+    framework_path = ""
+
     def restrict(self, user, action="view"):
         # Criteria are public rules: every user may read them. Offices change their region's own.
         if action == "view" or user.is_admin:
             return self
         if user.role == Role.OFFICE and user.region_scope is not None:
-            return self.filter(owner_region__path__startswith=user.region_scope.path)
+            return self.filter(**{f"{self.framework_path}owner_region__path__startswith": user.region_scope.path})
         return self.none()
+
+
+class CategoryQuerySet(FrameworkQuerySet):
+    framework_path = "framework__"
+
+
+class IndicatorQuerySet(FrameworkQuerySet):
+    framework_path = "category__framework__"
+
+
+class ScoringItemQuerySet(FrameworkQuerySet):
+    framework_path = "indicator__category__framework__"
+
+
+class ItemPartQuerySet(FrameworkQuerySet):
+    framework_path = "item__indicator__category__framework__"
 
 
 class Framework(BusinessModel):
@@ -86,6 +105,8 @@ class Category(BusinessModel):
     points = models.DecimalField("分值", **POINTS, null=True, blank=True, help_text="为空时按所含评分项合计")
     cap = models.DecimalField("封顶分", **POINTS, null=True, blank=True, help_text="加分项的最高得分")
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "指标类别"
         ordering = ["framework", "seq", "id"]
@@ -96,6 +117,9 @@ class Category(BusinessModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("framework:framework_detail", args=[self.framework_id]) + f"#category-{self.pk}"
 
     @property
     def effective_points(self) -> Decimal:
@@ -115,12 +139,17 @@ class Indicator(BusinessModel):
     name = models.CharField("名称", max_length=200)
     description = models.TextField("说明", blank=True)
 
+    objects = IndicatorQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "指标"
         ordering = ["category", "seq", "id"]
 
     def __str__(self):
         return f"{self.code} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("framework:framework_detail", args=[self.category.framework_id]) + f"#indicator-{self.pk}"
 
 
 class ScoringItem(BusinessModel):
@@ -145,9 +174,14 @@ class ScoringItem(BusinessModel):
     deadline = models.DateField("完成时限", null=True, blank=True)
     deadline_text = models.CharField("时间节点", max_length=100, blank=True, help_text="如“每季度”“长期坚持”")
     unmatched_units = models.CharField(
-        "未匹配单位", max_length=300, blank=True, help_text="导入时未能对应到系统单位的名称"
+        "未匹配单位", max_length=300, blank=True, help_text="导入时未能对应到系统单位的名称（牵头单位，以“、”分隔）"
+    )
+    unmatched_coop_units = models.CharField(
+        "未匹配配合单位", max_length=300, blank=True, help_text="导入时未能对应到系统单位的配合单位名称，以“、”分隔"
     )
     units = models.ManyToManyField("organisation.Unit", through="ItemUnit", related_name="scoring_items", blank=True)
+
+    objects = ScoringItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "评分项"
@@ -182,6 +216,12 @@ class ScoringItem(BusinessModel):
     def method_labels(self):
         return [Method(m).label for m in self.methods if m in Method.values]
 
+    def unmatched_lead_names(self) -> list[str]:
+        return [n for n in self.unmatched_units.split("、") if n]
+
+    def unmatched_coop_names(self) -> list[str]:
+        return [n for n in self.unmatched_coop_units.split("、") if n]
+
     def lead_units(self):
         return [a.unit for a in self.assignments.all() if a.role == UnitRole.LEAD]
 
@@ -196,6 +236,8 @@ class ItemUnit(BusinessModel):
     unit = models.ForeignKey("organisation.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     role = models.CharField("职责", max_length=4, choices=UnitRole.choices, default=UnitRole.LEAD)
     seq = models.PositiveSmallIntegerField(default=1)
+
+    objects = ItemPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "评分项责任单位"
@@ -218,6 +260,8 @@ class DeductionRule(BusinessModel):
     points = models.DecimalField("扣分", **POINTS, validators=[MinValueValidator(0)])
     per_occurrence = models.BooleanField("按次扣分", default=False)
 
+    objects = ItemPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "扣分规则"
         ordering = ["item", "seq", "id"]
@@ -239,6 +283,10 @@ class MaterialRequirement(BusinessModel):
     )
     period = models.CharField("时间范围", max_length=16, choices=MaterialPeriod.choices, default=MaterialPeriod.ANY)
     period_years = models.PositiveSmallIntegerField("年数", null=True, blank=True, help_text="近N年时的N")
+    provider_name = models.CharField("提供单位（未匹配）", max_length=100, blank=True,
+                                     help_text="导入时未能对应到系统单位的提供单位名称")
+
+    objects = ItemPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "材料要求"
@@ -267,12 +315,17 @@ class Gate(BusinessModel):
         help_text="测评门槛为比例（0.8 即80%），总分门槛为分数",
     )
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "否决项与门槛"
         ordering = ["framework", "seq", "id"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("framework:framework_detail", args=[self.framework_id]) + "#gates"
 
     def clean(self):
         if self.kind == GateKind.SURVEY and (not self.metric or self.threshold is None):

@@ -26,7 +26,7 @@ from docx import Document as _new_document
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
@@ -506,7 +506,7 @@ class PageBreak(Block):
     """Start a new page."""
 
     def _render(self, w: _Writer) -> None:
-        w.doc.add_page_break()
+        w.run(w.para(), "", w.fonts.fangsong, BODY_PT).add_break(WD_BREAK.PAGE)
 
 
 @dataclass

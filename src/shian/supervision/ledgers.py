@@ -117,9 +117,16 @@ def _split(text):
 
 
 def _choice_parser(table):
+    """Exact values hit a dict first; anything else goes through the header-like normalisation."""
     from shian.core.spreadsheets import parse_choice
 
-    return parse_choice(table)
+    slow = parse_choice(table)
+
+    def parse(v):
+        hit = table.get(v) if type(v) is str else None
+        return hit if hit is not None else slow(v)
+
+    return parse
 
 
 def _text_parser(max_length):

@@ -69,7 +69,8 @@ class LedgerRecord(BusinessModel):
     """Common columns of every ledger row: natural key, region (with its path copied) and period."""
 
     number = models.CharField("编号", max_length=64, unique=True)
-    region = models.ForeignKey("organisation.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("organisation.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)  # covered by the (region, ym) index
     region_path = models.CharField("区划路径", max_length=200, editable=False)
     year = models.PositiveSmallIntegerField("年度", editable=False)
     ym = models.PositiveIntegerField("年月", editable=False, help_text="如 202206，供按期间汇总")
@@ -93,10 +94,9 @@ class LedgerRecord(BusinessModel):
 
 
 def _ledger_indexes(prefix):
-    return [
-        models.Index(fields=["ym", "region_path"], name=f"{prefix}_ym_path"),
-        models.Index(fields=["region_path", "ym"], name=f"{prefix}_path_ym"),
-    ]
+    # Aggregations filter on region_id IN (the subtree's ids, known from the region tree) and a period
+    # range: one composite index serves both. Scope filters use region_path (a prefix).
+    return [models.Index(fields=["region", "ym"], name=f"{prefix}_region_ym")]
 
 
 class SamplingRecord(LedgerRecord):

@@ -17,17 +17,15 @@ from shian.supervision import engine
 from shian.supervision.choices import ImportStatus
 from shian.supervision.importer import import_ledger, report_path_for, write_error_report
 from shian.supervision.models import (
+    UNIT_ROLES,
     ImportBatch,
     IndicatorDefinition,
-    Metric,
     MetricForm,
     MetricValue,
-    UNIT_ROLES,
     change_path,
     view_path,
 )
 from shian.supervision.periods import Period, default_period, parse_period, period_for
-
 
 # ------------------------------------------------------------------------------------ scope
 

@@ -72,3 +72,26 @@ def test_campaign_list_bounded_queries(cast, login, django_assert_max_num_querie
         Campaign.objects.create(name=f"项目{i}", region=cast.county, level="re_review", framework=cast.framework)
     with django_assert_max_num_queries(10):
         assert client.get("/campaigns/").status_code == 200
+
+
+def test_edit_campaign_and_milestones_with_versions(cast, login):
+    client = login(cast.office_user)
+    ms = list(cast.campaign.milestones.order_by("date"))
+    data = _form(cast, name="三台县创建（修订）", **{
+        "edit_version": cast.campaign.version, "level": "provincial_county",
+        "ms-TOTAL_FORMS": "2", "ms-INITIAL_FORMS": "2",
+        "ms-0-id": ms[0].pk, "ms-0-kind": ms[0].kind, "ms-0-date": "2027-02-01", "ms-0-edit_version": ms[0].version,
+        "ms-1-id": ms[1].pk, "ms-1-kind": ms[1].kind, "ms-1-date": ms[1].date.isoformat(),
+        "ms-1-edit_version": ms[1].version, "ms-1-DELETE": "on",
+    })
+    response = client.post(f"/campaigns/{cast.campaign.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cast.campaign.refresh_from_db()
+    assert cast.campaign.name == "三台县创建（修订）"
+    assert [m.date.isoformat() for m in cast.campaign.milestones.all()] == ["2027-02-01"]
+    # The same (now stale) form posted again is refused and changes nothing.
+    data["name"] = "覆盖"
+    response = client.post(f"/campaigns/{cast.campaign.pk}/edit/", data)
+    assert response.status_code in (400, 409)
+    cast.campaign.refresh_from_db()
+    assert cast.campaign.name == "三台县创建（修订）"

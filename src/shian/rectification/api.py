@@ -1,0 +1,200 @@
+"""Rectification API: the ledger (office writes), unit progress and 销号 actions, 约谈 records, figures."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from rest_framework import permissions, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.exports import attachment_header
+from shian.rectification import ledger, services
+from shian.rectification.filtersets import ProblemFilterSet
+from shian.rectification.models import Problem, ProblemNote, Summons
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.display_name", read_only=True, default="系统")
+
+    class Meta:
+        model = ProblemNote
+        fields = ["id", "kind", "at", "author", "author_name", "text", "status_after"]
+
+
+class ProblemSerializer(VersionedSerializer):
+    notes = NoteSerializer(many=True, read_only=True)
+    overdue_days = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Problem
+        fields = ["id", "campaign", "seq", "description", "source", "source_detail", "items", "deduction", "points",
+                  "unit", "person", "severity", "measures", "found_on", "deadline", "status", "progress",
+                  "evidence_ids", "submitted_at", "verified_at", "verified_by", "verify_method", "verify_note",
+                  "reopen_count", "escalation", "escalated_on", "summons", "overdue_days", "notes", "version"]
+        read_only_fields = ["status", "progress", "submitted_at", "verified_at", "verified_by", "verify_method",
+                            "verify_note", "reopen_count", "escalation", "escalated_on", "summons", "deduction",
+                            "evidence_ids"]
+
+    def get_overdue_days(self, obj) -> int:
+        return obj.overdue_days()
+
+    def create(self, validated_data):
+        d = dict(validated_data)
+        d.pop("version", None)
+        items = d.pop("items", [])
+        campaign = d.pop("campaign")
+        return services.create_problem(campaign, actor=self.context["request"].user, items=items, **d)
+
+    def update(self, instance, validated_data):
+        d = dict(validated_data)
+        expected = d.pop("version", None)
+        if expected is None:
+            raise serializers.ValidationError({"version": "修改时必须提供读取时的版本号 version"})
+        d.pop("campaign", None)
+        items = d.pop("items", None)
+        return services.update_problem(instance, actor=self.context["request"].user, expected_version=expected,
+                                       items=items, **d)
+
+
+class ProblemViewSet(ScopedModelViewSet):
+    """整改问题台账。创建办登记、修改、销号、退回、重新打开；责任单位填报进展、申请销号；领导只读。"""
+
+    queryset = Problem.objects.select_related("unit", "campaign__region").prefetch_related("items", "notes__author")
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def check_create_allowed(self, serializer):
+        services.check_office(serializer.validated_data["campaign"], self.request.user)
+
+    def perform_update(self, serializer):
+        services.check_office(serializer.instance.campaign, self.request.user)
+        serializer.save()
+
+    def _act(self, request, func, **kwargs):
+        problem = self.get_object()
+        func(problem, actor=request.user, expected_version=request.data.get("version"), **kwargs)
+        problem.refresh_from_db()
+        return Response(ProblemSerializer(problem, context={"request": request}).data)
+
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        """填报整改进展：{"text": "…", "version": n}。"""
+        return self._act(request, services.add_progress, text=request.data.get("text", ""))
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """整改完成，申请销号：{"text": "…", "evidence_ids": [..], "version": n}。"""
+        return self._act(request, services.submit_completion, text=request.data.get("text", ""),
+                         evidence_ids=request.data.get("evidence_ids") or ())
+
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """创建办核验销号：{"method": "documents|onsite|phone", "note": "…", "version": n}。"""
+        return self._act(request, services.verify_problem, method=request.data.get("method", ""),
+                         note=request.data.get("note", ""))
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """退回整改：{"reason": "…", "version": n}。"""
+        return self._act(request, services.reject_completion, reason=request.data.get("reason", ""))
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """重新打开已销号问题：{"reason": "…", "deadline": "YYYY-MM-DD", "version": n}。"""
+        import datetime
+
+        deadline = request.data.get("deadline")
+        return self._act(request, services.reopen_problem, reason=request.data.get("reason", ""),
+                         deadline=datetime.date.fromisoformat(deadline) if deadline else None)
+
+    @action(detail=False, methods=["get"])
+    def stats(self, request):
+        """各责任单位：问题数、销号数、闭环率、按时销号率、平均整改天数。"""
+        qs = self.filter_queryset(self.get_queryset())
+        return Response([{**{k: v for k, v in r.items() if k != "unit"}, "unit": r["unit"].pk,
+                          "unit_name": r["unit"].name} for r in services.unit_stats(qs)])
+
+    @action(detail=False, methods=["post"])
+    def escalate(self, request):
+        """逾期升级（与每日运行的 shian escalate-problems 相同，可重复调用）。"""
+        if not request.user.is_office:
+            raise PermissionDenied("只有创建办可以执行逾期升级")
+        from shian.campaigns.models import Campaign
+
+        total = {"reminder": 0, "warning": 0, "interview": 0}
+        for c in Campaign.objects.restrict(request.user, "change"):
+            for k, v in services.escalate_problems(campaign=c, actor=request.user).items():
+                total[k] += v
+        return Response(total)
+
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_ledger(self, request):
+        """导入创建办自己的整改台账（multipart：campaign、file）；全部正确才导入，错误按行列给出。"""
+        from shian.campaigns.models import Campaign
+
+        campaign = Campaign.objects.restrict(request.user, "change").filter(pk=request.data.get("campaign")).first()
+        if campaign is None or "file" not in request.FILES:
+            raise serializers.ValidationError({"campaign": "请指定本辖区的创建项目并上传台账文件 file"})
+        created = ledger.import_ledger(campaign, request.FILES["file"], actor=request.user)
+        return Response({"created": [p.pk for p in created]}, status=201)
+
+    @action(detail=False, methods=["get"], url_path="ledger")
+    def ledger_xlsx(self, request):
+        """按筛选条件导出打印格式的整改台账（xlsx）。"""
+        qs = self.filter_queryset(self.get_queryset()).prefetch_related("items").order_by("campaign", "seq", "id")
+        data = ledger.write_ledger_xlsx(qs, "食品安全示范创建问题整改台账")
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = attachment_header(f"问题整改台账-{timezone.localdate():%Y%m%d}.xlsx")
+        return response
+
+    def get_permissions(self):
+        if getattr(self, "action", None) in ("progress", "submit"):
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+
+class SummonsSerializer(VersionedSerializer):
+    problems = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Summons
+        fields = ["id", "campaign", "unit", "status", "reason", "held_on", "convener", "attendees", "outcome",
+                  "problems", "version"]
+        read_only_fields = ["campaign", "unit", "status"]
+
+    def update(self, instance, validated_data):
+        return services.record_summons(
+            instance, actor=self.context["request"].user, held_on=validated_data.get("held_on", instance.held_on),
+            attendees=validated_data.get("attendees", instance.attendees),
+            outcome=validated_data.get("outcome", instance.outcome),
+            convener=validated_data.get("convener", instance.convener),
+            expected_version=validated_data.get("version"))
+
+
+class SummonsViewSet(ScopedModelViewSet):
+    """约谈记录：逾期升级自动生成待约谈记录，创建办填写约谈日期、参加人员、约谈结果。"""
+
+    queryset = Summons.objects.select_related("unit").prefetch_related("problems")
+    serializer_class = SummonsSerializer
+    filterset_fields = ["campaign", "unit", "status"]
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+
+class ProblemNoteViewSet(ScopedReadOnlyViewSet):
+    """整改记录（只读时间线）。"""
+
+    queryset = ProblemNote.objects.select_related("author")
+    serializer_class = NoteSerializer
+    filterset_fields = ["problem", "kind"]
+
+    def get_queryset(self):
+        return self.queryset.filter(problem__in=Problem.objects.restrict(self.request.user))
+
+
+def register(router):
+    router.register("problems", ProblemViewSet)
+    router.register("summonses", SummonsViewSet)
+    router.register("problem-notes", ProblemNoteViewSet)

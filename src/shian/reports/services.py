@@ -1,0 +1,165 @@
+"""Document rules: create a document, edit its words, generate a numbered .docx (and .pdf) version."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from shian.core.audit import log_event
+from shian.core.services import save_versioned
+from shian.reports import gbt9704 as g
+from shian.reports.choices import KIND_PARAMS, DocumentKind
+from shian.reports.documents import draft as build_draft
+from shian.reports.documents import resolve
+from shian.reports.models import Document, DocumentFile
+
+NUMBERED_KINDS = (DocumentKind.BULLETIN, DocumentKind.CIRCULAR)
+
+
+def can_manage(campaign, user) -> bool:
+    return user.is_admin or (user.role == "office" and not user.is_read_only and user.can_see_region(campaign.region))
+
+
+def check_can_manage(campaign, actor):
+    if not can_manage(campaign, actor):
+        raise PermissionDenied("只有本辖区创建办可以起草和生成公文")
+
+
+def next_issue_no(campaign, kind) -> int | None:
+    """简报 第N期 and 通报 发文序号 run per campaign."""
+    if kind not in NUMBERED_KINDS:
+        return None
+    last = Document.objects.filter(campaign=campaign, kind=kind).aggregate(m=Max("issue_no"))["m"]
+    return (last or 0) + 1
+
+
+def resolve_period(kind, period, issued_on) -> str:
+    """The period a bulletin (the issue month) or a summary (the last complete half-year) covers by default."""
+    if period:
+        return period
+    if kind == DocumentKind.BULLETIN:
+        return f"{issued_on.year}-{issued_on.month:02d}"
+    if kind == DocumentKind.SUMMARY:
+        from shian.reports.documents.summary import default_period
+
+        return default_period(issued_on)
+    return ""
+
+
+def _check_params(doc: Document):
+    wanted = KIND_PARAMS[DocumentKind(doc.kind)]
+    if "round" in wanted:
+        if doc.round is None:
+            raise ValidationError({"round": "调度通报须选择调度轮次"})
+        if doc.round.campaign_id != doc.campaign_id:
+            raise ValidationError({"round": "调度轮次不属于该创建项目"})
+    if doc.period:
+        from shian.reports.documents.sources import _period
+
+        _period(doc.period)  # raises a Chinese ValidationError naming the accepted forms
+    if "assessment" in wanted and doc.assessment_ref:
+        from shian.reports.documents.sources import assessment_for
+
+        if assessment_for(doc.campaign, doc.assessment_ref) is None:
+            raise ValidationError({"assessment_ref": "评审不存在或不属于该创建项目"})
+
+
+@transaction.atomic
+def create_document(campaign, kind, *, actor, period="", round=None, assessment_ref=None, title="",
+                    issued_on=None, doc_number="") -> Document:
+    """A new document of `kind` for `campaign`; checks that the data it needs exists (it drafts it once)."""
+    check_can_manage(campaign, actor)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": f"未知的文种：{kind}"})
+    doc = Document(campaign=campaign, kind=kind, period=period or "", round=round, assessment_ref=assessment_ref,
+                   title=title or "", issued_on=issued_on or timezone.localdate(), doc_number=doc_number or "",
+                   created_by=actor)
+    doc.period = resolve_period(kind, doc.period, doc.issued_on)
+    _check_params(doc)
+    doc.issue_no = next_issue_no(campaign, kind)
+    d = build_draft(doc)  # refuses early when the data is not there (no assessment yet …)
+    if not doc.title:
+        doc.title = d.title[:200]
+    doc.full_clean()
+    doc.save()
+    log_event(doc, "document_created", note=doc.get_kind_display())
+    return doc
+
+
+@transaction.atomic
+def save_narrative(doc: Document, texts: dict, *, actor, expected_version, title=None, issued_on=None) -> Document:
+    """Keep the edited words of the narrative sections (unknown sections are refused)."""
+    check_can_manage(doc.campaign, actor)
+    keys = {s.key for s in build_draft(doc).sections}
+    unknown = set(texts) - keys
+    if unknown:
+        raise ValidationError({"narrative": f"未知的文字段落：{'、'.join(sorted(unknown))}"})
+    narrative = dict(doc.narrative or {})
+    for key, text in texts.items():
+        if len(text or "") > 20000:
+            raise ValidationError({"narrative": "单个段落不能超过20000字"})
+        narrative[key] = (text or "").replace("\r\n", "\n").strip()
+    doc.narrative = narrative
+    if title is not None:
+        if not title.strip():
+            raise ValidationError({"title": "标题不能为空"})
+        doc.title = title.strip()[:200]
+    if issued_on is not None:
+        doc.issued_on = issued_on
+    save_versioned(doc, expected_version)
+    return doc
+
+
+def render(doc: Document):
+    """(draft, .docx bytes) from the live data and the document's saved words."""
+    d = build_draft(doc)
+    return d, g.to_bytes(g.render(resolve(d, doc.narrative)))
+
+
+def docx_to_pdf(data: bytes, timeout=120) -> bytes | None:
+    """PDF through LibreOffice (`soffice --headless --convert-to pdf`); None when it is not installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    with tempfile.TemporaryDirectory(prefix="shian-pdf-") as tmp:
+        src = os.path.join(tmp, "document.docx")
+        with open(src, "wb") as fh:
+            fh.write(data)
+        profile = f"file://{tmp}/profile"  # private profile: parallel conversions don't lock each other
+        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", tmp, src], check=True, capture_output=True, timeout=timeout)
+        with open(os.path.join(tmp, "document.pdf"), "rb") as fh:
+            return fh.read()
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, default=lambda o: str(o) if isinstance(o, Decimal) else repr(o)))
+
+
+@transaction.atomic
+def generate_document(doc: Document, *, actor, pdf=True) -> DocumentFile:
+    """Render the document from the data now and keep it as the next numbered version."""
+    check_can_manage(doc.campaign, actor)
+    d, data = render(doc)
+    pdf_bytes = docx_to_pdf(data) if pdf else None
+    Document.objects.select_for_update().filter(pk=doc.pk).first()  # serialise version numbers
+    number = (doc.files.aggregate(m=Max("number"))["m"] or 0) + 1
+    title = doc.title or d.title
+    f = DocumentFile(document=doc, number=number, title=title[:200], figures=_jsonable(d.figures), created_by=actor)
+    base = f"doc{doc.pk}-v{number}"
+    f.docx.save(f"{base}.docx", ContentFile(data), save=False)
+    if pdf_bytes:
+        f.pdf.save(f"{base}.pdf", ContentFile(pdf_bytes), save=False)
+    f.save()
+    log_event(doc, "document_generated", note=f"第{number}版")
+    return f

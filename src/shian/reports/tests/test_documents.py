@@ -1,0 +1,189 @@
+"""Each document kind, generated from the cast's data and opened with python-docx: GB/T 9704 page
+and type, the page-number field, every data slot filled from the data (numbers as computed)."""
+
+import io
+import re
+
+import pytest
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from shian.reports import services
+
+PLACEHOLDERS = re.compile(r"\{|\}|XX|\*{1,}|None|TODO|（此段为空")
+
+
+def _docx(doc):
+    _draft, data = services.render(doc)
+    return _draft, open_docx(io.BytesIO(data))
+
+
+def _text(d):
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts.append("|".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def _east_asia(run_or_style_rpr):
+    rfonts = run_or_style_rpr.find(qn("w:rFonts"))
+    return rfonts.get(qn("w:eastAsia")) if rfonts is not None else None
+
+
+def check_layout(d):
+    sec = d.sections[0]
+    mm = lambda v: round(v.mm, 1)  # noqa: E731 — stored in twips
+    assert (mm(sec.page_width), mm(sec.page_height)) == (210, 297)
+    assert [mm(sec.top_margin), mm(sec.bottom_margin), mm(sec.left_margin), mm(sec.right_margin)] == [37, 35, 28, 26]
+    normal = d.styles["Normal"]
+    assert normal.font.size == Pt(16)
+    assert _east_asia(normal.element.rPr) == "仿宋_GB2312"
+    assert d.styles["GBT Heading 1"].font.size == Pt(16)
+    assert _east_asia(d.styles["GBT Heading 1"].element.rPr) == "黑体"
+    assert _east_asia(d.styles["GBT Heading 2"].element.rPr) == "楷体_GB2312"
+    assert _east_asia(d.styles["GBT Title"].element.rPr) == "方正小标宋简体"
+    for footer, align in ((sec.footer, "right"), (sec.even_page_footer, "left")):
+        xml = footer._element.xml
+        assert "PAGE" in xml and 'w:fldCharType="begin"' in xml
+        assert footer.paragraphs[0].text.startswith("— ") and footer.paragraphs[0].text.endswith(" —")
+        assert footer.paragraphs[0].alignment.name.lower() == align
+        assert footer.paragraphs[0].runs[0].font.size == Pt(14)
+
+
+def check_headings(d):
+    """Level-1 headings are 一、二、… in 黑体; level-2 （一） in 楷体."""
+    h1 = [p for p in d.paragraphs if p.style.name == "GBT Heading 1"]
+    assert h1, "no level-1 heading"
+    for n, p in enumerate(h1, start=1):
+        assert p.text.startswith("一二三四五六七八九十"[n - 1] + "、")
+        assert _east_asia(p.runs[0]._r.rPr) == "黑体"
+    for p in (p for p in d.paragraphs if p.style.name == "GBT Heading 2"):
+        assert p.text.startswith("（") and _east_asia(p.runs[0]._r.rPr) == "楷体_GB2312"
+
+
+def check_no_placeholder(text):
+    assert not PLACEHOLDERS.search(text), PLACEHOLDERS.search(text).group()
+
+
+def test_circular_names_units_from_the_round(cast, dispatch_round):
+    doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
+    draft, d = _docx(doc)
+    check_layout(d)
+    check_headings(d)
+    text = _text(d)
+    check_no_placeholder(text)
+    assert doc.issue_no == 1
+    assert "三食安办〔" in text and "〕1号" in text
+    assert "关于2026年5月创建工作调度情况的通报" in text.replace("\n", "")
+    assert "本轮调度应报送单位3个，按时报送1个，按时报送率33.3%；逾期报送1个；未报送1个。" in text
+    assert "按时报送的单位：教育局。" in text
+    assert re.search(r"逾期报送的单位：创建办（\d+月\d+日报送）。", text)
+    assert "未报送的单位：市场监管局。" in text
+    # task table: 创建办 0 tasks (absent), 教育局 1 task, 市场监管局 1 overdue task
+    assert "1|市场监管局|1|0|1|1|0%" in text and "2|教育局|1|0|1|0|0%" in text
+    assert "参与本轮调度的单位共承担创建任务2项，已完成0项，完成率0%；逾期未完成1项。" in text
+    assert "市场监管局：完成年度抽检任务（时限" in text
+    assert "市场监管局、创建办要认真分析原因" in text
+    assert draft.figures["missing_units"] == ["三台县市场监督管理局"]
+    assert d.paragraphs[0].runs[0].font.color.rgb == (0xFF, 0x00, 0x00)  # red masthead
+
+
+def test_bulletin_numbering_and_unit_reports(cast, dispatch_round):
+    today = dispatch_round.deadline.date()
+    period = f"{today.year}-{today.month:02d}"
+    first = services.create_document(cast.campaign, "bulletin", actor=cast.office_user, period=period)
+    second = services.create_document(cast.campaign, "bulletin", actor=cast.office_user, period=period)
+    other = services.create_document(cast.other_campaign, "bulletin", actor=cast.admin)
+    assert (first.issue_no, second.issue_no, other.issue_no) == (1, 2, 1)
+    draft, d = _docx(second)
+    check_layout(d)
+    text = _text(d)
+    check_no_placeholder(text)
+    assert "三台县食品安全示范创建工作简报" in text and "第2期" in text
+    assert "共分解创建任务2项，已完成0项，完成率0%" in text
+    assert "教育局：检查学校食堂32家，督促整改问题7个。" in text
+    assert "5月创建工作调度：应报送单位3个，已报送2个，其中按时报送1个，按时报送率33.3%。" in text
+    assert "报：绵阳市食安办" in text
+
+
+def test_summary_counts_categories_and_problems(cast):
+    from shian.rectification.models import Problem
+
+    Problem.objects.create(campaign=cast.campaign, description="学校食堂责任清单未制定", unit=cast.edu,
+                           severity="red", deadline=cast.campaign.started_on)
+    Problem.objects.create(campaign=cast.campaign, description="抽检量不足", unit=cast.market, severity="yellow",
+                           status="verified")
+    doc = services.create_document(cast.campaign, "summary", actor=cast.office_user, period="2026-H1")
+    draft, d = _docx(doc)
+    check_layout(d)
+    check_headings(d)
+    text = _text(d)
+    check_no_placeholder(text)
+    assert "三台县2026年上半年创建省级食品安全示范县\n工作总结" in text
+    assert "（一）基础工作" in text and "该类别共分解任务1项，已完成0项，完成率0%。" in text
+    assert "问题整改台账共登记问题2个，已销号1个，整改销号率50%；尚未销号1个（红色1个），其中逾期1个。" in text
+    assert "教育局：学校食堂责任清单未制定。" in text
+    assert "三、下步工作打算" in text
+
+
+def test_self_assessment_scores_deductions_and_conclusion(cast, scored):
+    doc = services.create_document(cast.campaign, "self-assessment", actor=cast.office_user)
+    draft, d = _docx(doc)
+    check_layout(d)
+    check_headings(d)
+    text = _text(d)
+    check_no_placeholder(text)
+    assert "基础项得分9分（满分11分），示范引领等加分项得分6分（封顶10分），合计15分。" in text
+    assert "基础工作|6|5|1|83.3%" in text and "能力建设|5|4|1|80%" in text
+    assert "合计（不含加分项）|11|9|2|81.8%" in text
+    assert "1|1 党政同责|6|5|83.3%" in text
+    assert "共有1处扣分，合计扣1分" in text and "1.1 扣1分：食品安全考核权重低于3%。" in text
+    assert "发生重大食品安全事故：符合。不存在该否决情形。" in text
+    assert "群众满意度：符合。测评结果82%，达到门槛70%。" in text
+    assert "三台县常住人口105万人。" in text
+    assert "经自评，三台县基础项得分9分，及格线90分，未达到省级食品安全示范县评价要求。" in text
+    assert draft.figures["outcome"] == "failed"
+
+
+def test_review_report_organisation_and_opinion(cast, review):
+    doc = services.create_document(cast.campaign, "review", actor=cast.office_user)
+    draft, d = _docx(doc)
+    check_layout(d)
+    check_headings(d)
+    text = _text(d)
+    check_no_placeholder(text)
+    assert "一、省级初评组织实施情况" in text
+    assert "省食品安全办抽选1名专家，组成1个评审组，采取资料审查、现场检查、领导访谈等方式开展省级初评。" in text
+    assert "第一评审组|评审专家|1|4" in text
+    assert "按照评价细则2大项4个评分项逐一评分。资料审查共查阅创建材料3份。" in text
+    assert "对县长（创建办）1名党政负责同志和成员单位负责同志进行了访谈。" in text
+    assert "经省级初评，三台县基础项得分11分（及格线90分），示范引领等加分项得分8分，未达到省级食品安全示范县评价要求。" in text
+
+
+def test_edited_words_replace_the_default(cast, dispatch_round):
+    doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
+    services.save_narrative(doc, {"requirements": "一是立即补报。\n二是严肃问责。"}, actor=cast.office_user,
+                            expected_version=doc.version)
+    _draft, d = _docx(doc)
+    paras = [p for p in d.paragraphs if p.text in ("一是立即补报。", "二是严肃问责。")]
+    assert len(paras) == 2 and paras[0].runs[0].text == "一是" and paras[0].runs[0].bold is True
+    assert "一是提高思想认识" not in _text(d)
+
+
+def test_emptied_section_is_left_out(cast, dispatch_round):
+    doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
+    services.save_narrative(doc, {"intro": ""}, actor=cast.office_user, expected_version=doc.version)
+    _draft, d = _docx(doc)
+    assert "现将有关情况通报如下" not in _text(d)
+
+
+def test_pdf_through_libreoffice(cast, dispatch_round):
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("未安装 LibreOffice")
+    doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
+    f = services.generate_document(doc, actor=cast.office_user, pdf=True)
+    assert f.pdf.read(4) == b"%PDF"

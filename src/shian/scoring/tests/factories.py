@@ -1,0 +1,21 @@
+"""Helpers for scoring tests: an assessment of the cast campaign, scored."""
+
+from decimal import Decimal
+
+from shian.scoring import services
+
+
+def self_assessment(cast, **kw):
+    return services.create_assessment(cast.campaign, actor=cast.office_user, title=kw.pop("title", "三台县自评"), **kw)
+
+
+def score(cast, assessment, item, points=None, **kw):
+    return services.score_item(assessment, item, actor=cast.office_user,
+                               points=None if points is None else Decimal(str(points)), **kw)
+
+
+def expert(cast, username, name=""):
+    from shian.core.testing import make_user
+    from shian.organisation.choices import Role
+
+    return make_user(username, None, Role.EXPERT, name or username)
