@@ -54,8 +54,6 @@ def _jsonable(value):
         return value.pk
     if isinstance(value, FieldFile):  # an empty FieldFile raises ValueError on .url
         return value.name or None
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
-        return value.name or None
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):

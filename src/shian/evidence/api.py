@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
@@ -63,7 +63,7 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
     base_queryset = Material.objects.with_related()
     serializer_class = MaterialSerializer
     filterset_class = MaterialFilterSet
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
         action_name = "change" if self.action in ("approve", "return_material") else "view"

@@ -204,8 +204,10 @@ class MaterialDetailView(LoginRequiredMixin, View):
                     messages.success(request, "已上传新版本，材料重新进入审核")
                     return redirect(material)
             elif action == "assign":
-                requirement = get_object_or_404(
-                    services.requirements_for(material.campaign), pk=request.POST.get("requirement"))
+                requirement_id = request.POST.get("requirement", "")
+                if not requirement_id.isdigit():
+                    raise Http404
+                requirement = get_object_or_404(services.requirements_for(material.campaign), pk=int(requirement_id))
                 services.assign_requirement(material, requirement, actor=request.user,
                                             expected_version=int(request.POST.get("edit_version") or 0))
                 messages.success(request, f"已归入材料要求“{requirement.name}”")

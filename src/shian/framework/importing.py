@@ -130,6 +130,7 @@ _POINTS_SUFFIX = re.compile(r"[（(]\s*(?:[^()（）]*?[，,]\s*)?(?:最高|满�
 _DEDUCT_RE = re.compile(r"扣\s*(\d+(?:\.\d+)?)\s*分")
 _PERIOD_RE = re.compile(r"[（(]\s*(当年|本年度|创建以来|近\s*([0-9一二三四五六七八九十]+)\s*年)\s*[)）]\s*$")
 _CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+_ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 _SUMMARY_WORDS = ("合计", "总计", "小计", "总分", "得分合计")
 
 
@@ -241,7 +242,7 @@ class _Sheets:
             return ""
         for row in self.head_rows(sheet, header_row - 1):
             for v in row:
-                if isinstance(v, str) and v.strip():
+                if isinstance(v, str) and v.strip() and not _ATTACHMENT_RE.match(v.strip()):
                     return re.sub(r"\s+", "", v.strip().translate({0x3000: None}))
         return ""
 

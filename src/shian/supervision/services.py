@@ -96,7 +96,9 @@ def run_import_batch(batch: ImportBatch, progress=None):
         write_error_report(result.errors, buf)
         batch.error_report.save(f"{os.path.splitext(batch.filename)[0]}.错误报告.xlsx", ContentFile(buf.getvalue()),
                                 save=False)
-    batch.save()
+    # Not `job`: the request that enqueued us may set it after this thread started.
+    batch.save(update_fields=["rows_read", "created_count", "updated_count", "rejected_count", "status", "message",
+                              "error_report", "updated_at"])
     return result
 
 

@@ -52,3 +52,9 @@ def test_search_through_the_api(ev, api):
     hits = api(ev.office_user).get(f"{URL}search/", {"q": "陪餐"}).json()
     assert len(hits) == 1 and "<mark>陪餐</mark>" in hits[0]["passage"]
     assert api(ev.other_office_user).get(f"{URL}search/", {"q": "陪餐"}).json() == []
+
+
+def test_review_accepts_json(ev, api):
+    m = file_one(ev.campaign, ev.edu_liaison, ev.req_shitang)
+    response = api(ev.office_user).post(f"{URL}{m.pk}/approve/", {"version": m.version}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "approved"

@@ -153,3 +153,16 @@ def test_the_archive_streams_a_zip_with_the_index(ev, login):
 def test_the_archive_of_another_county_is_refused(ev, login, user):
     response = login(getattr(ev, user)).post(reverse("evidence:archive"), {"campaign": ev.campaign.pk})
     assert response.status_code == 400  # the campaign is not among the user's choices
+
+
+def test_the_user_confirms_a_suggested_requirement_on_the_page(ev, login):
+    m = file_one(ev, ev.edu_liaison, "2025年工作.docx", docx_bytes(*SHITANG))
+    assert m.suggestions[0]["requirement"] == ev.req_shitang.pk
+    client = login(ev.edu_liaison)
+    assert "系统推荐的材料要求" in client.get(m.get_absolute_url()).content.decode()
+    response = client.post(m.get_absolute_url(), {"action": "assign", "requirement": ev.req_shitang.pk,
+                                                  "edit_version": m.version})
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert (m.requirement, m.item) == (ev.req_shitang, ev.items[1])
+    assert client.post(m.get_absolute_url(), {"action": "assign", "requirement": "x"}).status_code == 404

@@ -180,3 +180,33 @@ def test_method_words_are_recognised(anlan, value):
     rows = [r + [value] for r in sheets.PLAIN_ROWS]
     read = read_tree(sheets.plain_xlsx(rows, header), "b.xlsx")
     assert items_of(read.tree)[0]["methods"] == ["documents", "onsite"]
+
+
+def test_category_headings_as_merged_section_rows(anlan):
+    """Another common layout: no category column; "一、基础工作（30分）" rows merged across the table."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "细则"
+    ws.append(["附件2"])
+    ws.append(["安澜县食品安全示范县评价细则"])
+    ws.append(["序号", "评价内容", "评分要点", "分值（分）", "牵头单位"])
+    ws.append(["一、基础工作（５分）"])
+    ws.merge_cells("A4:E4")
+    ws.append([1, "党政同责", "纳入考核", 2, "县委组织部"])
+    ws.append([2, None, "专题研究", 3, "县委办"])
+    ws.append(["二、示范引领（加分项，最高3分）"])
+    ws.merge_cells("A7:E7")
+    ws.append([3, "示范项目", "智慧监管", 3, "县市场监管局"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    read = read_tree(buf.getvalue(), "附件2.xlsx")
+    assert read.ok, read.errors
+    assert [(c["name"], c["kind"], c["points"], c["cap"], [i["name"] for i in c["indicators"]])
+            for c in read.tree["categories"]] == [
+        ("基础工作", "base", Decimal(5), None, ["党政同责"]), ("示范引领", "bonus", None, Decimal(3), ["示范项目"])]
+    assert [i["content"] for i in items_of(read.tree)] == ["纳入考核", "专题研究", "智慧监管"]
+    assert read.tree["name"] == "安澜县食品安全示范县评价细则"

@@ -187,3 +187,14 @@ def test_item_list_filters_and_exports(cast, login, django_assert_max_num_querie
     r = client.get(reverse("framework:item_list") + f"?framework={cast.framework.pk}&is_key=true&export=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(r.getvalue())).active
     assert [c.value for c in sheet[2]][:1] == ["1.1"] and sheet.max_row == 2
+
+
+def test_every_role_can_browse(cast, login):
+    urls = [reverse("framework:framework_list"), cast.framework.get_absolute_url(), reverse("framework:item_list"),
+            reverse("framework:item_detail", args=[cast.items[0].pk]),
+            cast.other_framework.get_absolute_url()]
+    for user in (cast.admin, cast.office_user, cast.leader, cast.edu_liaison, cast.town_liaison, cast.expert,
+                 cast.other_office_user):
+        client = login(user)
+        for url in urls:
+            assert client.get(url).status_code == 200, (user.username, url)

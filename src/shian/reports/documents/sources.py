@@ -102,11 +102,16 @@ def task_progress_by_unit(campaign, today, units=None) -> list[dict]:
     return [{**r, "label": r["short"] or r["name"], "open": r["total"] - r["done"]} for r in rows]
 
 
-def task_progress_by_category(campaign) -> list[dict]:
+def task_progress_by_category(campaign, start=None, end=None) -> list[dict]:
+    """Tasks per framework category: total, done, and done within [start, end] when given."""
+    in_period = Q(status=TaskStatus.DONE)
+    if start and end:
+        in_period &= Q(completed_at__date__gte=start, completed_at__date__lte=end)
     rows = (Task.objects.filter(campaign=campaign)
             .values(cid=F("item__indicator__category_id"), category=F("item__indicator__category__name"),
                     seq=F("item__indicator__category__seq"))
-            .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)))
+            .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
+                      done_in=Count("id", filter=in_period))
             .order_by("seq"))
     return [{**r, "category": r["category"] or "其他"} for r in rows]
 

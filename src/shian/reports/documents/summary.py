@@ -1,6 +1,7 @@
 """阶段工作总结 (half-year / annual): 工作开展情况 by category with the period's figures,
 存在的问题 from the gap analysis and open problems, 下步工作打算 (editable)."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -37,14 +38,18 @@ def build(doc) -> Draft:
               g.Heading(f"{p.label}工作开展情况")]
 
     counts = sources.task_counts(campaign, today)
-    cats = sources.task_progress_by_category(campaign)
+    start = p.start_date
+    end_month = datetime.date(p.end_ym // 100, p.end_ym % 100, 1)
+    end = (end_month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    cats = sources.task_progress_by_category(campaign, start, end)
     evals = sources.indicator_evaluations(campaign, p.code) or []
     evals_by_cat = sources.by_category(evals, lambda pair: pair[0].scoring_item.indicator.category_id
                                        if pair[0].scoring_item_id else None)
     figures["tasks"] = {"total": counts["total"], "done": counts["done"], "overdue": counts["overdue"]}
     for c in cats:
         blocks.append(g.Heading(f"{c['category']}", 2))
-        text = (f"该类别共分解任务{c['total']}项，已完成{c['done']}项，完成率{pct(c['done'], c['total'])}。")
+        text = (f"该类别共分解任务{c['total']}项，已完成{c['done']}项（其中{p.label}完成{c['done_in']}项），"
+                f"完成率{pct(c['done'], c['total'])}。")
         for defn, ev in evals_by_cat.get(c["cid"], []):
             if ev.value is None:
                 continue
@@ -54,7 +59,8 @@ def build(doc) -> Draft:
         blocks.append(g.Paragraph(text))
         blocks.append(Narrative(f"category_{c['cid'] or 0}", f"{c['category']}：主要做法",
                                 f"一是对照评价细则逐项落实{c['category']}各项任务，明确牵头单位和完成时限。"))
-        figures.setdefault("categories", {})[c["category"]] = {"total": c["total"], "done": c["done"]}
+        figures.setdefault("categories", {})[c["category"]] = {"total": c["total"], "done": c["done"],
+                                                               "done_in_period": c["done_in"]}
 
     sup = sources.supervision_figures(campaign, p.code, today)
     if sup:

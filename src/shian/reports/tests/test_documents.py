@@ -115,6 +115,14 @@ def test_summary_counts_categories_and_problems(cast):
                            severity="red", deadline=cast.campaign.started_on)
     Problem.objects.create(campaign=cast.campaign, description="抽检量不足", unit=cast.market, severity="yellow",
                            status="verified")
+    import datetime
+
+    from django.utils import timezone
+
+    from shian.workplan.models import Task
+
+    done_at = timezone.make_aware(datetime.datetime(2026, 3, 1, 10))
+    Task.objects.filter(pk=cast.edu_task.pk).update(status="done", completed_at=done_at)
     doc = services.create_document(cast.campaign, "summary", actor=cast.office_user, period="2026-H1")
     draft, d = _docx(doc)
     check_layout(d)
@@ -122,7 +130,8 @@ def test_summary_counts_categories_and_problems(cast):
     text = _text(d)
     check_no_placeholder(text)
     assert "三台县2026年上半年创建省级食品安全示范县\n工作总结" in text
-    assert "（一）基础工作" in text and "该类别共分解任务1项，已完成0项，完成率0%。" in text
+    assert "（一）基础工作" in text and "该类别共分解任务1项，已完成1项（其中2026年上半年完成1项），完成率100%。" in text
+    assert "（二）能力建设" in text and "该类别共分解任务1项，已完成0项（其中2026年上半年完成0项），完成率0%。" in text
     assert "问题整改台账共登记问题2个，已销号1个，整改销号率50%；尚未销号1个（红色1个），其中逾期1个。" in text
     assert "教育局：学校食堂责任清单未制定。" in text
     assert "三、下步工作打算" in text

@@ -70,3 +70,12 @@ def test_leader_reads_but_cannot_edit(cast, login, circular):
     assert client.post(f"/reports/{circular.pk}/generate/").status_code == 403
     assert client.post(f"/reports/{circular.pk}/", {"title": "x"}).status_code == 403
     assert client.get("/reports/add/").status_code == 403
+
+
+def test_detail_page_queries_are_bounded(cast, login, circular, django_assert_max_num_queries):
+    for _ in range(3):
+        services.generate_document(circular, actor=cast.office_user, pdf=False)
+    client = login(cast.office_user)
+    with django_assert_max_num_queries(30):
+        r = client.get(f"/reports/{circular.pk}/")
+    assert r.status_code == 200 and r.content.decode().count("reports/files/") == 3
