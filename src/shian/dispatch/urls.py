@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("timeliness/", views.timeliness, name="timeliness"),
+    path("timeliness/chart/", views.timeliness_chart, name="timeliness_chart"),
 ]

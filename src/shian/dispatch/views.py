@@ -1,10 +1,13 @@
 """Dispatch pages: rounds (list, open, detail with on-time / late / missing units, close), the unit's
 report form, report detail, the report list and the per-unit timeliness across rounds."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -72,7 +75,7 @@ def round_create(request):
     now = timezone.localtime()
     initial = {"campaign": campaigns.first().pk, "kind": "monthly",
                "title": f"{now.year}年{now.month}月食安创城工作月调度", "period_label": f"{now.year}年{now.month}月",
-               "deadline": (now + timezone.timedelta(days=7)).replace(hour=17, minute=0, second=0, microsecond=0)}
+               "deadline": (now + datetime.timedelta(days=7)).replace(hour=17, minute=0, second=0, microsecond=0)}
     form = RoundForm(request.POST or None, campaigns=campaigns, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -257,16 +260,42 @@ class ReportListView(ObjectListView):
         return DispatchReport.objects.select_related("round", "unit", "submitted_by")
 
 
-@login_required
-def timeliness(request):
+def _timeliness_rows(request):
     user = request.user
     campaigns = Campaign.objects.restrict(user).order_by("-created_at")
     cid = request.GET.get("campaign")
     campaign = campaigns.filter(pk=cid).first() if cid and cid.isdigit() else campaigns.first()
     rows = services.unit_timeliness(campaign, reports=DispatchReport.objects.restrict(user)) if campaign else []
+    return campaigns, campaign, rows
+
+
+@login_required
+def timeliness_chart(request):
+    """ECharts option: reports on time / late / missing per unit, stacked (worst units at the top)."""
+    _, _, rows = _timeliness_rows(request)
+    rows = sorted(rows, key=lambda r: (r["rate"] if r["rate"] is not None else 100, -r["missing"]), reverse=True)
+    names = [r["short_name"] for r in rows]
+    series = [{"name": label, "type": "bar", "stack": "total", "data": [r[key] for r in rows],
+               "itemStyle": {"color": color}}
+              for key, label, color in (("on_time", "按时", "#198754"), ("late", "逾期报送", "#ffc107"),
+                                        ("missing", "未报送", "#dc3545"))]
+    return JsonResponse({
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {"type": "category", "data": names},
+        "series": series,
+    })
+
+
+@login_required
+def timeliness(request):
+    campaigns, campaign, rows = _timeliness_rows(request)
     if request.GET.get("export") == "xlsx":
         data = [["单位", "应报轮次", "按时", "逾期报送", "未报送", "按时率(%)"]]
         data += [[r["unit"], r["rounds"], r["on_time"], r["late"], r["missing"], r["rate"]] for r in rows]
         return xlsx_response(data, f"调度报送及时性-{timezone.localdate():%Y%m%d}.xlsx", sheet_title="报送及时性")
     return render(request, "dispatch/timeliness.html", {"rows": rows, "campaign": campaign, "campaigns": campaigns,
-                                                        "title": "报送及时性"})
+                                                        "title": "报送及时性",
+                                                        "chart_height": max(240, 22 * len(rows) + 60)})

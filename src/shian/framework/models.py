@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
@@ -24,9 +25,25 @@ class FrameworkQuerySet(models.QuerySet):
     framework_path = ""
 
     def restrict(self, user, action="view"):
-        # Criteria are public rules: every user may read them. Offices change their region's own.
-        if action == "view" or user.is_admin:
+        """Read: global frameworks, those of the user's own region or its ancestors (a province's rules
+        apply to its counties), those of the subtree an office or leader oversees, and those of the
+        campaigns an expert reviews. Change: the office of the owner region."""
+        if user.is_admin:
             return self
+        if action == "view":
+            owner = f"{self.framework_path}owner_region"
+            query = Q(**{f"{owner}__isnull": True})
+            if user.unit_id:
+                ancestors = [c for c in user.unit.region.path.strip("/").split("/") if c]
+                query |= Q(**{f"{owner}__code__in": ancestors})
+            if user.region_scope is not None:
+                query |= Q(**{f"{owner}__path__startswith": user.region_scope.path})
+            if user.role == Role.EXPERT:
+                from shian.campaigns.models import Campaign
+
+                reviewed = Campaign.objects.restrict(user).values("framework_id")
+                query |= Q(**{f"{self.framework_path}id__in": reviewed})
+            return self.filter(query)
         if user.role == Role.OFFICE and user.region_scope is not None:
             return self.filter(**{f"{self.framework_path}owner_region__path__startswith": user.region_scope.path})
         return self.none()

@@ -89,3 +89,25 @@ def test_leader_page_queries_are_bounded(cast, login, problems, django_assert_ma
     assert r.status_code == 200
     page = r.content.decode()
     assert "指挥大屏" in page and "红色 2" in page and "format=xlsx" in page
+
+
+def test_key_figures_against_their_targets(cast, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from shian.supervision.models import IndicatorDefinition, SamplingRecord
+
+    last_year = timezone.localdate().year - 1
+    IndicatorDefinition.objects.create(code="samples", name="食品抽检批次", formula="total",
+                                       numerator={"source": "sampling"}, target=Decimal(4), value_unit="批次",
+                                       period_kind="year", scoring_item=cast.items[2], owner_region=cast.county)
+    for n in range(3):
+        SamplingRecord.objects.create(number=f"S{n}", region=cast.town, sampled_on=datetime.date(last_year, 5, 1),
+                                      task_type="监督抽检", result="合格")
+    rows = services.key_figures(cast.campaign, cast.leader)
+    assert [(r["name"], r["value"], r["target"], r["met"], r["share"]) for r in rows] == [
+        ("食品抽检批次", Decimal(3), Decimal(4), False, 75.0)]
+    assert services.key_figures(cast.campaign, cast.other_office_user) is None  # outside their region
+    table = login(cast.leader).get(f"/dashboard/charts/figures.json?campaign={cast.campaign.pk}&format=table")
+    assert "食品抽检批次" in table.content.decode() and "未达标" in table.content.decode()

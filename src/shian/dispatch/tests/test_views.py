@@ -129,9 +129,16 @@ def test_timeliness_page_and_export(cast, login):
     resp = client.get(reverse("dispatch:timeliness"), {"export": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active.values)
     assert rows[2] == ("三台县教育局", 1, 1, 0, 0, 100)
-    # A unit sees only its own line.
+    chart = client.get(reverse("dispatch:timeliness_chart"), {"campaign": cast.campaign.pk}).json()
+    assert chart["yAxis"]["data"] == ["教育局", "市场监管局"]
+    assert [(s["name"], s["data"]) for s in chart["series"]] == [("按时", [1, 0]), ("逾期报送", [0, 0]),
+                                                                 ("未报送", [0, 1])]
+    # A unit sees only its own line; the other county's office sees nothing of ours.
     resp = login(cast.edu_liaison).get(reverse("dispatch:timeliness"))
     assert [r["unit"] for r in resp.context["rows"]] == ["三台县教育局"]
+    chart = login(cast.other_office_user).get(reverse("dispatch:timeliness_chart"),
+                                              {"campaign": cast.campaign.pk}).json()
+    assert chart["yAxis"]["data"] == []
 
 
 def test_report_list(cast, login, django_assert_max_num_queries):

@@ -23,7 +23,7 @@ def check_wps_tree(tree):
     assert [(c["code"], c["name"], c["points"]) for c in tree["categories"]] == [
         ("一", "基础工作", Decimal(10)), ("二", "能力建设", Decimal(10))]
     assert [[(ind["code"], ind["name"], len(ind["items"])) for ind in c["indicators"]] for c in tree["categories"]] == [
-        [("一", "党政同责", 2), ("二", "包保责任", 1)], [("三", "食品抽检", 2), ("四", "应急处置", 1)]]
+        [("（一）", "党政同责", 2), ("（二）", "包保责任", 1)], [("（三）", "食品抽检", 2), ("（四）", "应急处置", 1)]]
     items = items_of(tree)
     assert [i["code"] for i in items] == ["1", "2", "3", "4", "5", "6"]
     assert [i["points"] for i in items] == [Decimal(2), Decimal(3), Decimal(5), Decimal(4), Decimal(3), Decimal(3)]

@@ -41,22 +41,33 @@ def test_the_office_of_the_region_can_open_every_edit_page(cast, login):
         assert client.get(url).status_code == 200, url
 
 
-def test_everyone_can_read_but_only_the_owner_office_sees_edit_buttons(cast, login):
+def test_the_county_reads_its_framework_but_only_the_owner_office_sees_edit_buttons(cast, login):
     url = cast.framework.get_absolute_url()
     own = login(cast.office_user).get(url)
     assert own.context["can_edit"] is True
-    for user in (cast.other_office_user, cast.edu_liaison, cast.leader, cast.expert):
+    for user in (cast.edu_liaison, cast.town_liaison, cast.leader):
         response = login(user).get(url)
         assert response.status_code == 200 and response.context["can_edit"] is False
         assert reverse("framework:framework_edit", args=[cast.framework.pk]) not in response.content.decode()
+    # Another county's own framework (with its unit assignments) is not theirs to read.
+    for user in (cast.other_office_user, cast.other_liaison, cast.expert):
+        assert login(user).get(url).status_code == 404
+
+
+def test_global_and_ancestor_frameworks_are_readable_by_all_below(cast, login):
+    cast.other_framework.owner_region = cast.city
+    cast.other_framework.save()
+    for user in (cast.office_user, cast.edu_liaison, cast.town_liaison, cast.other_office_user):
+        assert login(user).get(cast.other_framework.get_absolute_url()).status_code == 200
 
 
 def test_the_api_refuses_changes_from_outside(cast, api):
     item = cast.items[0]
-    for user, expected in ((cast.other_office_user, 404), (cast.edu_liaison, 404), (cast.leader, 403)):
+    for user, expected, readable in ((cast.other_office_user, 404, False), (cast.edu_liaison, 404, True),
+                                     (cast.leader, 403, True)):
         r = api(user).patch(f"/api/scoring-items/{item.pk}/", {"points": "1", "version": item.version}, format="json")
         assert r.status_code == expected, user
-        assert api(user).get(f"/api/scoring-items/{item.pk}/").status_code == 200
+        assert api(user).get(f"/api/scoring-items/{item.pk}/").status_code == (200 if readable else 404)
     item.refresh_from_db()
     assert str(item.points) == "4.00"
 

@@ -196,3 +196,39 @@ def test_pdf_through_libreoffice(cast, dispatch_round):
     doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
     f = services.generate_document(doc, actor=cast.office_user, pdf=True)
     assert f.pdf.read(4) == b"%PDF"
+
+
+def test_summary_takes_the_periods_ledger_figures(cast):
+    import datetime
+    from decimal import Decimal
+
+    from shian.supervision.models import CaseRecord, ComplaintRecord, SamplingRecord
+
+    d = datetime.date
+    for n, (task, result, disposal) in enumerate([("监督抽检", "合格", ""), ("评价性抽检", "合格", ""),
+                                                  ("监督抽检", "不合格", "已处置")]):
+        SamplingRecord.objects.create(number=f"S{n}", region=cast.town, sampled_on=d(2026, 3, 10), task_type=task,
+                                      result=result, disposal_status=disposal)
+    SamplingRecord.objects.create(number="S-other", region=cast.other_county, sampled_on=d(2026, 3, 10),
+                                  task_type="监督抽检", result="合格")
+    SamplingRecord.objects.create(number="S-H2", region=cast.town, sampled_on=d(2026, 8, 1), task_type="监督抽检",
+                                  result="合格")
+    ComplaintRecord.objects.create(number="C1", region=cast.town2, received_on=d(2026, 4, 1), deadline=d(2026, 4, 8),
+                                   closed_on=d(2026, 4, 5))
+    ComplaintRecord.objects.create(number="C2", region=cast.county, received_on=d(2026, 4, 1), deadline=d(2026, 4, 8),
+                                   closed_on=d(2026, 4, 20))
+    CaseRecord.objects.create(number="A1", region=cast.town, opened_on=d(2026, 5, 1), fine_amount=Decimal(15000),
+                              confiscation_amount=Decimal(5000))
+    doc = services.create_document(cast.campaign, "summary", actor=cast.office_user, period="2026-H1")
+    draft, docx = _docx(doc)
+    text = _text(docx)
+    check_no_placeholder(text)
+    # 三台县 1,050,000 people → annual target 4 批次/千人 = 4200; 3 / 4200 = 0.07%
+    assert ("2026年上半年，全县完成食品抽检3批次，占年度目标的0.1%；受理投诉举报2件，按时办结1件；"
+            "查办食品安全案件1件。") in text
+    assert "食品抽检|3批次|年度目标4200批次|0.1%" in text
+    assert "评价性抽检合格率|100%|≥98%|—" in text
+    assert "不合格样品核查处置|1/1批次|100%|100%" in text
+    assert "投诉举报按时办结|1/2件|100%|50%" in text
+    assert "查办食品安全案件|1件|罚没款2万元|—" in text
+    assert draft.figures["sampling"] == 3 and draft.figures["complaints_on_time"] == 1

@@ -163,3 +163,16 @@ def test_create_task_page(cast, login):
         "deadline": "", "item": "", "description": ""})
     assert resp.status_code == 302
     assert Task.objects.get(title="新任务").unit == cast.town_unit
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_detail_queries_do_not_grow_with_the_log(cast, login, django_assert_max_num_queries, n):
+    from shian.workplan import services
+
+    services.claim_task(cast.edu_task, actor=cast.edu_liaison)
+    for i in range(n):
+        services.report_progress(cast.edu_task, i % 100, f"第{i}次", actor=cast.edu_liaison)
+    client = login(cast.office_user)
+    with django_assert_max_num_queries(14):
+        resp = client.get(cast.edu_task.get_absolute_url())
+    assert resp.content.decode().count('class="list-group-item"') >= n
