@@ -15,5 +15,9 @@ def import_ledger_job(record):
         job_progress(record, done, total or max(done * 2, 1), f"已读取 {done} 行")
 
     result = run_import_batch(batch, progress=progress)
+    from shian.core.models import Job
+
+    outcome = result.summary() + ("" if result.ok else "。有错误，未导入任何数据，请下载错误报告")
+    Job.objects.filter(pk=record.pk).update(message=outcome)
     return {"url": batch.get_absolute_url(), "rows_read": result.rows_read, "created": result.created,
             "updated": result.updated, "rejected": result.rejected}

@@ -35,6 +35,6 @@ def test_import_page_shows_the_outcome_and_the_error_report(cast, browser_login,
     page.wait_for_selector("text=已拒绝（有错误）")
     assert "第3行C列（区划）" in page.inner_text("#import-result")
     with page.expect_download() as download:
-        page.click("text=下载错误报告")
+        page.click("a:has-text('下载错误报告')")
     assert download.value.suggested_filename == "抽检.错误报告.xlsx"
     page.screenshot(path="/tmp/supervision_import.png", full_page=True)
