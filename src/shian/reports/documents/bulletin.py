@@ -58,18 +58,18 @@ def build(doc) -> Draft:
         figures["unit_reports"] = [r.unit.name for r in reports]
 
     sup = sources.supervision_figures(campaign, code, today)
-    if sup and (sup["sampling"]["total"] or sup["complaints"]["total"] or sup["cases"]["total"]):
+    if sup and (sup["sampling"]["food"] or sup["complaints"]["total"] or sup["cases"]["total"]):
         s, c, k = sup["sampling"], sup["complaints"], sup["cases"]
         blocks.append(g.Heading("监管工作数据"))
         parts = []
-        if s["total"]:
-            parts.append(f"完成食品抽检{s['total']}批次，检出不合格{s['failed']}批次")
+        if s["food"]:
+            parts.append(f"完成食品抽检{s['food']}批次，检出不合格{s['failed']}批次")
         if c["total"]:
             parts.append(f"受理投诉举报{c['total']}件，办结{c['closed']}件")
         if k["total"]:
             parts.append(f"查办食品安全案件{k['total']}件，罚没款{g.format_wan_yuan((k['fines'] or 0) + (k['confiscated'] or 0))}")
         blocks.append(g.Paragraph(f"{label}，全{lw}" + "；".join(parts) + "。"))
-        figures["sampling"] = s["total"]
+        figures["sampling"] = s["food"]
 
     blocks += [g.Heading("下步工作安排"),
                Narrative("next", "下步工作安排",

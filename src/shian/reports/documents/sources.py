@@ -262,6 +262,8 @@ def supervision_figures(campaign, period_code: str, today) -> dict | None:
     rng = {"ym__gte": p.start_ym, "ym__lte": p.end_ym, "region_id__in": ids}
     samp = SamplingRecord.objects.filter(**rng).aggregate(
         total=Count("id"),
+        # 食品抽检 as offices count it: not 农产品定量检测 (its own indicator) nor 快检 screening
+        food=Count("id", filter=~Q(task_type__in=["农产品定量检测", "快检"])),
         failed=Count("id", filter=Q(result="不合格")),
         evaluation=Count("id", filter=Q(task_type="评价性抽检")),
         evaluation_passed=Count("id", filter=Q(task_type="评价性抽检", result="合格")),
@@ -277,9 +279,36 @@ def supervision_figures(campaign, period_code: str, today) -> dict | None:
         police=Count("id", filter=Q(transferred_police=True)),
     )
     population = campaign.region.population or 0
-    annual_target = Decimal(population) * 4 / 1000 if population else None  # 4 批次/千人·年
+    targets = ledger_targets(campaign)
+    per_1000 = targets.get("sampling_per_1000")
+    annual_target = Decimal(population) * per_1000 / 1000 if population and per_1000 else None
     return {"period": p, "sampling": samp, "complaints": comp, "cases": cases, "population": population,
-            "annual_target": annual_target}
+            "annual_target": annual_target, "targets": targets}
+
+
+def ledger_targets(campaign) -> dict:
+    """Targets the office configured as computed indicators (none are constants here: they vary by
+    framework and province): sampling per 1000 residents, evaluative pass rate, disposal rate,
+    complaints closed on time. Keys are present only when such an indicator with a target exists."""
+    try:
+        from shian.supervision.services import campaign_indicators
+    except OPTIONAL_ERRORS:
+        return {}
+    out = {}
+    for defn in campaign_indicators(campaign):
+        if defn.target is None:
+            continue
+        num, source = defn.numerator or {}, (defn.numerator or {}).get("source")
+        filters = {k.split("__")[0]: v for k, v in (num.get("filters") or {}).items()}
+        if source == "sampling" and defn.formula == "per_1000" and "农产品定量检测" not in str(filters.get("task_type")):
+            out.setdefault("sampling_per_1000", defn.target)
+        elif source == "sampling" and defn.formula == "ratio" and "评价性抽检" in str(filters.get("task_type")):
+            out.setdefault("evaluation_pass_rate", defn.target)
+        elif source == "sampling" and defn.formula == "ratio" and "disposal_status" in filters:
+            out.setdefault("disposal_rate", defn.target)
+        elif source == "complaints" and defn.formula == "ratio":
+            out.setdefault("complaints_on_time", defn.target)
+    return out
 
 
 def indicator_evaluations(campaign, period_code: str) -> list | None:

@@ -66,27 +66,35 @@ def build(doc) -> Draft:
     if sup:
         s, cp, k = sup["sampling"], sup["complaints"], sup["cases"]
         rows = []
-        if s["total"]:
+        tg = sup["targets"]
+
+        def target(key, unit="%"):
+            return f"{num(tg[key])}{unit}" if key in tg else "—"
+
+        if s["food"]:
             share = ""
             if sup["annual_target"]:
-                share = pct(s["total"], sup["annual_target"])
+                share = pct(s["food"], sup["annual_target"])
                 figures["sampling_share"] = share
-            rows.append(["食品抽检", f"{s['total']}批次", f"年度目标{num(sup['annual_target'].quantize(Decimal(1)))}批次"
+            rows.append(["食品抽检", f"{s['food']}批次", f"年度目标{num(sup['annual_target'].quantize(Decimal(1)))}批次"
                          if sup["annual_target"] else "—", share or "—"])
-            rows.append(["评价性抽检合格率", pct(s["evaluation_passed"], s["evaluation"], 2) if s["evaluation"] else "—",
-                         "≥98%", "—"])
+            if s["evaluation"]:
+                rows.append(["评价性抽检合格率", pct(s["evaluation_passed"], s["evaluation"], 2),
+                             target("evaluation_pass_rate"), "—"])
             if s["failed"]:
-                rows.append(["不合格样品核查处置", f"{s['disposed']}/{s['failed']}批次", "100%", pct(s["disposed"], s["failed"])])
+                rows.append(["不合格样品核查处置", f"{s['disposed']}/{s['failed']}批次", target("disposal_rate"),
+                             pct(s["disposed"], s["failed"])])
         if cp["total"]:
-            rows.append(["投诉举报按时办结", f"{cp['on_time']}/{cp['total']}件", "100%", pct(cp["on_time"], cp["total"])])
+            rows.append(["投诉举报按时办结", f"{cp['on_time']}/{cp['total']}件", target("complaints_on_time"),
+                         pct(cp["on_time"], cp["total"])])
         if k["total"]:
             rows.append(["查办食品安全案件", f"{k['total']}件",
                          f"罚没款{g.format_wan_yuan((k['fines'] or 0) + (k['confiscated'] or 0))}", "—"])
         if rows:
-            figures.update(sampling=s["total"], failed=s["failed"], complaints=cp["total"],
+            figures.update(sampling=s["food"], failed=s["failed"], complaints=cp["total"],
                            complaints_on_time=cp["on_time"], cases=k["total"])
             blocks += [g.Heading("主要监管数据", 2),
-                       g.Paragraph(f"{p.label}，全{lw}完成食品抽检{s['total']}批次"
+                       g.Paragraph(f"{p.label}，全{lw}完成食品抽检{s['food']}批次"
                                    + (f"，占年度目标的{figures['sampling_share']}" if figures.get("sampling_share") else "")
                                    + f"；受理投诉举报{cp['total']}件，按时办结{cp['on_time']}件；"
                                    f"查办食品安全案件{k['total']}件。"),

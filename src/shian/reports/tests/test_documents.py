@@ -219,16 +219,26 @@ def test_summary_takes_the_periods_ledger_figures(cast):
                                    closed_on=d(2026, 4, 20))
     CaseRecord.objects.create(number="A1", region=cast.town, opened_on=d(2026, 5, 1), fine_amount=Decimal(15000),
                               confiscation_amount=Decimal(5000))
+    from shian.supervision.models import IndicatorDefinition
+
+    # the targets come from the office's indicator definitions (the pass-rate one is not configured here)
+    IndicatorDefinition.objects.create(code="per1000", name="食品抽检量", formula="per_1000", target=Decimal(4),
+                                       numerator={"source": "sampling", "filters": {"task_type__in": ["监督抽检"]}},
+                                       scoring_item=cast.items[2], owner_region=cast.county)
+    IndicatorDefinition.objects.create(code="ontime", name="投诉举报按时办结率", formula="ratio", target=Decimal(95),
+                                       numerator={"source": "complaints", "filters": {"closed_on__lte": "F:deadline"}},
+                                       denominator={"source": "complaints"}, scale=100, value_unit="%",
+                                       scoring_item=cast.items[2], owner_region=cast.county)
     doc = services.create_document(cast.campaign, "summary", actor=cast.office_user, period="2026-H1")
     draft, docx = _docx(doc)
     text = _text(docx)
     check_no_placeholder(text)
-    # 三台县 1,050,000 people → annual target 4 批次/千人 = 4200; 3 / 4200 = 0.07%
+    # 三台县 1,050,000 people × the configured 4 批次/千人 → annual target 4200; 3 / 4200 = 0.07%
     assert ("2026年上半年，全县完成食品抽检3批次，占年度目标的0.1%；受理投诉举报2件，按时办结1件；"
             "查办食品安全案件1件。") in text
     assert "食品抽检|3批次|年度目标4200批次|0.1%" in text
-    assert "评价性抽检合格率|100%|≥98%|—" in text
-    assert "不合格样品核查处置|1/1批次|100%|100%" in text
-    assert "投诉举报按时办结|1/2件|100%|50%" in text
+    assert "评价性抽检合格率|100%|—|—" in text
+    assert "不合格样品核查处置|1/1批次|—|100%" in text
+    assert "投诉举报按时办结|1/2件|95%|50%" in text
     assert "查办食品安全案件|1件|罚没款2万元|—" in text
     assert draft.figures["sampling"] == 3 and draft.figures["complaints_on_time"] == 1

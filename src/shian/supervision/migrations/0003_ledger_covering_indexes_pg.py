@@ -1,5 +1,5 @@
 """On PostgreSQL, make the (region, ym) ledger indexes covering, so indicator counts over a county or
-a city are index-only scans. Same index names as the models declare: Django's state stays true and a
+a city are index-only scans, and drop the unused LIKE index on `number`. Same index names as the models declare: Django's state stays true and a
 later RemoveIndex still works. SQLite has no INCLUDE and keeps the plain index."""
 
 from django.db import migrations
@@ -17,6 +17,13 @@ def covering(apps, schema_editor):
     for table, (name, include) in COVERING.items():
         schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
         schema_editor.execute(f'CREATE INDEX "{name}" ON "{table}" ("region_id", "ym") INCLUDE ({include})')
+        # The varchar_pattern_ops twin Django adds to unique CharFields serves LIKE 'x%' only; numbers are
+        # searched with icontains (no index) and matched with =, so it would just slow every import.
+        with schema_editor.connection.cursor() as c:
+            c.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
+                      [table, f"{table}_number_%_like"])
+            for (index,) in c.fetchall():
+                schema_editor.execute(f'DROP INDEX IF EXISTS "{index}"')
 
 
 def plain(apps, schema_editor):
