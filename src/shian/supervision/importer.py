@@ -499,8 +499,13 @@ class _Writer:
             n = len(self.cols)
             params = [(*row[1:n], now, row[0]) for row in rows]
         else:
-            sets = self._sets("excluded", f'"{self.table}"', patch="json_patch({t}.extra, {e}.extra)")
-            sql = f'INSERT INTO "{self.table}" ({q}) VALUES ({marks}) ON CONFLICT("number") DO UPDATE SET {sets}'
+            t = f'"{self.table}"'
+            sets = self._sets("excluded", t, patch="json_patch({t}.extra, {e}.extra)")
+            # Unchanged rows are left alone (no new version): re-importing a file is nearly free.
+            changed = " OR ".join([f'{t}."{c}" IS NOT excluded."{c}"' for c in self.update_cols]
+                                  + [f"json_patch({t}.extra, excluded.extra) IS NOT {t}.extra"])
+            sql = (f'INSERT INTO {t} ({q}) VALUES ({marks}) ON CONFLICT("number") DO UPDATE SET {sets} '
+                   f'WHERE {changed}')
             params = rows
         import sqlite3
 
@@ -545,9 +550,11 @@ class _Writer:
             return
         assign = "".join(f'"{col}" = i."{col}", ' for col in self.update_cols)
         with connection.cursor() as c:
+            changed = " OR ".join([f't."{col}" IS DISTINCT FROM i."{col}"' for col in self.update_cols]
+                                  + ['t."extra" || i."extra" IS DISTINCT FROM t."extra"'])
             c.execute(f'UPDATE "{self.table}" AS t SET {assign}"extra" = t."extra" || i."extra", '
                       f'"updated_at" = i."updated_at", "version" = t."version" + 1 '
-                      f'FROM "_imp" AS i WHERE t."number" = i."number"')
+                      f'FROM "_imp" AS i WHERE t."number" = i."number" AND ({changed})')
             c.execute('DROP TABLE "_imp"')
         self._tmp = False
 

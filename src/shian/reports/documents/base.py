@@ -108,17 +108,33 @@ def join_names(names, limit=None) -> str:
     return "、".join(names)
 
 
-TITLE_TAILS = ("工作总结", "自评报告", "初评报告", "评审报告", "验收报告", "复审报告", "的通报")
+TITLE_TAILS = ("工作总结", "自评报告", "省级初评报告", "市级初评报告", "初评报告", "评审报告", "验收报告", "复审报告", "的通报")
 
 
 def title_lines(text: str, width: int = 20) -> str:
-    """Break a long 2号 title before its document-type words (…示范城市\n工作总结), as offices do."""
+    """Break a long 2号 title at natural pauses, as offices do: before its document-type words
+    (…示范城市\n工作总结), else before 创建/关于; three lines only when two cannot hold it."""
     if "\n" in text or len(text) <= width:
         return text
-    for tail in TITLE_TAILS:
-        if text.endswith(tail) and len(text) - len(tail) >= 6:
-            return text[: -len(tail)] + "\n" + tail
-    return text
+    cuts = [len(text) - len(tail) for tail in TITLE_TAILS if text.endswith(tail) and len(text) - len(tail) >= 6]
+    cuts += [at for word in ("创建", "关于") if (at := text.find(word, 2)) > 0]
+    for at in cuts:
+        if at <= width and len(text) - at <= width:
+            return text[:at] + "\n" + text[at:]
+    if cuts and cuts[0] < len(text):
+        return _break_head(text[: cuts[0]], width) + "\n" + text[cuts[0]:]
+    return _break_head(text, width)
+
+
+def _break_head(head: str, width: int) -> str:
+    """A head still too long for one line breaks before 创建/关于, else at the width."""
+    if len(head) <= width:
+        return head
+    for word in ("创建", "关于"):
+        at = head.find(word, 2)
+        if 0 < at <= width:
+            return head[:at] + "\n" + _break_head(head[at:], width)
+    return head[:width] + "\n" + _break_head(head[width:], width)
 
 
 def unit_label(unit) -> str:

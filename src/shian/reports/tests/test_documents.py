@@ -129,7 +129,7 @@ def test_summary_counts_categories_and_problems(cast):
     check_headings(d)
     text = _text(d)
     check_no_placeholder(text)
-    assert "三台县2026年上半年创建省级食品安全示范县\n工作总结" in text
+    assert "三台县2026年上半年\n创建省级食品安全示范县工作总结" in text
     assert "（一）基础工作" in text and "该类别共分解任务1项，已完成1项（其中2026年上半年完成1项），完成率100%。" in text
     assert "（二）能力建设" in text and "该类别共分解任务1项，已完成0项（其中2026年上半年完成0项），完成率0%。" in text
     assert "问题整改台账共登记问题2个，已销号1个，整改销号率50%；尚未销号1个（红色1个），其中逾期1个。" in text

@@ -74,6 +74,7 @@ def test_reimporting_the_same_file_does_not_double_count(cast):
     assert (first.created, first.updated) == (2, 0)
     assert (again.created, again.updated) == (0, 2)
     assert SamplingRecord.objects.count() == 2
+    assert set(SamplingRecord.objects.values_list("version", flat=True)) == {1}  # unchanged rows untouched
 
 
 def test_a_correction_file_updates_records_in_place(cast):
