@@ -215,11 +215,13 @@ def _div(a, b):
     return a / b
 
 
-def evaluate(defn, region, period: Period | str, *, drill_down=False) -> Evaluation:
-    """Evaluate `defn` for `region`'s subtree over `period` (with its direct children if asked)."""
+def evaluate(defn, region, period: Period | str, *, drill_down=False, tree=None) -> Evaluation:
+    """Evaluate `defn` for `region`'s subtree over `period` (with its direct children if asked).
+
+    Pass `tree=Tree.load(region)` when evaluating many indicators for the same region."""
     if isinstance(period, str):
         period = parse_period(period)
-    tree = Tree.load(region)
+    tree = tree or Tree.load(region)
     num = SourceValues(defn.numerator, tree, period)
     den = prev = None
     if defn.formula == Formula.RATIO:

@@ -51,6 +51,12 @@ class CaseTable(tables.Table):
 
 class IndicatorTable(tables.Table):
     name = tables.Column(linkify=True)
+    current = tables.TemplateColumn(
+        '{% with ev=record.current %}{% if ev %}<span title="{{ ev.region_name }} {{ ev.period_label }}">'
+        '{% if ev.value is None %}—{% else %}{{ ev.value|floatformat:"-2" }}{{ record.value_unit }}{% endif %}</span> '
+        '{% if ev.met is True %}<span class="badge text-bg-success">达标</span>{% elif ev.met is False %}'
+        '<span class="badge text-bg-danger">未达标</span>{% endif %}{% endif %}{% endwith %}',
+        verbose_name="当前值（默认期间）", orderable=False, exclude_from_export=True)
     scoring_item = tables.Column(verbose_name="对应评分项", accessor="scoring_item__code")
     target = tables.TemplateColumn("{% if record.target is not None %}{{ record.get_comparison_display }} "
                                    "{{ record.target.normalize }}{{ record.value_unit }}{% else %}—{% endif %}",
@@ -58,7 +64,7 @@ class IndicatorTable(tables.Table):
 
     class Meta:
         model = IndicatorDefinition
-        fields = ("code", "name", "formula", "period_kind", "target", "scoring_item", "is_active")
+        fields = ("code", "name", "formula", "period_kind", "target", "current", "scoring_item", "is_active")
         attrs = ATTRS
 
 

@@ -73,6 +73,22 @@ class IndicatorListView(ObjectListView):
     def can_create(self):
         return services.can_edit_definitions(self.request.user) and not self.request.user.is_read_only
 
+    def get_table(self, **kwargs):
+        """Each indicator on the page, evaluated for the user's region over its default period."""
+        from shian.supervision.engine import Tree, evaluate
+
+        table = super().get_table(**kwargs)
+        region = services.default_region(self.request.user)
+        if region is None or services.view_path(self.request.user) is None:
+            return table
+        tree = Tree.load(region)
+        today = timezone.localdate()
+        rows = table.page.object_list if getattr(table, "page", None) else table.rows
+        for row in rows:
+            defn = row.record
+            defn.current = evaluate(defn, region, default_period(defn.period_kind, today), tree=tree)
+        return table
+
 
 def _region_and_period(request, defn):
     user = request.user

@@ -13,14 +13,23 @@ from shian.supervision.tests.factories import indicator, metric_form, sample
 from shian.supervision.tests.test_import import HEAD, row, xlsx
 
 
-def test_indicator_list_and_nav(cast, login, django_assert_max_num_queries):
+def test_indicator_list_shows_current_values_with_bounded_queries(cast, login, django_assert_max_num_queries):
     for i in range(30):
         indicator(f"ind{i}")
+    last_year = datetime.date.today().year - 1
+    for _ in range(21):
+        sample(cast.town, datetime.date(last_year, 3, 1))
     client = login(cast.office_user)
-    with django_assert_max_num_queries(15):
+    # one grouped query per indicator on the page (25), plus the page's own
+    with django_assert_max_num_queries(45):
         response = client.get(reverse("supervision:indicator_list"))
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "监管数据" in response.content.decode() and "ind0" in response.content.decode()
+    assert "监管数据" in html and "ind0" in html
+    assert html.count("0.02批次/千人·年") == 25 and html.count("未达标") == 25  # 21 / 1050 thousand, target 4
+    export = client.get(reverse("supervision:indicator_list"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    assert sheet.max_row == 31 and "当前值（默认期间）" not in [c.value for c in sheet[1]]
 
 
 def test_indicator_detail_drills_down_and_links_records(cast, login, django_assert_max_num_queries):
