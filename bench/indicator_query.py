@@ -72,7 +72,7 @@ def main():
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    from _ledger_setup import build_regions, django_setup, migrate, throwaway_url
+    from _setup import build_regions, django_setup, migrate, throwaway_url
 
     url, drop = throwaway_url("sqlite" if args.sqlite else "postgresql")
     try:

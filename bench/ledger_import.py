@@ -29,7 +29,7 @@ HEAD = ["抽样单编号", "抽样日期", "所属乡镇", "被抽样单位", "�
 
 def generate(path, rows):
     import xlsxwriter
-    from _ledger_setup import TOWNSHIPS
+    from _setup import TOWNSHIPS
 
     rng = random.Random(5)
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
@@ -69,7 +69,7 @@ def child_read(path):
 
 
 def child_import(path, url):
-    from _ledger_setup import django_setup
+    from _setup import django_setup
 
     django_setup(url)
     from django.db import connection
@@ -91,7 +91,7 @@ def child_import(path, url):
 
 def child_iex(path, url):
     """django-import-export into the same model, with bulk mode (its fastest setting)."""
-    from _ledger_setup import django_setup
+    from _setup import django_setup
 
     django_setup(url)
     import tablib
@@ -143,7 +143,7 @@ def child_iex(path, url):
 
 
 def child_prepare(url):
-    from _ledger_setup import build_regions, django_setup, migrate
+    from _setup import build_regions, django_setup, migrate
 
     django_setup(url)
     migrate()
@@ -171,7 +171,7 @@ def main():
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-iex", action="store_true")
     args = parser.parse_args()
-    from _ledger_setup import throwaway_url
+    from _setup import throwaway_url
 
     tmp = tempfile.mkdtemp(prefix="shian-bench-")
     path = os.path.join(tmp, "抽检台账.xlsx")

@@ -1,4 +1,5 @@
-"""REST API of the evidence app: materials (list, detail, upload, review, search) and the matrix."""
+"""REST API of the evidence app: materials (list, detail, upload, correct, new version, confirm a
+requirement, review, re-extract, search) and the completeness matrix."""
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -52,6 +53,28 @@ class UploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
 
 
+class MaterialEditSerializer(serializers.Serializer):
+    """PATCH: the unit corrects its material's description; a returned material goes back to review."""
+
+    version = serializers.IntegerField(help_text="读取时的版本号；修改时必须回传，防止覆盖他人修改")
+    title = serializers.CharField(required=False, max_length=200)
+    requirement = serializers.PrimaryKeyRelatedField(queryset=MaterialRequirement.objects.all(), required=False,
+                                                     allow_null=True)
+    doc_date = serializers.DateField(required=False, allow_null=True)
+    issuer = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    doc_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
+
+
+class VersionUploadSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    file = serializers.FileField()
+
+
+class AssignSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    requirement = serializers.PrimaryKeyRelatedField(queryset=MaterialRequirement.objects.all())
+
+
 class ReviewSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     reason = serializers.CharField(required=False, allow_blank=True)
@@ -65,9 +88,86 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
     filterset_class = MaterialFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    CHANGE_ACTIONS = ("approve", "return_material", "partial_update", "new_version", "assign", "extract")
+
     def get_queryset(self):
-        action_name = "change" if self.action in ("approve", "return_material") else "view"
+        action_name = "change" if self.action in self.CHANGE_ACTIONS else "view"
         return self.base_queryset.all().restrict(self.request.user, action_name)
+
+    def partial_update(self, request, pk=None):
+        """Correct title / 材料要求 / 成文日期 / 发文机关 / 文号 (send `version`); a returned material is
+        resubmitted."""
+        material = self.get_object()
+        body = MaterialEditSerializer(data=request.data, partial=False)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version")
+        services.update_material(material, data, actor=request.user, expected_version=version)
+        material.refresh_from_db()
+        return Response(MaterialSerializer(material).data)
+
+    @action(detail=True, methods=["post"], url_path="versions")
+    def new_version(self, request, pk=None):
+        """Upload a new version of the file (multipart: `file`, `version`); earlier versions are kept and
+        the material goes back to review."""
+        material = self.get_object()
+        body = VersionUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.add_version(material, body.validated_data["file"], actor=request.user,
+                             expected_version=body.validated_data["version"])
+        material.refresh_from_db()
+        return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Confirm a suggested (or chosen) requirement: `requirement`, `version`."""
+        material = self.get_object()
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.assign_requirement(material, body.validated_data["requirement"], actor=request.user,
+                                    expected_version=body.validated_data["version"])
+        material.refresh_from_db()
+        return Response(MaterialSerializer(material).data)
+
+    @action(detail=True, methods=["post"])
+    def extract(self, request, pk=None):
+        """Run text extraction again (after a failure)."""
+        material = self.get_object()
+        services.request_extraction(material, actor=request.user)
+        return Response(MaterialSerializer(material).data, status=status.HTTP_202_ACCEPTED)
+
+    @action(detail=False, methods=["get"])
+    def matrix(self, request):
+        """The completeness matrix of ?campaign= (default: the user's latest campaign), optionally ?unit=:
+        every requirement with its status, points and materials, and the totals."""
+        from shian.evidence.matrix import build_matrix
+
+        campaigns = Campaign.objects.restrict(request.user).order_by("-created_at")
+        value = request.query_params.get("campaign", "")
+        if value and not value.isdigit():
+            raise DRFValidationError({"campaign": "创建项目编号必须是数字"})
+        campaign = get_object_or_404(campaigns, pk=int(value)) if value else campaigns.first()
+        if campaign is None:
+            return Response({"detail": "没有可访问的创建项目"}, status=status.HTTP_404_NOT_FOUND)
+        unit = request.query_params.get("unit", "")
+        if unit and not unit.isdigit():
+            raise DRFValidationError({"unit": "单位编号必须是数字"})
+        if unit:
+            get_object_or_404(Unit.objects.restrict(request.user), pk=int(unit))
+        matrix = build_matrix(campaign, request.user, unit_id=int(unit) if unit else None)
+        return Response({
+            "campaign": campaign.pk,
+            "total": matrix["total"],
+            "complete": matrix["complete"],
+            "points_at_stake": str(matrix["points_at_stake"]),
+            "totals": {code: n for code, _label, _css, n in matrix["totals"]},
+            "cells": [{
+                "requirement": c.requirement.pk, "name": c.requirement.name, "item": c.requirement.item.code,
+                "indicator": str(c.requirement.item.indicator), "unit": c.unit.pk if c.unit else None,
+                "period": c.requirement.period_label(), "status": c.status, "status_display": c.label,
+                "points": str(c.points), "materials": [m.pk for m in c.materials],
+            } for c in matrix["cells"]],
+        })
 
     def create(self, request):
         data = UploadSerializer(data=request.data)

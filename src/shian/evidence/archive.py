@@ -73,7 +73,15 @@ def archive_plan(campaign_id, user, unit_id=None, only_approved=False) -> Plan:
                            "requirement__seq", "requirement_id", "submitted_at", "id"))
     if unit_id:
         materials = materials.filter(unit_id=unit_id)
+    left_out = {}  # requirement id → coverage label of the materials an approved-only archive leaves out
     if only_approved:
+        from shian.evidence.matrix import coverage_of
+
+        groups = {}
+        for m in materials.exclude(status=MaterialStatus.APPROVED).select_related(None).only(
+                "id", "requirement_id", "status", "flags"):
+            groups.setdefault(m.requirement_id, []).append(m)
+        left_out = {rid: Coverage(coverage_of(ms)).label for rid, ms in groups.items()}
         materials = materials.filter(status=MaterialStatus.APPROVED)
     plan = Plan(campaign)
     covered = set()
@@ -87,9 +95,9 @@ def archive_plan(campaign_id, user, unit_id=None, only_approved=False) -> Plan:
     # Requirements in framework order; each lists its materials, or one 缺失 row.
     reqs = list(requirements_for(campaign))
     if unit_id:
-        reqs = [r for r in reqs if r.provider_id == unit_id or r.pk in by_requirement]
+        reqs = [r for r in reqs if r.provider_id == unit_id or r.pk in by_requirement or r.pk in left_out]
     elif not (user.is_admin or user.region_scope is not None):
-        reqs = [r for r in reqs if r.provider_id == user.unit_id or r.pk in by_requirement]
+        reqs = [r for r in reqs if r.provider_id == user.unit_id or r.pk in by_requirement or r.pk in left_out]
     order = []
     seen_items = set()
     for req in reqs:
@@ -106,8 +114,12 @@ def archive_plan(campaign_id, user, unit_id=None, only_approved=False) -> Plan:
         base = [category.name if category else "", str(indicator) if indicator else "", item.code if item else "",
                 req.name if req else ""]
         if not ms:
+            # A requirement with nothing in the archive: 缺失, or (approved-only archive) the state of
+            # the materials left out, so the index does not call a filed but unapproved material missing.
+            waiting = left_out.get(req.pk) if req else None
             plan.rows.append([None, *base, "", req.provider.short_name or req.provider.name if req and req.provider
-                              else "", "", "", Coverage.MISSING.label, "", ""])
+                              else "", "", "", waiting or Coverage.MISSING.label, "",
+                              "未审核通过，未收入资料包" if waiting else ""])
             continue
         for m in ms:
             seq += 1

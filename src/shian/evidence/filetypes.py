@@ -31,6 +31,16 @@ def _ole_kind(head: bytes, name: str) -> str:
     raise ValidationError(f"文件“{name}”是 Office 复合文档，但不是 Word 或 Excel 文件")
 
 
+def _is_office_package(zf, info) -> bool:
+    """Is this ZIP member itself a DOCX/XLSX (a ZIP with word/document.xml or xl/workbook.xml)?"""
+    try:
+        with zf.open(info) as member, zipfile.ZipFile(member) as inner:
+            names = set(inner.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "word/document.xml" in names or "xl/workbook.xml" in names
+
+
 def _zip_kind(fileobj, name: str, size: int, depth: int = 0) -> str:
     try:
         with zipfile.ZipFile(fileobj) as zf:
@@ -54,9 +64,14 @@ def _zip_kind(fileobj, name: str, size: int, depth: int = 0) -> str:
                 import io
 
                 try:
-                    detect_kind(io.BytesIO(head), info.filename, info.file_size, depth=depth + 1, head=head)
+                    member_kind = detect_kind(io.BytesIO(head), info.filename, info.file_size, depth=depth + 1,
+                                              head=head)
                 except ValidationError:
                     raise ValidationError(f"压缩包“{name}”中的“{info.filename}”类型不受支持（仅限{ALLOWED_LABEL}）")
+                if member_kind == FileKind.ZIP and not _is_office_package(zf, info):
+                    # A ZIP signature inside the archive must be a Word/Excel file, not another archive
+                    # (whose members would escape these checks).
+                    raise ValidationError(f"压缩包“{name}”中的“{info.filename}”是压缩包，不能嵌套压缩包")
             return FileKind.ZIP
     except zipfile.BadZipFile:
         raise ValidationError(f"文件“{name}”不是有效的 ZIP/Office 文件，可能已损坏")

@@ -38,9 +38,19 @@ class Cell:
         return self.status != Coverage.APPROVED
 
 
+# A pending file flagged with one of these is no evidence at all: it does not make a requirement "uploaded".
+NOT_EVIDENCE = {Flag.EMPTY, Flag.UNREADABLE}
+
+
+def _is_void(material) -> bool:
+    return material.status == MaterialStatus.PENDING and any(f.get("code") in NOT_EVIDENCE for f in material.flags)
+
+
 def coverage_of(materials) -> str:
     """A requirement is green only when every material filed under it is approved: a returned
-    file is still a gap until fixed, a pending one still awaits the reviewer."""
+    file is still a gap until fixed, a pending one still awaits the reviewer. Pending files that
+    are empty or unreadable do not count (a blank scan is still a missing material)."""
+    materials = [m for m in materials if not _is_void(m)]
     if not materials:
         return Coverage.MISSING
     statuses = {m.status for m in materials}

@@ -291,6 +291,22 @@ def record_extraction(material, text: str | None, error: str = "") -> Material:
     return material
 
 
+@transaction.atomic
+def request_extraction(material, *, actor) -> Material:
+    """重新提取文字: run the extraction job again (after a failure, or a job lost to a busy database).
+
+    Only derived fields change, so the material's version (and anyone's open form) stays valid."""
+    require(Material.objects.restrict(actor, "change").filter(pk=material.pk).exists() and not actor.is_read_only,
+            "您无权修改该材料")
+    if material.current is None:
+        raise ValidationError({"current": "材料没有文件，无法提取文字"})
+    Material.objects.filter(pk=material.pk).update(text_status=TextStatus.PENDING)
+    material.text_status = TextStatus.PENDING
+    log_event(material, "material_extraction_requested")
+    _schedule_extraction([material.pk], actor)
+    return material
+
+
 def requirements_for(campaign):
     return (MaterialRequirement.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
             .select_related("item__indicator__category", "provider")

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from shian.evidence.models import Material
 
@@ -21,7 +22,11 @@ class MaterialTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_status(self, value, record):
-        return format_html('<span class="badge text-bg-{}">{}</span>', record.status_css, value)
+        badge = format_html('<span class="badge text-bg-{}">{}</span>', record.status_css, value)
+        if record.status == "returned" and record.review_reason:  # the unit sees why at once, in its list
+            return format_html('{}<div class="small text-danger return-reason" title="{}">{}</div>', badge,
+                               record.review_reason, Truncator(record.review_reason).chars(40))
+        return badge
 
     def render_flags(self, record):
         labels = record.flag_labels()
@@ -34,6 +39,8 @@ class MaterialTable(tables.Table):
         return "；".join(f.get("message", "") for f in record.flags)
 
     def value_status(self, record):
+        if record.status == "returned" and record.review_reason:
+            return f"{record.get_status_display()}：{record.review_reason}"
         return record.get_status_display()
 
 

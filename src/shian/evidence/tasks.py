@@ -3,9 +3,11 @@
 import logging
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from django.core.files.storage import default_storage
+from django.db import OperationalError
 
 from shian.core.jobs import job, job_progress
 
@@ -38,12 +40,43 @@ def extract_material(material_id: int):
     return record_extraction(material, text)
 
 
+# SQLite refuses a write at once ("database is locked", no busy wait) when a transaction that
+# began by reading must upgrade while another connection (a page request) has written meanwhile.
+# The in-process job thread meets this on the embedded default; extraction is idempotent, so retry.
+LOCK_RETRIES = 6
+LOCK_BACKOFF_SECONDS = 0.25
+
+
+def _is_locked(exc) -> bool:
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
+
+
+def retry_locked(func, *args, sleep=time.sleep):
+    """func(*args), retried with a growing pause while SQLite answers "database is locked"."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return func(*args)
+        except OperationalError as exc:
+            if not _is_locked(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            sleep(LOCK_BACKOFF_SECONDS * (attempt + 1))
+    return None
+
+
 @job("evidence.extract")
 def extract_job(record):
     ids = record.params.get("materials", [])
+    failed = []
     for n, material_id in enumerate(ids, 1):
-        extract_material(material_id)
-        job_progress(record, n, len(ids), f"已提取 {n}/{len(ids)} 份材料")
+        try:
+            retry_locked(extract_material, material_id)
+        except OperationalError as exc:  # one material stuck on the database does not stop the others
+            logger.warning("extraction of material %s failed: %s", material_id, exc)
+            failed.append(material_id)
+        retry_locked(job_progress, record, n, len(ids), f"已提取 {n}/{len(ids)} 份材料")
+    if failed:
+        raise RuntimeError(f"{len(failed)} 份材料的文字提取因数据库繁忙未完成（材料编号 {'、'.join(map(str, failed))}），"
+                           "请在材料页面点击“重新提取文字”")
     return {"count": len(ids)}
 
 

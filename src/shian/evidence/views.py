@@ -64,8 +64,11 @@ class MaterialListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if not self.request.user.is_read_only:
+        user = self.request.user
+        if not user.is_read_only:
             ctx["create_url_name"] = "evidence:upload"
+        if not (user.is_office and not user.is_read_only):  # the review queue is the office's only
+            ctx["extra_actions"] = [a for a in ctx.get("extra_actions", ()) if a[1] != "evidence:queue"]
         return ctx
 
     def get_filterset_kwargs(self, filterset_class):
@@ -211,6 +214,10 @@ class MaterialDetailView(LoginRequiredMixin, View):
                 services.assign_requirement(material, requirement, actor=request.user,
                                             expected_version=int(request.POST.get("edit_version") or 0))
                 messages.success(request, f"已归入材料要求“{requirement.name}”")
+                return redirect(material)
+            elif action == "extract":
+                services.request_extraction(material, actor=request.user)
+                messages.success(request, "已重新提交文字提取，稍后刷新页面查看结果")
                 return redirect(material)
             else:
                 raise Http404

@@ -19,7 +19,9 @@ Order is the order of the lists; `seq` is derived from it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Prefetch
@@ -171,6 +173,10 @@ def date_from_text(text: str) -> dt.date | None:
     """The date a deadline text names ("2025年6月30日前" → 2025-06-30), or None ("每季度")."""
     from shian.core.spreadsheets import CellError, parse_date
 
+    m = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末|份)?\s*(?:前|之前|以前)?\s*", str(text))
+    if m and 1 <= int(m.group(2)) <= 12:  # "2026年6月" / "6月底前": the month's last day, not its first
+        year, month = int(m.group(1)), int(m.group(2))
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
     try:
         return parse_date(text)
     except (CellError, ValueError):

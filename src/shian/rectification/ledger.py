@@ -1,5 +1,6 @@
 """The office's own xlsx 整改台账: import (all-or-nothing, errors by row and column) and the printed layout."""
 
+import dataclasses
 import io
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shian.core.audit import log_event
+from shian.core.cells import CellError
 from shian.core.spreadsheets import (
     Column,
     RowError,
@@ -60,6 +62,29 @@ def _unit_lookup(campaign):
     return table
 
 
+def _columns(campaign):
+    """COLUMNS with the unit and item cells resolved against the campaign, so that a bad value is
+    reported like any other bad cell: sheet, row, column letter and column name."""
+    units = _unit_lookup(campaign)
+    items = {i.code: i for i in campaign.framework.items() if i.code}
+
+    def parse_unit(value):
+        unit = units.get(str(value).strip())
+        if unit is None:
+            raise CellError("不是本创建区划内的单位（请使用系统中的单位全称或简称）")
+        return unit
+
+    def parse_items(value):
+        codes = parse_list(value) or []
+        unknown = [c for c in codes if c not in items]
+        if unknown:
+            raise CellError(f"评分项编号{'、'.join(unknown)}不是本项目评价细则中的评分项编号")
+        return [items[c] for c in codes]
+
+    return [dataclasses.replace(c, parser=parse_unit) if c.key == "unit"
+            else dataclasses.replace(c, parser=parse_items) if c.key == "items" else c for c in COLUMNS]
+
+
 def import_ledger(campaign, source, *, actor) -> list[Problem]:
     """Read the ledger and create its problems: every row valid, or nothing is written.
 
@@ -67,31 +92,11 @@ def import_ledger(campaign, source, *, actor) -> list[Problem]:
     """
     check_office(campaign, actor)
     try:
-        result = read_workbook(source, COLUMNS)
+        result = read_workbook(source, _columns(campaign))
     except SpreadsheetError as exc:
         raise ValidationError(str(exc))
     errors: list[RowError] = list(result.errors)
-    units = _unit_lookup(campaign)
-    items = {i.code: i for i in campaign.framework.items() if i.code}
-    rows = []
-    for sheet in result.sheets:
-        for rec in sheet.records:
-            bad = False
-            unit = units.get(rec["unit"])
-            if unit is None:
-                errors.append(RowError(rec["_sheet"], rec["_row"], None, "责任单位", rec["unit"],
-                                       "不是本创建区划内的单位（请使用系统中的单位全称或简称）"))
-                bad = True
-            found = []
-            for code in rec.get("items") or []:
-                if code not in items:
-                    errors.append(RowError(rec["_sheet"], rec["_row"], None, "涉及评分项", code,
-                                           "不是本项目评价细则中的评分项编号"))
-                    bad = True
-                else:
-                    found.append(items[code])
-            if not bad:
-                rows.append((rec, unit, found))
+    rows = [(rec, rec["unit"], rec.get("items") or []) for sheet in result.sheets for rec in sheet.records]
     if errors:
         raise ValidationError([format_error(e) for e in errors[:200]])
     if not rows:

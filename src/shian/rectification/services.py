@@ -68,6 +68,18 @@ def _check_unit(campaign, unit):
         raise ValidationError({"unit": f"责任单位“{unit}”不在创建区划“{campaign.region}”内"})
 
 
+def _check_items(campaign, items):
+    for item in items or ():
+        if item.indicator.category.framework_id != campaign.framework_id:
+            raise ValidationError({"items": f"评分项{item.code or item.pk}不属于本创建项目的评价细则"})
+
+
+def _check_evidence_ids(campaign, evidence_ids):
+    from shian.scoring.services import check_evidence_ids
+
+    return check_evidence_ids(campaign, evidence_ids)
+
+
 # ------------------------------------------------------------------------------ life cycle
 
 @transaction.atomic
@@ -75,6 +87,7 @@ def create_problem(campaign, *, actor, items=(), **fields) -> Problem:
     """A new problem in the ledger (office only)."""
     check_office(campaign, actor)
     _check_unit(campaign, fields.get("unit"))
+    _check_items(campaign, items)
     problem = Problem(campaign=campaign, **fields)
     if not problem.seq:
         problem.seq = _next_seq(campaign)
@@ -91,6 +104,7 @@ def update_problem(problem: Problem, *, actor, expected_version, items=None, **f
     for k, v in fields.items():
         setattr(problem, k, v)
     _check_unit(problem.campaign, problem.unit)
+    _check_items(problem.campaign, items)
     problem.full_clean()
     save_versioned(problem, expected_version)
     if items is not None:
@@ -129,7 +143,7 @@ def submit_completion(problem: Problem, *, actor, text, evidence_file=None, evid
     if evidence_file is not None:
         problem.completion_evidence = evidence_file
     if evidence_ids:
-        problem.evidence_ids = [int(x) for x in evidence_ids]
+        problem.evidence_ids = _check_evidence_ids(problem.campaign, evidence_ids)
     save_versioned(problem, expected_version if expected_version is not None else problem.version)
     _note(problem, NoteKind.SUBMIT, text.strip(), actor)
     return problem

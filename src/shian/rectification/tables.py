@@ -11,6 +11,7 @@ class ProblemTable(tables.Table):
     unit = tables.Column(verbose_name="责任单位", accessor="unit__short_name", order_by="unit__sort_order")
     status = tables.Column(verbose_name="状态")
     escalation = tables.Column(verbose_name="逾期升级")
+    deadline = tables.DateColumn(format="Y-m-d", verbose_name="整改时限")
 
     class Meta:
         model = Problem
@@ -43,6 +44,7 @@ class ProblemTable(tables.Table):
 
 class SummonsTable(tables.Table):
     unit = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name="被约谈单位")
+    held_on = tables.DateColumn(format="Y-m-d", verbose_name="约谈日期")
 
     class Meta:
         model = Summons

@@ -8,6 +8,7 @@ class DocumentTable(tables.Table):
     issue_no = tables.Column(verbose_name="期号/序号", default="—")
     versions = tables.Column(verbose_name="已生成版本", accessor="n_files", orderable=False)
     created_by = tables.Column(verbose_name="创建人", default="—")
+    issued_on = tables.DateColumn(format="Y-m-d", verbose_name="成文日期")
 
     class Meta:
         model = Document

@@ -77,6 +77,7 @@ class ScoreForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.item = item
         materials = evidence_materials(campaign, item, self.user) if campaign is not None else None
+        self.materials = materials or []  # the page links each one to its material page
         if materials is not None:
             # The evidence app is there: pick the materials looked at instead of typing their numbers.
             self.fields["evidence_ids"] = forms.MultipleChoiceField(
@@ -141,6 +142,10 @@ class ExpertScoreForm(StyledForm):
     deduction_note = forms.CharField(label="扣分理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     methods = forms.MultipleChoiceField(label="评价方式", choices=Method.choices, required=False,
                                         widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["methods"].widget.attrs.pop("class", None)  # a checkbox list, not a <select>
 
 
 class ConfirmForm(StyledForm):

@@ -47,6 +47,25 @@ def item_in_framework(assessment, item):
         raise ValidationError({"item": "该评分项不属于本创建项目的评价细则"})
 
 
+def check_evidence_ids(campaign, evidence_ids) -> list[int]:
+    """The evidence materials an item score cites must be materials of this campaign (no guessing ids)."""
+    try:
+        ids = [int(x) for x in evidence_ids]
+    except (TypeError, ValueError):
+        raise ValidationError({"evidence_ids": "佐证材料编号必须是整数"})
+    if not ids:
+        return ids
+    try:
+        from shian.evidence.models import Material
+    except ImportError:  # evidence app not installed: nothing to check against
+        return ids
+    known = set(Material.objects.filter(campaign=campaign, pk__in=ids).values_list("pk", flat=True))
+    unknown = [str(i) for i in ids if i not in known]
+    if unknown:
+        raise ValidationError({"evidence_ids": f"佐证材料编号{'、'.join(unknown)}不是本创建项目的佐证材料"})
+    return ids
+
+
 # ------------------------------------------------------------------------------ assessments
 
 @transaction.atomic
@@ -156,6 +175,7 @@ def _write_score(assessment, item, *, actor, points, rules, free_deductions, met
     if unknown:
         raise ValidationError({"methods": f"未知的评价方式：{'、'.join(sorted(unknown))}"})
     rows = _deduction_rows(item, rules, free_deductions)
+    evidence_ids = check_evidence_ids(assessment.campaign, evidence_ids)
     spec = _item_spec(item)
     if points is None or points == "":
         points = engine.points_after_deductions(spec, [r[2] for r in rows])
@@ -279,6 +299,9 @@ def submit_expert_score(group: ReviewGroup, item, *, actor, points, deduction_no
     """An expert's own score of an item their group holds."""
     check_group_item(group, item, actor)
     check_open(group.assessment)
+    unknown = set(methods) - set(Method.values)
+    if unknown:
+        raise ValidationError({"methods": f"未知的评价方式：{'、'.join(sorted(unknown))}"})
     try:
         points = engine.check_points(_item_spec(item), points)
     except engine.ScoreError as exc:
@@ -322,6 +345,19 @@ def confirm_group_score(group: ReviewGroup, item, *, actor, points, deduction_te
     return score
 
 
+def can_record_interview(assessment, user, interview=None) -> bool:
+    """The office of the region, or an expert of one of the assessment's review groups (for an existing
+    interview held by a group: an expert of that group)."""
+    if can_manage(assessment.campaign, user):
+        return True
+    if user.role != Role.EXPERT:
+        return False
+    groups = ReviewGroup.objects.filter(assessment=assessment, members=user)
+    if interview is not None and interview.group_id:
+        groups = groups.filter(pk=interview.group_id)
+    return groups.exists()
+
+
 @transaction.atomic
 def save_interview(assessment, *, actor, interview=None, questions=(), expected_version=None, **fields) -> Interview:
     """A 领导访谈 record with its questions [(question, answer, points)]; experts record their group's."""
@@ -330,6 +366,19 @@ def save_interview(assessment, *, actor, interview=None, questions=(), expected_
         if not (group is not None and group.members.filter(pk=actor.pk).exists()):
             raise PermissionDenied("只有创建办或本组评审专家可以记录访谈")
     check_open(assessment)
+    if interview is not None and interview.assessment_id != assessment.pk:
+        raise ValidationError({"assessment": "访谈记录不属于该评审"})
+    if interview is not None and interview.group_id and not can_manage(assessment.campaign, actor) \
+            and not interview.group.members.filter(pk=actor.pk).exists():
+        raise PermissionDenied("只能修改本组的访谈记录")
+    if group is not None and group.assessment_id != assessment.pk:
+        raise ValidationError({"group": f"评审组“{group}”不属于评审“{assessment}”"})
+    item = fields.get("item")
+    if item is not None:
+        item_in_framework(assessment, item)
+    unit = fields.get("unit")
+    if unit is not None and not unit.region.path.startswith(assessment.campaign.region.path):
+        raise ValidationError({"unit": f"单位“{unit}”不在创建区划“{assessment.campaign.region}”内"})
     interview = interview or Interview(assessment=assessment)
     for k, v in fields.items():
         setattr(interview, k, v)

@@ -130,6 +130,7 @@ class AssessmentDetailView(LoginRequiredMixin, View):
             "vetoes": assessment.vetoes.select_related("gate"),
             "can_manage": can_manage, "can_edit": can_manage and not assessment.is_locked,
             "pending_deductions": pending, "show_totals": user.role != "expert",
+            "can_record_interview": not assessment.is_locked and services.can_record_interview(assessment, user),
         })
 
 
@@ -411,7 +412,9 @@ class ExpertScoreView(LoginRequiredMixin, View):
         form = ExpertScoreForm(initial={"points": mine.points, "deduction_note": mine.deduction_note,
                                         "methods": mine.methods} if mine else {"methods": item.methods},
                                user=request.user)
-        return self._render(request, group, item, form, ConfirmForm(user=request.user))
+        s = services.spread(group, item)
+        agreed = {"points": s["min"]} if s["scores"] and s["spread"] == 0 else None  # unanimous: prefill it
+        return self._render(request, group, item, form, ConfirmForm(user=request.user, initial=agreed))
 
     def post(self, request, pk, item_pk):
         group, item = self._load(request, pk, item_pk)
@@ -446,18 +449,29 @@ class InterviewEditView(LoginRequiredMixin, View):
         return get_object_for_user(Assessment, request.user, assessment_pk), None
 
     def _render(self, request, form, formset, assessment, interview, status=200):
+        editable = not assessment.is_locked and services.can_record_interview(assessment, request.user, interview)
+        if not editable:  # leaders, units and other groups read the record; nothing to submit
+            for f in [form, *formset.forms]:
+                for field in f.fields.values():
+                    field.disabled = True
         return render(request, "scoring/interview_edit.html", {
-            "form": form, "formset": formset, "assessment": assessment, "object": interview,
-            "title": f"{'编辑' if interview else '新建'}领导访谈记录"}, status=status)
+            "form": form, "formset": formset, "assessment": assessment, "object": interview, "editable": editable,
+            "title": (f"{'编辑' if interview else '新建'}领导访谈记录" if editable else f"领导访谈记录：{interview.interviewee if interview else ''}")},
+            status=status)
 
     def get(self, request, assessment_pk=None, pk=None):
         assessment, interview = self._load(request, assessment_pk, pk)
+        if interview is None and not services.can_record_interview(assessment, request.user):
+            raise PermissionDenied("只有创建办或本评审的评审专家可以记录访谈")
         form = InterviewForm(instance=interview, assessment=assessment, user=request.user)
         return self._render(request, form, QuestionFormSet(instance=interview or Interview(), prefix="q"),
                             assessment, interview)
 
     def post(self, request, assessment_pk=None, pk=None):
         assessment, interview = self._load(request, assessment_pk, pk)
+        if not services.can_record_interview(assessment, request.user, interview):
+            raise PermissionDenied("只有创建办或本组评审专家可以记录访谈")
+        _check_editable(assessment)
         form = InterviewForm(request.POST, instance=interview, assessment=assessment, user=request.user)
         formset = QuestionFormSet(request.POST, instance=interview or Interview(), prefix="q")
         if form.is_valid() and formset.is_valid():

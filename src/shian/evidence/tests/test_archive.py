@@ -72,6 +72,19 @@ def test_only_approved_materials_when_asked(ev, filed):
     assert [e.arcname for e in plan.entries] == ["01-基础工作/1 党政同责/001-考核办法.pdf"]
 
 
+def test_an_approved_only_index_does_not_call_unapproved_materials_missing(ev, filed):
+    shitang = Material.objects.get(pk=filed["shitang"].pk)
+    services.return_material(shitang, "缺少盖章", actor=ev.office_user, expected_version=shitang.version)
+    plan = archive_plan(ev.campaign.pk, ev.office_user, only_approved=True)
+    assert [[r[0], r[4], r[9], r[11]] for r in plan.rows] == [
+        [1, "党政领导干部考核办法", "已通过", "01-基础工作/1 党政同责/001-考核办法.pdf"],
+        [None, "学校食堂食品安全责任清单", "已退回", "未审核通过，未收入资料包"],
+        [None, "食品抽检计划及抽检结果通报", "缺失", ""],
+    ]
+    unit_plan = archive_plan(ev.campaign.pk, ev.edu_liaison, only_approved=True)
+    assert unit_plan.entries == [] and [r[9] for r in unit_plan.rows] == ["已退回"]
+
+
 def test_a_unit_exports_only_its_own_materials(ev, filed):
     plan = archive_plan(ev.campaign.pk, ev.edu_liaison)
     assert [e.arcname for e in plan.entries] == ["01-基础工作/1 党政同责/001-清单.docx"]

@@ -80,6 +80,13 @@ def test_kinds_come_from_the_bytes(tmp_path):
     assert "压缩包“材料.zip”中的“index.html”类型不受支持" in str(exc.value)
     with pytest.raises(ValidationError):
         kind("x.svg", b"<svg onload=alert(1)>")
+    nested = io.BytesIO()
+    with zipfile.ZipFile(nested, "w") as zf:
+        zf.writestr("a.pdf", pdf_bytes())
+        zf.writestr("内层.docx", bad.getvalue())  # an archive named like a Word file
+    with pytest.raises(ValidationError) as exc:
+        kind("材料.zip", nested.getvalue())
+    assert str(exc.value) == "['压缩包“材料.zip”中的“内层.docx”是压缩包，不能嵌套压缩包']"
 
 
 def test_names_are_sanitised():

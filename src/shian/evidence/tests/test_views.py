@@ -113,6 +113,10 @@ def test_the_queue_shows_pending_materials_oldest_first(ev, login):
     response = login(ev.office_user).get(reverse("evidence:queue"))
     assert [r.record.pk for r in response.context["table"].rows] == [first.pk, second.pk]
     assert login(ev.edu_liaison).get(reverse("evidence:queue")).status_code == 403
+    queue_link = f'href="{reverse("evidence:queue")}"'
+    assert queue_link in login(ev.office_user).get(reverse("evidence:material_list")).content.decode()
+    for user in (ev.edu_liaison, ev.leader):
+        assert queue_link not in login(user).get(reverse("evidence:material_list")).content.decode()
 
 
 def test_matrix_page_shows_statuses_and_points_in_bounded_queries(ev, login, django_assert_max_num_queries):
@@ -166,3 +170,18 @@ def test_the_user_confirms_a_suggested_requirement_on_the_page(ev, login):
     m.refresh_from_db()
     assert (m.requirement, m.item) == (ev.req_shitang, ev.items[1])
     assert client.post(m.get_absolute_url(), {"action": "assign", "requirement": "x"}).status_code == 404
+
+
+def test_the_unit_sees_the_return_reason_in_its_list_and_export(ev, login):
+    from python_calamine import CalamineWorkbook
+
+    m = file_one(ev, ev.edu_liaison, "清单.docx", docx_bytes(*SHITANG), ev.req_shitang)
+    services.return_material(m, "缺少校长签字页<请补>", actor=ev.office_user, expected_version=m.version)
+    client = login(ev.edu_liaison)
+    page = client.get(reverse("evidence:material_list")).content.decode()
+    assert 'return-reason" title="缺少校长签字页&lt;请补&gt;">缺少校长签字页&lt;请补&gt;</div>' in page
+    response = client.get(reverse("evidence:material_list") + "?export=xlsx")
+    data = b"".join(response.streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    status_col = rows[0].index("审核状态")
+    assert [r[status_col] for r in rows[1:]] == ["已退回：缺少校长签字页<请补>"]

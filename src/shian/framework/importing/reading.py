@@ -53,7 +53,8 @@ ITEM_COLUMNS = [
     Column("indicator", "二级指标", synonyms=["指标", "评价内容", "二级指标名称", "评价指标", "指标名称",
                                            "考核指标"], required=False),
     Column("content", "评分要点", synonyms=["评价要求", "评价要点", "考核内容", "工作要求", "三级指标", "具体内容",
-                                         "工作任务", "任务内容", "评分内容", "考核要点", "评价标准要点"]),
+                                         "工作任务", "任务内容", "评分内容", "考核要点", "评价标准要点",
+                                         "具体要求", "任务要求", "工作措施", "具体措施", "主要措施"]),
     Column("points", "分值", synonyms=["标准分", "分数", "满分", "标准分值", "权重分", "赋分"], parser=parse_decimal),
     Column("step", "计分步长", synonyms=["步长"], required=False, parser=parse_decimal),
     Column("methods", "评价方式", synonyms=["评价方法", "考核方式", "检查方式", "核查方式", "考核方法", "验收方式"],
@@ -73,6 +74,15 @@ ITEM_COLUMNS = [
     Column("key_min_share", "关键项最低得分率", required=False, parser=parse_decimal),
     Column("rubric", "等级评分", synonyms=["评分等级", "等级标准"], required=False),
     Column("remark", "备注", required=False),
+]
+# A 任务分解清单 names its task groups 工作任务 and the tasks 具体要求 (and has no 分值): when both headers
+# are present, 工作任务 is read as the indicator and 具体要求 as the item (scored 0 until points are given).
+TASK_WORDS = ("工作任务", "重点任务", "主要任务", "任务名称")
+TASK_LIST_COLUMNS = [replace(c, required=False) if c.key == "points" else c for c in ITEM_COLUMNS]
+TASK_ITEM_COLUMNS = [
+    replace(c, synonyms=[*c.synonyms, *TASK_WORDS]) if c.key == "indicator"
+    else replace(c, synonyms=[s for s in c.synonyms if s not in TASK_WORDS]) if c.key == "content" else c
+    for c in TASK_LIST_COLUMNS
 ]
 INFO_COLUMNS = [Column("key", "项目"), Column("value", "内容", parser=_raw)]
 CATEGORY_COLUMNS = [Column("seq", "序号", required=False), Column("code", "编号", required=False),
@@ -239,7 +249,12 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
         sheets = _Sheets(data)
         names = [n for n in sheets.names if n not in DETAIL_SHEETS] or None
         src = _named(data, filename)
-        main = read_workbook(src, ITEM_COLUMNS, sheets=names) if names is not None else read_workbook(src, ITEM_COLUMNS)
+        main = _read_items(src, names, ITEM_COLUMNS)
+        if any(s.columns_found.get("content") in TASK_WORDS for s in main.sheets):
+            tasks = _read_items(_named(data, filename), names, TASK_ITEM_COLUMNS)
+            if not all("content" in s.columns_found for s in tasks.sheets if s.header_row):
+                tasks = _read_items(_named(data, filename), names, TASK_LIST_COLUMNS)
+            main = tasks
     except SpreadsheetError as exc:
         return ReadResult(errors=[str(exc)])
     errors = _Errors(_as_written(e, main) for e in main.errors)
@@ -303,11 +318,13 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
                 last_ind = None
             if ind_text and last_cat is not None and (last_ind is None or ind_text != last_ind.get("_raw")):
                 last_ind = _indicator(inds, last_cat, ind_text)
-            if rec.get("content") is None and rec.get("points") is None:
+            if rec.get("content") is None and all(rec.get(k) is None for k in _ITEM_ONLY_KEYS):
                 continue  # a heading row: category / indicator only
             if rec.get("content") is None:
                 errors.cell(sh, row, letters.get("content"), _hdr(sheet, "content", "评分要点"), None, "不能为空")
                 continue
+            if rec.get("points") is None and "points" not in sheet.columns_found:
+                rec["points"] = Decimal(0)  # a task list without 分值: points are added when it becomes a framework
             if rec.get("points") is None:
                 errors.cell(sh, row, letters.get("points"), _hdr(sheet, "points", "分值"), None, "不能为空")
                 continue
@@ -375,6 +392,14 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
     except TreeError as exc:
         return ReadResult(errors=[str(exc)], title=result.title)
     return result
+
+
+# Cells only an item row fills: a row with one of them but no 评分要点 is an error, not a heading.
+_ITEM_ONLY_KEYS = ("points", "scoring_rule", "materials", "lead", "coop", "deadline", "deductions")
+
+
+def _read_items(src, names, columns):
+    return read_workbook(src, columns, sheets=names) if names is not None else read_workbook(src, columns)
 
 
 def _hdr(sheet, key: str, label: str) -> str:

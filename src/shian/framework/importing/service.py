@@ -44,9 +44,17 @@ def preview_import(read: ReadResult, owner_region, matcher: UnitMatcher | None =
     for u in units:
         u["how_label"] = HOW_LABELS.get(u["how"], u["how"])
     return {"name": tree["name"], "version_label": tree["version_label"], "summary": tree_summary(tree),
-            "warnings": tree_warnings(tree) + ([] if tree["gates"] else ["文件中没有否决项与门槛，可在导入后补充"]),
+            "warnings": tree_warnings(tree) + _no_points_warning(tree)
+            + ([] if tree["gates"] else ["文件中没有否决项与门槛，可在导入后补充"]),
             "units": units, "unmatched": [u["name"] for u in units if not u["matched"]],
             "owner_region": owner_region.name if owner_region else "全局通用"}
+
+
+def _no_points_warning(tree: dict) -> list[str]:
+    items = [i for c in tree["categories"] for ind in c["indicators"] for i in ind["items"]]
+    if items and not any(i["points"] for i in items):
+        return ["文件中没有分值（如任务分解清单），评分项均按0分导入，可在导入后逐项补充分值"]
+    return []
 
 
 def json_safe(obj):

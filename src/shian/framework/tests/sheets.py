@@ -104,3 +104,58 @@ def plain_xlsx(rows=PLAIN_ROWS, header=PLAIN_HEADER) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# A 任务分解清单 (not a 评价细则): 序号/工作任务/具体要求/责任单位/配合单位/完成时限, no 分值, section rows
+# merged across the table, 工作任务 merged over its 具体要求 rows, full-width numbers, a 备注 row, old .xls.
+TASK_LIST_TITLE = "安澜县创建省级食品安全示范县任务分解清单"
+TASK_LIST_HEADER = ["序  号", "工作任务", "具体要求", "责任单位", "配合单位", "完成时限"]
+TASK_LIST_SECTIONS = [
+    ("一、落实党政同责", [
+        ("健全领导机构", [
+            ("１", "1.成立以县委、县政府主要负责同志为组长的创建工作领导小组；\n2.领导小组每半年至少召开1次专题会议。",
+             "县委办、县政府办", "县市场监管局", "2026年3月底前"),
+            ("２", "将食品安全工作纳入党委政府年度综合目标考核，考核权重不低于3%。", "县委组织部",
+             "县市场监管局\n县财政局", "2026年6月30日")]),
+        ("落实属地责任", [
+            ("３", "各乡镇（街道）配齐食品安全协管员，建立包保责任清单。", "各乡镇（街道）", "县市场监管局", "长期坚持"),
+            ("４", "制定食品安全“两个责任”包保工作方案，实现包保干部全覆盖。", "县市场监管局", "各乡镇（街道）",
+             "2026.4.30")])]),
+    ("二、加强源头治理", [
+        ("农业投入品管理", [
+            ("５", "开展化肥农药减量增效行动，建立农资经营台账。", "县农业农村局", "", "2026年9月底前"),
+            ("６", "完成食用农产品承诺达标合格证全覆盖。", "县农业农村局", "县市场监管局", "2026年10月")]),
+        ("校园食品安全", [
+            ("７", "学校食堂“互联网+明厨亮灶”覆盖率达到100%，落实校长陪餐制度。", "县教育局",
+             "县市场监管局、县卫健局", "2026年6月")])]),
+]
+
+
+def task_list_xls(sections=TASK_LIST_SECTIONS) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sh = book.add_sheet("Sheet1")
+    wrap = xlwt.easyxf("align: wrap on, vert centre")
+    sh.write(0, 0, "附件2")
+    sh.write_merge(1, 1, 0, 5, TASK_LIST_TITLE)
+    for c, h in enumerate(TASK_LIST_HEADER):
+        sh.write(2, c, h)
+    r = 3
+    for section, tasks in sections:
+        sh.write_merge(r, r, 0, 5, section)
+        r += 1
+        for task, reqs in tasks:
+            if len(reqs) > 1:
+                sh.write_merge(r, r + len(reqs) - 1, 1, 1, task, wrap)
+            else:
+                sh.write(r, 1, task)
+            for seq, req, lead, coop, due in reqs:
+                for c, v in ((0, seq), (2, req), (3, lead), (4, coop), (5, due)):
+                    sh.write(r, c, v, wrap)
+                r += 1
+    r += 1  # a blank row
+    sh.write_merge(r, r, 0, 5, "备注：1.责任单位为牵头单位，对任务完成负总责；2.完成时限为最迟时间。")
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

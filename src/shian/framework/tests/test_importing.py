@@ -210,3 +210,54 @@ def test_category_headings_as_merged_section_rows(anlan):
         ("基础工作", "base", Decimal(5), None, ["党政同责"]), ("示范引领", "bonus", None, Decimal(3), ["示范项目"])]
     assert [i["content"] for i in items_of(read.tree)] == ["纳入考核", "专题研究", "智慧监管"]
     assert read.tree["name"] == "安澜县食品安全示范县评价细则"
+
+
+def test_a_task_breakdown_list_without_points_is_read_as_tasks(anlan):
+    """序号/工作任务/具体要求/责任单位/配合单位/完成时限 (.xls, merged cells, no 分值): 工作任务 becomes the
+    indicator, each 具体要求 an item worth 0 points, deadlines as the month's last day."""
+    read = read_tree(sheets.task_list_xls(), "任务分解清单.xls")
+    assert read.ok, read.errors
+    t = read.tree
+    assert t["name"] == sheets.TASK_LIST_TITLE
+    assert [(c["code"], c["name"], [ind["name"] for ind in c["indicators"]]) for c in t["categories"]] == [
+        ("一", "落实党政同责", ["健全领导机构", "落实属地责任"]), ("二", "加强源头治理", ["农业投入品管理", "校园食品安全"])]
+    items = items_of(t)
+    assert [i["code"] for i in items] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert {i["points"] for i in items} == {Decimal(0)}
+    assert items[0]["content"].startswith("1.成立以县委、县政府主要负责同志为组长") and "\n2.领导小组" in items[0]["content"]
+    assert (items[0]["lead_units"], items[0]["coop_units"]) == (["县委办", "县政府办"], ["县市场监管局"])
+    assert items[1]["coop_units"] == ["县市场监管局", "县财政局"]
+    assert [(i["deadline"], i["deadline_text"]) for i in items] == [
+        (datetime.date(2026, 3, 31), "2026年3月底前"), (datetime.date(2026, 6, 30), "2026年6月30日"),
+        (None, "长期坚持"), (datetime.date(2026, 4, 30), "2026.4.30"), (datetime.date(2026, 9, 30), "2026年9月底前"),
+        (datetime.date(2026, 10, 31), "2026年10月"), (datetime.date(2026, 6, 30), "2026年6月")]
+    outcome = import_framework(sheets.task_list_xls(), filename="任务分解清单.xls", owner_region=anlan.county,
+                               actor=anlan.office_user)
+    assert outcome.ok, outcome.errors
+    assert outcome.preview["unmatched"] == [] and outcome.preview["summary"]["item_count"] == 7
+    assert "文件中没有分值（如任务分解清单），评分项均按0分导入，可在导入后逐项补充分值" in outcome.preview["warnings"]
+    item3 = ScoringItem.objects.get(indicator__category__framework=outcome.framework, code="3")
+    assert len(item3.lead_units()) == 20
+
+
+
+
+def test_a_task_row_without_its_requirement_names_row_and_column_and_writes_nothing(anlan):
+    sections = [(sec, [(task, [list(r) for r in reqs]) for task, reqs in tasks]) for sec, tasks in sheets.TASK_LIST_SECTIONS]
+    sections[1][1][0][1][1][1] = ""  # 序号６: 具体要求 left empty, 责任单位 and 完成时限 filled
+    read = read_tree(sheets.task_list_xls(sections), "任务分解清单.xls")
+    assert read.errors == ["工作表“Sheet1”第11行C列（具体要求）：不能为空"]
+    outcome = import_framework(sheets.task_list_xls(sections), filename="任务分解清单.xls", owner_region=anlan.county,
+                               actor=anlan.office_user)
+    assert outcome.errors == read.errors and not Framework.objects.exists()
+
+
+def test_a_task_list_with_only_a_task_column_reads_each_task_as_an_item(anlan):
+    header = ["序号", "类别", "工作任务", "责任单位", "完成时限"]
+    rows = [[1, "基础工作", "成立创建工作领导小组", "县委办", "2026年3月"],
+            [2, None, "制定创建实施方案", "县食安办", "长期"]]
+    read = read_tree(sheets.plain_xlsx(rows, header), "清单.xlsx")
+    assert read.ok, read.errors
+    assert [(i["content"], i["points"], i["deadline"]) for i in items_of(read.tree)] == [
+        ("成立创建工作领导小组", Decimal(0), datetime.date(2026, 3, 31)), ("制定创建实施方案", Decimal(0), None)]
+    assert [(c["name"], [ind["name"] for ind in c["indicators"]]) for c in read.tree["categories"]] == [("基础工作", ["基础工作"])]

@@ -52,14 +52,28 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(cast):
         import_ledger(cast.campaign, _ledger(rows), actor=cast.office_user)
     messages = exc.value.messages
     assert "工作表“整改台账”第5行G列（整改时限）：“下个月”不是有效的日期" in messages
-    assert "工作表“整改台账”第6行（责任单位）：“不存在的局”不是本创建区划内的单位（请使用系统中的单位全称或简称）" in messages
+    assert "工作表“整改台账”第6行D列（责任单位）：“不存在的局”不是本创建区划内的单位（请使用系统中的单位全称或简称）" in messages
     assert not Problem.objects.exists()
+
+
+def test_unknown_item_code_names_row_and_column(cast):
+    header = ["序号", "存在问题", "问题来源", "牵头单位", "评分项编号", "整改时限"]
+    rows = [[1, "责任清单未覆盖民办幼儿园", "自查", "教育局", "1.2", "2026-12-01"],
+            [2, "未公示快检结果", "自查", "教育局", "1.1、9.9", "2026-12-01"]]
+    with pytest.raises(ValidationError) as exc:
+        import_ledger(cast.campaign, _ledger(rows, header=header), actor=cast.office_user)
+    assert exc.value.messages == ["工作表“整改台账”第4行E列（涉及评分项）：“1.1、9.9”评分项编号9.9不是本项目评价细则中的评分项编号"]
+    assert not Problem.objects.exists()
+    created = import_ledger(cast.campaign, _ledger(rows[:1], header=header), actor=cast.office_user)
+    assert [i.code for i in created[0].items.all()] == ["1.2"]
 
 
 def test_other_county_unit_is_refused(cast):
     rows = [[1, "问题", "自查", "盐亭县教育局", "", "", "", "", "否"]]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         import_ledger(cast.campaign, _ledger(rows), actor=cast.office_user)
+    assert exc.value.messages[0].startswith("工作表“整改台账”第3行D列（责任单位）：“盐亭县教育局”不是本创建区划内的单位")
+    assert not Problem.objects.exists()
 
 
 def test_missing_required_column_is_reported(cast):

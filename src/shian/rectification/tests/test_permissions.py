@@ -57,3 +57,18 @@ def test_expert_sees_no_problems(cast, api):
     make_problem(cast)
     assert api(cast.expert).get("/api/problems/").json()["results"] == []
     assert Problem.objects.restrict(cast.expert).count() == 0
+
+
+def test_problem_cannot_cite_the_other_countys_scoring_items(cast, api):
+    client = api(cast.office_user)
+    response = client.post("/api/problems/", {"campaign": cast.campaign.pk, "description": "越权评分项",
+                                              "unit": cast.edu.pk, "items": [cast.other_framework.test_items[0].pk]},
+                           format="json")
+    assert response.status_code == 400
+    assert "不属于本创建项目的评价细则" in response.json()["items"][0]
+    assert not Problem.objects.filter(description="越权评分项").exists()
+    p = make_problem(cast)
+    response = client.patch(f"/api/problems/{p.pk}/", {"items": [cast.other_framework.test_items[0].pk],
+                                                       "version": p.version}, format="json")
+    assert response.status_code == 400
+    assert list(p.items.all()) == []

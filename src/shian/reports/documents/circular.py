@@ -76,7 +76,7 @@ def build(doc) -> Draft:
             for t in late_tasks:
                 days = (today - t.deadline).days
                 blocks.append(g.Paragraph([(f"{unit_label(t.unit)}：", True),
-                                           (f"{t.title}（时限{common.date_cn(t.deadline)}，已逾期{days}天）。", False)]))
+                                           (f"{t.title.rstrip('。；;.')}（时限{common.date_cn(t.deadline)}，已逾期{days}天）。", False)]))
         if late_problems:
             figures["overdue_problems"] = len(late_problems)
             blocks.append(g.Heading("逾期未整改的问题", 2))

@@ -314,19 +314,16 @@ def ledger_targets(campaign) -> dict:
 def indicator_evaluations(campaign, period_code: str) -> list | None:
     """Computed indicators of the campaign's framework over the period: [(definition, evaluation)]."""
     try:
-        from shian.supervision import engine
+        from shian.supervision import engine  # noqa: F401 — the app must be there
         from shian.supervision.services import campaign_indicators
     except OPTIONAL_ERRORS:
         return None
+    from shian.reports.documents.batch import evaluate_many
+
     p = _period(period_code)
-    out = []
-    for defn in campaign_indicators(campaign).select_related("scoring_item__indicator__category"):
-        try:
-            ev = engine.evaluate(defn, campaign.region, p)
-        except Exception:  # one bad definition must not sink the whole document
-            continue
-        out.append((defn, ev))
-    return out
+    defns = campaign_indicators(campaign).select_related("scoring_item__indicator__category")
+    # one bad definition must not sink the whole document: evaluate_many gives None for it
+    return [(defn, ev) for defn, ev in evaluate_many([(d, p) for d in defns], campaign.region) if ev is not None]
 
 
 def by_category(pairs, key) -> dict:

@@ -242,3 +242,12 @@ def test_summary_takes_the_periods_ledger_figures(cast):
     assert "投诉举报按时办结|1/2件|95%|50%" in text
     assert "查办食品安全案件|1件|罚没款2万元|—" in text
     assert draft.figures["sampling"] == 3 and draft.figures["complaints_on_time"] == 1
+
+
+def test_overdue_task_title_keeps_one_full_stop(cast, dispatch_round):
+    """A task titled with its own "。" is not printed as "…任务。（时限…）。"."""
+    cast.market_task.title = "完成年度抽检任务。"
+    cast.market_task.save()
+    doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
+    text = _text(_docx(doc)[1])
+    assert "市场监管局：完成年度抽检任务（时限" in text and "任务。（时限" not in text

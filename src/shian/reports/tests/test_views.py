@@ -79,3 +79,9 @@ def test_detail_page_queries_are_bounded(cast, login, circular, django_assert_ma
     with django_assert_max_num_queries(30):
         r = client.get(f"/reports/{circular.pk}/")
     assert r.status_code == 200 and r.content.decode().count("reports/files/") == 3
+
+
+def test_list_shows_dates_the_chinese_way(cast, login, circular):
+    page = login(cast.office_user).get("/reports/").content.decode()
+    assert circular.issued_on.strftime("%Y-%m-%d") in page
+    assert circular.issued_on.strftime("%m/%d/%Y") not in page

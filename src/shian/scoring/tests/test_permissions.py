@@ -100,3 +100,40 @@ def test_other_expert_leader_confirms_only_own_group(cast, api):
     ok = api(cast.expert).post(f"/api/review-groups/{g1.pk}/confirm/", {"item": cast.items[0].pk, "points": "3"},
                                format="json")
     assert ok.status_code == 200, ok.content
+
+
+def test_interview_cannot_borrow_the_other_countys_group_unit_or_item(cast, api):
+    a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
+    other = services.create_assessment(cast.other_campaign, actor=cast.other_office_user, kind="mock", title="盐亭")
+    other_group = services.save_review_group(other, actor=cast.other_office_user, name="盐亭组")
+    client = api(cast.office_user)
+    base = {"assessment": a.pk, "interviewee": "张三"}
+    for extra, field in (({"group": other_group.pk}, "group"), ({"unit": cast.other_edu.pk}, "unit"),
+                         ({"item": cast.other_framework.test_items[0].pk}, "item")):
+        response = client.post("/api/interviews/", {**base, **extra}, format="json")
+        assert response.status_code == 400, (field, response.content)
+        assert field in response.json(), response.json()
+    assert not a.interviews.exists()
+    ok = client.post("/api/interviews/", {**base, "unit": cast.edu.pk, "item": cast.items[0].pk}, format="json")
+    assert ok.status_code == 201, ok.content
+
+
+def test_item_score_cites_only_this_campaigns_evidence(cast, api):
+    from django.utils import timezone
+
+    from shian.evidence.models import Material
+
+    a = services.create_assessment(cast.campaign, actor=cast.office_user, title="自评")
+    theirs = Material.objects.create(campaign=cast.other_campaign, unit=cast.other_edu, title="盐亭材料",
+                                     submitted_at=timezone.now())
+    ours = Material.objects.create(campaign=cast.campaign, unit=cast.edu, item=cast.items[0], title="三台材料",
+                                   submitted_at=timezone.now())
+    client = api(cast.office_user)
+    refused = client.post("/api/item-scores/", {"assessment": a.pk, "item": cast.items[0].pk,
+                                                "evidence_ids": [theirs.pk]}, format="json")
+    assert refused.status_code == 400
+    assert f"佐证材料编号{theirs.pk}不是本创建项目的佐证材料" in refused.content.decode()
+    ok = client.post("/api/item-scores/", {"assessment": a.pk, "item": cast.items[0].pk,
+                                           "evidence_ids": [ours.pk]}, format="json")
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["evidence_ids"] == [ours.pk]

@@ -138,3 +138,26 @@ def test_interview_records_questions(cast):
                                 questions=[("食品安全工作纳入考核的权重是多少？", "4%", Decimal("1"))],
                                 score=Decimal("1"), max_score=Decimal("2"))
     assert i.questions.get().answer == "4%"
+
+
+def test_expert_score_refuses_unknown_method(cast):
+    a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
+    group = services.save_review_group(a, actor=cast.office_user, name="第一组", leader=cast.expert,
+                                       items=[cast.items[0]])
+    with pytest.raises(ValidationError) as exc:
+        services.submit_expert_score(group, cast.items[0], actor=cast.expert, points=Decimal("3"),
+                                     methods=["documents", "guesswork"])
+    assert exc.value.message_dict == {"methods": ["未知的评价方式：guesswork"]}
+    ok = services.submit_expert_score(group, cast.items[0], actor=cast.expert, points=Decimal("3"),
+                                      methods=["documents"])
+    assert ok.methods == ["documents"]
+
+
+def test_interview_group_must_belong_to_the_assessment(cast):
+    a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
+    b = services.create_assessment(cast.campaign, actor=cast.office_user, kind="city", title="市级初评")
+    group_b = services.save_review_group(b, actor=cast.office_user, name="初评组", leader=cast.expert)
+    with pytest.raises(ValidationError) as exc:
+        services.save_interview(a, actor=cast.expert, group=group_b, interviewee="李县长")
+    assert "group" in exc.value.message_dict
+    assert not a.interviews.exists()

@@ -156,3 +156,52 @@ def test_score_links_evidence_materials_of_the_item(cast, login):
     assert "学校食堂食品安全管理责任清单（2026）" in body and "年度食品安全抽检实施方案" not in body
     assert client.post(url, {"points": "2", "evidence_ids": [str(m.pk)]}).status_code == 302
     assert ItemScore.objects.get(assessment=a, item=cast.items[1]).evidence_ids == [m.pk]
+    body = client.get(url).content.decode()
+    assert f'href="/evidence/{m.pk}/"' in body
+    assert "本次评分已查阅" in body
+
+
+def test_expert_score_page_renders_methods_as_plain_checkboxes(cast, login):
+    import re
+
+    a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
+    group = services.save_review_group(a, actor=cast.office_user, name="第一组", leader=cast.expert,
+                                       items=[cast.items[0]])
+    body = login(cast.expert).get(f"/scoring/groups/{group.pk}/items/{cast.items[0].pk}/").content.decode()
+    boxes = re.findall(r'<input[^>]*name="methods"[^>]*>', body)
+    assert len(boxes) == 5
+    assert not [b for b in boxes if "form-select" in b or "form-control" in b]
+
+
+def test_interview_pages_for_readers_are_read_only(cast, login):
+    a = self_assessment(cast)
+    i = services.save_interview(a, actor=cast.office_user, interviewee="李县长", position="县长",
+                                questions=[("食品安全工作占考核权重多少？", "4%", None)])
+    for user in (cast.leader, cast.edu_liaison):
+        client = login(user)
+        detail = client.get(f"/scoring/{a.pk}/").content.decode()
+        assert "新建访谈记录" not in detail
+        assert client.get(f"/scoring/{a.pk}/interviews/add/").status_code == 403
+        page = client.get(f"/scoring/interviews/{i.pk}/")
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "4%" in body and ">保存</button>" not in body and "disabled" in body
+        assert client.post(f"/scoring/interviews/{i.pk}/", {"interviewee": "改名"}).status_code == 403
+    i.refresh_from_db()
+    assert i.interviewee == "李县长"
+    assert "新建访谈记录" in login(cast.office_user).get(f"/scoring/{a.pk}/").content.decode()
+    assert ">保存</button>" in login(cast.office_user).get(f"/scoring/interviews/{i.pk}/").content.decode()
+
+
+def test_leader_confirm_form_is_prefilled_only_when_experts_agree(cast, login):
+    a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
+    e2 = expert(cast, "expert2")
+    group = services.save_review_group(a, actor=cast.office_user, name="第一组", leader=cast.expert, members=[e2],
+                                       items=[cast.items[0]])
+    url = f"/scoring/groups/{group.pk}/items/{cast.items[0].pk}/"
+    services.submit_expert_score(group, cast.items[0], actor=cast.expert, points=Decimal("3"))
+    services.submit_expert_score(group, cast.items[0], actor=e2, points=Decimal("3"))
+    client = login(cast.expert)
+    assert client.get(url).context["confirm_form"].initial == {"points": Decimal("3")}
+    services.submit_expert_score(group, cast.items[0], actor=e2, points=Decimal("2.5"))
+    assert client.get(url).context["confirm_form"].initial == {}

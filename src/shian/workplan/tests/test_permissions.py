@@ -35,7 +35,8 @@ def test_liaison_cannot_use_office_pages_on_own_task(cast, login, name):
 
 
 def test_liaison_cannot_complete_own_task(cast, login):
-    login(cast.edu_liaison).post(reverse("workplan:task_complete", args=[cast.edu_task.pk]))
+    resp = login(cast.edu_liaison).post(reverse("workplan:task_complete", args=[cast.edu_task.pk]))
+    assert resp.status_code == 403
     assert Task.objects.get(pk=cast.edu_task.pk).status == TaskStatus.PENDING_CLAIM
 
 
