@@ -59,3 +59,38 @@ def build_regions(counties=1):
             towns.append(Region.objects.create(code=f"{county.code}{100 + i}", name=name if c == 0 else f"{name}{c}",
                                                level=4, parent=county, population=41_000))
     return towns
+
+
+def timed(label, fn, runs, width=38):
+    """Run fn `runs` times and print p50/p95 in milliseconds."""
+    import statistics
+    import time
+
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+    print(f"{label:<{width}} p50 {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms   (n={runs})")
+
+
+def run_in_throwaway_db(run, default_runs=20):
+    """Parse --runs/--pg, migrate a throwaway database, call run(runs), drop the database."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=default_runs)
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
+    args = parser.parse_args()
+    url, drop = throwaway_url("pg" if args.pg else "sqlite")
+    try:
+        django_setup(url)
+        migrate()
+        run(args.runs)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop()

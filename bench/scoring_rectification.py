@@ -9,47 +9,16 @@ Prints p50/p95 in ms.
     .venv/bin/python bench/scoring_rectification.py [--runs 20] [--pg]
 """
 
-import argparse
 import datetime
 import os
 import random
-import statistics
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-
-def timed(label, fn, runs):
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    print(f"{label:<40} p50 {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms   (n={runs})")
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
-    args = parser.parse_args()
-
-    from _setup import django_setup, migrate, throwaway_url
-
-    url, drop = throwaway_url("pg" if args.pg else "sqlite")
-    try:
-        django_setup(url)
-        migrate()
-        run(args.runs)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop()
+from _setup import run_in_throwaway_db, timed  # noqa: E402
 
 
 def run(runs):
@@ -125,4 +94,4 @@ def run(runs):
 
 
 if __name__ == "__main__":
-    main()
+    run_in_throwaway_db(run, default_runs=20)

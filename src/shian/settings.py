@@ -249,5 +249,7 @@ LOGGING = {
 }
 
 if TESTING:
+    # Live-server threads must not keep connections open, or PostgreSQL refuses to drop the test database.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     SHIAN_JOBS_MODE = "eager"
