@@ -110,6 +110,10 @@ class ObjectEditView(ScopedMixin, View):
             return None
         return get_object_or_404(self.get_queryset(), pk=pk)
 
+    def get_form_instance(self, obj):
+        """The instance the form edits; "add" pages may return a new object with its parent set."""
+        return obj
+
     def get_form_kwargs(self):
         return {"user": self.request.user}
 
@@ -133,13 +137,15 @@ class ObjectEditView(ScopedMixin, View):
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         self.check_permission(obj)
-        form = self.form_class(instance=obj, initial=self.get_initial(), **self.get_form_kwargs())
+        form = self.form_class(instance=self.get_form_instance(obj), initial=self.get_initial(),
+                               **self.get_form_kwargs())
         return self.render_form(form, obj)
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         self.check_permission(obj)
-        form = self.form_class(request.POST, request.FILES, instance=obj, **self.get_form_kwargs())
+        form = self.form_class(request.POST, request.FILES, instance=self.get_form_instance(obj),
+                               **self.get_form_kwargs())
         if form.is_valid():
             try:
                 with transaction.atomic():

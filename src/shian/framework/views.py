@@ -175,35 +175,8 @@ class _PartEditView(ObjectEditView):
     def new_instance(self, parent):
         raise NotImplementedError
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        return kwargs
-
-    def get(self, request, *args, **kwargs):
-        obj = self.get_object()
-        self.check_permission(obj)
-        instance = obj if obj is not None else self.new_instance(self.get_parent())
-        form = self.form_class(instance=instance, **self.get_form_kwargs())
-        return self.render_form(form, obj)
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        self.check_permission(obj)
-        instance = obj if obj is not None else self.new_instance(self.get_parent())
-        form = self.form_class(request.POST, instance=instance, **self.get_form_kwargs())
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    saved = self.save(form)
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                return self.render_form(form, obj, status=409)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return self.render_form(form, obj, status=400)
-            messages.success(request, "已保存")
-            return redirect(self.get_success_url(saved))
-        return self.render_form(form, obj, status=400)
+    def get_form_instance(self, obj):
+        return obj if obj is not None else self.new_instance(self.get_parent())
 
     def save(self, form):
         obj = form.save(commit=False)
