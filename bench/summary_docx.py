@@ -163,7 +163,7 @@ def main():
 
         doc = Document(campaign=campaign, kind="summary", period="2023-H1", issued_on=datetime.date(2023, 7, 10))
         timed_runs(args, doc, "半年工作总结 .docx")
-        from shian.reports.documents import batch
+        from shian.supervision import batch
 
         batch.ENABLED = False  # the same document with the engine's one-query-per-source reads, for comparison
         timed_runs(args, doc, "对照：指标逐项读取台账（不批量）")

@@ -154,7 +154,7 @@ def key_figures(campaign, user, limit=12):
     if path is None or not campaign.region.path.startswith(path):
         return None
     today = timezone.localdate()
-    from shian.reports.documents.batch import evaluate_many
+    from shian.supervision.batch import evaluate_many
 
     out = []
     pairs = [(defn, default_period(defn.period_kind, today, campaign)) for defn in campaign_indicators(campaign)[:limit]]

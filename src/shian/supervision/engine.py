@@ -9,6 +9,8 @@ region's own value where it was reported, otherwise the sum of its children's (s
 entered by the county is not double-counted with its townships).
 """
 
+import contextvars
+import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -123,7 +125,22 @@ class Tree:
         return sum(kids, Decimal(0)) if kids else None
 
 
+# Set by `supervision.batch.evaluate_many`: ledger sources already read together, by source_key().
+PREFETCHED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("shian_ledger_prefetch", default=None)
+
+
+def source_key(spec, tree_root_id, period: Period) -> tuple:
+    """What identifies one ledger read: source, filters, aggregate, subtree and months."""
+    return (spec.get("source"), json.dumps(spec.get("filters") or {}, sort_keys=True, ensure_ascii=False, default=str),
+            spec.get("agg") or "count", spec.get("field") or "", tree_root_id, period.start_ym, period.end_ym)
+
+
 def _ledger_values(spec, tree, period: Period) -> dict:
+    prefetched = PREFETCHED.get()
+    if prefetched is not None:
+        hit = prefetched.get(source_key(spec, tree.root.pk, period))
+        if hit is not None:
+            return dict(hit)
     model = LEDGER_MODELS[spec["source"]]
     qs = model.objects.filter(region_id__in=list(tree.nodes), ym__gte=period.start_ym, ym__lte=period.end_ym)
     qs = qs.filter(_filters_q(model, spec.get("filters") or {}))

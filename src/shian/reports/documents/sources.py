@@ -318,7 +318,7 @@ def indicator_evaluations(campaign, period_code: str) -> list | None:
         from shian.supervision.services import campaign_indicators
     except OPTIONAL_ERRORS:
         return None
-    from shian.reports.documents.batch import evaluate_many
+    from shian.supervision.batch import evaluate_many
 
     p = _period(period_code)
     defns = campaign_indicators(campaign).select_related("scoring_item__indicator__category")

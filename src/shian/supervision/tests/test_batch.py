@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shian.reports.documents import batch
+from shian.supervision import batch
 
 d = datetime.date
 
@@ -97,7 +97,7 @@ def test_a_broken_definition_gives_none_and_the_rest_still_count(cast, ledgers):
 def test_outside_a_batch_the_engine_reads_as_before(cast, ledgers):
     from shian.supervision import engine
 
-    batch.evaluate_many([(ledgers[0], "2026-H1")], cast.county)  # installs the wrapper
+    batch.evaluate_many([(ledgers[0], "2026-H1")], cast.county)  # a batch before must leave nothing behind
     with CaptureQueriesContext(connection) as ctx:
         ev = engine.evaluate(ledgers[1], cast.county, "2026-H1")
     assert len(_ledger_queries(ctx)) == 2 and ev.value == Decimal("50.0000")

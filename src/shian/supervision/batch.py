@@ -5,62 +5,22 @@ indicators over a half-year of a city are ten scans of the same few hundred thou
 sources every indicator will ask for are collected first and read with one grouped query per
 (ledger, period), one conditional aggregate per source; `evaluate` then finds them ready.
 
-The engine belongs to the supervision app and has no batch entry point yet, so the reports side
-answers `engine._ledger_values` from that prefetch through a wrapper that consults a context
-variable: outside `evaluate_many` (other threads, other callers) the wrapper calls the original
-unchanged, and any source not prefetched falls through to it as well. If the engine's internals
-change shape, batching switches itself off and the documents are computed exactly as before.
+The prefetch is handed to the engine through `engine.PREFETCHED` (a context variable): outside
+`evaluate_many` (other threads, other callers) nothing changes, and any source not prefetched is read
+by the engine as usual. Documents and the dashboard use this for their many figures.
 """
 
 from __future__ import annotations
 
-import contextvars
-import inspect
-import json
-
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from shian.supervision import engine
+
 ENABLED = True  # the benchmark switches it off to time the one-by-one reads against the batch
-_PREFETCHED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("shian_ledger_prefetch", default=None)
 
 
-def _engine():
-    try:
-        from shian.supervision import engine
-    except (ImportError, LookupError):
-        return None
-    return engine
-
-
-def _key(spec, tree_root_id, period) -> tuple:
-    return (spec.get("source"), json.dumps(spec.get("filters") or {}, sort_keys=True, ensure_ascii=False, default=str),
-            spec.get("agg") or "count", spec.get("field") or "", tree_root_id, period.start_ym, period.end_ym)
-
-
-def _install(engine) -> bool:
-    """Wrap `engine._ledger_values` once so that it answers from the prefetch when one is active."""
-    original = getattr(engine, "_ledger_values", None)
-    if original is None or not hasattr(engine, "LEDGER_MODELS") or not hasattr(engine, "_filters_q"):
-        return False
-    if getattr(original, "_shian_batched", False):
-        return True
-
-    def _ledger_values(spec, tree, period):
-        cache = _PREFETCHED.get()
-        if cache is not None:
-            hit = cache.get(_key(spec, tree.root.pk, period))
-            if hit is not None:
-                return dict(hit)
-        return original(spec, tree, period)
-
-    _ledger_values._shian_batched = True
-    _ledger_values.__wrapped__ = original
-    engine._ledger_values = _ledger_values
-    return True
-
-
-def _sources(engine, defn, period):
+def _sources(defn, period):
     """(spec, period) of every ledger source `evaluate(defn, …, period)` reads (as the engine does)."""
     formula = defn.formula
     out = [(defn.numerator or {}, period)]
@@ -73,13 +33,13 @@ def _sources(engine, defn, period):
     return [(s, p) for s, p in out if s.get("source") in engine.LEDGER_MODELS]
 
 
-def prefetch(engine, tree, wanted) -> dict:
+def prefetch(tree, wanted) -> dict:
     """{key: {region_id: Decimal}} for the wanted (spec, period) pairs: one query per (ledger, period)."""
     from decimal import Decimal
 
     groups: dict[tuple, dict] = {}
     for spec, period in wanted:
-        key = _key(spec, tree.root.pk, period)
+        key = engine.source_key(spec, tree.root.pk, period)
         groups.setdefault((spec["source"], period.start_ym, period.end_ym), {})[key] = spec
     ids = list(tree.nodes)
     out = {}
@@ -105,34 +65,30 @@ def prefetch(engine, tree, wanted) -> dict:
 def evaluate_many(pairs, region):
     """[(defn, Evaluation | None)] for [(defn, period)] of `region`; None where a definition fails
     (one bad definition must not sink a whole document or dashboard)."""
-    engine = _engine()
-    if engine is None:
-        return []
     pairs = list(pairs)
-    tree = engine.Tree.load(region) if hasattr(engine, "Tree") else None
-    takes_tree = tree is not None and "tree" in inspect.signature(engine.evaluate).parameters
+    tree = engine.Tree.load(region)
     cache = None
-    if ENABLED and tree is not None and _install(engine):
+    if ENABLED:
         wanted = []
         for defn, period in pairs:
             try:
-                wanted += _sources(engine, defn, engine.parse_period(period) if isinstance(period, str) else period)
+                wanted += _sources(defn, engine.parse_period(period) if isinstance(period, str) else period)
             except Exception:  # noqa: BLE001 — left to evaluate() below, which reports it the usual way
                 continue
         try:
             with transaction.atomic():  # a savepoint: a failed batch must not poison the caller's transaction
-                cache = prefetch(engine, tree, wanted)
+                cache = prefetch(tree, wanted)
         except Exception:  # noqa: BLE001 — a source the batch cannot express: read one by one as before
             cache = None
-    token = _PREFETCHED.set(cache)
+    token = engine.PREFETCHED.set(cache)
     try:
         out = []
         for defn, period in pairs:
             try:
-                ev = engine.evaluate(defn, region, period, tree=tree) if takes_tree else engine.evaluate(defn, region, period)
+                ev = engine.evaluate(defn, region, period, tree=tree)
             except Exception:  # noqa: BLE001
                 ev = None
             out.append((defn, ev))
         return out
     finally:
-        _PREFETCHED.reset(token)
+        engine.PREFETCHED.reset(token)
