@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
+    "shian.core.middleware.RefusedWriteMiddleware",
 ]
 
 ROOT_URLCONF = "shian.urls"
