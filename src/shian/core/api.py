@@ -10,6 +10,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from shian.core.audit import set_actor
 from shian.core.services import ConcurrentEditError, save_versioned
 
+MAX_ID = 2**63 - 1  # the largest id a 64-bit primary key holds: larger ones are a 400, never a 500
+
 
 def exception_handler(exc, context):
     if isinstance(exc, ConcurrentEditError):

@@ -17,7 +17,7 @@ NAV = [
     ("评价细则", "framework:framework_list", "diagram-3", ALL),
     ("任务", "workplan:task_list", "list-check", OVERSIGHT | UNITS),
     ("调度", "dispatch:round_list", "calendar-check", OVERSIGHT | UNITS),
-    ("佐证材料", "evidence:material_list", "folder2-open", OVERSIGHT | UNITS),
+    ("佐证材料", "evidence:material_list", "folder2-open", ALL),  # experts read their review group's items
     ("评分", "scoring:assessment_list", "clipboard-check", ALL),
     ("问题整改", "rectification:problem_list", "tools", OVERSIGHT | UNITS),
     ("监管数据", "supervision:indicator_list", "bar-chart", OVERSIGHT | UNITS),

@@ -3,6 +3,7 @@ versions, review decisions, automatic check flags and extracted text."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
@@ -13,7 +14,8 @@ from shian.organisation.choices import Role
 class MaterialQuerySet(models.QuerySet):
     def restrict(self, user, action="view"):
         """Office: its region's campaigns (read + change); leaders read the same; units: their
-        own unit's materials; experts: nothing here (they read through review groups)."""
+        own unit's materials; experts read the materials of the items their review groups hold, in the
+        campaign the group's assessment belongs to (资料审查), and change nothing."""
         if user.is_admin:
             return self
         scope = user.region_scope
@@ -21,6 +23,12 @@ class MaterialQuerySet(models.QuerySet):
             return self.filter(campaign__region__path__startswith=scope.path)
         if user.role in (Role.UNIT_HEAD, Role.LIAISON) and user.unit_id:
             return self.filter(unit_id=user.unit_id)
+        if user.role == Role.EXPERT and action == "view":
+            from shian.scoring.models import ReviewGroup  # scoring builds on evidence, not the other way
+
+            held = ReviewGroup.objects.filter(members=user, items=OuterRef("item_id"),
+                                              assessment__campaign=OuterRef("campaign_id"))
+            return self.filter(Exists(held))
         return self.none()
 
     def with_related(self):

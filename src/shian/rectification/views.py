@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.exports import attachment_header
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
@@ -140,7 +141,7 @@ class ProblemEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以登记整改问题")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None}
 
     def save(self, form):

@@ -32,7 +32,7 @@ def evidence_materials(campaign, item, user):
         from shian.evidence.models import Material
     except ImportError:
         return None
-    return list(Material.objects.restrict(user).filter(campaign=campaign, item=item).select_related("unit")
+    return list(Material.objects.restrict(user).filter(campaign=campaign, item=item).select_related("unit", "current")
                 .order_by("-submitted_at")[:50])
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user, is_htmx
 from shian.organisation.choices import Role
@@ -219,7 +220,7 @@ class TaskCreateView(ObjectEditView):
     def campaign(self):
         cid = self.request.POST.get("campaign") or self.request.GET.get("campaign")
         qs = self.campaigns()
-        campaign = qs.filter(pk=cid).first() if cid and str(cid).isdigit() else qs.first()
+        campaign = current_campaign(self.request.user, cid or None, queryset=qs)
         if campaign is None:
             raise PermissionDenied("没有可以管理的创建项目")
         return campaign
