@@ -12,6 +12,7 @@ from shian.campaigns import readonly
 from shian.campaigns.choices import CampaignStatus
 from shian.campaigns.models import Campaign, CampaignChoice
 from shian.core.audit import log_event
+from shian.core.services import parse_id
 
 
 def check_can_manage(campaign: Campaign, actor):
@@ -53,16 +54,6 @@ def validate_milestones(milestones):
 # created campaign (even one in preparation) never moves anyone's home page.
 _STATUS_RANK = {CampaignStatus.ACTIVE: 0, CampaignStatus.UNDER_REVIEW: 0, CampaignStatus.NAMED: 1,
                 CampaignStatus.PREPARING: 2, CampaignStatus.CLOSED: 3}
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value) -> int | None:
-    """A database id from a query parameter, or None when it is not one (too long, not a number)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def _ranked(queryset, user):
@@ -148,9 +139,11 @@ def deletion_summary(campaign: Campaign) -> dict:
         return {"removes": [], "blockers": sorted(blockers.items())}
     removes = Counter()
     for model, instances in collector.data.items():
-        if model is not Campaign:
+        if model is not Campaign and not model._meta.auto_created:  # m2m link rows are no kind of their own
             removes[str(model._meta.verbose_name)] += len(instances)
     for qs in collector.fast_deletes:
+        if qs.model._meta.auto_created:
+            continue
         count = qs.count()
         if count:
             removes[str(qs.model._meta.verbose_name)] += count

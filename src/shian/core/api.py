@@ -8,9 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shian.core.audit import set_actor
-from shian.core.services import ConcurrentEditError, save_versioned
-
-MAX_ID = 2**63 - 1  # the largest id a 64-bit primary key holds: larger ones are a 400, never a 500
+from shian.core.services import MAX_ID, ConcurrentEditError, save_versioned  # noqa: F401 (MAX_ID: for serializers)
 
 
 def exception_handler(exc, context):

@@ -8,8 +8,8 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
-from shian.campaigns.services import parse_id
 from shian.core.api import MAX_ID, ScopedModelViewSet
+from shian.core.services import parse_id
 from shian.dispatch import services
 from shian.dispatch.choices import RoundKind
 from shian.dispatch.filtersets import ReportFilterSet, RoundFilterSet

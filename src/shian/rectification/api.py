@@ -69,7 +69,7 @@ class ActionInput(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, help_text="读取时的版本号，防止覆盖他人修改")
 
 
-class ProgressInput(ActionInput):
+class ProblemProgressInput(ActionInput):
     text = serializers.CharField(help_text="整改进展")
 
 
@@ -117,7 +117,7 @@ class LedgerImportInput(serializers.Serializer):
     file = serializers.FileField(help_text="整改台账（xlsx/xls）")
 
 
-class CreatedSerializer(serializers.Serializer):
+class ImportedSerializer(serializers.Serializer):
     created = serializers.ListField(child=serializers.IntegerField(), help_text="新建问题的编号")
 
 
@@ -146,11 +146,11 @@ class ProblemViewSet(ScopedModelViewSet):
         problem.refresh_from_db()
         return Response(ProblemSerializer(problem, context={"request": request}).data)
 
-    @extend_schema(request=ProgressInput, responses=ProblemSerializer)
+    @extend_schema(request=ProblemProgressInput, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         """填报整改进展。"""
-        return self._act(request, ProgressInput, services.add_progress)
+        return self._act(request, ProblemProgressInput, services.add_progress)
 
     @extend_schema(request=SubmitInput, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
@@ -198,7 +198,7 @@ class ProblemViewSet(ScopedModelViewSet):
                 total[k] += v
         return Response(total)
 
-    @extend_schema(request={"multipart/form-data": LedgerImportInput}, responses={201: CreatedSerializer})
+    @extend_schema(request={"multipart/form-data": LedgerImportInput}, responses={201: ImportedSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_ledger(self, request):
         """导入创建办自己的整改台账（multipart：campaign、file）；全部正确才导入，错误按行列给出。"""

@@ -9,8 +9,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from shian.campaigns.services import parse_id
 from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedViewSetMixin, VersionedSerializer
+from shian.core.services import parse_id
 from shian.framework.models import DeductionRule
 from shian.scoring import gap, services
 from shian.scoring.engine import fmt
@@ -120,7 +120,7 @@ class CompareSerializer(serializers.Serializer):
     categories = CompareCategorySerializer(many=True)
 
 
-class CreatedSerializer(serializers.Serializer):
+class ProblemsCreatedSerializer(serializers.Serializer):
     created = serializers.ListField(child=serializers.IntegerField(), help_text="新建问题的编号")
 
 
@@ -201,7 +201,7 @@ class AssessmentViewSet(ScopedModelViewSet):
         services.lock_assessment(assessment, actor=request.user, expected_version=body.validated_data.get("version"))
         return Response(AssessmentSerializer(assessment).data)
 
-    @extend_schema(request=None, responses=CreatedSerializer)
+    @extend_schema(request=None, responses=ProblemsCreatedSerializer)
     @action(detail=True, methods=["post"], url_path="to-problems")
     def to_problems(self, request, pk=None):
         """把本次评审尚未转为问题的扣分全部生成整改问题。"""
