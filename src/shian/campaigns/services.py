@@ -11,12 +11,13 @@ from django.utils import timezone
 from shian.campaigns import readonly
 from shian.campaigns.choices import CampaignStatus
 from shian.campaigns.models import Campaign, CampaignChoice
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import parse_id
 
 
 def check_can_manage(campaign: Campaign, actor):
-    if not (actor.is_admin or (actor.role == "office" and actor.can_see_region(campaign.region))):
+    if not policy.manages(actor, campaign):
         raise PermissionDenied("只有本辖区创建办可以管理该创建项目")
 
 
