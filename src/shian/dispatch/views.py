@@ -64,7 +64,7 @@ class RoundListView(ObjectListView):
 
 
 def _manageable_campaigns(user):
-    return Campaign.objects.restrict(user, "change").select_related("region")
+    return Campaign.objects.restrict(user, "change").unarchived().select_related("region")
 
 
 @login_required

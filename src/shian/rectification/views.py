@@ -212,7 +212,7 @@ class EscalateView(LoginRequiredMixin, View):
     """The office runs escalation now (it also runs daily as `shian escalate-problems`)."""
 
     def post(self, request):
-        campaigns = Campaign.objects.restrict(request.user, "change")
+        campaigns = Campaign.objects.restrict(request.user, "change").unarchived()
         if request.user.is_read_only or not request.user.is_office:
             raise PermissionDenied
         total = {"reminder": 0, "warning": 0, "interview": 0}

@@ -19,7 +19,7 @@ class AssessmentForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change")
+        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change").unarchived()
         self.fields["title"].required = False
         self.fields["title"].help_text = "留空时自动生成，如“安澜县自评”"
         if self.instance.pk:

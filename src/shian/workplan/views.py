@@ -215,7 +215,7 @@ class TaskCreateView(ObjectEditView):
     title = "新建任务"
 
     def campaigns(self):
-        return Campaign.objects.restrict(self.request.user, "change").select_related("region", "framework")
+        return Campaign.objects.restrict(self.request.user, "change").unarchived().select_related("region", "framework")
 
     def campaign(self):
         cid = self.request.POST.get("campaign") or self.request.GET.get("campaign")
@@ -283,7 +283,7 @@ def task_split(request, pk):
 
 @login_required
 def task_generate(request):
-    campaigns = Campaign.objects.restrict(request.user, "change").select_related("framework")
+    campaigns = Campaign.objects.restrict(request.user, "change").unarchived().select_related("framework")
     if request.user.is_read_only or not campaigns.exists():
         raise PermissionDenied("只有创建办可以生成任务")
     form = GenerateForm(request.POST or None, campaigns=campaigns,

@@ -119,3 +119,12 @@ def test_campaigns_are_in_the_django_admin(cast, login):
     client = login(cast.admin)
     assert client.get("/admin/campaigns/campaign/").status_code == 200
     assert client.get(f"/admin/campaigns/campaign/{cast.campaign.pk}/change/").status_code == 200
+
+
+def test_an_archived_campaign_is_offered_in_no_form(archived, login):
+    from shian.rectification.forms import ProblemForm
+
+    client = login(archived.office_user)
+    assert client.get(f"/tasks/add/?campaign={archived.campaign.pk}").status_code == 403
+    form = ProblemForm(user=archived.office_user)
+    assert archived.campaign not in form.fields["campaign"].queryset

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
-EXAMPLES = int(os.environ.get("SHIAN_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("SHIAN_FUZZ_EXAMPLES", "10"))
 SEED = 20261201
 
 
