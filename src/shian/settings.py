@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shian.core.context_processors.navigation",
+                "shian.campaigns.context_processors.campaign_switcher",
             ],
         },
     },

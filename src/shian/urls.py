@@ -15,6 +15,7 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(template_name="core/password_change.html",
                                                             success_url="/"), name="password_change"),
     path("healthz", core_views.healthz),
+    path("favicon.ico", core_views.favicon),
     *registry.url_patterns(),
     path("api/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

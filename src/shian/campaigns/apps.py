@@ -11,3 +11,8 @@ class CampaignsConfig(registry.ShianApp):
     )
     has_api = True
     has_demo = True
+
+    def ready(self):
+        from shian.campaigns import readonly
+
+        readonly.connect_signals()

@@ -7,7 +7,7 @@ class EvidenceConfig(registry.ShianApp):
     verbose_name = "佐证材料"
     url_prefix = "evidence/"
     nav = (
-        registry.NavItem("佐证材料", "evidence:material_list", "folder2-open", registry.OVERSIGHT | registry.UNITS, order=60),
+        registry.NavItem("佐证材料", "evidence:material_list", "folder2-open", None, order=60),
     )
     has_api = True
     has_demo = True

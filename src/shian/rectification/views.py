@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.exports import attachment_header
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
@@ -144,7 +145,7 @@ class ProblemEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以登记整改问题")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None}
 
     def save(self, form):
@@ -215,7 +216,7 @@ class EscalateView(LoginRequiredMixin, View):
     """The office runs escalation now (it also runs daily as `shian escalate-problems`)."""
 
     def post(self, request):
-        campaigns = Campaign.objects.restrict(request.user, "change")
+        campaigns = Campaign.objects.restrict(request.user, "change").unarchived()
         if request.user.is_read_only or not request.user.is_office:
             raise PermissionDenied
         total = {"reminder": 0, "warning": 0, "interview": 0}

@@ -3,11 +3,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.framework.models import ScoringItem
@@ -24,6 +25,7 @@ from shian.scoring.forms import (
     ReviewGroupForm,
     ScoreForm,
     SurveyForm,
+    evidence_materials,
 )
 from shian.scoring.models import Assessment, ExpertScore, Interview, ItemScore, ReviewGroup
 from shian.scoring.tables import AssessmentTable
@@ -78,7 +80,7 @@ class AssessmentEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以新建评审")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None, "kind": AssessmentKind.SELF}
 
     def save(self, form):
@@ -285,9 +287,12 @@ class CompareView(LoginRequiredMixin, View):
 def _gap_campaign(request):
     campaigns = Campaign.objects.restrict(request.user)
     pk = request.GET.get("campaign")
-    if pk and pk.isdigit():
-        return get_object_or_404(campaigns, pk=pk), campaigns
-    return campaigns.first(), campaigns
+    if pk:
+        campaign = current_campaign(request.user, pk)
+        if campaign is None:
+            raise Http404
+        return campaign, campaigns
+    return current_campaign(request.user), campaigns
 
 
 class GapView(LoginRequiredMixin, View):
@@ -396,13 +401,16 @@ class ExpertScoreView(LoginRequiredMixin, View):
     """An expert scores an item of their own group; the leader confirms the group's score."""
 
     def _load(self, request, pk, item_pk):
-        group = get_object_for_user(ReviewGroup, request.user, pk)
+        group = get_object_for_user(ReviewGroup, request.user, pk,
+                                    queryset=ReviewGroup.objects.select_related("assessment__campaign"))
         item = get_object_or_404(group.items.all(), pk=item_pk)  # another group's item: 404
         return group, item
 
     def _render(self, request, group, item, form, confirm, status=200):
+        campaign = group.assessment.campaign
         return render(request, "scoring/expert_score.html", {
             "group": group, "item": item, "form": form, "confirm_form": confirm, "spread": services.spread(group, item),
+            "campaign": campaign, "materials": evidence_materials(campaign, item, request.user),
             "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
             "is_member": group.members.filter(pk=request.user.pk).exists(),
             "item_score": group.assessment.scores.filter(item=item, scored_at__isnull=False).first(),
