@@ -3,8 +3,9 @@
 from importlib import import_module
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
+
+from shian.security.tokens import ObtainTokenView
 
 APPS = ["organisation", "framework", "campaigns", "workplan", "dispatch", "evidence", "scoring",
         "rectification", "supervision", "reports", "dashboard"]
@@ -20,6 +21,6 @@ for app in APPS:
     module.register(router)
 
 api_urls = [
-    path("token/", obtain_auth_token, name="api_token"),
+    path("token/", ObtainTokenView.as_view(), name="api_token"),
     path("", include(router.urls)),
 ]

@@ -144,6 +144,9 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.LIAISON)
     phone = models.CharField("手机号", max_length=20, blank=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="由他人设置或重置的密码，本人登录后必须先修改")
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
 
     objects = ShianUserManager()
 

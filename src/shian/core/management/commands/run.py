@@ -25,6 +25,10 @@ class Command(BaseCommand):
             self.stdout.write("空数据库，正在载入演示数据……")
             build_demo(stdout=self.stdout)
             demo_loaded = True
+        if demo_loaded and not settings.SHIAN_REQUIRE_2FA_EXPLICIT:
+            # The demo's shared accounts have no authenticator; production sets SHIAN_REQUIRE_2FA or has no demo.
+            settings.SHIAN_REQUIRE_2FA = False
+            self.stdout.write(self.style.WARNING("演示数据：已关闭双因素认证（设置 SHIAN_REQUIRE_2FA=1 可开启）"))
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\n食安创城已启动：{url}"))
         if demo_loaded:
