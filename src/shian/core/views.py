@@ -86,7 +86,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         exclude = [name for name, col in table.columns.items() if name in ("actions", "select")]
         rows = table.as_values(exclude_columns=exclude)
         name = self.export_name or self.get_title()
-        return xlsx_response(rows, f"{name}-{timezone.localdate():%Y%m%d}.xlsx", sheet_title=name)
+        query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k != "export" and v)
+        return xlsx_response(rows, f"{name}-{timezone.localdate():%Y%m%d}.xlsx", sheet_title=name,
+                             audit_note=f"筛选条件：{query}" if query else "全部")
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
@@ -259,6 +261,16 @@ class AuditListView(ObjectListView):
         if not self.request.user.is_admin:
             raise PermissionDenied
         return AuditLog.objects.select_related("content_type")
+
+    def export_xlsx(self):
+        from shian.core.auditdisplay import export_rows
+
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            raise PermissionDenied("筛选条件无效")
+        query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k != "export" and v)
+        return xlsx_response(export_rows(filterset.qs), f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
+                             sheet_title="审计日志", audit_note=f"筛选条件：{query}" if query else "全部")
 
 
 def healthz(request):
