@@ -106,9 +106,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "shian.security.middleware.SessionPolicyMiddleware",
     "shian.security.middleware.AccountGateMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
 ]
@@ -187,7 +187,6 @@ SHIAN_SESSION_MAX_HOURS = env_int("SHIAN_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SHIAN_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SHIAN_TOKEN_DAYS = env_int("SHIAN_TOKEN_DAYS", 30)
-SHIAN_TOKEN_RATE_PER_MINUTE = env_int("SHIAN_TOKEN_RATE_PER_MINUTE", 30)
 # Passwords older than this many days must be changed at the next login (0 = never).
 SHIAN_PASSWORD_MAX_DAYS = env_int("SHIAN_PASSWORD_MAX_DAYS", 90)
 LOGIN_URL = "login"
@@ -246,8 +245,9 @@ SHIAN_JOBS_MODE = "celery" if CELERY_BROKER_URL else env_str("SHIAN_JOBS_MODE", 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a bad or expired token then answers 401 with WWW-Authenticate, not 403.
         "shian.security.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

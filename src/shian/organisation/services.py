@@ -33,13 +33,16 @@ def save_user(user, *, actor, password=None, expected_version=None):
 
     before = User.objects.select_related("unit").get(pk=user.pk) if user.pk else None
     check_account_change(actor, before=before, role=user.role, unit=user.unit, is_superuser=user.is_superuser)
-    if password:
-        validate_password(password, user)
-        user.set_password(password)
-    if before is None:
-        user.save()
-    else:
-        save_versioned(user, expected_version if expected_version is not None else before.version)
+    from shian.core.audit import actor_context, current_actor
+
+    with actor_context(actor if actor is not None else current_actor()):
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+        if before is None:
+            user.save()
+        else:
+            save_versioned(user, expected_version if expected_version is not None else before.version)
     return user
 
 

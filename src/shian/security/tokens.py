@@ -1,14 +1,12 @@
 """API tokens: issued by `POST /api/token/` (lockout, second factor, audit), expire after
 SHIAN_TOKEN_DAYS, and are deleted whenever the password changes (security/passwords.py)."""
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from shian.core.audit import log_security_event
@@ -27,24 +25,11 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenThrottle(AnonRateThrottle):
-    """Coarse per-address ceiling on top of the lockout (which counts failures only)."""
-
-    scope = "token"
-
-    def get_rate(self):
-        return f"{settings.SHIAN_TOKEN_RATE_PER_MINUTE}/min"
-
-    def get_ident(self, request):
-        return client_ip(request)
-
-
 class ObtainTokenView(APIView):
     """获取接口令牌：用户名 + 密码（+ 动态码）。失败次数过多会锁定账号和来源地址；令牌有有效期，修改密码后作废。"""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [TokenThrottle]
     serializer_class = TokenRequestSerializer
 
     def post(self, request):
