@@ -270,6 +270,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set that several apps call "status"/"kind"/"role" (else check --deploy warns).
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "shian.reports.choices.DocumentKind",
+        "UnitRoleEnum": "shian.framework.choices.UnitRole",
+        "UserRoleEnum": "shian.organisation.choices.Role",
+        "ProblemStatusEnum": "shian.rectification.choices.Status",
+        "TaskStatusEnum": "shian.workplan.choices.TaskStatus",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"

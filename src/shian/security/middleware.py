@@ -28,6 +28,12 @@ CSP = "; ".join(
 )
 
 
+# The vendored Swagger UI / Redoc pages (API documentation only, no business data) set style attributes
+# from their bundles; they alone may use inline *styles*. Scripts stay 'self' everywhere.
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src 'self' blob:"
+DOCS_PATHS = ("/api/docs/", "/api/redoc/")
+
+
 class ContentSecurityPolicyMiddleware:
     """No inline script or style anywhere (templates use classes and data-* attributes; see shian.js)."""
 
@@ -42,7 +48,7 @@ class ContentSecurityPolicyMiddleware:
             else "Content-Security-Policy"
         )
         if "Content-Security-Policy" not in response:  # file downloads set their own, stricter one
-            response[header] = CSP
+            response[header] = DOCS_CSP if request.path.startswith(DOCS_PATHS) else CSP
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.setdefault("Cache-Control", "no-store")
