@@ -230,7 +230,11 @@ if S3_BUCKET:
     }
 
 # Upload limits (bytes). Files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
-SHIAN_MAX_UPLOAD_BYTES = env_int("SHIAN_MAX_UPLOAD_MB", 100) * 1024 * 1024
+SHIAN_MAX_UPLOAD_MB = env_int("SHIAN_MAX_UPLOAD_MB", 100)  # one evidence file (佐证材料)
+SHIAN_MAX_UPLOAD_BYTES = SHIAN_MAX_UPLOAD_MB * 1024 * 1024
+SHIAN_MAX_EVIDENCE_FILE_MB = env_int("SHIAN_MAX_EVIDENCE_FILE_MB", 20)  # 整改佐证 and other attachments
+SHIAN_MAX_IMPORT_MB = env_int("SHIAN_MAX_IMPORT_MB", 50)  # any spreadsheet / YAML import
+SHIAN_MAX_UNZIPPED_MB = env_int("SHIAN_MAX_UNZIPPED_MB", 500)  # a ZIP/DOCX/XLSX, all members inflated
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -42,6 +42,13 @@ def _is_office_package(zf, info) -> bool:
 
 
 def _zip_kind(fileobj, name: str, size: int, depth: int = 0) -> str:
+    from django.conf import settings
+
+    from shian.core.uploads import check_zip
+
+    # Sizes and ratios first, for DOCX/XLSX too: they are ZIPs, and a parser would inflate them.
+    check_zip(fileobj, name, size, int(getattr(settings, "SHIAN_MAX_UNZIPPED_MB", 500)) * 1024 * 1024)
+    fileobj.seek(0)
     try:
         with zipfile.ZipFile(fileobj) as zf:
             names = zf.namelist()

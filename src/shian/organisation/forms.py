@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from shian.core.forms import StyledForm, VersionedModelForm
+from shian.core.uploads import GatedFileField
 from shian.organisation.choices import Role
 from shian.organisation.models import Region, Unit, User
 
@@ -83,4 +84,4 @@ class UserForm(VersionedModelForm):
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(label="文件", help_text="支持 .xlsx / .xls / .csv（UTF-8 或 GBK）")
+    file = GatedFileField(label="文件", help_text="支持 .xlsx / .xls / .csv（UTF-8 或 GBK）", use="import")

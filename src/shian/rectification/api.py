@@ -138,7 +138,16 @@ class ProblemViewSet(ScopedModelViewSet):
         campaign = Campaign.objects.restrict(request.user, "change").filter(pk=request.data.get("campaign")).first()
         if campaign is None or "file" not in request.FILES:
             raise serializers.ValidationError({"campaign": "请指定本辖区的创建项目并上传台账文件 file"})
-        created = ledger.import_ledger(campaign, request.FILES["file"], actor=request.user)
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from shian.core.uploads import check_upload
+
+        upload = request.FILES["file"]
+        try:
+            upload.name = check_upload(upload, "import")
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages})
+        created = ledger.import_ledger(campaign, upload, actor=request.user)
         return Response({"created": [p.pk for p in created]}, status=201)
 
     @action(detail=False, methods=["get"], url_path="ledger")

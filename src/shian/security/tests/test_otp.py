@@ -80,7 +80,9 @@ def test_admin_resets_a_lost_authenticator(cast, login, two_factor):
     TOTPDevice.objects.create(user=cast.office_user, name="x", confirmed=True)
     from shian.security.otp import reset_second_factor
 
-    with pytest.raises(Exception):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
         reset_second_factor(cast.office_user, actor=cast.other_office_user)
     reset_second_factor(cast.office_user, actor=cast.admin)
     assert not TOTPDevice.objects.filter(user=cast.office_user).exists()
