@@ -246,6 +246,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 SHIAN_JOBS_MODE = "celery" if CELERY_BROKER_URL else env_str("SHIAN_JOBS_MODE", "thread")
+# Crash recovery: running jobs beat every HEARTBEAT seconds; no beat for STALE seconds = the process died.
+SHIAN_JOB_HEARTBEAT_SECONDS = env_int("SHIAN_JOB_HEARTBEAT_SECONDS", 30)
+SHIAN_JOB_STALE_SECONDS = env_int("SHIAN_JOB_STALE_SECONDS", 180)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

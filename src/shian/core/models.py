@@ -139,6 +139,9 @@ class Job(models.Model):
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("心跳时间", null=True, blank=True,
+                                        help_text="运行中的任务定时更新；长时间无心跳说明进程已中断")
+    worker = models.CharField("执行进程", max_length=100, blank=True, help_text="主机名:进程号")
 
     objects = JobQuerySet.as_manager()
 

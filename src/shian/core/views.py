@@ -225,6 +225,13 @@ class JobStatusView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         record = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
+        if not record.is_finished:
+            # The poll is the periodic path: a job whose process died is failed here, not left "running".
+            from shian.core.jobs import dead_reason, mark_dead
+
+            reason = dead_reason(record)
+            if reason and mark_dead(record, reason):
+                record.refresh_from_db()
         template = "core/_job_status.html" if is_htmx(request) else "core/job_detail.html"
         return render(request, template, {"job": record, "title": record.title})
 

@@ -20,6 +20,12 @@ class Command(BaseCommand):
     def handle(self, host, port, threads, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"数据库：{settings.DATABASES['default']['NAME']}")
+        from shian.core.jobs import sweep_dead_jobs
+
+        # In-process jobs do not survive a restart: whatever was queued or running before is dead now.
+        swept = sweep_dead_jobs()
+        if swept:
+            self.stdout.write(self.style.WARNING(f"启动检查：{swept} 个中断的后台任务/导入已标记为失败"))
         demo_loaded = User.objects.filter(username="office").exists()
         if not User.objects.exists() and not no_demo:
             self.stdout.write("空数据库，正在载入演示数据……")
