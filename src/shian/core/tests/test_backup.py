@@ -187,12 +187,11 @@ def test_restore_command_into_a_fresh_installation(tmp_path):
     env["SHIAN_TESTING"] = "0"
     env["SHIAN_SECRET_KEY"] = "k" * 60
     src, dst = tmp_path / "src", tmp_path / "dst"
-    run = lambda data_dir, *args: subprocess.run(
-        [shian, *args],
-        env={**env, "SHIAN_DATA_DIR": str(data_dir)},  # noqa: E731
-        capture_output=True,
-        text=True,
-    )
+
+    def run(data_dir, *args):
+        return subprocess.run([shian, *args], env={**env, "SHIAN_DATA_DIR": str(data_dir)}, capture_output=True,
+                              text=True)
+
     assert run(src, "migrate", "-v0").returncode == 0
     (src / "media" / "evidence").mkdir(parents=True)
     (src / "media" / "evidence" / "文件.pdf").write_bytes(b"%PDF-1.4 hello")
