@@ -24,6 +24,7 @@ NAV = [
     ("公文报告", "reports:document_list", "file-earmark-text", OVERSIGHT),
     ("组织机构", "organisation:unit_list", "people", OVERSIGHT),
     ("审计日志", "core:audit_list", "journal-text", {Role.ADMIN}),
+    ("登录锁定", "security:locks", "lock", {Role.ADMIN}),
 ]
 
 
