@@ -120,14 +120,42 @@ def _fields_of(content_type_id):
     return {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
+COMMON_LABELS = {
+    "id": "ID",
+    "seq": "序号",
+    "sort_order": "排序",
+    "name": "名称",
+    "code": "编码",
+    "note": "说明",
+}
+HIDDEN_ON_CREATE = {"id", "created_at"}
+
+
+def field_label(field, name: str) -> str:
+    """The field's Chinese verbose name; a foreign key left with its default name shows the related model's."""
+    if field is None:
+        return COMMON_LABELS.get(name, name)
+    label = str(getattr(field, "verbose_name", name))
+    if label.replace(" ", "_") == name:
+        related = getattr(field, "related_model", None)
+        if related is not None and getattr(field, "many_to_one", False):
+            return str(related._meta.verbose_name)
+        return COMMON_LABELS.get(name, label)
+    return label
+
+
 def readable_changes(entry):
     fields = _fields_of(entry.content_type_id)
     rows = []
     for name, before, after in entry.changed_fields():
+        if entry.action == "create" and name in HIDDEN_ON_CREATE:
+            continue
         field = fields.get(name)
-        label = str(field.verbose_name) if field is not None else name
-        if entry.action == "event" and before is None:
+        label = field_label(field, name)
+        if entry.action in ("create", "event"):
             rows.append((label, "", display_value(field, after)))
+        elif entry.action == "delete":
+            rows.append((label, display_value(field, before), ""))
         else:
             rows.append((label, display_value(field, before), display_value(field, after)))
     return rows
@@ -138,7 +166,7 @@ def export_rows(queryset):
     yield ["时间", "操作人", "来源地址", "动作", "事件", "对象类型", "对象", "说明", "变化", "链序号", "哈希"]
     for e in queryset.iterator(chunk_size=2000):
         changes = "\n".join(
-            f"{label}：{b} → {a}" if b else f"{label}：{a}" for label, b, a in e.readable_changes()
+            f"{label}：{b} → {a}" if b and a else f"{label}：{b or a}" for label, b, a in e.readable_changes()
         )
         yield [
             f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}",

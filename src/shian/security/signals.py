@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from shian.core.audit import log_security_event
 from shian.security import lockout
@@ -56,7 +57,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         lock = lockout.current_lock(username, ip)
         note = f"用户名“{username}”经{_channel(request)}登录失败"
         if lock:
-            note += f"；失败次数达到上限，{lock.what}锁定至 {lock.until:%H:%M}"
+            note += f"；失败次数达到上限，{lock.what}锁定至 {timezone.localtime(lock.until):%Y-%m-%d %H:%M}"
             if request is not None:
                 request.shian_lock_started = lock
         event = "login_failed"

@@ -69,7 +69,7 @@ class OtpSetupView(LoginRequiredMixin, View):
             {
                 "form": form,
                 "device": device,
-                "qr": otp.qr_svg(device),
+                "qr": otp.qr_data_uri(device),
                 "secret": otp.secret_text(device),
                 "title": "启用双因素认证",
                 "next": _next(request, ""),
