@@ -125,3 +125,38 @@ def test_audit_list_filters_by_user_and_kind_and_exports_xlsx(cast, login):
     assert any("联系人：" in (row[8] or "") and "导出测试" in (row[8] or "") for row in values[1:])
     # ... and the export itself is audited
     assert AuditLog.objects.filter(event="exported", actor=cast.admin).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a server database")
+def test_concurrent_writers_keep_one_unbroken_chain():
+    import threading
+
+    from django.db import connections
+
+    from shian.core.testing import build_cast
+
+    cast = build_cast()
+    errors = []
+
+    def writer(n):
+        try:
+            with actor_context(cast.office_user):
+                for i in range(15):
+                    Unit.objects.create(name=f"并发单位{n}-{i}", kind="member", region=cast.county)
+        except Exception as exc:  # reported below; a thread must not die silently
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    seal_pending()
+    report = verify_chain()
+    assert report.ok and report.unsealed == 0
+    seqs = list(AuditLog.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
