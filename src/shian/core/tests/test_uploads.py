@@ -114,3 +114,24 @@ def test_rectification_page_refuses_html_evidence(cast, login):
     from shian.rectification.forms import ImportForm
 
     assert isinstance(ImportForm.base_fields["file"], GatedFileField)
+
+
+def _multipart_with_name(name):
+    boundary = "shianBoundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+        f"Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n\r\n"
+        f"PK\r\n--{boundary}--\r\n"
+    ).encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_300_character_chinese_name_gets_a_chinese_message_from_api_and_page(cast, api, login):
+    """A browser sends the whole name in the part header; past 1 KB Django refuses to parse the body."""
+    body, content_type = _multipart_with_name("关于" + "食品安全示范创建工作" * 30 + ".docx")
+    response = api(cast.edu_liaison).generic(
+        "POST", "/api/evidence/materials/", body, content_type=content_type
+    )
+    assert response.status_code == 400 and "文件名过长" in response.json()["detail"]
+    page = login(cast.edu_liaison).generic("POST", "/evidence/upload/", body, content_type=content_type)
+    assert page.status_code == 400 and "文件名过长" in page.content.decode()
