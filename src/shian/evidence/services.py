@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
+from shian.core.filetypes import detect_kind, sanitize_name, stem_of, with_kind_extension
 from shian.core.services import ConcurrentEditError, require, save_versioned
 from shian.evidence.checks import run_checks
 from shian.evidence.choices import MaterialStatus, TextStatus
-from shian.evidence.filetypes import detect_kind, sanitize_name, stem_of, with_kind_extension
 from shian.evidence.models import Material, MaterialFile
 from shian.framework.models import MaterialRequirement
 

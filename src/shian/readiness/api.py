@@ -1,10 +1,11 @@
-"""The gap analysis over the API, at /api/assessments/<id>/gap/ (the read side above scoring and rectification)."""
+"""The gap analysis over the API, at /api/gap/<assessment id>/ (the read side above scoring and rectification)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from shian.core.services import parse_id
 from shian.core.views import get_object_for_user
 from shian.readiness import gap
 from shian.scoring.models import Assessment
@@ -49,10 +50,11 @@ class GapViewSet(viewsets.ViewSet):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=GapSerializer)
-    def list(self, request, assessment_pk=None):
+    def retrieve(self, request, pk=None):
+        """GET /api/gap/<评审ID>/"""
         if request.user.role == "expert":
             raise PermissionDenied("评审专家不查看差距分析")
-        assessment = get_object_for_user(Assessment, request.user, assessment_pk)
+        assessment = get_object_for_user(Assessment, request.user, parse_id(pk) or 0)
         data = gap.analyse(assessment.campaign, assessment, user=request.user)
         return Response({
             "readiness": round(data["readiness"], 4), "lost_total": data["lost_total"],
@@ -65,4 +67,4 @@ class GapViewSet(viewsets.ViewSet):
 
 
 def register(router):
-    router.register(r"assessments/(?P<assessment_pk>[0-9]+)/gap", GapViewSet, basename="assessment-gap")
+    router.register("gap", GapViewSet, basename="gap")

@@ -1,5 +1,6 @@
 """Rectification API: the ledger (office writes), unit progress and 销号 actions, 约谈 records, figures."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +19,7 @@ from shian.core.api import (
     VersionedSerializer,
 )
 from shian.core.exports import attachment_header
+from shian.core.uploads import check_upload
 from shian.core.views import get_object_for_user
 from shian.rectification import ledger, services
 from shian.rectification.choices import VerifyMethod
@@ -217,7 +219,12 @@ class ProblemViewSet(ScopedModelViewSet):
         campaign = Campaign.objects.restrict(request.user, "change").filter(pk=body.validated_data["campaign"]).first()
         if campaign is None:
             raise serializers.ValidationError({"campaign": "请指定本辖区的创建项目"})
-        created = ledger.import_ledger(campaign, body.validated_data["file"], actor=request.user)
+        upload = body.validated_data["file"]
+        try:
+            upload.name = check_upload(upload, "import")
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages})
+        created = ledger.import_ledger(campaign, upload, actor=request.user)
         return Response({"created": [p.pk for p in created]}, status=201)
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})

@@ -16,9 +16,9 @@ class StatusColumn(tables.Column):
 
 class ProgressColumn(tables.Column):
     def render(self, value):
-        return format_html('<div class="progress" style="min-width:4rem;height:1.1rem" role="progressbar" '
+        return format_html('<div class="progress" data-style="min-width:4rem;height:1.1rem" role="progressbar" '
                            'aria-valuenow="{0}" aria-valuemin="0" aria-valuemax="100">'
-                           '<div class="progress-bar" style="width:{0}%">{0}%</div></div>', value)
+                           '<div class="progress-bar" data-style="width:{0}%">{0}%</div></div>', value)
 
     def value(self, value):
         return value
@@ -32,7 +32,7 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 class TaskTable(tables.Table):
     code = tables.Column(verbose_name="编号", accessor="item__code", default="—", order_by=("item__code",),
                          attrs=WIDE_ONLY)
-    title = tables.Column(linkify=True, attrs={"td": {"style": "min-width:10rem"}})
+    title = tables.Column(linkify=True, attrs={"td": {"data-style": "min-width:10rem"}})
     unit = tables.Column(verbose_name="责任单位", accessor="unit__short_name", order_by=("unit__name",),
                          attrs={"th": {"class": "d-none d-sm-table-cell"}, "td": {"class": "d-none d-sm-table-cell text-nowrap"}})
     role = tables.Column(attrs={"th": {"class": "d-none d-md-table-cell"},

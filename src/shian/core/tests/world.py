@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from shian.campaigns.models import CampaignChoice
 from shian.core.models import Job
 from shian.dispatch.models import DispatchReport, DispatchRound, ReportLine
 from shian.evidence.models import Material, MaterialFile, MaterialText
@@ -88,6 +89,8 @@ def build_world(c):
           task=c.edu_task, tag="三台")
     _side(c, campaign=c.other_campaign, framework=c.other_framework, county=c.other_county,
           office_user=c.other_office_user, unit=c.other_edu, other_unit=c.other_market, task=c.other_task, tag="盐亭")
+    CampaignChoice.objects.create(user=c.office_user, campaign=c.campaign)
+    CampaignChoice.objects.create(user=c.other_office_user, campaign=c.other_campaign)
     LedgerField.objects.create(ledger="sampling", key="extra_note", label="备注")
     ImportMapping.objects.create(ledger="sampling", name="省抽检系统导出")
     return c
