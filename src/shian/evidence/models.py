@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from shian.core.history import StatusChange
 from shian.core.models import BusinessModel
 from shian.evidence.choices import FileKind, Flag, MaterialStatus, TextStatus
 from shian.organisation.choices import Role
@@ -135,3 +136,13 @@ class MaterialFile(BusinessModel):
     @property
     def is_previewable(self):
         return self.kind in ("pdf", "jpg", "png")
+
+
+class MaterialStatusChange(StatusChange):
+    """A review status the material entered and when (待审核 on upload, 已通过, 已退回)."""
+
+    subject = models.ForeignKey(Material, verbose_name="材料", on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        verbose_name = verbose_name_plural = "材料审核状态记录"
+        indexes = [models.Index(fields=["subject", "at"], name="materialstatus_subject_at")]

@@ -18,7 +18,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -127,17 +127,11 @@ def format_doc_number(agency_code: str, year: int, seq: int) -> str:
     return f"{agency_code}〔{year}〕{int(seq)}号"
 
 
-def format_wan_yuan(amount_yuan: float | int | Decimal | str, max_places: int = 4) -> str:
-    """75000 → "7.5万元", 10000 → "1万元", 8500 → "8500元" (trailing zeros stripped)."""
-    amount = Decimal(str(amount_yuan))
-    unit = "元"
-    if abs(amount) >= 10000:
-        amount, unit = amount / 10000, "万元"
-    amount = amount.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP)
-    text = format(amount, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{'0' if text == '-0' else text}{unit}"
+def format_wan_yuan(amount_yuan: float | int | Decimal | str) -> str:
+    """75000 → "7.5万元", 123456 → "12.35万元", 8500 → "8500元": the house rule (`core.figures`)."""
+    from shian.core.figures import money_text
+
+    return money_text(amount_yuan)
 
 
 def _as_text(value: dt.date | str) -> str:

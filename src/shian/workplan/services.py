@@ -15,12 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from shian.core.audit import log_event
+from shian.core.history import record_status
 from shian.core.services import ConcurrentEditError, save_versioned
 from shian.framework.choices import UnitRole
 from shian.framework.models import ItemUnit
 from shian.organisation.choices import Role
 from shian.workplan.choices import TaskStatus
-from shian.workplan.models import Task, TaskUpdate
+from shian.workplan.models import Task, TaskStatusChange, TaskUpdate
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.LIAISON)
 TITLE_MAX = 300
@@ -140,6 +141,7 @@ def update_task(task, *, actor, expected_version, **fields) -> Task:
         raise ValidationError({"title": "任务名称不能为空"})
     task.full_clean()
     save_versioned(task, expected_version)
+    record_status(TaskStatusChange, task, task.status, actor=actor)
     return task
 
 
@@ -163,6 +165,7 @@ def reassign_task(task, unit, *, actor, note="", expected_version=None) -> Task:
     old_unit = task.unit
     _apply_reassign(task, unit)
     save_versioned(task, task.version if expected_version is None else expected_version)
+    record_status(TaskStatusChange, task, task.status, actor=actor)
     log_event(task, "task_reassigned", note=f"由“{old_unit}”改派至“{unit}”" + (f"：{note}" if note else ""))
     return task
 
@@ -225,6 +228,7 @@ def claim_task(task, *, actor) -> Task:
     locked.claimed_by = actor
     locked.claimed_at = now
     save_versioned(locked, locked.version)
+    record_status(TaskStatusChange, locked, locked.status, actor=actor, at=now)
     TaskUpdate.objects.create(task=locked, author=actor, status_before=TaskStatus.PENDING_CLAIM,
                               status_after=TaskStatus.IN_PROGRESS, progress=locked.progress, note="认领任务")
     log_event(locked, "task_claimed", note=f"{actor.display_name}认领")
@@ -305,8 +309,10 @@ def report_progress(task, progress, note="", status=None, *, actor, expected_ver
     locked.progress = value
     if note:
         locked.latest_note = note[:500]
-    locked.completed_at = timezone.now() if after == TaskStatus.DONE else None
+    now = timezone.now()
+    locked.completed_at = now if after == TaskStatus.DONE else None
     save_versioned(locked, locked.version)
+    record_status(TaskStatusChange, locked, after, actor=actor, at=now)
     update = TaskUpdate.objects.create(task=locked, author=actor, status_before=before, status_after=after,
                                        progress=value, note=note)
     if (before, after) == (TaskStatus.SUBMITTED, TaskStatus.IN_PROGRESS):

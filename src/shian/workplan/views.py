@@ -24,7 +24,7 @@ from shian.workplan.forms import (
     TaskCreateForm,
     TaskForm,
 )
-from shian.workplan.models import Task
+from shian.workplan.models import NOT_OVERDUE, Task
 from shian.workplan.tables import TaskTable
 
 
@@ -62,7 +62,7 @@ class TaskListView(ObjectListView):
             in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
             submitted=Count("id", filter=Q(status=TaskStatus.SUBMITTED)),
             done=Count("id", filter=Q(status=TaskStatus.DONE)),
-            overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)),
+            overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=NOT_OVERDUE)),
         )
         user = self.request.user
         ctx["status_counts"] = [

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from shian.core.figures import RATE_PLACES, rate_text
 from shian.reports import gbt9704 as g
 
 
@@ -83,15 +84,9 @@ def num(value) -> str:
     return text
 
 
-def pct(part, whole, places=1) -> str:
-    """Share as "87.5%"; "0%" when there is nothing to divide."""
-    if not whole:
-        return "0%"
-    d = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
+def pct(part, whole, places=RATE_PLACES) -> str:
+    """Share as "87.5%"; "0%" when there is nothing to divide (the house rule: `core.figures`)."""
+    return rate_text(part, whole, places)
 
 
 def population_text(n) -> str:

@@ -51,3 +51,14 @@ def issue_date(doc):
 
 def date_cn(d) -> str:
     return g.format_date_cn(d)
+
+
+def framework_cite(framework) -> str:
+    """The criteria cited as offices do: 《国家食品安全示范城市评价细则（2023版）》, the edition
+    only when the name does not already carry it (no "（示例）（示例版）")."""
+    name = framework.name.strip().strip("《》")
+    label = (framework.version_label or "").strip().strip("（）()")
+    core = label.removesuffix("版")
+    if label and core and core not in name:
+        name += f"（{label}）"
+    return f"《{name}》"
