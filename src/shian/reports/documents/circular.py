@@ -26,8 +26,7 @@ def build(doc) -> Draft:
     lw = common.level_word(campaign.region)
     label = rnd.period_label or rnd.title
     title = doc.title or f"关于{label}创建工作调度情况的通报"
-    number = doc.doc_number or (g.format_doc_number(common.agency_code(campaign), today.year, doc.issue_no)
-                                if doc.issue_no else "")
+    number = doc.doc_number  # allocated once, at 定稿: drafts carry none
     deadline = sources.local_day(rnd.deadline)
 
     figures = {"as_of": today.isoformat(), "interim": interim, "units": n_all, "on_time": len(on_time), "late": len(late), "missing": len(missing),
