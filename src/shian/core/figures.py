@@ -73,3 +73,9 @@ def fines_text(parts: dict) -> str:
     if parts["fines"] and parts["confiscated"]:
         text += f"（其中罚款{money_text(parts['fines'])}、没收违法所得{money_text(parts['confiscated'])}）"
     return text
+
+
+def rate_float(part, whole, places: int = RATE_PLACES) -> float | None:
+    """`rate()` as a float (JSON, charts), None when there is nothing to divide."""
+    r = rate(part, whole, places)
+    return None if r is None else float(r)
