@@ -102,5 +102,7 @@ def populate(ctx) -> None:
             t.completed_at = completed_at.get(t.pk, t.completed_at)
     Task.objects.bulk_update(claimed, ["claimed_at", "completed_at"])
     # Tasks were generated when the campaign was mobilised, not today.
-    created = now - datetime.timedelta(days=75)
+    mobilised = ctx.campaign.milestones.filter(kind="mobilise").values_list("date", flat=True).first()
+    created = timezone.make_aware(datetime.datetime.combine(mobilised or today - datetime.timedelta(days=75),
+                                                            datetime.time(9)))
     Task.objects.filter(campaign=ctx.campaign).update(created_at=created)

@@ -135,7 +135,7 @@ def build_review(doc) -> Draft:
     result, spec = sources.assessment_result(a)
     region = campaign.region
     kind_label = a.get_kind_display()
-    title = doc.title or f"{region.name}{common.campaign_goal(campaign)}\n{kind_label}报告"
+    title = doc.title or f"{region.name}{common.campaign_goal(campaign)}{kind_label}报告"
     figures = {"assessment": a.pk}
     groups = list(a.review_groups.prefetch_related("members", "items").select_related("leader"))
     experts = {m.pk for grp in groups for m in grp.members.all()} | {grp.leader_id for grp in groups if grp.leader_id}
@@ -147,7 +147,7 @@ def build_review(doc) -> Draft:
     n_items = sum(1 for i in spec.items if i.category_id not in bonus)  # 加分项 are not among the 评分项 counted
     organiser = a.reviewer or "评审组"
     when = f"于{common.date_cn(a.held_on)}" if a.held_on else ""
-    blocks = [g.Title(title),
+    blocks = [g.Title(title_lines(title)),
               Narrative("intro", "开头语",
                         f"根据工作安排，{organiser}{when}依据{common.framework_cite(campaign.framework)}，对{region.name}"
                         f"{common.campaign_goal(campaign)}工作进行了{kind_label}。现将有关情况报告如下。"),

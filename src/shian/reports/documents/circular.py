@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from shian.core.history import day_end
 from shian.reports import gbt9704 as g
 from shian.reports.choices import DocumentKind
-from shian.reports.documents import common, sources
+from shian.reports.documents import common, sources, themes
 from shian.reports.documents.base import Draft, Narrative, join_names, pct, title_lines, unit_label
 
 
@@ -91,7 +91,7 @@ def build(doc) -> Draft:
             blocks.append(g.Heading("逾期未整改的问题", 2))
             for p in late_problems:
                 days = (today - p.deadline).days
-                text = p.description.splitlines()[0] if p.description else ""
+                text = themes.finding(p.description.splitlines()[0]) if p.description else ""
                 blocks.append(g.Paragraph([(f"{unit_label(p.unit)}：", True),
                                            (f"{text.rstrip('。')}（整改时限{common.date_cn(p.deadline)}，已逾期{days}天）。",
                                             False)]))

@@ -321,28 +321,36 @@ def supervision_figures(campaign, period_code: str, as_of) -> dict | None:
             "target_basis": basis, "targets": targets, "metrics": sf.metric_figures(region, p, as_of)}
 
 
+def standard_key(defn) -> str | None:
+    """Which standard figure a computed indicator is (the documents print the standard figure, as of
+    their date, with the indicator's target): sampling per 1000, evaluative pass rate, disposal
+    rate, complaints closed on time; None for any other indicator."""
+    numerator = defn.numerator or {}
+    source, filters = numerator.get("source"), {k.split("__")[0]: v for k, v in (numerator.get("filters") or {}).items()}
+    if source == "sampling" and defn.formula == "per_1000" and "农产品定量检测" not in str(filters.get("task_type")):
+        return "sampling_per_1000"
+    if source == "sampling" and defn.formula == "ratio" and "评价性抽检" in str(filters.get("task_type")):
+        return "evaluation_pass_rate"
+    if source == "sampling" and defn.formula == "ratio" and "disposal_status" in filters:
+        return "disposal_rate"
+    if source == "complaints" and defn.formula == "ratio":
+        return "complaints_on_time"
+    return None
+
+
 def ledger_targets(campaign) -> dict:
     """Targets the office configured as computed indicators (none are constants here: they vary by
-    framework and province): sampling per 1000 residents, evaluative pass rate, disposal rate,
-    complaints closed on time. Keys are present only when such an indicator with a target exists."""
+    framework and province), by standard figure. Keys are present only when such an indicator with a
+    target exists."""
     try:
         from shian.supervision.services import campaign_indicators
     except OPTIONAL_ERRORS:
         return {}
     out = {}
     for defn in campaign_indicators(campaign):
-        if defn.target is None:
-            continue
-        num, source = defn.numerator or {}, (defn.numerator or {}).get("source")
-        filters = {k.split("__")[0]: v for k, v in (num.get("filters") or {}).items()}
-        if source == "sampling" and defn.formula == "per_1000" and "农产品定量检测" not in str(filters.get("task_type")):
-            out.setdefault("sampling_per_1000", defn.target)
-        elif source == "sampling" and defn.formula == "ratio" and "评价性抽检" in str(filters.get("task_type")):
-            out.setdefault("evaluation_pass_rate", defn.target)
-        elif source == "sampling" and defn.formula == "ratio" and "disposal_status" in filters:
-            out.setdefault("disposal_rate", defn.target)
-        elif source == "complaints" and defn.formula == "ratio":
-            out.setdefault("complaints_on_time", defn.target)
+        key = standard_key(defn)
+        if defn.target is not None and key:
+            out.setdefault(key, defn.target)
     return out
 
 

@@ -18,6 +18,7 @@ from shian.reports.documents import common, sources, standard, themes
 from shian.reports.documents.base import Draft, Narrative, num, pct, title_lines, unit_label
 
 PER_THEME = 6  # lines of one theme drafted at most (the office adds or cuts)
+FINDINGS_PER_THEME = 6
 
 
 def default_period(today) -> str:
@@ -103,7 +104,7 @@ def build(doc) -> Draft:
             lines["society"].insert(0, f"{p.label}，全{lw}" + "；".join(said) + "。")
         figures.update(standard.figures_of(sup))
     for defn, ev in evals:
-        if defn.formula == "total":  # raw totals are already in the standard figures
+        if defn.formula == "total" or sources.standard_key(defn):  # already among the standard figures
             continue
         key = themes.classify(defn.name, default="model")
         target = f"（目标{num(defn.target)}{defn.value_unit}）" if defn.target is not None else ""
@@ -238,15 +239,16 @@ def _problems(campaign, end, counts, evals, figures) -> str:
         if res.unscored:
             findings["lead"].append(f"尚有{res.unscored}个评分项未开展自评，底数还不够清")
         for d in sources.deductions_of(gap["assessment"]):
-            text = themes.strip_code(d.description)
-            if text:
-                findings[themes.classify(f"{text}{d.score.item.indicator.name}")].append(text.rstrip("。"))
+            text = themes.finding(d.description)
+            key = themes.classify(f"{text}{d.score.item.indicator.name}")
+            if text and text not in findings[key]:
+                findings[key].append(text)
         figures["scored_lost"] = num(sum((r["lost"] for r in scored_lost), 0))
     problems = sources.open_problems(campaign, end)
     if problems is not None:
         late = 0
         for prob in problems.order_by("deadline", "seq")[:30]:
-            text = themes.strip_code(themes.sentence(prob.description)).rstrip("。")
+            text = themes.finding(themes.sentence(prob.description))
             if prob.deadline and prob.deadline < end:
                 late += 1
             key = themes.classify(text)
@@ -257,7 +259,7 @@ def _problems(campaign, end, counts, evals, figures) -> str:
             figures["problems"] = {k: pf[k] for k in ("total", "closed", "open", "overdue")}
             findings["lead"].append(f"问题整改台账尚有{pf['open']}个问题未销号，其中逾期{pf['overdue']}个")
     for defn, ev in evals:
-        if ev.met is False:
+        if ev.met is False and not sources.standard_key(defn):
             findings[themes.classify(defn.name, default="model")].append(
                 f"{defn.name}{_value(ev.value, defn.value_unit)}，未达到{num(defn.target)}{defn.value_unit}的目标"
             )
@@ -268,6 +270,8 @@ def _problems(campaign, end, counts, evals, figures) -> str:
         findings["lead"].append(f"创建任务中尚有{counts['overdue']}项逾期未完成，{names}等单位推进较慢")
     out = []
     for theme in themes.THEMES:
-        if findings[theme.key]:
-            out.append(f"{theme.problem}。" + "；".join(findings[theme.key]) + "。")
+        said = findings[theme.key]
+        if said:
+            more = "等" if len(said) > FINDINGS_PER_THEME else ""
+            out.append(f"{theme.problem}。" + "；".join(said[:FINDINGS_PER_THEME]) + f"{more}。")
     return themes.numbered(out)

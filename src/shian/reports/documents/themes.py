@@ -25,6 +25,9 @@ THEMES = [
         "创建责任落实还有差距",
         (
             "党政同责",
+            "经费",
+            "预算",
+            "财政",
             "领导小组",
             "推进会",
             "调度",
@@ -123,25 +126,46 @@ THEMES = [
         "示范引领项目推进乏力",
         ("示范", "创新", "智慧", "互联网", "明厨亮灶", "品牌", "亮点", "标准化", "数字", "信用"),
     ),
+    Theme(
+        "records",
+        "坚持规范建档，创建资料不断完善",
+        "创建资料还不够规范",
+        ("佐证材料", "台账", "资料", "归档", "会议纪要", "工作总结", "印发时间", "签字", "档案"),
+    ),
 ]
+# Which theme a text is filed under is decided in this order (资料 wording is the most specific).
+CLASSIFY_ORDER = ["records", "lead", "source", "process", "society", "model"]
 BY_KEY = {t.key: t for t in THEMES}
 DEFAULT = "process"
+RULE_PER = re.compile(r"^每有[\d一二三四五六七八九十]+(?:个|家|项|处|所|次)")
 
 CODE_PREFIX = re.compile(r"^\s*(?:[（(]?\d+(?:\.\d+)*[)）]?[、.．\s]*|[A-Za-z]\d*(?:\.\d+)*\s+)")
 ORDINALS = "一二三四五六七八九十"
 
 
 def classify(text: str, default: str = DEFAULT) -> str:
-    """The key of the first theme whose words the text contains."""
-    for theme in THEMES:
-        if any(w in text for w in theme.words):
-            return theme.key
+    """The key of the first theme (in CLASSIFY_ORDER) whose words the text contains."""
+    for key in CLASSIFY_ORDER:
+        if any(w in text for w in BY_KEY[key].words):
+            return key
     return default
 
 
 def strip_code(text: str) -> str:
     """ "1.3 未制定责任清单" → "未制定责任清单" (findings are written without the criteria's codes)."""
     return CODE_PREFIX.sub("", (text or "").strip(), count=1).strip()
+
+
+def finding(text: str) -> str:
+    """A deduction rule written as the finding it stands for: no code, no "每有1个…/每低N个百分点"
+    (a rule says how points are lost; a finding says what is wrong)."""
+    text = strip_code(text).rstrip("。；; ")
+    if "每低" in text:
+        return text.split("每低")[0].rstrip("，, ") + "未达到要求"
+    m = RULE_PER.match(text)
+    if m:
+        return "有" + text[m.end() :]
+    return text
 
 
 def sentence(text: str) -> str:

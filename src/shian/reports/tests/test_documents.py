@@ -141,7 +141,7 @@ def test_summary_counts_tasks_and_problems_as_of_the_period_end(cast):
     check_headings(d)
     text = _text(d)
     check_no_placeholder(text)
-    assert "三台县2026年上半年\n创建省级食品安全示范县工作总结" in text
+    assert "三台县2026年上半年创建\n省级食品安全示范县工作总结" in text
     assert "（一）坚持高位推进，创建责任不断压实" in text
     assert ("一是对照评价细则将创建任务分解为2项，明确牵头单位和完成时限。截至2026年6月30日，已完成1项，完成率50%，"
             "其中2026年上半年完成1项。") in text
@@ -269,3 +269,20 @@ def test_overdue_task_title_keeps_one_full_stop(cast, dispatch_round):
     doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
     text = _text(_docx(doc)[1])
     assert "市场监管局：完成年度抽检任务（时限" in text and "任务。（时限" not in text
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("安澜县创建国家食品安全示范城市模拟评审报告", ["安澜县创建国家食品安全", "示范城市模拟评审报告"]),
+    ("三台县创建国家食品安全示范城市省级初评报告", ["三台县创建国家食品安全", "示范城市省级初评报告"]),
+    ("关于2026年12月创建工作调度情况的通报", ["关于2026年12月创建工作调度情况的通报"]),  # digits are half width
+    ("关于2026年第一季度安澜县创建国家食品安全示范城市工作调度情况的通报",
+     ["关于2026年第一季度安澜县创建国家", "食品安全示范城市工作调度情况的通报"]),
+])
+def test_titles_break_balanced_with_no_orphan(title, lines):
+    from shian.reports.documents.base import _width, title_lines
+
+    got = title_lines(title).split("\n")
+    assert got == lines
+    assert all(len(line) >= 3 and line[0] not in "的和与及、，" for line in got)
+    if len(got) == 2:
+        assert abs(_width(got[0]) - _width(got[1])) <= 2
