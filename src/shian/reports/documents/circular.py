@@ -113,7 +113,7 @@ def build(doc) -> Draft:
                        "逐项销号；逾期仍未完成的，将按程序予以约谈。")
     blocks += [g.Heading("下步工作要求"), Narrative("requirements", "下步工作要求", "\n".join(demands)),
                g.Signature(office, today),
-               g.Imprint(printer=office, print_date=today)]
+               g.Imprint(cc=common.copy_to(campaign), printer=office, print_date=today)]
     return Draft(DocumentKind.CIRCULAR, title, blocks, figures)
 
 

@@ -62,3 +62,10 @@ def framework_cite(framework) -> str:
     if label and core and core not in name:
         name += f"（{label}）"
     return f"《{name}》"
+
+
+def copy_to(campaign) -> str:
+    """抄送 of the office's 通报: the level above's 食安办 and the county's leaders (who are not told to act)."""
+    region, lw = campaign.region, level_word(campaign.region)
+    above = f"{region.parent.name}食安办，" if region.parent_id else ""
+    return f"{above}{lw}委、{lw}政府领导"

@@ -246,6 +246,8 @@ def gap_analysis(campaign, today):
         assessment = gap.current_self_assessment(campaign)
         if assessment is None:  # nothing scored yet: no gap to speak of (and no need to compute one)
             return None
+        if assessment.held_on and assessment.held_on > today:  # scored after the document's date
+            return None
         return gap.analyse(campaign, assessment=assessment, today=today)
     except OPTIONAL_ERRORS:
         return None

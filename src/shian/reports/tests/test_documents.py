@@ -89,7 +89,8 @@ def test_circular_names_units_from_the_round(cast, dispatch_round):
     assert "市场监管局：完成年度抽检任务（时限" in text
     assert "市场监管局、潼川镇要认真分析原因" in text
     assert draft.figures["missing_units"] == ["三台县市场监督管理局"]
-    assert d.paragraphs[0].runs[0].font.color.rgb == (0xFF, 0x00, 0x00)  # red masthead
+    assert d.paragraphs[1].runs[0].font.color.rgb == (0xFF, 0x00, 0x00)  # red masthead (after its 35 mm spacer)
+    assert "抄送：绵阳市食安办，县委、县政府领导。" in text
 
 
 def test_bulletin_numbering_and_unit_reports(cast, dispatch_round):
