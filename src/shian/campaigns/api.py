@@ -18,7 +18,7 @@ class CampaignSerializer(VersionedSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "name", "region", "level", "framework", "office", "status", "started_on", "description",
+        fields = ["id", "name", "region", "level", "framework", "office", "status", "started_on", "default_task_deadline", "description",
                   "milestones", "next_milestone", "version"]
 
     def get_next_milestone(self, obj) -> dict | None:
