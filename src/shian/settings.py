@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "shian.evidence",
     "shian.scoring",
     "shian.rectification",
+    "shian.readiness",
     "shian.supervision",
     "shian.reports",
     "shian.dashboard",
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
+    "shian.core.middleware.RefusedWriteMiddleware",
 ]
 
 ROOT_URLCONF = "shian.urls"
@@ -119,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shian.core.context_processors.navigation",
+                "shian.campaigns.context_processors.campaign_switcher",
             ],
         },
     },

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.exports import attachment_header
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
@@ -23,6 +24,7 @@ from shian.rectification.forms import (
 )
 from shian.rectification.models import Problem, Summons
 from shian.rectification.tables import ProblemTable, SummonsTable
+from shian.scoring.models import Assessment
 
 
 class ProblemListView(ObjectListView):
@@ -96,16 +98,20 @@ class ProblemActionView(LoginRequiredMixin, View):
                           _detail_context(request, problem, **{key: form}), status=400)
         d = form.cleaned_data
         try:
+            version = request.POST.get("version")
             if action == "progress":
-                services.add_progress(problem, actor=user, text=d["text"])
+                services.add_progress(problem, actor=user, text=d["text"], expected_version=version)
             elif action == "submit":
-                services.submit_completion(problem, actor=user, text=d["text"], evidence_file=d.get("evidence"))
+                services.submit_completion(problem, actor=user, text=d["text"], evidence_file=d.get("evidence"),
+                                           expected_version=version)
             elif action == "verify":
-                services.verify_problem(problem, actor=user, method=d["method"], note=d["note"])
+                services.verify_problem(problem, actor=user, method=d["method"], note=d["note"],
+                                        expected_version=version)
             elif action == "reject":
-                services.reject_completion(problem, actor=user, reason=d["reason"])
+                services.reject_completion(problem, actor=user, reason=d["reason"], expected_version=version)
             else:
-                services.reopen_problem(problem, actor=user, reason=d["reason"], deadline=d.get("deadline"))
+                services.reopen_problem(problem, actor=user, reason=d["reason"], deadline=d.get("deadline"),
+                                        expected_version=version)
         except (ValidationError, ConcurrentEditError) as exc:
             problem.refresh_from_db()
             text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -140,7 +146,7 @@ class ProblemEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以登记整改问题")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None}
 
     def save(self, form):
@@ -211,7 +217,7 @@ class EscalateView(LoginRequiredMixin, View):
     """The office runs escalation now (it also runs daily as `shian escalate-problems`)."""
 
     def post(self, request):
-        campaigns = Campaign.objects.restrict(request.user, "change")
+        campaigns = Campaign.objects.restrict(request.user, "change").unarchived()
         if request.user.is_read_only or not request.user.is_office:
             raise PermissionDenied
         total = {"reminder": 0, "warning": 0, "interview": 0}
@@ -258,3 +264,19 @@ class SummonsEditView(ObjectEditView):
         from django.urls import reverse
 
         return reverse("rectification:summons_list")
+
+
+class ToProblemsView(LoginRequiredMixin, View):
+    """All deductions of the assessment that are not yet problems become problems, in one action."""
+
+    def post(self, request, pk):
+        assessment = get_object_for_user(Assessment, request.user, pk, "change")
+        try:
+            created = services.problems_from_deductions(assessment, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(assessment.get_absolute_url())
+        messages.success(request, f"已生成整改问题{len(created)}个" if created else "没有新的扣分需要转为整改问题")
+        from django.urls import reverse
+
+        return redirect(f"{reverse('rectification:problem_list')}?campaign={assessment.campaign_id}")
