@@ -26,6 +26,8 @@ class DocumentCreateForm(StyledForm):
                                             help_text="自评报告/评审报告：默认最近一次自评（评审报告取最近一次外部评审）")
     title = forms.CharField(label="标题", required=False, max_length=200, help_text="为空时按数据自动拟定")
     issued_on = forms.DateField(label="成文日期", required=False, widget=DateInput)
+    confirm_duplicate = forms.BooleanField(label="确认再出一期", required=False,
+                                           help_text="同一期间已有简报时须勾选")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -39,7 +39,7 @@ from shian.core.spreadsheets import (
     parse_text,
 )
 from shian.core.spreadsheets import _clean as clean_cell  # the same cell clean-up as the generic reader
-from shian.supervision.ledgers import columns_for, ledger_spec
+from shian.supervision.ledgers import REGION_PART_KEYS, REGION_PARTS, columns_for, ledger_spec
 from shian.supervision.staging import SqliteStaging
 
 CHUNK = 5000
@@ -86,6 +86,52 @@ def region_lookup(scope_path: str = ""):
         if key not in table:
             table[key] = hits[0] if len(hits) == 1 else None
     return table
+
+
+def parts_region(table, province, city, county):
+    """(id, path) of the region named by split columns, or an error message: the most specific part
+    first, with its parent's name when two places share a name."""
+    parts = [p.strip() for p in (province, city, county) if p and p.strip()]
+    if not parts:
+        return "未填写区划（省/地市/县（区））"
+    for i in range(len(parts) - 1, -1, -1):
+        own = parts[i]
+        hit = table.get(f"{parts[i - 1]}{own}") if i else None
+        if hit is None:
+            hit = table.get(own, False)
+        if hit:
+            return hit
+        if hit is None:
+            return f"区划名称“{own}”重名，请填写区划代码"
+    return f"区划“{'/'.join(parts)}”不存在或不在您的管辖范围内"
+
+
+class _RegionFromParts:
+    """A sheet without a 区划 column but with 省份/地市/县（区） columns: `region` made from them."""
+
+    def __init__(self, sheet, table):
+        self._sheet, self._table = sheet, table
+        self.errors = sheet.errors
+        self.sheet = sheet.sheet
+        self.columns_found = {**sheet.columns_found,
+                              "region": "/".join(sheet.columns_found[k] for k in REGION_PART_KEYS
+                                                 if k in sheet.columns_found)}
+
+    def chunks(self, size=CHUNK):
+        for rownums, cols, read in self._sheet.chunks(size):
+            regions, keep = [], []
+            parts = [cols.get(k) or [None] * len(rownums) for k in REGION_PART_KEYS]
+            for i, (r, *names) in enumerate(zip(rownums, *parts, strict=True)):
+                hit = parts_region(self._table, *names)
+                if isinstance(hit, str):
+                    self.errors.append(RowError(self.sheet, r, None, self.columns_found["region"],
+                                                "/".join(n for n in names if n), hit))
+                    continue
+                regions.append(hit)
+                keep.append(i)
+            cols = {k: [vs[i] for i in keep] for k, vs in cols.items() if k not in REGION_PART_KEYS}
+            cols["region"] = regions
+            yield [rownums[i] for i in keep], cols, read
 
 
 def region_parser(table):
@@ -327,13 +373,17 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
 
             raise ValidationError({"mapping": f"列对应“{mapping}”不存在"})
         columns_map = m.columns
-    columns = columns_for(spec, columns_map, region_parser(region_lookup(scope_path)))
+    regions = region_lookup(scope_path)
+    columns = [*columns_for(spec, columns_map, region_parser(regions)), *REGION_PARTS]
     result = ImportResult(kind)
     try:
         sheet = _open(source, columns)
     except SpreadsheetError as exc:
         result.errors.append(RowError(filename or "", None, None, None, None, str(exc)))
         return result
+    if "region" not in getattr(sheet, "columns_found", {"region": ""}) \
+            and any(k in sheet.columns_found for k in REGION_PART_KEYS):
+        sheet = _RegionFromParts(sheet, regions)
     if any(e.row_number is None for e in sheet.errors):
         result.errors.extend(sheet.errors)
         return result

@@ -30,6 +30,11 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class TaskTable(tables.Table):
+    # ticked for the bulk bar; the checkbox belongs to the bar's form (form="task-bulk"), not the table
+    pick = tables.CheckBoxColumn(accessor="pk", orderable=False, exclude_from_export=True,
+                                 attrs={"input": {"form": "task-bulk", "name": "pick", "aria-label": "选择"},
+                                        "th__input": {"form": "task-bulk-none", "aria-label": "全选",
+                                                      "data-check-all": "pick"}})
     code = tables.Column(verbose_name="编号", accessor="item__code", default="—", order_by=("item__code",),
                          attrs=WIDE_ONLY)
     title = tables.Column(linkify=True, attrs={"td": {"data-style": "min-width:10rem"}})
@@ -48,7 +53,7 @@ class TaskTable(tables.Table):
 
     class Meta:
         model = Task
-        fields = ("code", "title", "unit", "role", "category", "deadline", "status", "progress", "latest_note")
+        fields = ("pick", "code", "title", "unit", "role", "category", "deadline", "status", "progress", "latest_note")
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("deadline",)
 
