@@ -166,26 +166,35 @@ try:
 except OSError:
     pass
 
-# Files: local folder by default, S3-compatible object storage (MinIO) when configured.
-S3_BUCKET = env_str("SHIAN_S3_BUCKET")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-if S3_BUCKET:
-    STORAGES["default"] = {
+# Files: local folder by default, S3-compatible object storage (MinIO, SeaweedFS, …) when configured.
+# Switching is configuration only: the same SHIAN_S3_* variables for the web process and the workers.
+
+
+def default_storage_from(environ) -> dict:
+    """The default storage backend for these SHIAN_S3_* variables (the tests build theirs with it too)."""
+    bucket = environ.get("SHIAN_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env_str("SHIAN_S3_ENDPOINT_URL") or None,
-            "access_key": env_str("SHIAN_S3_ACCESS_KEY"),
-            "secret_key": env_str("SHIAN_S3_SECRET_KEY"),
-            "region_name": env_str("SHIAN_S3_REGION") or None,
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("SHIAN_S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("SHIAN_S3_ACCESS_KEY", ""),
+            "secret_key": environ.get("SHIAN_S3_SECRET_KEY", ""),
+            "region_name": environ.get("SHIAN_S3_REGION") or None,
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+S3_BUCKET = env_str("SHIAN_S3_BUCKET")
+STORAGES = {
+    "default": default_storage_from(os.environ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Upload limits (bytes). Files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
 SHIAN_MAX_UPLOAD_BYTES = env_int("SHIAN_MAX_UPLOAD_MB", 100) * 1024 * 1024
@@ -199,6 +208,11 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env_str("SHIAN_CELERY_QUEUE", "shian")
+CELERY_TASK_ACKS_LATE = False  # at most once: a job half-done by a lost worker is failed, not re-run
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker takes one at a time
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SHIAN_JOBS_MODE = "celery" if CELERY_BROKER_URL else env_str("SHIAN_JOBS_MODE", "thread")
 
 REST_FRAMEWORK = {
@@ -253,3 +267,7 @@ if TESTING:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     SHIAN_JOBS_MODE = "eager"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not SQLite's in-memory default: the Celery worker the distributed tests start is
+        # another process and must open the same test database (pytest-django adds the xdist suffix).
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
