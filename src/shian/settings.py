@@ -195,6 +195,13 @@ STORAGES = {
     "default": default_storage_from(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# `shian serve` (production) collects static files once into STATIC_ROOT with hashed names and
+# gzip/brotli copies; WhiteNoise then serves them with far-future cache headers. `shian run` keeps
+# serving them straight from the packages (no collectstatic step).
+SHIAN_STATIC_MANIFEST = env_bool("SHIAN_STATIC_MANIFEST", False)
+if SHIAN_STATIC_MANIFEST:
+    STORAGES["staticfiles"] = {"BACKEND": "shian.core.staticfiles.CompressedManifestStorage"}
+    WHITENOISE_USE_FINDERS = False
 
 # Upload limits (bytes). Files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
 SHIAN_MAX_UPLOAD_BYTES = env_int("SHIAN_MAX_UPLOAD_MB", 100) * 1024 * 1024

@@ -14,6 +14,7 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(template_name="core/password_change.html",
                                                             success_url="/"), name="password_change"),
     path("healthz", core_views.healthz),
+    path("readyz", core_views.readyz),
     path("core/", include("shian.core.urls")),
     path("organisation/", include("shian.organisation.urls")),
     path("framework/", include("shian.framework.urls")),

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -262,4 +262,18 @@ class AuditListView(ObjectListView):
 
 
 def healthz(request):
+    """Liveness for load balancers: the process is up and answers; touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request):
+    """Readiness for load balancers: the database, Redis (when configured) and file storage answer.
+
+    200 with each check "ok", or 503 naming the check that failed, never the error itself (the page
+    is public). The details go to the log.
+    """
+    from shian.core.health import readiness
+
+    checks = readiness()
+    ok = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)

@@ -205,3 +205,12 @@ def test_the_small_archive_streams_straight_from_s3(cast, s3, login):
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     (docx_name,) = [n for n in archive.namelist() if n.endswith(".docx") and not n.startswith("目录")]
     assert archive.read(docx_name) == docx_bytes(*SHITANG)
+
+
+def test_readyz_sees_the_object_store_and_says_503_when_it_is_gone(client, settings, s3):
+    settings.CELERY_BROKER_URL = ""
+    assert client.get("/readyz").json()["checks"]["storage"] == "ok"
+    gone = {**s3.env, "SHIAN_S3_ENDPOINT_URL": f"http://127.0.0.1:{servers.free_port()}"}
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_from(gone)}
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["checks"]["storage"] == "error"
