@@ -203,6 +203,15 @@ if SHIAN_STATIC_MANIFEST:
     STORAGES["staticfiles"] = {"BACKEND": "shian.core.staticfiles.CompressedManifestStorage"}
     WHITENOISE_USE_FINDERS = False
 
+# Cache for expensive, rarely changing figures (shian.core.cache keys them by the data generation, so
+# any backend is correct): per process by default, shared when SHIAN_CACHE_URL names a Redis database.
+CACHE_URL = env_str("SHIAN_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+}
+
 # Upload limits (bytes). Files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
 SHIAN_MAX_UPLOAD_BYTES = env_int("SHIAN_MAX_UPLOAD_MB", 100) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
