@@ -39,7 +39,9 @@ def scope_key(user) -> str:
     return f"{user.role}:{region.pk if region is not None else '-'}:{user.unit_id or '-'}"
 
 
-def cached(name: str, parts, compute, *, user=None, generation: int | None = None, timeout: int = CACHE_SECONDS):
+def cached(
+    name: str, parts, compute, *, user=None, generation: int | None = None, timeout: int = CACHE_SECONDS
+):
     """compute() once per (name, parts, viewer scope, data generation, date); the value must pickle."""
     generation = data_generation() if generation is None else generation
     raw = repr((tuple(parts), scope_key(user) if user is not None else "", timezone.localdate().isoformat()))

@@ -282,8 +282,12 @@ def evaluate_indicator(defn: IndicatorDefinition, region, period: str | None = N
     """Evaluate an indicator for a region subtree the actor may see (404 otherwise)."""
     if actor is not None:
         check_can_view_region(actor, region)
+    from shian.core.cache import cached
+
     p = period_for(period, defn.period_kind, timezone.localdate(), campaign)
-    return engine.evaluate(defn, region, p, drill_down=drill_down)
+    # Values per (indicator, region, period), kept until any data changes (imports and corrections log).
+    return cached("indicator", [defn.pk, defn.version, region.pk, p.code, drill_down],
+                  lambda: engine.evaluate(defn, region, p, drill_down=drill_down))
 
 
 @transaction.atomic
