@@ -67,7 +67,7 @@ def populate(rows: int, stdout=print):
         city_office = Unit.objects.create(
             name="绵阳市食品安全委员会办公室", short_name="市食安办", kind=UnitKind.OFFICE, region=city
         )
-        members = [
+        [
             Unit.objects.create(
                 name=f"绵阳市第{i + 1}成员单位",
                 short_name=f"市成员{i + 1}",
