@@ -75,7 +75,7 @@ def warm_queries(user, urls):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     out = {}
     for name, url in urls.items():
