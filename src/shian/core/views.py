@@ -60,11 +60,20 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def can_create(self):
         return bool(self.create_url_name) and not self.request.user.is_read_only
 
+    def get_paginate_by(self, queryset):
+        # The table paginates (paginate_by reaches it through get_table_pagination); letting ListView
+        # paginate object_list too only added a second COUNT(*) over the whole filtered list.
+        return None
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        table = ctx.get("table")
+        if table is not None and getattr(table, "paginator", None) is not None:
+            total = table.paginator.count  # the count the table's paginator has already made
+        else:
+            total = ctx["filter"].qs.count() if ctx.get("filter") is not None else None
         ctx.update(title=self.get_title(), create_url_name=self.create_url_name if self.can_create() else None,
-                   extra_actions=self.extra_actions, total_count=ctx["filter"].qs.count()
-                   if ctx.get("filter") is not None else None)
+                   extra_actions=self.extra_actions, total_count=total)
         return ctx
 
     def get_template_names(self):
