@@ -17,6 +17,20 @@ LOST_MESSAGE = (
 )
 
 
+# kind → function(job) that settles a lost job's own records (e.g. an import batch left "running").
+_LOST_HOOKS = {}
+
+
+def on_lost(kind: str):
+    """Register what else to mark when a job of `kind` is lost with its worker process."""
+
+    def register(func):
+        _LOST_HOOKS[kind] = func
+        return func
+
+    return register
+
+
 @shared_task(name=RUN_JOB)
 def run_job_task(job_id: int):
     from shian.core.jobs import run_job
@@ -30,11 +44,15 @@ def fail_lost_job(job_id: int, reason: str) -> bool:
 
     from shian.core.models import Job
 
-    return bool(
-        Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
-            status=Job.Status.FAILED, message=LOST_MESSAGE.format(reason=reason), finished_at=timezone.now()
-        )
+    lost = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+        status=Job.Status.FAILED, message=LOST_MESSAGE.format(reason=reason), finished_at=timezone.now()
     )
+    if lost:
+        record = Job.objects.get(pk=job_id)
+        hook = _LOST_HOOKS.get(record.kind)
+        if hook is not None:
+            hook(record)
+    return bool(lost)
 
 
 @task_failure.connect

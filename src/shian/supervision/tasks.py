@@ -1,6 +1,7 @@
 """Background jobs of supervision data."""
 
 from shian.core.jobs import job, job_progress
+from shian.core.tasks import on_lost
 
 
 @job("supervision.import_ledger")
@@ -21,3 +22,13 @@ def import_ledger_job(record):
     Job.objects.filter(pk=record.pk).update(message=outcome)
     return {"url": batch.get_absolute_url(), "rows_read": result.rows_read, "created": result.created,
             "updated": result.updated, "rejected": result.rejected}
+
+
+@on_lost("supervision.import_ledger")
+def import_ledger_lost(record):
+    """The worker died mid-import: the transaction rolled back, so the batch imported nothing."""
+    from shian.supervision.choices import ImportStatus
+    from shian.supervision.models import ImportBatch
+
+    ImportBatch.objects.filter(pk=record.params.get("batch_id"), status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+                               ).update(status=ImportStatus.FAILED, message=record.message)

@@ -160,6 +160,8 @@ def test_a_worker_killed_mid_import_fails_the_job_with_a_reason_and_writes_nothi
     assert record.status == "failed"
     assert "后台工作进程在任务进行中意外终止" in record.message and "已写入的部分均已撤销" in record.message
     assert SamplingRecord.objects.count() == 0
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED and "意外终止" in batch.message
     # the worker lives on with a fresh child and runs the next job
     again = start_ledger_import("sampling", ledger_csv(cast, 20), actor=cast.office_user)
     assert finished(again.job_id).status == "succeeded"
