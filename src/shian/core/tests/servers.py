@@ -27,7 +27,11 @@ S3_KEYS = {
 
 def free_port() -> int:
     low, _, high = os.environ.get("SHIAN_TEST_PORTS", "8140-8149").partition("-")
-    for port in range(int(low), int(high or low) + 1):
+    ports = list(range(int(low), int(high or low) + 1))
+    # xdist workers start at different offsets, so two of them rarely pick the same free port at once
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    shift = (worker * 5) % len(ports)
+    for port in ports[shift:] + ports[:shift]:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
