@@ -1,4 +1,4 @@
-"""Shared pytest fixtures: the fixed cast (see shian.core.testing) and logged-in clients."""
+"""Shared pytest fixtures: the fixed cast (see shian.testing) and logged-in clients."""
 
 import pytest
 
@@ -13,7 +13,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def cast(db):
-    from shian.core.testing import build_cast
+    from shian.testing import build_cast
 
     return build_cast()
 
@@ -79,7 +79,7 @@ def page(live_server, settings):
 @pytest.fixture
 def browser_login(page, live_server):
     """browser_login(user) → the Playwright page, logged in through the real login form."""
-    from shian.core.testing import PASSWORD
+    from shian.testing import PASSWORD
 
     def _login(user):
         page.goto(live_server.url + "/login/")

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
+    "shian.core.middleware.RefusedWriteMiddleware",
 ]
 
 ROOT_URLCONF = "shian.urls"
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shian.core.context_processors.navigation",
+                "shian.campaigns.context_processors.campaign_switcher",
             ],
         },
     },
