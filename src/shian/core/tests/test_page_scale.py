@@ -155,7 +155,7 @@ def test_a_change_to_the_data_shows_on_the_next_dashboard_request(cast, login, s
     before = client.get(url).context["counts"]
     assert client.get(url).context["counts"] == before  # served from the cache
     task = Task.objects.filter(campaign=cast.campaign, status="in_progress").first()
-    workplan.complete_task(task, actor=cast.office_user)
+    workplan.complete_task(task, actor=cast.office_user, expected_version=task.version)
     after = client.get(url).context["counts"]
     assert after["done"] == before["done"] + 1 and after["in_progress"] == before["in_progress"] - 1
 
