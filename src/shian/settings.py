@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "shian.evidence",
     "shian.scoring",
     "shian.rectification",
+    "shian.readiness",
     "shian.supervision",
     "shian.reports",
     "shian.dashboard",

@@ -97,7 +97,7 @@ COVERAGE_COLOURS = {"missing": "#dc3545", "uploaded": "#0dcaf0", "approved": "#1
 def readiness(campaign, user, today=None):
     """Current self-assessment score, readiness, and the forecast if open problems close on time."""
     try:
-        from shian.scoring import gap
+        from shian.readiness import gap
     except OPTIONAL_ERRORS:
         return None
     data = gap.analyse(campaign, today=today or timezone.localdate(), user=user)
