@@ -1,6 +1,9 @@
 """Celery application, used only when SHIAN_CELERY_BROKER_URL is set (production).
 
 Start a worker with:  celery -A shian.celery_app worker -l info   (same environment variables as the web process)
+The settings (CELERY_* in shian/settings.py) make a job run at most once: the message is acknowledged
+when a worker takes it, so a worker that dies mid-job does not hand the job to another worker to run
+again; the job is marked failed instead (shian.core.tasks).
 """
 
 import os

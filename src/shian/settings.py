@@ -211,26 +211,51 @@ try:
 except OSError:
     pass
 
-# Files: local folder by default, S3-compatible object storage (MinIO) when configured.
-S3_BUCKET = env_str("SHIAN_S3_BUCKET")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-if S3_BUCKET:
-    STORAGES["default"] = {
+# Files: local folder by default, S3-compatible object storage (MinIO, SeaweedFS, …) when configured.
+# Switching is configuration only: the same SHIAN_S3_* variables for the web process and the workers.
+
+
+def default_storage_from(environ) -> dict:
+    """The default storage backend for these SHIAN_S3_* variables (the tests build theirs with it too)."""
+    bucket = environ.get("SHIAN_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env_str("SHIAN_S3_ENDPOINT_URL") or None,
-            "access_key": env_str("SHIAN_S3_ACCESS_KEY"),
-            "secret_key": env_str("SHIAN_S3_SECRET_KEY"),
-            "region_name": env_str("SHIAN_S3_REGION") or None,
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("SHIAN_S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("SHIAN_S3_ACCESS_KEY", ""),
+            "secret_key": environ.get("SHIAN_S3_SECRET_KEY", ""),
+            "region_name": environ.get("SHIAN_S3_REGION") or None,
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+S3_BUCKET = env_str("SHIAN_S3_BUCKET")
+STORAGES = {
+    "default": default_storage_from(os.environ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# `shian serve` (production) collects static files once into STATIC_ROOT with hashed names and
+# gzip/brotli copies; WhiteNoise then serves them with far-future cache headers. `shian run` keeps
+# serving them straight from the packages (no collectstatic step).
+SHIAN_STATIC_MANIFEST = env_bool("SHIAN_STATIC_MANIFEST", False)
+if SHIAN_STATIC_MANIFEST:
+    STORAGES["staticfiles"] = {"BACKEND": "shian.core.staticfiles.CompressedManifestStorage"}
+    WHITENOISE_USE_FINDERS = False
+
+# Cache for expensive, rarely changing figures (shian.core.cache keys them by the data generation, so
+# any backend is correct): per process by default, shared when SHIAN_CACHE_URL names a Redis database.
+CACHE_URL = env_str("SHIAN_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+}
 
 # Upload limits (bytes). Files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
 SHIAN_MAX_UPLOAD_MB = env_int("SHIAN_MAX_UPLOAD_MB", 100)  # one evidence file (佐证材料)
@@ -248,6 +273,11 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env_str("SHIAN_CELERY_QUEUE", "shian")
+CELERY_TASK_ACKS_LATE = False  # at most once: a job half-done by a lost worker is failed, not re-run
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker takes one at a time
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SHIAN_JOBS_MODE = "celery" if CELERY_BROKER_URL else env_str("SHIAN_JOBS_MODE", "thread")
 # Crash recovery: running jobs beat every HEARTBEAT seconds; no beat for STALE seconds = the process died.
 SHIAN_JOB_HEARTBEAT_SECONDS = env_int("SHIAN_JOB_HEARTBEAT_SECONDS", 30)
@@ -338,3 +368,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
                         "django.contrib.auth.hashers.Argon2PasswordHasher"]
     SHIAN_JOBS_MODE = "eager"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not SQLite's in-memory default: the Celery worker the distributed tests start is
+        # another process and must open the same test database (pytest-django adds the xdist suffix).
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("password/", security_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/", include("shian.security.urls")),
     path("healthz", core_views.healthz),
+    path("readyz", core_views.readyz),
     path("favicon.ico", core_views.favicon),
     *registry.url_patterns(),
     path("api/", include(api_urls)),

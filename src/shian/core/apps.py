@@ -11,8 +11,9 @@ class CoreConfig(registry.ShianApp):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from shian.core import audit
+        from shian.core import audit, tables_speed
 
         audit.connect_signals()
+        tables_speed.install()
         # Job functions live in each app's tasks.py and register themselves on import.
         autodiscover_modules("tasks")

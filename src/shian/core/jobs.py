@@ -48,6 +48,11 @@ def on_job_dead(kind: str):
     return register
 
 
+def dead_job_hook(kind: str):
+    """The function registered with on_job_dead for `kind`, or None."""
+    return _DEAD_HOOKS.get(kind)
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -61,11 +61,20 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def can_create(self):
         return bool(self.create_url_name) and not self.request.user.is_read_only
 
+    def get_paginate_by(self, queryset):
+        # The table paginates (paginate_by reaches it through get_table_pagination); letting ListView
+        # paginate object_list too only added a second COUNT(*) over the whole filtered list.
+        return None
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        table = ctx.get("table")
+        if table is not None and getattr(table, "paginator", None) is not None:
+            total = table.paginator.count  # the count the table's paginator has already made
+        else:
+            total = ctx["filter"].qs.count() if ctx.get("filter") is not None else None
         ctx.update(title=self.get_title(), create_url_name=self.create_url_name if self.can_create() else None,
-                   extra_actions=self.extra_actions, total_count=ctx["filter"].qs.count()
-                   if ctx.get("filter") is not None else None)
+                   extra_actions=self.extra_actions, total_count=total)
         return ctx
 
     def get_template_names(self):
@@ -286,7 +295,21 @@ class AuditListView(ObjectListView):
 
 
 def healthz(request):
+    """Liveness for load balancers: the process is up and answers; touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request):
+    """Readiness for load balancers: the database, Redis (when configured) and file storage answer.
+
+    200 with each check "ok", or 503 naming the check that failed, never the error itself (the page
+    is public). The details go to the log.
+    """
+    from shian.core.health import readiness
+
+    checks = readiness()
+    ok = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
 
 
 def favicon(request):

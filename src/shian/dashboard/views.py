@@ -44,17 +44,26 @@ def _oversight_campaign(request):
     return campaign
 
 
-def leader_context(request, campaign):
-    user = request.user
+def leader_figures(campaign, user):
+    """The dashboard's aggregates: the expensive part, cached until the data changes (shian.core.cache)."""
     tasks = Task.objects.restrict(user).filter(campaign=campaign)
     return dict(
-        campaign=campaign, campaigns=list(services.campaigns_for(user)[:10]), countdown=countdown(campaign),
         counts=services.task_counts(tasks), categories=services.progress_by_category(campaign, user),
-        units=services.progress_by_unit(campaign, user), overdue=services.overdue_tasks(campaign, user),
-        late_units=services.late_units(campaign, user), milestones=list(campaign.milestones.all()),
-        readiness=services.readiness(campaign, user), problems=services.problems_by_colour(campaign, user),
-        materials=services.material_completeness(campaign, user), figures=services.key_figures(campaign, user),
-        charts=CHARTS,
+        units=services.progress_by_unit(campaign, user), overdue=list(services.overdue_tasks(campaign, user)),
+        late_units=services.late_units(campaign, user), readiness=services.readiness(campaign, user),
+        problems=services.problems_by_colour(campaign, user), materials=services.material_completeness(campaign, user),
+        figures=services.key_figures(campaign, user),
+    )
+
+
+def leader_context(request, campaign):
+    from shian.core.cache import cached
+
+    user = request.user
+    figures = cached("leader", [campaign.pk], lambda: leader_figures(campaign, user), user=user)
+    return dict(
+        campaign=campaign, campaigns=list(services.campaigns_for(user)[:10]), countdown=countdown(campaign),
+        milestones=list(campaign.milestones.all()), charts=CHARTS, **figures,
     )
 
 

@@ -27,7 +27,7 @@ class GapView(LoginRequiredMixin, View):
         if request.user.role == "expert":
             raise PermissionDenied("评审专家不查看差距分析")
         campaign, campaigns = _gap_campaign(request)
-        data = gap.analyse(campaign, user=request.user) if campaign else None
+        data = _cached_gap(campaign, request.user) if campaign else None
         if request.GET.get("export") == "xlsx" and data:
             from django.utils import timezone
 
@@ -49,4 +49,11 @@ class GapChartView(LoginRequiredMixin, View):
         campaign, _ = _gap_campaign(request)
         if campaign is None:
             return JsonResponse({})
-        return JsonResponse(gap.chart_option(gap.analyse(campaign, user=request.user)))
+        return JsonResponse(gap.chart_option(_cached_gap(campaign, request.user)))
+
+
+def _cached_gap(campaign, user):
+    """The gap analysis, recomputed only when the data has changed (shian.core.cache)."""
+    from shian.core.cache import cached
+
+    return cached("gap", [campaign.pk], lambda: gap.analyse(campaign, user=user), user=user)

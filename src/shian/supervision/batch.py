@@ -30,19 +30,20 @@ def _sources(defn, period):
         out.append((defn.denominator or {}, engine.parse_period(str(period.year))))
     elif formula == "yoy":
         out.append((defn.numerator or {}, period.shifted_years(-1)))
-    return [(s, p) for s, p in out if s.get("source") in engine.LEDGER_MODELS]
+    return [(s, p) for s, p in out if s.get("source") in engine.LEDGER_MODELS or s.get("source") == "metric"]
 
 
 def prefetch(tree, wanted) -> dict:
     """{key: {region_id: Decimal}} for the wanted (spec, period) pairs: one query per (ledger, period)."""
     from decimal import Decimal
 
+    out = _prefetch_metrics(tree, [(s, p) for s, p in wanted if s.get("source") == "metric"])
+    wanted = [(s, p) for s, p in wanted if s.get("source") != "metric"]
     groups: dict[tuple, dict] = {}
     for spec, period in wanted:
         key = engine.source_key(spec, tree.root.pk, period)
         groups.setdefault((spec["source"], period.start_ym, period.end_ym), {})[key] = spec
     ids = list(tree.nodes)
-    out = {}
     for (source, start, end), specs in groups.items():
         model = engine.LEDGER_MODELS[source]
         aggs = {}
@@ -62,10 +63,56 @@ def prefetch(tree, wanted) -> dict:
     return out
 
 
+def _prefetch_metrics(tree, wanted) -> dict:
+    """Metric sources as `engine._metric_values` reads them: one query for the metrics, one for the values
+    of all of them over the widest period asked, then split per (metric, period) here."""
+    from shian.supervision.choices import MetricAggregation
+    from shian.supervision.models import Metric, MetricValue
+
+    if not wanted:
+        return {}
+    codes = {spec.get("metric") for spec, _ in wanted}
+    metrics = {m.code: m for m in Metric.objects.filter(code__in=codes)}
+    if len(metrics) != len(codes):
+        raise LookupError("unknown metric")  # evaluate_many falls back to the engine, which reports it
+    start = min(p.start_ym for _, p in wanted)
+    end = max(p.end_ym for _, p in wanted)
+    rows = list(MetricValue.objects.filter(metric__in=metrics.values(), region_path__startswith=tree.root.path,
+                                           ym__gte=start, ym__lte=end)
+                .order_by("metric_id", "region_id", "-ym").values_list("metric_id", "region_id", "ym", "value"))
+    out = {}
+    for spec, period in wanted:
+        metric = metrics[spec["metric"]]
+        values = {}
+        for mid, rid, ym, v in rows:
+            if mid != metric.pk or not (period.start_ym <= ym <= period.end_ym):
+                continue
+            if metric.aggregation == MetricAggregation.SUM:
+                if v is not None:  # SUM() skips NULLs
+                    values[rid] = values.get(rid, 0) + v
+            else:
+                values.setdefault(rid, v)  # rows come newest first: the latest value of the period
+        out[engine.metric_key(spec, tree.root.pk, period)] = values
+    return out
+
+
 def evaluate_many(pairs, region):
     """[(defn, Evaluation | None)] for [(defn, period)] of `region`; None where a definition fails
-    (one bad definition must not sink a whole document or dashboard)."""
+    (one bad definition must not sink a whole document or dashboard).
+
+    The values are cached until any business data changes (shian.core.cache: ledger imports and
+    corrections, metric entry and definition edits all write the audit log)."""
+    from shian.core.cache import cached
+
     pairs = list(pairs)
+    if not pairs:
+        return []
+    parts = [region.pk, *((defn.pk, defn.version, str(getattr(p, "code", p))) for defn, p in pairs)]
+    evaluations = cached("indicators", parts, lambda: [ev for _, ev in _evaluate_many(pairs, region)])
+    return list(zip([defn for defn, _ in pairs], evaluations, strict=True))
+
+
+def _evaluate_many(pairs, region):
     tree = engine.Tree.load(region)
     cache = None
     if ENABLED:

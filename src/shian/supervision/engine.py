@@ -158,7 +158,16 @@ def _ledger_values(spec, tree, period: Period) -> dict:
     return {rid: Decimal(v or 0) for rid, v in qs.order_by().values("region_id").annotate(v=agg).values_list("region_id", "v")}
 
 
+def metric_key(spec, tree_root_id, period: Period) -> tuple:
+    return ("metric", spec.get("metric"), tree_root_id, period.start_ym, period.end_ym)
+
+
 def _metric_values(spec, tree, period: Period) -> dict:
+    prefetched = PREFETCHED.get()
+    if prefetched is not None:
+        hit = prefetched.get(metric_key(spec, tree.root.pk, period))
+        if hit is not None:
+            return dict(hit)
     metric = Metric.objects.get(code=spec["metric"])
     qs = MetricValue.objects.filter(metric=metric, region_path__startswith=tree.root.path,
                                     ym__gte=period.start_ym, ym__lte=period.end_ym)

@@ -73,10 +73,15 @@ class LedgerRecord(BusinessModel):
         super().save(*args, **kwargs)
 
 
-def _ledger_indexes(prefix):
+def _ledger_indexes(prefix, date_field=None):
     # Aggregations filter on region_id IN (the subtree's ids, known from the region tree) and a period
     # range: one composite index serves both. Scope filters use region_path (a prefix).
-    return [models.Index(fields=["region", "ym"], name=f"{prefix}_region_ym")]
+    indexes = [models.Index(fields=["region", "ym"], name=f"{prefix}_region_ym")]
+    if date_field:
+        # The list pages' order: page 1 of a million records reads 25 index entries instead of sorting them
+        # all (17 s → 0.1 s on SQLite at city scale).
+        indexes.append(models.Index(fields=[f"-{date_field}", "number"], name=f"{prefix}_list_order"))
+    return indexes
 
 
 class SamplingRecord(LedgerRecord):
@@ -98,7 +103,7 @@ class SamplingRecord(LedgerRecord):
     class Meta:
         verbose_name = verbose_name_plural = "抽检记录"
         ordering = ["-sampled_on", "number"]
-        indexes = _ledger_indexes("samp")
+        indexes = _ledger_indexes("samp", "sampled_on")
 
     def get_absolute_url(self):
         return reverse("supervision:sampling_detail", args=[self.pk])
@@ -119,7 +124,7 @@ class ComplaintRecord(LedgerRecord):
     class Meta:
         verbose_name = verbose_name_plural = "投诉举报"
         ordering = ["-received_on", "number"]
-        indexes = _ledger_indexes("comp")
+        indexes = _ledger_indexes("comp", "received_on")
 
     def get_absolute_url(self):
         return reverse("supervision:complaints_detail", args=[self.pk])
@@ -140,7 +145,7 @@ class CaseRecord(LedgerRecord):
     class Meta:
         verbose_name = verbose_name_plural = "执法案件"
         ordering = ["-opened_on", "number"]
-        indexes = _ledger_indexes("case")
+        indexes = _ledger_indexes("case", "opened_on")
 
     def get_absolute_url(self):
         return reverse("supervision:cases_detail", args=[self.pk])

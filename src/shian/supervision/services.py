@@ -305,8 +305,12 @@ def evaluate_indicator(defn: IndicatorDefinition, region, period: str | None = N
     """Evaluate an indicator for a region subtree the actor may see (404 otherwise)."""
     if actor is not None:
         check_can_view_region(actor, region)
+    from shian.core.cache import cached
+
     p = period_for(period, defn.period_kind, timezone.localdate(), campaign)
-    return engine.evaluate(defn, region, p, drill_down=drill_down)
+    # Values per (indicator, region, period), kept until any data changes (imports and corrections log).
+    return cached("indicator", [defn.pk, defn.version, region.pk, p.code, drill_down],
+                  lambda: engine.evaluate(defn, region, p, drill_down=drill_down))
 
 
 @transaction.atomic
@@ -336,13 +340,18 @@ def failed_thresholds(campaign, today: datetime.date | None = None) -> list[dict
     Each indicator is judged over its default period (see periods.default_period) for the campaign's
     region. A missing value counts as failed ("缺少数据"): the points are at stake until proven.
     """
+    from shian.supervision.batch import evaluate_many
+
     today = today or timezone.localdate()
     out = []
-    for defn in campaign_indicators(campaign):
-        if defn.target is None:
-            continue
-        p = default_period(defn.period_kind, today, campaign)
-        ev = engine.evaluate(defn, campaign.region, p)
+    pairs = [(defn, default_period(defn.period_kind, today, campaign))
+             for defn in campaign_indicators(campaign) if defn.target is not None]
+    periods = dict(pairs)
+    for defn, ev in evaluate_many(pairs, campaign.region):  # ledger reads batched
+        p = periods[defn]
+        if ev is None:
+            ev = engine.Evaluation(defn.code, defn.name, campaign.region.pk, campaign.region.name, campaign.region.code,
+                                   p.code, p.label, None, None, None, defn.target, None, note="定义有误，无法计算")
         if ev.met:
             continue
         points = defn.points_at_stake if defn.points_at_stake is not None else defn.scoring_item.points

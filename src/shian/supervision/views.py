@@ -75,18 +75,18 @@ class IndicatorListView(ObjectListView):
 
     def get_table(self, **kwargs):
         """Each indicator on the page, evaluated for the user's region over its default period."""
-        from shian.supervision.engine import Tree, evaluate
+        from shian.supervision.batch import evaluate_many
 
         table = super().get_table(**kwargs)
         region = services.default_region(self.request.user)
         if region is None or services.view_path(self.request.user) is None:
             return table
-        tree = Tree.load(region)
         today = timezone.localdate()
         rows = table.page.object_list if getattr(table, "page", None) else table.rows
-        for row in rows:
-            defn = row.record
-            defn.current = evaluate(defn, region, default_period(defn.period_kind, today), tree=tree)
+        defns = [row.record for row in rows]
+        # One batch (ledger reads grouped, values cached until the data changes); a broken definition shows "—".
+        for defn, ev in evaluate_many([(d, default_period(d.period_kind, today)) for d in defns], region):
+            defn.current = ev
         return table
 
 

@@ -22,8 +22,14 @@ def test_office_saves_metric_rows_and_units_only_their_own_region(cast):
                                         actor=cast.office_user)
     assert saved == 2
     assert MetricValue.objects.get(metric__code="mclz_done", region=cast.town).value == 9
-    services.save_metric_values(form, "2024-Q1", {cast.town: {"mclz_done": Decimal(10)}}, actor=cast.town_liaison)
-    assert MetricValue.objects.get(metric__code="mclz_done", region=cast.town).value == 10
+    # a value the office entered stays the office's: the township may not overwrite it ...
+    with pytest.raises(PermissionDenied, match="创建办填报"):
+        services.save_metric_values(form, "2024-Q1", {cast.town: {"mclz_done": Decimal(10)}}, actor=cast.town_liaison)
+    assert MetricValue.objects.get(metric__code="mclz_done", region=cast.town).value == 9
+    # ... while a value the township entered itself it may correct
+    services.save_metric_values(form, "2024-Q4", {cast.town: {"mclz_done": Decimal(3)}}, actor=cast.town_liaison)
+    services.save_metric_values(form, "2024-Q4", {cast.town: {"mclz_done": Decimal(4)}}, actor=cast.town_liaison)
+    assert MetricValue.objects.get(metric__code="mclz_done", region=cast.town, period="2024-Q4").value == 4
     with pytest.raises(PermissionDenied):
         services.save_metric_values(form, "2024-Q1", {cast.town2: {"mclz_done": Decimal(1)}}, actor=cast.town_liaison)
     with pytest.raises(PermissionDenied):
