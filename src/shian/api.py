@@ -7,7 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 APPS = ["organisation", "framework", "campaigns", "workplan", "dispatch", "evidence", "scoring",
-        "rectification", "supervision", "reports", "dashboard"]
+        "rectification", "supervision", "reports", "notifications", "dashboard"]
 
 router = DefaultRouter()
 for app in APPS:

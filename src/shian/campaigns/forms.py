@@ -9,8 +9,10 @@ from shian.organisation.models import Region, Unit
 class CampaignForm(VersionedModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "region", "level", "framework", "office", "status", "started_on", "description"]
-        widgets = {"started_on": DateInput()}
+        fields = ["name", "region", "level", "framework", "office", "status", "started_on", "description",
+                  "remind_days_before", "quiet_start", "quiet_end"]
+        widgets = {"started_on": DateInput(), "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

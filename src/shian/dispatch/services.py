@@ -17,6 +17,7 @@ from shian.core.audit import log_event
 from shian.core.services import save_versioned
 from shian.dispatch.choices import ReportStatus, RoundKind, RoundStatus, Timeliness
 from shian.dispatch.models import DispatchReport, DispatchRound, ReportLine
+from shian.notifications import events as notify  # notify (issue 11)
 from shian.workplan import services as task_services
 from shian.workplan.choices import TaskStatus
 from shian.workplan.models import Task
@@ -68,6 +69,7 @@ def open_round(campaign, kind, title, deadline, period_label="", instructions=""
     rnd.full_clean()
     rnd.save()
     DispatchReport.objects.bulk_create([DispatchReport(round=rnd, unit_id=uid) for uid in unit_ids])
+    notify.round_opened(rnd, unit_ids)  # notify (issue 11)
     log_event(rnd, "round_opened", note=f"{len(unit_ids)}个单位需报送，截止{timezone.localtime(deadline):%Y-%m-%d %H:%M}")
     return rnd
 

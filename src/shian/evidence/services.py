@@ -17,6 +17,7 @@ from shian.evidence.choices import MaterialStatus, TextStatus
 from shian.evidence.filetypes import detect_kind, sanitize_name, stem_of, with_kind_extension
 from shian.evidence.models import Material, MaterialFile
 from shian.framework.models import MaterialRequirement
+from shian.notifications import events as notify  # notify (issue 11)
 
 
 def _file_size(upload) -> int:
@@ -231,6 +232,7 @@ def approve_material(material, *, actor, expected_version) -> Material:
     material.reviewed_at = timezone.now()
     save_versioned(material, expected_version)
     log_event(material, "material_approved")
+    notify.material_approved(material)  # notify (issue 11)
     return material
 
 
@@ -249,6 +251,7 @@ def return_material(material, reason: str, *, actor, expected_version) -> Materi
     material.reviewed_at = timezone.now()
     save_versioned(material, expected_version)
     log_event(material, "material_returned", note=reason[:300])
+    notify.material_returned(material, reason)  # notify (issue 11)
     return material
 
 

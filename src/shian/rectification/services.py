@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shian.core.audit import log_event
 from shian.core.services import save_versioned
+from shian.notifications import events as notify  # notify (issue 11)
 from shian.organisation.choices import Role
 from shian.rectification.choices import (
     Escalation,
@@ -95,6 +96,7 @@ def create_problem(campaign, *, actor, items=(), **fields) -> Problem:
     problem.save()
     if items:
         problem.items.set(items)
+    notify.problem_assigned(problem)  # notify (issue 11)
     return problem
 
 
@@ -109,6 +111,7 @@ def update_problem(problem: Problem, *, actor, expected_version, items=None, **f
     save_versioned(problem, expected_version)
     if items is not None:
         problem.items.set(items)
+    notify.problem_assigned(problem)  # notify (issue 11)  (a changed unit is a new occasion; the same unit is told once)
     return problem
 
 
@@ -167,6 +170,7 @@ def verify_problem(problem: Problem, *, actor, method, note="", expected_version
     save_versioned(problem, expected_version if expected_version is not None else problem.version)
     _note(problem, NoteKind.VERIFY, f"{VerifyMethod(method).label}：{note.strip()}", actor)
     log_event(problem, "problem_verified", note=f"{actor} 销号（{VerifyMethod(method).label}）")
+    notify.problem_verified(problem)  # notify (issue 11)
     return problem
 
 
@@ -259,6 +263,7 @@ def problems_from_deductions(assessment, *, actor, deductions=None, deadline=Non
             measures="",
         )
         problem.items.set([item])
+        notify.problem_assigned(problem)  # notify (issue 11)
         seq += 1
         created.append(problem)
     if created:
@@ -308,6 +313,7 @@ def escalate_problems(*, campaign=None, today=None, actor=None) -> dict:
         problem.escalated_on = today
         problem.save(update_fields=["escalation", "escalated_on", "summons", "updated_at"])
         log_event(problem, "problem_escalated", note=Escalation(target).label)
+        notify.problem_escalated(problem, Escalation(target).label)  # notify (issue 11)
     return counts
 
 
@@ -323,6 +329,7 @@ def _open_summons(problem, today) -> Summons:
     if summons is None:
         summons = Summons.objects.create(campaign=problem.campaign, unit=problem.unit,
                                          reason=f"{problem.unit}整改问题逾期超过{ESCALATION_DAYS[Escalation.INTERVIEW]}天未销号")
+        notify.summons_scheduled(summons)  # notify (issue 11)
     return summons
 
 

@@ -18,6 +18,7 @@ from shian.core.audit import log_event
 from shian.core.services import ConcurrentEditError, save_versioned
 from shian.framework.choices import UnitRole
 from shian.framework.models import ItemUnit
+from shian.notifications import events as notify  # notify (issue 11)
 from shian.organisation.choices import Role
 from shian.workplan.choices import TaskStatus
 from shian.workplan.models import Task, TaskUpdate
@@ -97,6 +98,7 @@ def generate_tasks(campaign, *, actor) -> dict:
                         title=_title_from(item.content), description=description))
     Task.objects.bulk_create(new)
     if new:
+        notify.tasks_generated(campaign, new)  # notify (issue 11)
         log_event(campaign, "tasks_generated", note=f"由评价细则生成任务{len(new)}项（已有{seen}项未变）")
     return {"created": len(new), "existing": seen}
 
@@ -114,6 +116,7 @@ def create_task(campaign, *, actor, title, unit, deadline=None, description="", 
                 role=role, item=item, parent=parent)
     task.full_clean()
     task.save()
+    notify.task_assigned(task)  # notify (issue 11)
     return task
 
 
@@ -149,6 +152,7 @@ def _apply_reassign(task, unit):
         task.status = TaskStatus.PENDING_CLAIM
     task.claimed_by = None
     task.claimed_at = None
+    notify.task_assigned(task)  # notify (issue 11)
 
 
 @transaction.atomic
@@ -192,6 +196,7 @@ def split_task(task, parts, *, actor) -> list[Task]:
     for child in children:
         child.full_clean()
         child.save()
+        notify.task_assigned(child)  # notify (issue 11)
     log_event(task, "task_split", note=f"拆分为{len(children)}项子任务")
     return children
 
@@ -311,6 +316,7 @@ def report_progress(task, progress, note="", status=None, *, actor, expected_ver
                                        progress=value, note=note)
     if (before, after) == (TaskStatus.SUBMITTED, TaskStatus.IN_PROGRESS):
         log_event(locked, "task_sent_back", note=note[:300])
+        notify.task_sent_back(locked, note)  # notify (issue 11)
     elif (before, after) == (TaskStatus.DONE, TaskStatus.IN_PROGRESS):
         log_event(locked, "task_reopened", note=note[:300])
     elif before != after and after in EVENTS:
