@@ -58,7 +58,7 @@ def parse_email_url(url: str) -> SmtpConfig | None:
     security = {"ssl": "ssl", "starttls": "starttls", "none": "none"}.get(
         query.get("tls", security), security
     )
-    default_port = 465 if security == "ssl" else (587 if security == "starttls" else 25)
+    default_port = {"smtps": 465, "smtp+starttls": 587, "smtp+tls": 587}.get(scheme, 25)
     return SmtpConfig(
         host=parts.hostname or "localhost",
         port=parts.port or default_port,

@@ -53,9 +53,9 @@ def notify_event(
     if not spec["user_ids"] and not spec["unit_ids"] and not spec["campaign_id"]:
         return
 
-    def send():
-        from shian.notifications.services import dispatch
+    from shian.notifications.services import dispatch, in_reminder_pass
 
-        dispatch(spec)
-
-    transaction.on_commit(send)
+    if in_reminder_pass():
+        dispatch(spec)  # the pass is one transaction of its own and counts what it sends
+    else:
+        transaction.on_commit(lambda: dispatch(spec))

@@ -39,6 +39,10 @@ UNIT_ROLES = (Role.LIAISON, Role.UNIT_HEAD)
 _inline = contextvars.ContextVar("shian_notify_inline", default=None)
 
 
+def in_reminder_pass() -> bool:
+    return _inline.get() is not None
+
+
 @contextlib.contextmanager
 def inline_delivery():
     tally = {"inapp": 0}
