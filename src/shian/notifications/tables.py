@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from shian.notifications.choices import DeliveryStatus
 from shian.notifications.models import Delivery, Notification
@@ -14,7 +15,7 @@ class NotificationTable(tables.Table):
     created_at = tables.DateTimeColumn(
         verbose_name="时间", format="Y-m-d H:i", attrs={"td": {"class": "text-nowrap"}}
     )
-    read_at = tables.Column(verbose_name="状态", attrs={"td": {"class": "text-nowrap"}})
+    read_at = tables.Column(verbose_name="状态", empty_values=(), attrs={"td": {"class": "text-nowrap"}})
 
     class Meta:
         model = Notification
@@ -42,7 +43,9 @@ class NotificationTable(tables.Table):
         return record.event_label
 
     def render_read_at(self, value):
-        return format_html('<span class="badge text-bg-light">已读</span>')
+        if value:
+            return mark_safe('<span class="badge text-bg-light">已读</span>')
+        return mark_safe('<span class="badge text-bg-primary">未读</span>')
 
     def value_read_at(self, value):
         return "已读" if value else "未读"

@@ -63,7 +63,9 @@ def mark_all_read(request):
 @login_required
 def bell(request):
     """The navbar bell: unread count (one query), loaded by HTMX after the page so pages stay cheap."""
-    return render(request, "notifications/_bell.html", {"unread": services.unread_count(request.user)})
+    unread = services.unread_count(request.user)
+    latest = list(Notification.objects.restrict(request.user).unread()[:6]) if unread else []
+    return render(request, "notifications/_bell.html", {"unread": unread, "latest": latest})
 
 
 @login_required

@@ -36,8 +36,14 @@ class SmtpSink:
         from email.policy import default
 
         msg = message_from_bytes(envelope.content, policy=default)
-        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "subject": msg["Subject"],
-                              "body": msg.get_body(("plain",)).get_content()})
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "subject": msg["Subject"],
+                "body": msg.get_body(("plain",)).get_content(),
+            }
+        )
         return "250 OK"
 
 
@@ -78,8 +84,11 @@ class HttpSink:
     def check_dingtalk_signature(self, query) -> bool:
         """What DingTalk does: recompute HmacSHA256(secret, "timestamp\\nsecret") and compare."""
         timestamp, sign = query["timestamp"][0], query["sign"][0]
-        expected = base64.b64encode(hmac.new(self.dingtalk_secret.encode(), f"{timestamp}\n{self.dingtalk_secret}".encode(),
-                                             hashlib.sha256).digest()).decode()
+        expected = base64.b64encode(
+            hmac.new(
+                self.dingtalk_secret.encode(), f"{timestamp}\n{self.dingtalk_secret}".encode(), hashlib.sha256
+            ).digest()
+        ).decode()
         fresh = abs(int(timestamp) - timezone.now().timestamp() * 1000) < 3600 * 1000
         return fresh and hmac.compare_digest(sign, expected)
 
@@ -97,8 +106,13 @@ def http_server(settings):
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = raw.decode()
-            call = {"method": self.command, "path": parts.path, "query": urllib.parse.parse_qs(parts.query),
-                    "headers": dict(self.headers), "json": body}
+            call = {
+                "method": self.command,
+                "path": parts.path,
+                "query": urllib.parse.parse_qs(parts.query),
+                "headers": dict(self.headers),
+                "json": body,
+            }
             sink.calls.append(call)
             if sink.fail_next:
                 sink.fail_next -= 1
@@ -107,8 +121,11 @@ def http_server(settings):
                 self.wfile.write(b"boom")
                 return
             answer = sink.answer
-            if parts.path.startswith("/robot/send") and sink.dingtalk_secret and not sink.check_dingtalk_signature(
-                    call["query"]):
+            if (
+                parts.path.startswith("/robot/send")
+                and sink.dingtalk_secret
+                and not sink.check_dingtalk_signature(call["query"])
+            ):
                 answer = {"errcode": 310000, "errmsg": "sign not match"}
             data = json.dumps(answer).encode()
             self.send_response(200)
@@ -146,8 +163,12 @@ def on_commit(django_capture_on_commit_callbacks):
 def material(cast):
     from shian.evidence.models import Material
 
-    return Material.objects.create(campaign=cast.campaign, unit=cast.edu, title="学校食堂食品安全管理责任清单",
-                                   submitted_at=timezone.now())
+    return Material.objects.create(
+        campaign=cast.campaign,
+        unit=cast.edu,
+        title="学校食堂食品安全管理责任清单",
+        submitted_at=timezone.now(),
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -161,6 +182,7 @@ def daytime(request):
 
     cast = request.getfixturevalue("cast")
     Campaign.objects.filter(pk__in=[cast.campaign.pk, cast.other_campaign.pk]).update(
-        quiet_start=datetime.time(0, 0), quiet_end=datetime.time(0, 0))
+        quiet_start=datetime.time(0, 0), quiet_end=datetime.time(0, 0)
+    )
     for c in (cast.campaign, cast.other_campaign):
         c.refresh_from_db()

@@ -8,12 +8,15 @@ from shian.notifications.hooks import notify_event
 from shian.notifications.models import Delivery, RobotHook
 
 
-@pytest.mark.parametrize("url,security,port,user", [
-    ("smtp://127.0.0.1:2525", "none", 2525, ""),
-    ("smtp://user:p%40ss@mail.anlan.example?tls=starttls", "starttls", 25, "user"),
-    ("smtp+starttls://user:pw@mail.anlan.example", "starttls", 587, "user"),
-    ("smtps://user:pw@mail.anlan.example", "ssl", 465, "user"),
-])
+@pytest.mark.parametrize(
+    "url,security,port,user",
+    [
+        ("smtp://127.0.0.1:2525", "none", 2525, ""),
+        ("smtp://user:p%40ss@mail.anlan.example?tls=starttls", "starttls", 25, "user"),
+        ("smtp+starttls://user:pw@mail.anlan.example", "starttls", 587, "user"),
+        ("smtps://user:pw@mail.anlan.example", "ssl", 465, "user"),
+    ],
+)
 def test_it_reads_the_email_url_with_its_tls_options(url, security, port, user):
     cfg = channels.parse_email_url(url)
     assert (cfg.security, cfg.port, cfg.username) == (security, port, user)
@@ -39,11 +42,18 @@ def test_an_unreachable_smtp_server_is_a_delivery_error(settings):
 
 
 def test_wecom_robot_gets_its_markdown_message(cast, http_server, on_commit):
-    RobotHook.objects.create(name="教育局工作群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=abc"),
-                             unit=cast.edu)
+    RobotHook.objects.create(
+        name="教育局工作群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=abc"), unit=cast.edu
+    )
     with on_commit():
-        notify_event(Event.ROUND_URGED, cast.edu_task, units=[cast.edu], campaign=cast.campaign,
-                     title="催报：5月调度", body="三台县教育局尚未报送")
+        notify_event(
+            Event.ROUND_URGED,
+            cast.edu_task,
+            units=[cast.edu],
+            campaign=cast.campaign,
+            title="催报：5月调度",
+            body="三台县教育局尚未报送",
+        )
     call = http_server.calls[0]
     assert call["method"] == "POST" and call["query"] == {"key": ["abc"]}
     assert call["json"]["msgtype"] == "markdown"
@@ -55,11 +65,21 @@ def test_wecom_robot_gets_its_markdown_message(cast, http_server, on_commit):
 def test_dingtalk_robot_gets_a_signed_markdown_message(cast, http_server, on_commit):
     secret = "SEC0123456789abcdef"
     http_server.dingtalk_secret = secret
-    RobotHook.objects.create(name="创建工作群", kind="dingtalk", url=http_server.url("/robot/send?access_token=t0k"),
-                             secret=secret, campaign=cast.campaign)
+    RobotHook.objects.create(
+        name="创建工作群",
+        kind="dingtalk",
+        url=http_server.url("/robot/send?access_token=t0k"),
+        secret=secret,
+        campaign=cast.campaign,
+    )
     with on_commit():
-        notify_event(Event.ROUND_URGED, cast.campaign, campaign=cast.campaign, title="催报：5月调度",
-                     body="以下2个单位尚未报送")
+        notify_event(
+            Event.ROUND_URGED,
+            cast.campaign,
+            campaign=cast.campaign,
+            title="催报：5月调度",
+            body="以下2个单位尚未报送",
+        )
     call = http_server.calls[0]
     assert call["query"]["access_token"] == ["t0k"]
     assert http_server.check_dingtalk_signature(call["query"])
@@ -69,8 +89,13 @@ def test_dingtalk_robot_gets_a_signed_markdown_message(cast, http_server, on_com
 
 def test_a_wrong_dingtalk_secret_is_refused_by_the_robot(cast, http_server, on_commit):
     http_server.dingtalk_secret = "SECright"
-    RobotHook.objects.create(name="创建工作群", kind="dingtalk", url=http_server.url("/robot/send?access_token=t"),
-                             secret="SECwrong", campaign=cast.campaign)
+    RobotHook.objects.create(
+        name="创建工作群",
+        kind="dingtalk",
+        url=http_server.url("/robot/send?access_token=t"),
+        secret="SECwrong",
+        campaign=cast.campaign,
+    )
     with on_commit():
         notify_event(Event.ROUND_URGED, cast.campaign, campaign=cast.campaign, title="催报")
     d = Delivery.objects.get()
@@ -88,7 +113,8 @@ def test_the_dingtalk_signature_matches_the_documented_recipe():
     raw = base64.b64encode(hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest())
     assert channels.dingtalk_sign(secret, ts) == urllib.parse.quote_plus(raw)
     assert channels.dingtalk_url("https://oapi.dingtalk.com/robot/send?access_token=a", secret, ts).endswith(
-        f"&timestamp={ts}&sign={urllib.parse.quote_plus(raw)}")
+        f"&timestamp={ts}&sign={urllib.parse.quote_plus(raw)}"
+    )
 
 
 def test_sms_goes_through_the_configured_get_template(cast, http_server, settings, material, on_commit):
@@ -116,7 +142,11 @@ def test_sms_post_json_template_and_success_marker(http_server, settings):
     settings.SHIAN_SMS_SUCCESS = '"errcode": 0'
     channels.send_sms("13900000002", '【食安创城】含"引号"的短信')
     call = http_server.calls[0]
-    assert call["json"] == {"mobile": "13900000002", "content": '【食安创城】含"引号"的短信', "account": "anlan"}
+    assert call["json"] == {
+        "mobile": "13900000002",
+        "content": '【食安创城】含"引号"的短信',
+        "account": "anlan",
+    }
     assert call["headers"]["Authorization"] == "Bearer tok"
     http_server.answer = {"errcode": 1}
     with pytest.raises(channels.DeliveryError, match="短信网关未确认"):

@@ -42,13 +42,27 @@ def test_the_window_is_the_campaigns_setting(cast):
 
 def test_rounds_due_tomorrow_and_missed(cast):
     now = timezone.now()
-    due = open_round(cast.campaign, "monthly", "5月调度", now + datetime.timedelta(hours=20), units=[cast.edu],
-                     actor=cast.office_user)
-    missed = open_round(cast.campaign, "monthly", "4月调度", now - datetime.timedelta(days=1), units=[cast.market],
-                        actor=cast.office_user, opened_at=now - datetime.timedelta(days=10))
+    due = open_round(
+        cast.campaign,
+        "monthly",
+        "5月调度",
+        now + datetime.timedelta(hours=20),
+        units=[cast.edu],
+        actor=cast.office_user,
+    )
+    missed = open_round(
+        cast.campaign,
+        "monthly",
+        "4月调度",
+        now - datetime.timedelta(days=1),
+        units=[cast.market],
+        actor=cast.office_user,
+        opened_at=now - datetime.timedelta(days=10),
+    )
     run_pass()
     assert Notification.objects.get(event=Event.ROUND_DUE, recipient=cast.edu_liaison).object_id == str(
-        due.reports.get().pk)
+        due.reports.get().pk
+    )
     assert Notification.objects.filter(event=Event.ROUND_MISSED, recipient=cast.market_liaison).count() == 1
     office = Notification.objects.get(event=Event.ROUND_MISSED, recipient=cast.office_user)
     assert "市场监管局" in office.body and office.object_id == str(missed.pk)
@@ -57,8 +71,13 @@ def test_rounds_due_tomorrow_and_missed(cast):
 
 def test_overdue_problems_are_escalated_and_the_summons_announced(cast):
     today = timezone.localdate()
-    problem = create_problem(cast.campaign, actor=cast.office_user, description="后厨卫生不达标", unit=cast.edu,
-                             deadline=today - datetime.timedelta(days=40))
+    problem = create_problem(
+        cast.campaign,
+        actor=cast.office_user,
+        description="后厨卫生不达标",
+        unit=cast.edu,
+        deadline=today - datetime.timedelta(days=40),
+    )
     result = run_pass()
     assert result["escalated"]["interview"] == 1
     events = set(_events(cast.edu_liaison))

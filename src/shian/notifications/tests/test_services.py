@@ -39,10 +39,17 @@ def test_nothing_is_sent_when_the_change_is_rolled_back(cast, on_commit):
 
 def test_task_assigned_and_sent_back_reach_the_unit(cast, on_commit):
     with on_commit():
-        task = create_task(cast.campaign, actor=cast.office_user, title="建立学校食堂陪餐制度", unit=cast.market,
-                           deadline=timezone.localdate() + datetime.timedelta(days=20))
-    assert Notification.objects.get(event=Event.TASK_ASSIGNED, recipient=cast.market_liaison).url == \
-        task.get_absolute_url()
+        task = create_task(
+            cast.campaign,
+            actor=cast.office_user,
+            title="建立学校食堂陪餐制度",
+            unit=cast.market,
+            deadline=timezone.localdate() + datetime.timedelta(days=20),
+        )
+    assert (
+        Notification.objects.get(event=Event.TASK_ASSIGNED, recipient=cast.market_liaison).url
+        == task.get_absolute_url()
+    )
     task.status = "submitted"
     task.save()
     with on_commit():
@@ -71,8 +78,13 @@ def test_other_events_wait_for_the_digest_unless_chosen(cast, smtp_server, on_co
     with on_commit():
         create_task(cast.campaign, actor=cast.office_user, title="默认不即时", unit=cast.market)
     assert smtp_server.messages == [] and not Delivery.objects.exists()
-    update_preferences(cast.market_liaison, actor=cast.market_liaison, email_enabled=True, sms_enabled=False,
-                       immediate_events=[Event.TASK_ASSIGNED])
+    update_preferences(
+        cast.market_liaison,
+        actor=cast.market_liaison,
+        email_enabled=True,
+        sms_enabled=False,
+        immediate_events=[Event.TASK_ASSIGNED],
+    )
     with on_commit():
         create_task(cast.campaign, actor=cast.office_user, title="选择了即时", unit=cast.market)
     assert [m["subject"] for m in smtp_server.messages] == ["新任务：选择了即时"]
@@ -95,7 +107,9 @@ def test_quiet_hours_hold_outside_channels_until_they_end(cast, material, smtp_s
     early = timezone.make_aware(datetime.datetime(2026, 5, 7, 6, 0))
     noon = timezone.make_aware(datetime.datetime(2026, 5, 7, 12, 0))
     assert in_quiet_hours(c, late) and in_quiet_hours(c, early) and not in_quiet_hours(c, noon)
-    assert timezone.localtime(next_allowed(c, late)) == timezone.make_aware(datetime.datetime(2026, 5, 7, 8, 0))
+    assert timezone.localtime(next_allowed(c, late)) == timezone.make_aware(
+        datetime.datetime(2026, 5, 7, 8, 0)
+    )
     assert next_allowed(c, noon) == noon
     # a message raised now, inside quiet hours that cover the whole day, waits
     c.quiet_start, c.quiet_end = datetime.time(0, 0), datetime.time(23, 59)
@@ -109,16 +123,25 @@ def test_quiet_hours_hold_outside_channels_until_they_end(cast, material, smtp_s
     assert deliver_due(now=d.next_attempt_at)["sent"] == {"email": 1}
 
 
-def test_a_failing_robot_is_retried_with_backoff_and_then_logged_as_failed(cast, http_server, settings, on_commit):
+def test_a_failing_robot_is_retried_with_backoff_and_then_logged_as_failed(
+    cast, http_server, settings, on_commit
+):
     settings.SHIAN_NOTIFY_MAX_ATTEMPTS = 3
-    RobotHook.objects.create(name="教育局工作群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=k1"),
-                             unit=cast.edu)
+    RobotHook.objects.create(
+        name="教育局工作群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=k1"), unit=cast.edu
+    )
     http_server.fail_next = 5
     from shian.notifications.hooks import notify_event
 
     with on_commit():
-        notify_event(Event.ROUND_URGED, cast.edu_task, units=[cast.edu], campaign=cast.campaign, title="催报",
-                     body="请报送")
+        notify_event(
+            Event.ROUND_URGED,
+            cast.edu_task,
+            units=[cast.edu],
+            campaign=cast.campaign,
+            title="催报",
+            body="请报送",
+        )
     d = Delivery.objects.get()
     assert d.status == "pending" and d.attempts == 1 and "HTTP 500" in d.last_error
     assert d.next_attempt_at > timezone.now()
@@ -130,14 +153,21 @@ def test_a_failing_robot_is_retried_with_backoff_and_then_logged_as_failed(cast,
 
 
 def test_a_retry_succeeds_once_the_robot_answers(cast, http_server, on_commit):
-    RobotHook.objects.create(name="教育局工作群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=k1"),
-                             unit=cast.edu)
+    RobotHook.objects.create(
+        name="教育局工作群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=k1"), unit=cast.edu
+    )
     http_server.fail_next = 1
     from shian.notifications.hooks import notify_event
 
     with on_commit():
-        notify_event(Event.ROUND_URGED, cast.edu_task, units=[cast.edu], campaign=cast.campaign, title="催报",
-                     body="请报送")
+        notify_event(
+            Event.ROUND_URGED,
+            cast.edu_task,
+            units=[cast.edu],
+            campaign=cast.campaign,
+            title="催报",
+            body="请报送",
+        )
     result = deliver_due(now=timezone.now() + datetime.timedelta(minutes=2))
     assert result["sent"] == {"wecom": 1}
     assert Delivery.objects.get().status == "sent"
@@ -145,7 +175,9 @@ def test_a_retry_succeeds_once_the_robot_answers(cast, http_server, on_commit):
 
 def test_robot_refusal_errcode_counts_as_failure(cast, http_server, on_commit):
     http_server.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
-    RobotHook.objects.create(name="群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=bad"), unit=cast.edu)
+    RobotHook.objects.create(
+        name="群", kind="wecom", url=http_server.url("/cgi-bin/webhook/send?key=bad"), unit=cast.edu
+    )
     from shian.notifications.hooks import notify_event
 
     with on_commit():
