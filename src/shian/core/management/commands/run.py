@@ -22,7 +22,7 @@ class Command(BaseCommand):
             self.stdout.write(f"邮件通知：已配置（{settings.SHIAN_EMAIL_URL.split('@')[-1]}）")
         else:
             self.stdout.write("邮件通知未配置。要查看系统发出的邮件，可另开终端运行本地 SMTP 接收器：\n"
-                              "  python -m aiosmtpd -n -l 127.0.0.1:8025\n"
+                              "  .venv/bin/python -m aiosmtpd -n -l 127.0.0.1:8025\n"
                               "再以 SHIAN_EMAIL_URL=smtp://127.0.0.1:8025 启动本程序。")
 
     def handle(self, host, port, threads, no_demo, **options):
