@@ -21,6 +21,18 @@ class CampaignForm(VersionedModelForm):
             self.fields["region"].queryset = Region.objects.filter(path__startswith=user.region_scope.path)
             self.fields["office"].queryset = Unit.objects.restrict(user, "change").filter(kind="office")
         self.fields["framework"].queryset = Framework.objects.all()
+        for name in NOTIFY_FIELDS:  # optional on the form: left out, the campaign keeps its setting
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in NOTIFY_FIELDS:
+            if data.get(name) in (None, ""):
+                data[name] = getattr(self.instance, name)
+        return data
+
+
+NOTIFY_FIELDS = ("remind_days_before", "quiet_start", "quiet_end")
 
 
 class MilestoneForm(VersionedModelForm):

@@ -23,6 +23,7 @@ NAV = [
     ("监管数据", "supervision:indicator_list", "bar-chart", OVERSIGHT | UNITS),
     ("公文报告", "reports:document_list", "file-earmark-text", OVERSIGHT),
     ("组织机构", "organisation:unit_list", "people", OVERSIGHT),
+    ("投递记录", "notifications:delivery_list", "send-check", {Role.ADMIN}),
     ("审计日志", "core:audit_list", "journal-text", {Role.ADMIN}),
 ]
 

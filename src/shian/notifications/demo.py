@@ -18,8 +18,13 @@ def populate(ctx):
     for user in users:
         user.email = f"{user.username}@{DOMAIN}"
     User.objects.bulk_update(users, ["email"])
-    RobotHook.objects.create(name="创建工作群（示例，未启用）", kind=RobotKind.WECOM, campaign=ctx.campaign, is_active=False,
-                             url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=REPLACE-WITH-YOUR-KEY")
+    RobotHook.objects.create(
+        name="创建工作群（示例，未启用）",
+        kind=RobotKind.WECOM,
+        campaign=ctx.campaign,
+        is_active=False,
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=REPLACE-WITH-YOUR-KEY",
+    )
     run_pass()
     # The other apps' demo events arrive after commit; this runs after them and marks as read what a
     # person would have seen long ago, so the bell shows what is still open.
@@ -34,7 +39,9 @@ def _settle():
     from shian.dispatch.models import DispatchRound
     from shian.notifications.models import Notification
 
-    closed = [str(pk) for pk in DispatchRound.objects.filter(status=RoundStatus.CLOSED).values_list("pk", flat=True)]
+    closed = [
+        str(pk) for pk in DispatchRound.objects.filter(status=RoundStatus.CLOSED).values_list("pk", flat=True)
+    ]
     now = timezone.now()
     Notification.objects.filter(event__in=SEEN).update(read_at=now)
     Notification.objects.filter(event=Event.ROUND_OPENED, object_id__in=closed).update(read_at=now)

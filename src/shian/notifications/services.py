@@ -464,3 +464,18 @@ def urge_problems(problems, *, actor, note="") -> list[Reminder]:
 def round_reminders(rnd, user, limit=100):
     """Who was reminded when in this round (a unit sees its own reminders only)."""
     return list(Reminder.objects.restrict(user).filter(round=rnd).select_related("unit", "sent_by")[:limit])
+
+
+def test_robot(hook, *, actor):
+    """Post a test message to a robot at once (raises channels.DeliveryError with the robot's answer)."""
+    if not RobotHook.objects.restrict(actor, "change").filter(pk=hook.pk).exists():
+        raise PermissionDenied("只有本辖区创建办可以测试群机器人")
+    subject, body = (
+        "食安创城测试消息",
+        f"{actor.display_name}于{timezone.localtime():%Y-%m-%d %H:%M}发送的测试消息，收到即配置成功。",
+    )
+    if hook.kind == RobotKind.WECOM:
+        channels.send_wecom(hook.url, subject, body)
+    else:
+        channels.send_dingtalk(hook.url, hook.secret, subject, body)
+    log_event(hook, "robot_tested")

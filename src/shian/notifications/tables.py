@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from shian.notifications.choices import DeliveryStatus
-from shian.notifications.models import Delivery, Notification
+from shian.notifications.models import Delivery, Notification, RobotHook
 
 WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell text-nowrap"}}
 
@@ -89,3 +89,19 @@ class DeliveryTable(tables.Table):
 
     def value_status(self, record):
         return record.get_status_display()
+
+
+class RobotHookTable(tables.Table):
+    name = tables.Column(linkify=lambda record: reverse("notifications:robot_edit", args=[record.pk]))
+    kind = tables.Column()
+    unit = tables.Column(default="—")
+    campaign = tables.Column(default="—", attrs=WIDE_ONLY)
+    is_active = tables.BooleanColumn(yesno="启用,停用")
+    actions = tables.TemplateColumn(
+        template_name="notifications/_robot_actions.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = RobotHook
+        fields = ["name", "kind", "unit", "campaign", "is_active", "actions"]
+        empty_text = "尚未配置群机器人"

@@ -5,17 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from shian.core.views import ObjectListView, get_object_for_user
+from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.notifications import channels, services
 from shian.notifications.choices import Event
 from shian.notifications.delivery import retry_delivery
 from shian.notifications.filtersets import DeliveryFilterSet, NotificationFilterSet
-from shian.notifications.forms import PreferenceForm, UrgeForm
-from shian.notifications.models import Delivery, Notification, Preference
-from shian.notifications.tables import DeliveryTable, NotificationTable
+from shian.notifications.forms import PreferenceForm, RobotHookForm, UrgeForm
+from shian.notifications.models import Delivery, Notification, Preference, RobotHook
+from shian.notifications.tables import DeliveryTable, NotificationTable, RobotHookTable
 
 
 class NotificationListView(ObjectListView):
@@ -207,3 +208,45 @@ def delivery_retry(request, pk):
     else:
         messages.error(request, "重发失败，将按计划继续重试")
     return redirect("notifications:delivery_list")
+
+
+class RobotHookListView(ObjectListView):
+    """The group robots of the office's units and campaigns (their URLs are credentials: office only)."""
+
+    model = RobotHook
+    table_class = RobotHookTable
+    filterset_fields = ["kind", "is_active"]
+    title = "群机器人"
+    create_url_name = "notifications:robot_add"
+
+    def get_queryset(self):
+        if not self.request.user.is_office:
+            raise PermissionDenied("只有创建办可以管理群机器人")
+        return super().get_queryset().select_related("unit", "campaign")
+
+
+class RobotHookEditView(ObjectEditView):
+    model = RobotHook
+    form_class = RobotHookForm
+
+    def check_permission(self, obj):
+        super().check_permission(obj)
+        if not self.request.user.is_office:
+            raise PermissionDenied("只有创建办可以管理群机器人")
+
+    def get_success_url(self, obj):
+        return reverse("notifications:robot_list")
+
+
+@require_POST
+@login_required
+def robot_test(request, pk):
+    """Send one test message to the robot now, so the office sees at once whether the URL and secret work."""
+    hook = get_object_for_user(RobotHook, request.user, pk, "change")
+    try:
+        services.test_robot(hook, actor=request.user)
+    except channels.DeliveryError as exc:
+        messages.error(request, f"测试消息发送失败：{exc}")
+    else:
+        messages.success(request, f"测试消息已发送到“{hook.name}”")
+    return redirect("notifications:robot_list")

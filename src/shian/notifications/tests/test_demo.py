@@ -1,7 +1,9 @@
 """The demo has messages in the bell, addresses on a reserved domain, and no outside channel switched on."""
 
 
-def test_demo_users_have_reserved_addresses_and_messages_waiting(db, client, django_capture_on_commit_callbacks):
+def test_demo_users_have_reserved_addresses_and_messages_waiting(
+    db, client, django_capture_on_commit_callbacks
+):
     from shian.core.demo import build_demo
     from shian.notifications.models import Delivery, Notification, RobotHook
     from shian.organisation.models import User

@@ -233,3 +233,38 @@ def test_urge_on_the_filtered_problem_list(cast, login, on_commit):
 def test_the_delivery_log_is_for_administrators(cast, login):
     assert login(cast.admin).get(reverse("notifications:delivery_list")).status_code == 200
     assert login(cast.office_user).get(reverse("notifications:delivery_list")).status_code == 403
+
+
+def test_the_office_configures_and_tests_a_unit_robot(cast, login, http_server):
+    from shian.notifications.models import RobotHook
+
+    client = login(cast.office_user)
+    url = http_server.url("/cgi-bin/webhook/send?key=k")
+    response = client.post(
+        reverse("notifications:robot_add"),
+        {"name": "教育局工作群", "kind": "wecom", "url": url, "unit": cast.edu.pk, "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    hook = RobotHook.objects.get()
+    assert "教育局工作群" in client.get(reverse("notifications:robot_list")).content.decode()
+    client.post(reverse("notifications:robot_test", args=[hook.pk]))
+    assert http_server.calls[0]["json"]["markdown"]["content"].startswith("**食安创城测试消息**")
+    # the other county neither sees nor tests it; a unit may not manage robots
+    other = login(cast.other_office_user)
+    assert other.get(reverse("notifications:robot_edit", args=[hook.pk])).status_code == 404
+    assert other.post(reverse("notifications:robot_test", args=[hook.pk])).status_code == 404
+    assert login(cast.edu_liaison).get(reverse("notifications:robot_list")).status_code == 403
+    assert len(http_server.calls) == 1
+
+
+def test_a_robot_url_outside_the_robot_hosts_is_refused_with_a_clear_message(cast, login):
+    response = login(cast.office_user).post(
+        reverse("notifications:robot_add"),
+        {"name": "内网", "kind": "wecom", "url": "http://10.0.0.5/hook", "unit": cast.edu.pk},
+    )
+    assert response.status_code == 400 and "不是企业微信或钉钉机器人的地址" in response.content.decode()
+    response = login(cast.office_user).post(
+        reverse("notifications:robot_add"),
+        {"name": "外县", "kind": "wecom", "url": "https://qyapi.weixin.qq.com/x", "unit": cast.other_edu.pk},
+    )
+    assert response.status_code == 400

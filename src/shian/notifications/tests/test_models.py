@@ -1,0 +1,51 @@
+"""Keys, scope and settings the models enforce."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+
+from shian.notifications.models import Notification
+
+
+def test_the_same_key_cannot_be_stored_twice(cast):
+    Notification.objects.create(recipient=cast.edu_liaison, event="task_due", title="a", key="k")
+    with pytest.raises(IntegrityError):
+        Notification.objects.create(recipient=cast.edu_liaison, event="task_due", title="b", key="k")
+
+
+def test_restrict_gives_each_person_their_own_messages_only(cast):
+    mine = Notification.objects.create(recipient=cast.edu_liaison, event="task_due", title="a", key="k1")
+    Notification.objects.create(recipient=cast.edu_head, event="task_due", title="b", key="k2")
+    assert list(Notification.objects.restrict(cast.edu_liaison)) == [mine]
+    assert not Notification.objects.restrict(cast.admin).exists()
+
+
+def test_the_campaign_form_keeps_the_notification_settings(cast, login):
+    client = login(cast.office_user)
+    c = cast.campaign
+    data = {
+        "name": c.name,
+        "region": c.region_id,
+        "level": c.level,
+        "framework": c.framework_id,
+        "office": c.office_id,
+        "status": c.status,
+        "edit_version": c.version,
+        "remind_days_before": 5,
+        "quiet_start": "21:30",
+        "quiet_end": "07:30",
+        "ms-TOTAL_FORMS": "0",
+        "ms-INITIAL_FORMS": "0",
+        "ms-MIN_NUM_FORMS": "0",
+        "ms-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(reverse("campaigns:campaign_edit", args=[c.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    c.refresh_from_db()
+    assert (c.remind_days_before, c.quiet_start, c.quiet_end) == (
+        5,
+        datetime.time(21, 30),
+        datetime.time(7, 30),
+    )
