@@ -49,7 +49,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         set_actor(request.user)
 
     def get_queryset(self):
-        return Notification.objects.all().restrict(self.request.user)
+        return Notification.objects.mine(self.request.user)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

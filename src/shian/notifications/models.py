@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.notifications.choices import (
     DEFAULT_IMMEDIATE,
     Channel,
@@ -16,17 +17,19 @@ from shian.notifications.choices import (
     UrgeKind,
     event_label,
 )
-from shian.organisation.choices import Role
 
 
 def _default_immediate():
     return list(DEFAULT_IMMEDIATE)
 
 
-class NotificationQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """A message is its recipient's alone — administrators included (they read deliveries instead)."""
-        return self.filter(recipient=user)
+class NotificationQuerySet(ScopedQuerySet):
+    # A message belongs to its recipient. The inbox shows `mine(user)` — administrators too: their
+    # scope reaches every message, but their 消息中心 is their own.
+    scope = Scope(owner="recipient")
+
+    def mine(self, user):
+        return self.filter(recipient=user).restrict(user)
 
     def unread(self):
         return self.filter(read_at__isnull=True)
@@ -87,10 +90,9 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
-class DeliveryQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """The delivery log is the administrator's (it holds addresses and phone numbers)."""
-        return self if user.is_admin else self.none()
+class DeliveryQuerySet(ScopedQuerySet):
+    # No scope declared: the delivery log (addresses, phone numbers) is the administrator's alone.
+    scope = None
 
 
 class Delivery(models.Model):
@@ -143,9 +145,8 @@ class Delivery(models.Model):
         return "每日待办汇总" if self.event == "digest" else event_label(self.event)
 
 
-class PreferenceQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        return self if user.is_admin else self.filter(user=user)
+class PreferenceQuerySet(ScopedQuerySet):
+    scope = Scope(owner="user")
 
 
 class Preference(BusinessModel):
@@ -173,18 +174,9 @@ class Preference(BusinessModel):
         return f"{self.user}的通知设置"
 
 
-class RobotHookQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Webhook URLs are credentials: the office of the region (and administrators) only."""
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if user.role == Role.OFFICE and scope is not None:
-            return self.filter(
-                Q(unit__region__path__startswith=scope.path)
-                | Q(campaign__region__path__startswith=scope.path)
-            )
-        return self.none()
+class RobotHookQuerySet(ScopedQuerySet):
+    # Webhook URLs are credentials: the region's office manages them (leaders read), never the units.
+    scope = Scope(region="region")
 
 
 class RobotHook(BusinessModel):
@@ -212,8 +204,17 @@ class RobotHook(BusinessModel):
         on_delete=models.CASCADE,
         related_name="robot_hooks",
     )
+    region = models.ForeignKey(
+        "organisation.Region",
+        verbose_name="区划",
+        null=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="所属单位或项目的区划，决定谁能管理",
+    )
     events = models.JSONField(
-        "推送事项", default=list, blank=True, help_text="留空则推送催报、催办、逾期、退回和约谈"
+        "推送事项", default=list, blank=True, help_text="留空则推送催报、催办、调度截止、退回和约谈"
     )
     is_active = models.BooleanField("启用", default=True)
 
@@ -238,17 +239,15 @@ class RobotHook(BusinessModel):
         if bool(self.unit_id) == bool(self.campaign_id):
             raise ValidationError({"unit": "群机器人须属于一个单位或一个创建项目（二选一）"})
 
+    def save(self, *args, **kwargs):
+        owner = self.unit if self.unit_id else self.campaign
+        self.region_id = owner.region_id if owner is not None else None
+        super().save(*args, **kwargs)
 
-class ReminderQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if scope is not None and (action == "view" or user.role == Role.OFFICE):
-            return self.filter(campaign__region__path__startswith=scope.path)
-        if action == "view" and user.role in (Role.UNIT_HEAD, Role.LIAISON) and user.unit_id:
-            return self.filter(unit_id=user.unit_id)
-        return self.none()
+
+class ReminderQuerySet(ScopedQuerySet):
+    # The office's log of its 催报 / 催办; a unit reads those sent to it.
+    scope = Scope(region="campaign__region", unit="unit", unit_writes=False)
 
 
 class Reminder(models.Model):

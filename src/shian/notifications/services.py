@@ -257,7 +257,7 @@ def mark_read(notification, *, actor) -> Notification:
 
 
 def mark_all_read(*, actor, queryset=None) -> int:
-    qs = (queryset if queryset is not None else Notification.objects.all()).restrict(actor).unread()
+    qs = (queryset if queryset is not None else Notification.objects.all()).mine(actor).unread()
     return qs.update(read_at=timezone.now())
 
 

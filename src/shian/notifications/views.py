@@ -27,6 +27,9 @@ class NotificationListView(ObjectListView):
     title = "消息中心"
     export_name = "我的消息"
 
+    def get_queryset(self):
+        return Notification.objects.mine(self.request.user)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["unread"] = services.unread_count(self.request.user)
@@ -40,7 +43,7 @@ def _safe(url, request):
 @login_required
 def open_notification(request, pk):
     """Follow a message to its object; opening it marks it read."""
-    notification = get_object_for_user(Notification, request.user, pk)
+    notification = get_object_or_404(Notification.objects.mine(request.user), pk=pk)
     services.mark_read(notification, actor=request.user)
     return redirect(_safe(notification.url, request) or "notifications:list")
 
@@ -48,7 +51,7 @@ def open_notification(request, pk):
 @require_POST
 @login_required
 def mark_read(request, pk):
-    notification = get_object_for_user(Notification, request.user, pk)
+    notification = get_object_or_404(Notification.objects.mine(request.user), pk=pk)
     services.mark_read(notification, actor=request.user)
     return redirect(_safe(request.POST.get("next"), request) or "notifications:list")
 
@@ -65,7 +68,7 @@ def mark_all_read(request):
 def bell(request):
     """The navbar bell: unread count (one query), loaded by HTMX after the page so pages stay cheap."""
     unread = services.unread_count(request.user)
-    latest = list(Notification.objects.restrict(request.user).unread()[:6]) if unread else []
+    latest = list(Notification.objects.mine(request.user).unread()[:6]) if unread else []
     return render(request, "notifications/_bell.html", {"unread": unread, "latest": latest})
 
 

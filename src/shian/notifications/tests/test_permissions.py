@@ -76,7 +76,8 @@ def test_robot_hooks_are_scoped_to_the_office_region(cast):
     assert list(RobotHook.objects.restrict(cast.office_user)) == [ours]
     assert list(RobotHook.objects.restrict(cast.other_office_user)) == [theirs]
     assert not RobotHook.objects.restrict(cast.edu_liaison).exists()
-    assert not RobotHook.objects.restrict(cast.leader).exists()
+    assert not RobotHook.objects.restrict(cast.leader, "change").exists()
+    assert ours.region == cast.county and theirs.region == cast.other_county
 
 
 def test_a_hook_belongs_to_a_unit_or_a_campaign(cast):
