@@ -2,7 +2,7 @@ import django_filters
 
 from shian.core.filtersets import SearchFilterSet
 from shian.notifications.choices import Channel, DeliveryStatus, Event
-from shian.notifications.models import Delivery, Notification
+from shian.notifications.models import Delivery, Notification, RobotHook
 
 READ_CHOICES = [("unread", "未读"), ("read", "已读")]
 
@@ -22,6 +22,14 @@ class NotificationFilterSet(SearchFilterSet):
         if value == "read":
             return queryset.filter(read_at__isnull=False)
         return queryset
+
+
+class RobotHookFilterSet(SearchFilterSet):
+    search_fields = ("name", "unit__name", "campaign__name")
+
+    class Meta:
+        model = RobotHook
+        fields = ["q", "kind", "is_active"]
 
 
 class DeliveryFilterSet(SearchFilterSet):

@@ -470,6 +470,8 @@ def test_robot(hook, *, actor):
     """Post a test message to a robot at once (raises channels.DeliveryError with the robot's answer)."""
     if not RobotHook.objects.restrict(actor, "change").filter(pk=hook.pk).exists():
         raise PermissionDenied("只有本辖区创建办可以测试群机器人")
+    if not hook.is_active:
+        raise channels.DeliveryError("该机器人已停用，请先启用再测试")
     subject, body = (
         "食安创城测试消息",
         f"{actor.display_name}于{timezone.localtime():%Y-%m-%d %H:%M}发送的测试消息，收到即配置成功。",

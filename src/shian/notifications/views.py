@@ -13,7 +13,7 @@ from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.notifications import channels, services
 from shian.notifications.choices import Event
 from shian.notifications.delivery import retry_delivery
-from shian.notifications.filtersets import DeliveryFilterSet, NotificationFilterSet
+from shian.notifications.filtersets import DeliveryFilterSet, NotificationFilterSet, RobotHookFilterSet
 from shian.notifications.forms import PreferenceForm, RobotHookForm, UrgeForm
 from shian.notifications.models import Delivery, Notification, Preference, RobotHook
 from shian.notifications.tables import DeliveryTable, NotificationTable, RobotHookTable
@@ -218,7 +218,7 @@ class RobotHookListView(ObjectListView):
 
     model = RobotHook
     table_class = RobotHookTable
-    filterset_fields = ["kind", "is_active"]
+    filterset_class = RobotHookFilterSet
     title = "群机器人"
     create_url_name = "notifications:robot_add"
 
