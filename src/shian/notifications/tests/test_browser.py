@@ -43,5 +43,6 @@ def test_a_returned_material_rings_the_liaisons_bell_and_opens_the_material(cast
     # and on a phone the bell stays visible next to the menu button
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url + "/notifications/")
+    page.locator("#bell #bell-toggle").wait_for()
     assert page.locator("#bell #bell-toggle").is_visible()
     page.screenshot(path="/tmp/notify-list-390.png", full_page=True)
