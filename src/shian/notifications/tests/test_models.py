@@ -50,3 +50,18 @@ def test_the_campaign_form_keeps_the_notification_settings(cast, login):
         datetime.time(21, 30),
         datetime.time(7, 30),
     )
+
+
+def test_a_robots_signing_secret_stays_out_of_the_audit_log(cast):
+    from shian.core.models import AuditLog
+    from shian.notifications.models import RobotHook
+
+    hook = RobotHook.objects.create(
+        name="钉钉群",
+        kind="dingtalk",
+        url="https://oapi.dingtalk.com/robot/send?access_token=t",
+        secret="SECtopsecret",
+        unit=cast.edu,
+    )
+    entry = AuditLog.objects.get(object_id=str(hook.pk), action="create", object_repr="钉钉群")
+    assert "secret" not in entry.after and entry.after["name"] == "钉钉群"
