@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
+    "shian.core.middleware.RefusedWriteMiddleware",
 ]
 
 ROOT_URLCONF = "shian.urls"

@@ -71,7 +71,7 @@ class ProblemViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer):
         services.check_office(serializer.instance.campaign, self.request.user)
-        serializer.save()
+        super().perform_update(serializer)
 
     def _act(self, request, func, **kwargs):
         problem = self.get_object()

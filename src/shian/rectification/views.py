@@ -96,16 +96,20 @@ class ProblemActionView(LoginRequiredMixin, View):
                           _detail_context(request, problem, **{key: form}), status=400)
         d = form.cleaned_data
         try:
+            version = request.POST.get("version")
             if action == "progress":
-                services.add_progress(problem, actor=user, text=d["text"])
+                services.add_progress(problem, actor=user, text=d["text"], expected_version=version)
             elif action == "submit":
-                services.submit_completion(problem, actor=user, text=d["text"], evidence_file=d.get("evidence"))
+                services.submit_completion(problem, actor=user, text=d["text"], evidence_file=d.get("evidence"),
+                                           expected_version=version)
             elif action == "verify":
-                services.verify_problem(problem, actor=user, method=d["method"], note=d["note"])
+                services.verify_problem(problem, actor=user, method=d["method"], note=d["note"],
+                                        expected_version=version)
             elif action == "reject":
-                services.reject_completion(problem, actor=user, reason=d["reason"])
+                services.reject_completion(problem, actor=user, reason=d["reason"], expected_version=version)
             else:
-                services.reopen_problem(problem, actor=user, reason=d["reason"], deadline=d.get("deadline"))
+                services.reopen_problem(problem, actor=user, reason=d["reason"], deadline=d.get("deadline"),
+                                        expected_version=version)
         except (ValidationError, ConcurrentEditError) as exc:
             problem.refresh_from_db()
             text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)

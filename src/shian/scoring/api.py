@@ -60,7 +60,7 @@ class AssessmentViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         services.check_can_manage(serializer.instance.campaign, self.request.user)
         services.check_open(serializer.instance)
-        serializer.save()
+        super().perform_update(serializer)
 
     @action(detail=True, methods=["get"])
     def result(self, request, pk=None):
@@ -172,7 +172,8 @@ class VetoAnswerSerializer(VersionedSerializer):
     def update(self, instance, validated_data):
         return services.answer_veto(instance, actor=self.context["request"].user,
                                     occurred=validated_data.get("occurred", instance.occurred),
-                                    evidence=validated_data.get("evidence", instance.evidence))
+                                    evidence=validated_data.get("evidence", instance.evidence),
+                                    expected_version=validated_data.get("version"))
 
 
 class VetoAnswerViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -244,8 +245,9 @@ class ReviewGroupViewSet(ScopedModelViewSet):
         item = get_object_or_404(group.items.all(), pk=request.data.get("item"))
         score = services.confirm_group_score(group, item, actor=request.user, points=request.data.get("points"),
                                              deduction_text=request.data.get("deduction_text", ""),
-                                             note=request.data.get("note", ""))
-        return Response({"item": item.pk, "points": fmt(score.points)})
+                                             note=request.data.get("note", ""),
+                                             expected_version=request.data.get("version"))
+        return Response({"item": item.pk, "points": fmt(score.points), "version": score.version})
 
     def get_permissions(self):
         if getattr(self, "action", None) == "confirm":
@@ -338,14 +340,11 @@ class InterviewViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated]  # experts record interviews; the service checks who
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def get_queryset(self):
-        return self.queryset.restrict(self.request.user, "view")
-
     def perform_create(self, serializer):
         assessment = serializer.validated_data["assessment"]
         if not Assessment.objects.restrict(self.request.user).filter(pk=assessment.pk).exists():
             raise PermissionDenied("无权在该评审中记录访谈")
-        serializer.save()
+        super().perform_create(serializer)
 
 
 def register(router):

@@ -34,8 +34,8 @@ def _check_editable(assessment):
         raise PermissionDenied(f"“{assessment}”已签署锁定，不能再修改")
 
 
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+def _error_text(exc) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 class AssessmentListView(ObjectListView):
@@ -227,7 +227,8 @@ class GatesView(LoginRequiredMixin, View):
                         value = request.POST.get(f"veto-{answer.pk}", "")
                         occurred = {"yes": True, "no": False}.get(value)
                         services.answer_veto(answer, actor=request.user, occurred=occurred,
-                                             evidence=request.POST.get(f"evidence-{answer.pk}", ""))
+                                             evidence=request.POST.get(f"evidence-{answer.pk}", ""),
+                                             expected_version=request.POST.get(f"version-{answer.pk}"))
             except (ValidationError, ConcurrentEditError) as exc:
                 errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             else:
@@ -240,9 +241,9 @@ class LockView(LoginRequiredMixin, View):
     def post(self, request, pk):
         assessment = get_object_for_user(Assessment, request.user, pk, "change")
         try:
-            services.lock_assessment(assessment, actor=request.user)
+            services.lock_assessment(assessment, actor=request.user, expected_version=request.POST.get("version"))
             messages.success(request, "已签署锁定，评分结果不可再修改")
-        except ValidationError as exc:
+        except (ValidationError, ConcurrentEditError) as exc:
             messages.error(request, _error_text(exc))
         return redirect(assessment.get_absolute_url())
 
@@ -404,6 +405,7 @@ class ExpertScoreView(LoginRequiredMixin, View):
             "group": group, "item": item, "form": form, "confirm_form": confirm, "spread": services.spread(group, item),
             "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
             "is_member": group.members.filter(pk=request.user.pk).exists(),
+            "item_score": group.assessment.scores.filter(item=item, scored_at__isnull=False).first(),
             "title": f"{group}：{item.code}"}, status=status)
 
     def get(self, request, pk, item_pk):
@@ -425,11 +427,12 @@ class ExpertScoreView(LoginRequiredMixin, View):
             try:
                 if confirming:
                     services.confirm_group_score(group, item, actor=request.user, points=d["points"],
-                                                 deduction_text=d["deduction_text"], note=d["note"])
+                                                 deduction_text=d["deduction_text"], note=d["note"],
+                                                 expected_version=request.POST.get("version") or None)
                 else:
                     services.submit_expert_score(group, item, actor=request.user, points=d["points"],
                                                  deduction_note=d["deduction_note"], methods=d["methods"])
-            except ValidationError as exc:
+            except (ValidationError, ConcurrentEditError) as exc:
                 form.add_error(None, _error_text(exc))
             else:
                 messages.success(request, "已确认本组得分" if confirming else "已保存评分")

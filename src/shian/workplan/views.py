@@ -172,8 +172,9 @@ def task_progress(request, pk):
 def task_complete(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     try:
-        services.complete_task(task, request.POST.get("note", ""), actor=request.user)
-    except ValidationError as exc:
+        services.complete_task(task, request.POST.get("note", ""), actor=request.user,
+                               expected_version=request.POST.get("version"))
+    except (ValidationError, ConcurrentEditError) as exc:
         return _failed(request, task, exc)
     return _done(request, task, "任务已确认完成")
 
@@ -183,8 +184,9 @@ def task_complete(request, pk):
 def task_send_back(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     try:
-        services.send_back_task(task, request.POST.get("note", ""), actor=request.user)
-    except ValidationError as exc:
+        services.send_back_task(task, request.POST.get("note", ""), actor=request.user,
+                                expected_version=request.POST.get("version"))
+    except (ValidationError, ConcurrentEditError) as exc:
         return _failed(request, task, exc)
     return _done(request, task, "已退回责任单位")
 
@@ -245,10 +247,12 @@ class TaskCreateView(ObjectEditView):
 def task_reassign(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     services.check_manage(request.user, task.campaign)
-    form = ReassignForm(request.POST or None, campaign=task.campaign, initial={"unit": task.unit_id})
+    form = ReassignForm(request.POST or None, campaign=task.campaign,
+                        initial={"unit": task.unit_id, "edit_version": task.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.reassign_task(task, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user)
+            services.reassign_task(task, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user,
+                                   expected_version=form.cleaned_data["edit_version"])
         except (ValidationError, ConcurrentEditError) as exc:
             form.add_error(None, str(exc) if isinstance(exc, ConcurrentEditError) else _error_text(exc))
         else:
