@@ -23,6 +23,8 @@ from shian.core.tests.world import build_world
 EXEMPT = {
     "core.AuditLog": "the log itself: administrators read it whole; the per-object history page checks the "
                      "object's own scope (core.views.AuditHistoryView)",
+    "notifications.Delivery": "the delivery log holds addresses and phone numbers: administrators only "
+                              "(deny by default; notifications.views.DeliveryListView)",
 }
 # Scoped models the world cannot give a row of, and why.
 NO_CASE = {}
