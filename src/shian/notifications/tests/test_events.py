@@ -26,7 +26,9 @@ def test_generated_tasks_make_one_message_per_unit(cast, on_commit):
 
 def test_reassigned_and_split_tasks_tell_the_new_unit(cast, on_commit):
     with on_commit():
-        reassign_task(cast.edu_task, cast.town_unit, actor=cast.office_user)
+        reassign_task(
+            cast.edu_task, cast.town_unit, actor=cast.office_user, expected_version=cast.edu_task.version
+        )
     assert [e for e, _ in _to(cast.town_liaison)] == [Event.TASK_ASSIGNED]
     with on_commit():
         split_task(cast.market_task, [("子任务一", cast.edu, None)], actor=cast.office_user)
@@ -70,7 +72,13 @@ def test_problem_assigned_escalated_to_summons_and_verified(cast, on_commit):
     assert Event.SUMMONS_SCHEDULED in events
     problem.refresh_from_db()
     with on_commit():
-        verify_problem(problem, actor=cast.office_user, method="documents", note="已整改到位")
+        verify_problem(
+            problem,
+            actor=cast.office_user,
+            method="documents",
+            note="已整改到位",
+            expected_version=problem.version,
+        )
     assert ("problem_verified", f"整改问题已销号：{problem}") in _to(cast.edu_liaison)
 
 

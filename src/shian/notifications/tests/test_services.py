@@ -53,7 +53,7 @@ def test_task_assigned_and_sent_back_reach_the_unit(cast, on_commit):
     task.status = "submitted"
     task.save()
     with on_commit():
-        send_back_task(task, "佐证不全", actor=cast.office_user)
+        send_back_task(task, "佐证不全", actor=cast.office_user, expected_version=task.version)
     n = Notification.objects.get(event=Event.TASK_SENT_BACK)
     assert n.recipient == cast.market_liaison and "佐证不全" in n.body
     assert not Notification.objects.filter(recipient__unit=cast.other_edu).exists()

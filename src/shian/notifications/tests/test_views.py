@@ -153,7 +153,6 @@ def _open_round(cast):
 def test_the_office_presses_urge_on_the_round_page_and_sees_who_was_reminded(cast, login, on_commit):
     rnd = _open_round(cast)
     report = rnd.reports.get(unit=cast.market)
-    report.narrative = "x"
     save_report(
         report,
         "本月已完成",
@@ -162,6 +161,7 @@ def test_the_office_presses_urge_on_the_round_page_and_sees_who_was_reminded(cas
         [(cast.market_task, "in_progress", 50, "")],
         submit=True,
         actor=cast.market_liaison,
+        expected_version=report.version,
     )
     client = login(cast.office_user)
     page = client.get(rnd.get_absolute_url()).content.decode()
