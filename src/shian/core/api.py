@@ -10,7 +10,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from shian.core import policy
 from shian.core.audit import set_actor
-from shian.core.services import ConcurrentEditError, save_versioned
+from shian.core.services import MAX_ID, ConcurrentEditError, save_versioned  # noqa: F401 (MAX_ID: for serializers)
 
 
 def exception_handler(exc, context):

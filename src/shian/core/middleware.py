@@ -7,7 +7,12 @@ from shian.core.services import ConcurrentEditError
 
 
 class CurrentActorMiddleware:
-    """Makes the logged-in user the actor of every audit entry written during the request."""
+    """Makes the logged-in user the actor of every audit entry written during the request.
+
+    A business rule that refuses a change deep in a service (e.g. a write into an archived campaign)
+    raises ValidationError; a page that does not catch it answers 400 with the Chinese reasons instead
+    of a server error (the API has its own exception handler).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response

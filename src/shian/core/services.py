@@ -62,3 +62,16 @@ def check_version(obj, expected_version):
 def require(condition: bool, message: str = "您没有权限执行此操作"):
     if not condition:
         raise PermissionDenied(message)
+
+
+MAX_ID = 2**63 - 1  # the largest id a 64-bit primary key holds: larger ones are bad input, never a 500
+
+
+def parse_id(value) -> int | None:
+    """A database id from a query parameter or form field, or None when it is not one (not a number,
+    not positive, or beyond 64 bits)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None

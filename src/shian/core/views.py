@@ -268,3 +268,13 @@ class AuditListView(ObjectListView):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that link none (the admin, the API docs)."""
+    from django.contrib.staticfiles import finders
+    from django.http import FileResponse
+
+    response = FileResponse(open(finders.find("core/favicon.ico"), "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -35,7 +35,7 @@ PROGRESS = ["已召开专题会议部署整改，正在逐户排查", "已完成
 
 
 def populate(ctx) -> None:
-    from shian.scoring.gap import current_self_assessment
+    from shian.scoring.services import current_self_assessment
 
     rng = ctx.rng
     office = ctx.users["office"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.exports import attachment_header
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
@@ -23,6 +24,7 @@ from shian.rectification.forms import (
 )
 from shian.rectification.models import Problem, Summons
 from shian.rectification.tables import ProblemTable, SummonsTable
+from shian.scoring.models import Assessment
 
 
 class ProblemListView(ObjectListView):
@@ -144,7 +146,7 @@ class ProblemEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以登记整改问题")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None}
 
     def save(self, form):
@@ -215,7 +217,7 @@ class EscalateView(LoginRequiredMixin, View):
     """The office runs escalation now (it also runs daily as `shian escalate-problems`)."""
 
     def post(self, request):
-        campaigns = Campaign.objects.restrict(request.user, "change")
+        campaigns = Campaign.objects.restrict(request.user, "change").unarchived()
         if request.user.is_read_only or not request.user.is_office:
             raise PermissionDenied
         total = {"reminder": 0, "warning": 0, "interview": 0}
@@ -262,3 +264,19 @@ class SummonsEditView(ObjectEditView):
         from django.urls import reverse
 
         return reverse("rectification:summons_list")
+
+
+class ToProblemsView(LoginRequiredMixin, View):
+    """All deductions of the assessment that are not yet problems become problems, in one action."""
+
+    def post(self, request, pk):
+        assessment = get_object_for_user(Assessment, request.user, pk, "change")
+        try:
+            created = services.problems_from_deductions(assessment, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(assessment.get_absolute_url())
+        messages.success(request, f"已生成整改问题{len(created)}个" if created else "没有新的扣分需要转为整改问题")
+        from django.urls import reverse
+
+        return redirect(f"{reverse('rectification:problem_list')}?campaign={assessment.campaign_id}")

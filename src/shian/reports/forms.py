@@ -4,14 +4,11 @@ from shian.campaigns.models import Campaign
 from shian.core.forms import DateInput, StyledForm
 from shian.dispatch.models import DispatchRound
 from shian.reports.choices import DocumentKind
+from shian.scoring.models import Assessment
 
 
 def assessment_choices(user):
-    """[(id, label)] of the assessments the user may see, if the scoring app is there."""
-    try:
-        from shian.scoring.models import Assessment
-    except (ImportError, LookupError):
-        return []
+    """[(id, label)] of the assessments the user may see."""
     qs = Assessment.objects.restrict(user).select_related("campaign").order_by("-held_on", "-id")[:200]
     return [(a.pk, f"{a.campaign}：{a}（{a.get_kind_display()}）") for a in qs]
 
@@ -32,7 +29,7 @@ class DocumentCreateForm(StyledForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.restrict(user, "change")
+        self.fields["campaign"].queryset = Campaign.objects.restrict(user, "change").unarchived()
         self.fields["round"].queryset = DispatchRound.objects.restrict(user, "change").select_related("campaign")
         self.fields["assessment_ref"].choices = [("", "（自动选择）"), *assessment_choices(user)]
 

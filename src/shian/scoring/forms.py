@@ -4,6 +4,7 @@ from django import forms
 
 from shian.campaigns.models import Campaign
 from shian.core.forms import DateInput, StyledForm, VersionedModelForm
+from shian.evidence.models import Material
 from shian.framework.choices import Method
 from shian.framework.models import DeductionRule, ScoringItem
 from shian.organisation.choices import Role
@@ -19,7 +20,7 @@ class AssessmentForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change")
+        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change").unarchived()
         self.fields["title"].required = False
         self.fields["title"].help_text = "留空时自动生成，如“安澜县自评”"
         if self.instance.pk:
@@ -27,12 +28,8 @@ class AssessmentForm(VersionedModelForm):
 
 
 def evidence_materials(campaign, item, user):
-    """The evidence materials filed for this item (None when the evidence app is not installed)."""
-    try:
-        from shian.evidence.models import Material
-    except ImportError:
-        return None
-    return list(Material.objects.restrict(user).filter(campaign=campaign, item=item).select_related("unit")
+    """The evidence materials filed for this item that the user may see."""
+    return list(Material.objects.restrict(user).filter(campaign=campaign, item=item).select_related("unit", "current")
                 .order_by("-submitted_at")[:50])
 
 

@@ -3,15 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.framework.models import ScoringItem
-from shian.scoring import gap, services
+from shian.scoring import services
 from shian.scoring.choices import AssessmentKind
 from shian.scoring.filtersets import AssessmentFilterSet
 from shian.scoring.forms import (
@@ -24,6 +24,7 @@ from shian.scoring.forms import (
     ReviewGroupForm,
     ScoreForm,
     SurveyForm,
+    evidence_materials,
 )
 from shian.scoring.models import Assessment, ExpertScore, Interview, ItemScore, ReviewGroup
 from shian.scoring.tables import AssessmentTable
@@ -43,7 +44,7 @@ class AssessmentListView(ObjectListView):
     filterset_class = AssessmentFilterSet
     table_class = AssessmentTable
     create_url_name = "scoring:assessment_add"
-    extra_actions = [("差距分析", "scoring:gap"), ("对比", "scoring:compare")]
+    extra_actions = [("差距分析", "readiness:gap"), ("对比", "scoring:compare")]
 
     def base_queryset(self):
         return Assessment.objects.select_related("campaign").annotate(
@@ -78,7 +79,7 @@ class AssessmentEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以新建评审")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None, "kind": AssessmentKind.SELF}
 
     def save(self, form):
@@ -248,24 +249,6 @@ class LockView(LoginRequiredMixin, View):
         return redirect(assessment.get_absolute_url())
 
 
-class ToProblemsView(LoginRequiredMixin, View):
-    """All deductions of the assessment that are not yet problems become problems, in one action."""
-
-    def post(self, request, pk):
-        from shian.rectification.services import problems_from_deductions
-
-        assessment = get_object_for_user(Assessment, request.user, pk, "change")
-        try:
-            created = problems_from_deductions(assessment, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(assessment.get_absolute_url())
-        messages.success(request, f"已生成整改问题{len(created)}个" if created else "没有新的扣分需要转为整改问题")
-        from django.urls import reverse
-
-        return redirect(f"{reverse('rectification:problem_list')}?campaign={assessment.campaign_id}")
-
-
 class CompareView(LoginRequiredMixin, View):
     def get(self, request):
         visible = Assessment.objects.restrict(request.user).select_related("campaign__framework")
@@ -280,44 +263,6 @@ class CompareView(LoginRequiredMixin, View):
                 error = _error_text(exc)
         return render(request, "scoring/compare.html", {"title": "评审对比", "assessments": visible[:100],
                                                         "ids": ids, "data": data, "error": error})
-
-
-def _gap_campaign(request):
-    campaigns = Campaign.objects.restrict(request.user)
-    pk = request.GET.get("campaign")
-    if pk and pk.isdigit():
-        return get_object_or_404(campaigns, pk=pk), campaigns
-    return campaigns.first(), campaigns
-
-
-class GapView(LoginRequiredMixin, View):
-    def get(self, request):
-        if request.user.role == "expert":
-            raise PermissionDenied("评审专家不查看差距分析")
-        campaign, campaigns = _gap_campaign(request)
-        data = gap.analyse(campaign, user=request.user) if campaign else None
-        if request.GET.get("export") == "xlsx" and data:
-            from django.utils import timezone
-
-            from shian.core.exports import xlsx_response
-
-            rows = [["排序", "评分项", "类别", "失分", "优先度", "牵头单位", "原因"]]
-            rows += [[r["rank"], f"{r['item'].code} {r['item'].content[:60]}", r["category"].name, float(r["lost"]),
-                      float(r["priority"]), "、".join(u.short_name or u.name for u in r["units"]), "；".join(r["why"])]
-                     for r in data["fix_first"]]
-            return xlsx_response(rows, f"差距分析-{timezone.localdate():%Y%m%d}.xlsx", sheet_title="优先整改清单")
-        return render(request, "scoring/gap.html", {"title": "差距分析", "data": data, "campaign": campaign,
-                                                    "campaigns": campaigns})
-
-
-class GapChartView(LoginRequiredMixin, View):
-    def get(self, request):
-        if request.user.role == "expert":
-            raise PermissionDenied
-        campaign, _ = _gap_campaign(request)
-        if campaign is None:
-            return JsonResponse({})
-        return JsonResponse(gap.chart_option(gap.analyse(campaign, user=request.user)))
 
 
 # ------------------------------------------------------------------------------ review groups
@@ -396,13 +341,16 @@ class ExpertScoreView(LoginRequiredMixin, View):
     """An expert scores an item of their own group; the leader confirms the group's score."""
 
     def _load(self, request, pk, item_pk):
-        group = get_object_for_user(ReviewGroup, request.user, pk)
+        group = get_object_for_user(ReviewGroup, request.user, pk,
+                                    queryset=ReviewGroup.objects.select_related("assessment__campaign"))
         item = get_object_or_404(group.items.all(), pk=item_pk)  # another group's item: 404
         return group, item
 
     def _render(self, request, group, item, form, confirm, status=200):
+        campaign = group.assessment.campaign
         return render(request, "scoring/expert_score.html", {
             "group": group, "item": item, "form": form, "confirm_form": confirm, "spread": services.spread(group, item),
+            "campaign": campaign, "materials": evidence_materials(campaign, item, request.user),
             "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
             "is_member": group.members.filter(pk=request.user.pk).exists(),
             "item_score": group.assessment.scores.filter(item=item, scored_at__isnull=False).first(),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user, is_htmx
 from shian.organisation.choices import Role
@@ -216,12 +217,12 @@ class TaskCreateView(ObjectEditView):
     title = "新建任务"
 
     def campaigns(self):
-        return Campaign.objects.restrict(self.request.user, "change").select_related("region", "framework")
+        return Campaign.objects.restrict(self.request.user, "change").unarchived().select_related("region", "framework")
 
     def campaign(self):
         cid = self.request.POST.get("campaign") or self.request.GET.get("campaign")
         qs = self.campaigns()
-        campaign = qs.filter(pk=cid).first() if cid and str(cid).isdigit() else qs.first()
+        campaign = current_campaign(self.request.user, cid or None, queryset=qs)
         if campaign is None:
             raise PermissionDenied("没有可以管理的创建项目")
         return campaign
@@ -286,7 +287,7 @@ def task_split(request, pk):
 
 @login_required
 def task_generate(request):
-    campaigns = Campaign.objects.restrict(request.user, "change").select_related("framework")
+    campaigns = Campaign.objects.restrict(request.user, "change").unarchived().select_related("framework")
     if request.user.is_read_only or not campaigns.exists():
         raise PermissionDenied("只有创建办可以生成任务")
     form = GenerateForm(request.POST or None, campaigns=campaigns,

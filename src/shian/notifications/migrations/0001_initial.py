@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('campaigns', '0004_notification_settings'),
+        ('campaigns', '0005_notification_settings'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('dispatch', '0002_initial'),
         ('organisation', '0002_user_version'),

@@ -187,11 +187,12 @@ def assessment_result(assessment):
 
 def gap_analysis(campaign, today):
     try:
-        from shian.scoring import gap
+        from shian.readiness import gap
+        from shian.scoring.services import current_self_assessment
     except OPTIONAL_ERRORS:
         return None
     try:
-        assessment = gap.current_self_assessment(campaign)
+        assessment = current_self_assessment(campaign)
         if assessment is None:  # nothing scored yet: no gap to speak of (and no need to compute one)
             return None
         return gap.analyse(campaign, assessment=assessment, today=today)

@@ -19,7 +19,7 @@ def score(cast, assessment, item, points=None, **kw):
 
 
 def expert(cast, username, name=""):
-    from shian.core.testing import make_user
     from shian.organisation.choices import Role
+    from shian.testing import make_user
 
     return make_user(username, None, Role.EXPERT, name or username)

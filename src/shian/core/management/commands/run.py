@@ -1,11 +1,11 @@
 """`shian run`: the embedded deployment in one command."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from shian.core.demo import build_demo, demo_logins_text, demo_password
-from shian.organisation.models import User
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
     def handle(self, host, port, threads, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"数据库：{settings.DATABASES['default']['NAME']}")
+        User = get_user_model()
         demo_loaded = User.objects.filter(username="office").exists()
         if not User.objects.exists() and not no_demo:
             self.stdout.write("空数据库，正在载入演示数据……")

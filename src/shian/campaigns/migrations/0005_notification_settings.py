@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0003_initial'),
+        ('campaigns', '0004_archive_and_choice'),
     ]
 
     operations = [
