@@ -14,10 +14,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from shian.core.audit import log_event
+from shian.core.notify import notify_event  # notify (issue 11)
 from shian.core.services import save_versioned
 from shian.dispatch.choices import ReportStatus, RoundKind, RoundStatus, Timeliness
 from shian.dispatch.models import DispatchReport, DispatchRound, ReportLine
-from shian.notifications import events as notify  # notify (issue 11)
 from shian.workplan import services as task_services
 from shian.workplan.choices import TaskStatus
 from shian.workplan.models import Task
@@ -69,7 +69,7 @@ def open_round(campaign, kind, title, deadline, period_label="", instructions=""
     rnd.full_clean()
     rnd.save()
     DispatchReport.objects.bulk_create([DispatchReport(round=rnd, unit_id=uid) for uid in unit_ids])
-    notify.round_opened(rnd, unit_ids)  # notify (issue 11)
+    _notify_round_opened(rnd, unit_ids)  # notify (issue 11)
     log_event(rnd, "round_opened", note=f"{len(unit_ids)}个单位需报送，截止{timezone.localtime(deadline):%Y-%m-%d %H:%M}")
     return rnd
 
@@ -223,3 +223,25 @@ def unit_timeliness(campaign, now=None, reports=None) -> list[dict]:
                        "rate": round(r["on_time"] * 100 / r["rounds"], 1) if r["rounds"] else None})
     return result
 
+# --- notifications (issue 11): who hears about what, in what words ----------------------------
+
+
+def _notify_round_opened(rnd, unit_ids):
+    deadline = timezone.localtime(rnd.deadline)
+    body = f"请于{deadline:%Y年%-m月%-d日 %H:%M}前报送本单位调度报告。\n{rnd.instructions}".strip()
+    notify_event(
+        "round_opened",
+        rnd,
+        units=unit_ids,
+        campaign=rnd.campaign_id,
+        title=f"调度通知：{rnd.title}",
+        body=body,
+    )
+    # and once to the campaign's work group, if it has a robot
+    notify_event(
+        "round_opened",
+        rnd,
+        campaign=rnd.campaign_id,
+        title=f"调度通知：{rnd.title}",
+        body=f"{len(unit_ids)}个单位需报送。" + body,
+    )

@@ -24,7 +24,6 @@ from shian.dispatch.filtersets import ReportFilterSet, RoundFilterSet
 from shian.dispatch.forms import ReportTextForm, RoundForm
 from shian.dispatch.models import DispatchReport, DispatchRound
 from shian.dispatch.tables import TIMELINESS_CSS, ReportTable, RoundTable
-from shian.notifications.services import round_reminders
 from shian.organisation.choices import Role
 from shian.workplan import services as task_services
 from shian.workplan.choices import TaskStatus
@@ -123,7 +122,6 @@ def round_detail(request, pk):
         "can_file": my_report is not None and rnd.is_open and task_services.acts_for_unit(user, my_report.unit_id)
         and my_report.status != ReportStatus.SUBMITTED,
         "now": timezone.now(), "unit_view": unit_view,
-        "reminders": round_reminders(rnd, user),  # 催报 log (issue 11)
     })
 
 

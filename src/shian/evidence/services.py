@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
+from shian.core.notify import notify_event  # notify (issue 11)
 from shian.core.services import ConcurrentEditError, require, save_versioned
 from shian.evidence.checks import run_checks
 from shian.evidence.choices import MaterialStatus, TextStatus
 from shian.evidence.filetypes import detect_kind, sanitize_name, stem_of, with_kind_extension
 from shian.evidence.models import Material, MaterialFile
 from shian.framework.models import MaterialRequirement
-from shian.notifications import events as notify  # notify (issue 11)
 
 
 def _file_size(upload) -> int:
@@ -230,7 +230,7 @@ def approve_material(material, *, actor, expected_version) -> Material:
     material.reviewed_at = timezone.now()
     save_versioned(material, expected_version)
     log_event(material, "material_approved")
-    notify.material_approved(material)  # notify (issue 11)
+    _notify_material_approved(material)  # notify (issue 11)
     return material
 
 
@@ -249,7 +249,7 @@ def return_material(material, reason: str, *, actor, expected_version) -> Materi
     material.reviewed_at = timezone.now()
     save_versioned(material, expected_version)
     log_event(material, "material_returned", note=reason[:300])
-    notify.material_returned(material, reason)  # notify (issue 11)
+    _notify_material_returned(material, reason)  # notify (issue 11)
     return material
 
 
@@ -312,3 +312,28 @@ def requirements_for(campaign):
     return (MaterialRequirement.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
             .select_related("item__indicator__category", "provider")
             .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "seq", "id"))
+
+# --- notifications (issue 11): who hears about what, in what words ----------------------------
+
+
+def _notify_material_returned(material, reason):
+    notify_event(
+        "material_returned",
+        material,
+        units=[material.unit_id],
+        campaign=material.campaign_id,
+        title=f"材料被退回：{material.title[:80]}",
+        body=f"退回原因：{reason}\n请修改后重新提交。",
+        occasion=f"v{material.version}",
+    )
+
+
+def _notify_material_approved(material):
+    notify_event(
+        "material_approved",
+        material,
+        units=[material.unit_id],
+        campaign=material.campaign_id,
+        title=f"材料已通过审核：{material.title[:80]}",
+        occasion=f"v{material.version}",
+    )

@@ -45,12 +45,15 @@ def in_reminder_pass() -> bool:
 
 @contextlib.contextmanager
 def inline_delivery():
+    from shian.core.notify import immediate
+
     tally = {"inapp": 0}
-    token = _inline.set(tally)
+    token, now_token = _inline.set(tally), immediate.set(True)
     try:
         yield tally
     finally:
         _inline.reset(token)
+        immediate.reset(now_token)
 
 
 # --- quiet hours -------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
+from shian.core.notify import date_text, notify_event  # notify (issue 11)
 from shian.core.services import save_versioned
-from shian.notifications import events as notify  # notify (issue 11)
 from shian.organisation.choices import Role
 from shian.rectification.choices import (
     Escalation,
@@ -97,7 +97,7 @@ def create_problem(campaign, *, actor, items=(), **fields) -> Problem:
     problem.save()
     if items:
         problem.items.set(items)
-    notify.problem_assigned(problem)  # notify (issue 11)
+    _notify_problem_assigned(problem)  # notify (issue 11)
     return problem
 
 
@@ -112,7 +112,7 @@ def update_problem(problem: Problem, *, actor, expected_version, items=None, **f
     save_versioned(problem, expected_version)
     if items is not None:
         problem.items.set(items)
-    notify.problem_assigned(problem)  # notify (issue 11)  (a changed unit is a new occasion; the same unit is told once)
+    _notify_problem_assigned(problem)  # notify (issue 11)  (a changed unit is a new occasion; the same unit is told once)
     return problem
 
 
@@ -171,7 +171,7 @@ def verify_problem(problem: Problem, *, actor, method, note="", expected_version
     save_versioned(problem, expected_version)
     _note(problem, NoteKind.VERIFY, f"{VerifyMethod(method).label}：{note.strip()}", actor)
     log_event(problem, "problem_verified", note=f"{actor} 销号（{VerifyMethod(method).label}）")
-    notify.problem_verified(problem)  # notify (issue 11)
+    _notify_problem_verified(problem)  # notify (issue 11)
     return problem
 
 
@@ -264,7 +264,7 @@ def problems_from_deductions(assessment, *, actor, deductions=None, deadline=Non
             measures="",
         )
         problem.items.set([item])
-        notify.problem_assigned(problem)  # notify (issue 11)
+        _notify_problem_assigned(problem)  # notify (issue 11)
         seq += 1
         created.append(problem)
     if created:
@@ -314,7 +314,7 @@ def escalate_problems(*, campaign=None, today=None, actor=None) -> dict:
         problem.escalated_on = today
         problem.save(update_fields=["escalation", "escalated_on", "summons", "updated_at"])
         log_event(problem, "problem_escalated", note=Escalation(target).label)
-        notify.problem_escalated(problem, Escalation(target).label)  # notify (issue 11)
+        _notify_problem_escalated(problem, Escalation(target).label)  # notify (issue 11)
     return counts
 
 
@@ -330,7 +330,7 @@ def _open_summons(problem, today) -> Summons:
     if summons is None:
         summons = Summons.objects.create(campaign=problem.campaign, unit=problem.unit,
                                          reason=f"{problem.unit}整改问题逾期超过{ESCALATION_DAYS[Escalation.INTERVIEW]}天未销号")
-        notify.summons_scheduled(summons)  # notify (issue 11)
+        _notify_summons_scheduled(summons)  # notify (issue 11)
     return summons
 
 
@@ -396,3 +396,52 @@ def unit_stats(problems, today=None) -> list[dict]:
         })
     out.sort(key=lambda x: (-(x["overdue"]), x["closed_rate"] if x["closed_rate"] is not None else 1, x["unit"].name))
     return out
+
+# --- notifications (issue 11): who hears about what, in what words ----------------------------
+
+
+def _notify_problem_assigned(problem):
+    notify_event(
+        "problem_assigned",
+        problem,
+        units=[problem.unit_id],
+        campaign=problem.campaign_id,
+        title=f"整改问题交办：{str(problem)[:80]}",
+        body=f"整改时限：{date_text(problem.deadline)}。\n{problem.description[:300]}",
+        occasion=f"unit-{problem.unit_id}",
+    )
+
+
+def _notify_problem_verified(problem):
+    notify_event(
+        "problem_verified",
+        problem,
+        units=[problem.unit_id],
+        campaign=problem.campaign_id,
+        title=f"整改问题已销号：{str(problem)[:80]}",
+        body=problem.verify_note[:300],
+        occasion=f"{problem.reopen_count}",
+    )
+
+
+def _notify_problem_escalated(problem, label):
+    notify_event(
+        "problem_escalated",
+        problem,
+        units=[problem.unit_id],
+        campaign=problem.campaign_id,
+        title=f"整改逾期升级为“{label}”：{str(problem)[:60]}",
+        body=f"整改时限{date_text(problem.deadline)}已过，请尽快整改并申请销号。",
+        occasion=f"{problem.reopen_count}-{problem.escalation}",
+    )
+
+
+def _notify_summons_scheduled(summons):
+    notify_event(
+        "summons_scheduled",
+        summons,
+        units=[summons.unit_id],
+        campaign=summons.campaign_id,
+        title=f"约谈通知：{summons.unit}",
+        body=summons.reason or "整改问题逾期未销号，将被约谈。",
+    )

@@ -22,10 +22,10 @@ def test_a_returned_material_tells_the_units_people_once(cast, material, on_comm
     n = got.get(recipient=cast.edu_liaison)
     assert "缺少盖章页" in n.body and n.url == material.get_absolute_url() and n.campaign == cast.campaign
     # the same event on the same object and occasion again: nobody hears it twice
-    from shian.notifications import events
+    from shian.evidence.services import _notify_material_returned
 
     with on_commit():
-        events.material_returned(material, "缺少盖章页")
+        _notify_material_returned(material, "缺少盖章页")
     assert Notification.objects.filter(event=Event.MATERIAL_RETURNED).count() == 2
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from shian.core import registry
 from shian.core.demo import build_demo, demo_logins_text, demo_password
 
 
@@ -16,14 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-demo", action="store_true", help="空库时不载入演示数据")
-
-    def _notifications_hint(self):
-        if settings.SHIAN_EMAIL_URL:
-            self.stdout.write(f"邮件通知：已配置（{settings.SHIAN_EMAIL_URL.split('@')[-1]}）")
-        else:
-            self.stdout.write("邮件通知未配置。要查看系统发出的邮件，可另开终端运行本地 SMTP 接收器：\n"
-                              "  .venv/bin/python -m aiosmtpd -n -l 127.0.0.1:8025\n"
-                              "再以 SHIAN_EMAIL_URL=smtp://127.0.0.1:8025 启动本程序。")
 
     def handle(self, host, port, threads, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -38,12 +31,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\n食安创城已启动：{url}"))
         if demo_loaded:
             self.stdout.write("演示账号：\n" + demo_logins_text(demo_password()))
-        self._notifications_hint()
+        registry.serve_hooks(self.stdout)  # e.g. notifications: the mail hint and the in-process scheduler
         self.stdout.write("按 Ctrl+C 停止。\n")
         from waitress import serve
 
-        from shian.notifications.scheduler import start_scheduler
         from shian.wsgi import application
 
-        start_scheduler()  # reminders, escalations and digests run by themselves (SHIAN_SCHEDULER=0 turns it off)
         serve(application, host=host, port=port, threads=threads, ident="shian", clear_untrusted_proxy_headers=True)
