@@ -23,3 +23,10 @@ def sweep_on_start(**kwargs):
     from shian.core.jobs import sweep_dead_jobs
 
     sweep_dead_jobs()
+
+
+# Periodic work (start beat with:  celery -A shian.celery_app beat -l info). Each pass is idempotent.
+app.conf.beat_schedule = {
+    "notifications-remind": {"task": "shian.notifications.remind", "schedule": 15 * 60.0},
+    "notifications-deliver-due": {"task": "shian.notifications.deliver_due", "schedule": 60.0},
+}

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "shian.readiness",
     "shian.supervision",
     "shian.reports",
+    "shian.notifications",
     "shian.dashboard",
 ]
 
@@ -282,6 +283,23 @@ SHIAN_JOBS_MODE = "celery" if CELERY_BROKER_URL else env_str("SHIAN_JOBS_MODE", 
 # Crash recovery: running jobs beat every HEARTBEAT seconds; no beat for STALE seconds = the process died.
 SHIAN_JOB_HEARTBEAT_SECONDS = env_int("SHIAN_JOB_HEARTBEAT_SECONDS", 30)
 SHIAN_JOB_STALE_SECONDS = env_int("SHIAN_JOB_STALE_SECONDS", 180)
+
+# Notifications (issue 11). Outside channels are off until configured; see README 配置 → 消息通知.
+SHIAN_SITE_URL = env_str("SHIAN_SITE_URL", "http://127.0.0.1:8000")  # links in e-mails and robot posts
+SHIAN_EMAIL_URL = env_str("SHIAN_EMAIL_URL")  # smtp://user:pass@host:25, smtp+starttls://…:587, smtps://…:465
+SHIAN_EMAIL_FROM = env_str("SHIAN_EMAIL_FROM", "noreply@shian.invalid")
+SHIAN_ROBOT_ALLOWED_HOSTS = env_list("SHIAN_ROBOT_ALLOWED_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+SHIAN_SMS_URL = env_str("SHIAN_SMS_URL")  # template with {phone} {text} {user} {password}
+SHIAN_SMS_METHOD = env_str("SHIAN_SMS_METHOD", "GET")
+SHIAN_SMS_BODY = env_str("SHIAN_SMS_BODY")  # JSON template for POST
+SHIAN_SMS_USER = env_str("SHIAN_SMS_USER")
+SHIAN_SMS_PASSWORD = env_str("SHIAN_SMS_PASSWORD")
+SHIAN_SMS_TOKEN = env_str("SHIAN_SMS_TOKEN")
+SHIAN_SMS_SIGN = env_str("SHIAN_SMS_SIGN", "【食安创城】")
+SHIAN_SMS_SUCCESS = env_str("SHIAN_SMS_SUCCESS")  # text the gateway's answer must contain
+SHIAN_NOTIFY_MAX_ATTEMPTS = env_int("SHIAN_NOTIFY_MAX_ATTEMPTS", 5)
+SHIAN_SCHEDULER = env_bool("SHIAN_SCHEDULER", True)  # the in-process scheduler of `shian run`
+SHIAN_REMIND_INTERVAL = env_int("SHIAN_REMIND_INTERVAL", 15)  # minutes between reminder passes
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

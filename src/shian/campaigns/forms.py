@@ -9,8 +9,10 @@ class CampaignForm(VersionedModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "region", "level", "framework", "office", "status", "started_on", "default_task_deadline",
-                  "description"]
-        widgets = {"started_on": DateInput(), "default_task_deadline": DateInput()}
+                  "description", "remind_days_before", "quiet_start", "quiet_end"]
+        widgets = {"started_on": DateInput(), "default_task_deadline": DateInput(),
+                   "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                   "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,6 +21,18 @@ class CampaignForm(VersionedModelForm):
             self.fields["region"].queryset = Region.objects.filter(path__startswith=user.region_scope.path)
             self.fields["office"].queryset = Unit.objects.restrict(user, "change").filter(kind="office")
         # framework choices are already limited to the frameworks the user may read (restrict_choices)
+        for name in NOTIFY_FIELDS:  # optional on the form: left out, the campaign keeps its setting
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in NOTIFY_FIELDS:
+            if data.get(name) in (None, ""):
+                data[name] = getattr(self.instance, name)
+        return data
+
+
+NOTIFY_FIELDS = ("remind_days_before", "quiet_start", "quiet_end")
 
 
 class MilestoneForm(VersionedModelForm):

@@ -40,6 +40,12 @@ class Campaign(BusinessModel):
     description = models.TextField("说明", blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True, editable=False,
                                        help_text="归档后只读，不再出现在任何默认选择中")
+    # Notification settings (issue 11): how early "due soon" reminders go out, and the hours in which
+    # nothing is pushed to e-mail, robots or SMS (in-app messages still appear).
+    remind_days_before = models.PositiveSmallIntegerField("提前提醒天数", default=3,
+                                                          help_text="任务、问题到期前几天提醒责任单位")
+    quiet_start = models.TimeField("免打扰开始", default=datetime.time(22, 0))
+    quiet_end = models.TimeField("免打扰结束", default=datetime.time(8, 0), help_text="每日汇总在此时刻之后发送")
 
     objects = CampaignQuerySet.as_manager()
 

@@ -22,8 +22,9 @@ _actor = contextvars.ContextVar("shian_audit_actor", default=None)
 _before = contextvars.ContextVar("shian_audit_before", default=None)
 _ip = contextvars.ContextVar("shian_audit_ip", default="")
 
-# Fields that change on every save and would only add noise to the log.
-IGNORED_FIELDS = {"updated_at", "version", "password", "last_login"}
+# Fields that change on every save and would only add noise to the log, and credentials (a robot's
+# signing secret) that must not be copied into it.
+IGNORED_FIELDS = {"updated_at", "version", "password", "last_login", "secret"}
 
 
 @contextlib.contextmanager

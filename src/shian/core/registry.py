@@ -41,6 +41,14 @@ class ShianApp(AppConfig):
     has_api: bool = False  # the app's api.py has register(router)
     has_demo: bool = False  # the app's demo.py has populate(ctx)
 
+    def on_serve(self, stdout) -> None:
+        """Called by `shian run` just before it serves: print hints, start in-process background work."""
+
+
+def serve_hooks(stdout) -> None:
+    for app in shian_apps():
+        app.on_serve(stdout)
+
 
 def shian_apps() -> list[ShianApp]:
     return [c for c in apps.get_app_configs() if isinstance(c, ShianApp)]

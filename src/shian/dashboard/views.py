@@ -10,6 +10,7 @@ from shian.campaigns.services import countdown
 from shian.core.exports import xlsx_response
 from shian.dashboard import services
 from shian.dashboard.charts import CHARTS, option_for
+from shian.notifications.todo import my_todo
 from shian.workplan.models import Task
 
 
@@ -24,6 +25,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         campaign = services.pick_campaign(user, self.request.GET.get("campaign"))
         ctx["campaign"] = campaign
         ctx["campaigns"] = list(services.campaigns_for(user)[:10])
+        ctx["todo"] = my_todo(user)  # 我的待办 (issue 11)
+        ctx["todo_total"] = sum(i.count for i in ctx["todo"])
         if campaign is not None:
             tasks = Task.objects.restrict(user).filter(campaign=campaign)
             ctx["countdown"] = countdown(campaign)

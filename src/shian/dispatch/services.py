@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from shian.core.audit import log_event
 from shian.core.figures import rate_float as rate
+from shian.core.notify import notify_event  # notify (issue 11)
 from shian.core.services import save_versioned
 from shian.dispatch.choices import ReportStatus, RoundKind, RoundStatus, Timeliness
 from shian.dispatch.models import DispatchReport, DispatchRound, ReportLine
@@ -69,6 +70,7 @@ def open_round(campaign, kind, title, deadline, period_label="", instructions=""
     rnd.full_clean()
     rnd.save()
     DispatchReport.objects.bulk_create([DispatchReport(round=rnd, unit_id=uid) for uid in unit_ids])
+    _notify_round_opened(rnd, unit_ids)  # notify (issue 11)
     log_event(rnd, "round_opened", note=f"{len(unit_ids)}个单位需报送，截止{timezone.localtime(deadline):%Y-%m-%d %H:%M}")
     return rnd
 
@@ -222,3 +224,25 @@ def unit_timeliness(campaign, now=None, reports=None) -> list[dict]:
                        "rate": rate(r["on_time"], r["rounds"])})
     return result
 
+# --- notifications (issue 11): who hears about what, in what words ----------------------------
+
+
+def _notify_round_opened(rnd, unit_ids):
+    deadline = timezone.localtime(rnd.deadline)
+    body = f"请于{deadline:%Y年%-m月%-d日 %H:%M}前报送本单位调度报告。\n{rnd.instructions}".strip()
+    notify_event(
+        "round_opened",
+        rnd,
+        units=unit_ids,
+        campaign=rnd.campaign_id,
+        title=f"调度通知：{rnd.title}",
+        body=body,
+    )
+    # and once to the campaign's work group, if it has a robot
+    notify_event(
+        "round_opened",
+        rnd,
+        campaign=rnd.campaign_id,
+        title=f"调度通知：{rnd.title}",
+        body=f"{len(unit_ids)}个单位需报送。" + body,
+    )

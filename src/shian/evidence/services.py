@@ -14,6 +14,7 @@ from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.filetypes import detect_kind, sanitize_name, stem_of, with_kind_extension
 from shian.core.history import record_status
+from shian.core.notify import notify_event  # notify (issue 11)
 from shian.core.services import ConcurrentEditError, require, save_versioned
 from shian.evidence.checks import run_checks
 from shian.evidence.choices import MaterialStatus, TextStatus
@@ -234,6 +235,7 @@ def approve_material(material, *, actor, expected_version) -> Material:
     save_versioned(material, expected_version)
     record_status(MaterialStatusChange, material, material.status, actor=actor, at=material.reviewed_at)
     log_event(material, "material_approved")
+    _notify_material_approved(material)  # notify (issue 11)
     return material
 
 
@@ -253,6 +255,7 @@ def return_material(material, reason: str, *, actor, expected_version) -> Materi
     save_versioned(material, expected_version)
     record_status(MaterialStatusChange, material, material.status, actor=actor, at=material.reviewed_at)
     log_event(material, "material_returned", note=reason[:300])
+    _notify_material_returned(material, reason)  # notify (issue 11)
     return material
 
 
@@ -315,3 +318,28 @@ def requirements_for(campaign):
     return (MaterialRequirement.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
             .select_related("item__indicator__category", "provider")
             .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "seq", "id"))
+
+# --- notifications (issue 11): who hears about what, in what words ----------------------------
+
+
+def _notify_material_returned(material, reason):
+    notify_event(
+        "material_returned",
+        material,
+        units=[material.unit_id],
+        campaign=material.campaign_id,
+        title=f"材料被退回：{material.title[:80]}",
+        body=f"退回原因：{reason}\n请修改后重新提交。",
+        occasion=f"v{material.version}",
+    )
+
+
+def _notify_material_approved(material):
+    notify_event(
+        "material_approved",
+        material,
+        units=[material.unit_id],
+        campaign=material.campaign_id,
+        title=f"材料已通过审核：{material.title[:80]}",
+        occasion=f"v{material.version}",
+    )

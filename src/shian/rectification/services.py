@@ -17,6 +17,7 @@ from django.utils import timezone
 from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.history import record_status
+from shian.core.notify import date_text, notify_event  # notify (issue 11)
 from shian.core.services import save_versioned
 from shian.organisation.choices import Role
 from shian.rectification.choices import (
@@ -99,6 +100,7 @@ def create_problem(campaign, *, actor, items=(), **fields) -> Problem:
     problem.save()
     if items:
         problem.items.set(items)
+    _notify_problem_assigned(problem)  # notify (issue 11)
     return problem
 
 
@@ -113,6 +115,7 @@ def update_problem(problem: Problem, *, actor, expected_version, items=None, **f
     save_versioned(problem, expected_version)
     if items is not None:
         problem.items.set(items)
+    _notify_problem_assigned(problem)  # notify (issue 11)  (a changed unit is a new occasion; the same unit is told once)
     return problem
 
 
@@ -171,6 +174,7 @@ def verify_problem(problem: Problem, *, actor, method, note="", expected_version
     save_versioned(problem, expected_version)
     _note(problem, NoteKind.VERIFY, f"{VerifyMethod(method).label}：{note.strip()}", actor, at=problem.verified_at)
     log_event(problem, "problem_verified", note=f"{actor} 销号（{VerifyMethod(method).label}）")
+    _notify_problem_verified(problem)  # notify (issue 11)
     return problem
 
 
@@ -263,6 +267,7 @@ def problems_from_deductions(assessment, *, actor, deductions=None, deadline=Non
             measures="",
         )
         problem.items.set([item])
+        _notify_problem_assigned(problem)  # notify (issue 11)
         seq += 1
         created.append(problem)
     if created:
@@ -312,6 +317,7 @@ def escalate_problems(*, campaign=None, today=None, actor=None) -> dict:
         problem.escalated_on = today
         problem.save(update_fields=["escalation", "escalated_on", "summons", "updated_at"])
         log_event(problem, "problem_escalated", note=Escalation(target).label)
+        _notify_problem_escalated(problem, Escalation(target).label)  # notify (issue 11)
     return counts
 
 
@@ -327,6 +333,7 @@ def _open_summons(problem, today) -> Summons:
     if summons is None:
         summons = Summons.objects.create(campaign=problem.campaign, unit=problem.unit,
                                          reason=f"{problem.unit}整改问题逾期超过{ESCALATION_DAYS[Escalation.INTERVIEW]}天未销号")
+        _notify_summons_scheduled(summons)  # notify (issue 11)
     return summons
 
 
@@ -392,3 +399,52 @@ def unit_stats(problems, today=None) -> list[dict]:
         })
     out.sort(key=lambda x: (-(x["overdue"]), x["closed_rate"] if x["closed_rate"] is not None else 1, x["unit"].name))
     return out
+
+# --- notifications (issue 11): who hears about what, in what words ----------------------------
+
+
+def _notify_problem_assigned(problem):
+    notify_event(
+        "problem_assigned",
+        problem,
+        units=[problem.unit_id],
+        campaign=problem.campaign_id,
+        title=f"整改问题交办：{str(problem)[:80]}",
+        body=f"整改时限：{date_text(problem.deadline)}。\n{problem.description[:300]}",
+        occasion=f"unit-{problem.unit_id}",
+    )
+
+
+def _notify_problem_verified(problem):
+    notify_event(
+        "problem_verified",
+        problem,
+        units=[problem.unit_id],
+        campaign=problem.campaign_id,
+        title=f"整改问题已销号：{str(problem)[:80]}",
+        body=problem.verify_note[:300],
+        occasion=f"{problem.reopen_count}",
+    )
+
+
+def _notify_problem_escalated(problem, label):
+    notify_event(
+        "problem_escalated",
+        problem,
+        units=[problem.unit_id],
+        campaign=problem.campaign_id,
+        title=f"整改逾期升级为“{label}”：{str(problem)[:60]}",
+        body=f"整改时限{date_text(problem.deadline)}已过，请尽快整改并申请销号。",
+        occasion=f"{problem.reopen_count}-{problem.escalation}",
+    )
+
+
+def _notify_summons_scheduled(summons):
+    notify_event(
+        "summons_scheduled",
+        summons,
+        units=[summons.unit_id],
+        campaign=summons.campaign_id,
+        title=f"约谈通知：{summons.unit}",
+        body=summons.reason or "整改问题逾期未销号，将被约谈。",
+    )

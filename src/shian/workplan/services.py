@@ -12,11 +12,13 @@ Who may do what:
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.history import record_status
+from shian.core.notify import date_text, notify_event  # notify (issue 11)
 from shian.core.services import check_version, save_versioned
 from shian.framework.choices import UnitRole
 from shian.framework.models import ItemUnit
@@ -102,6 +104,7 @@ def generate_tasks(campaign, *, actor) -> dict:
                         title=_title_from(item.content), description=description))
     Task.objects.bulk_create(new)
     if new:
+        _notify_tasks_generated(campaign, new)  # notify (issue 11)
         log_event(campaign, "tasks_generated", note=f"由评价细则生成任务{len(new)}项（已有{seen}项未变）")
     return {"created": len(new), "existing": seen, "no_deadline": sum(1 for t in new if t.deadline is None)}
 
@@ -119,6 +122,7 @@ def create_task(campaign, *, actor, title, unit, deadline=None, description="", 
                 role=role, item=item, parent=parent)
     task.full_clean()
     task.save()
+    _notify_task_assigned(task)  # notify (issue 11)
     return task
 
 
@@ -155,6 +159,7 @@ def _apply_reassign(task, unit):
         task.status = TaskStatus.PENDING_CLAIM
     task.claimed_by = None
     task.claimed_at = None
+    _notify_task_assigned(task)  # notify (issue 11)
 
 
 @transaction.atomic
@@ -199,6 +204,7 @@ def split_task(task, parts, *, actor) -> list[Task]:
     for child in children:
         child.full_clean()
         child.save()
+        _notify_task_assigned(child)  # notify (issue 11)
     log_event(task, "task_split", note=f"拆分为{len(children)}项子任务")
     return children
 
@@ -320,6 +326,7 @@ def report_progress(task, progress, note="", status=None, *, actor, expected_ver
                                        progress=value, note=note)
     if (before, after) == (TaskStatus.SUBMITTED, TaskStatus.IN_PROGRESS):
         log_event(locked, "task_sent_back", note=note[:300])
+        _notify_task_sent_back(locked, note)  # notify (issue 11)
     elif (before, after) == (TaskStatus.DONE, TaskStatus.IN_PROGRESS):
         log_event(locked, "task_reopened", note=note[:300])
     elif before != after and after in EVENTS:
@@ -397,10 +404,57 @@ def bulk_update_tasks(tasks, *, actor, deadline=None, unit=None, status=None, no
         if fields:
             update_task(task, actor=actor, expected_version=task.version, **fields)
         if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
-            complete_task(task, reason, actor=actor)
+            complete_task(task, reason, actor=actor, expected_version=task.version)
         elif status == TaskStatus.IN_PROGRESS and task.status in (TaskStatus.SUBMITTED, TaskStatus.DONE):
-            report_progress(task, task.progress, reason, TaskStatus.IN_PROGRESS, actor=actor)
+            report_progress(task, task.progress, reason, TaskStatus.IN_PROGRESS, actor=actor,
+                            expected_version=task.version)
         changed += (task.deadline, task.unit_id, task.status) != before
     if changed:
         log_event(tasks[0].campaign, "tasks_bulk_updated", note=f"批量修改任务{changed}项")
     return changed
+# --- notifications (issue 11): who hears about what, in what words ----------------------------
+
+
+def _notify_task_assigned(task):
+    notify_event(
+        "task_assigned",
+        task,
+        units=[task.unit_id],
+        campaign=task.campaign_id,
+        title=f"新任务：{task.title[:80]}",
+        body=f"完成时限：{date_text(task.deadline)}。请及时认领并推进。",
+        occasion=f"unit-{task.unit_id}",
+    )
+
+
+def _notify_tasks_generated(campaign, tasks):
+    """Tasks generated from the framework: one message per unit, not one per task."""
+    by_unit = {}
+    for t in tasks:
+        by_unit.setdefault(t.unit_id, []).append(t)
+    occasion = f"generated-{timezone.now().isoformat()}"
+    for unit_id, group in by_unit.items():
+        lines = "\n".join(f"· {t.title[:50]}（{date_text(t.deadline)}）" for t in group[:10])
+        more = f"\n……共{len(group)}项" if len(group) > 10 else ""
+        notify_event(
+            "task_assigned",
+            campaign,
+            units=[unit_id],
+            campaign=campaign,
+            title=f"新分派任务{len(group)}项：{campaign.name[:60]}",
+            body=lines + more,
+            occasion=f"{occasion}-{unit_id}",
+            url=reverse("workplan:task_list"),
+        )
+
+
+def _notify_task_sent_back(task, reason):
+    notify_event(
+        "task_sent_back",
+        task,
+        units=[task.unit_id],
+        campaign=task.campaign_id,
+        title=f"任务被退回：{task.title[:80]}",
+        body=f"退回原因：{reason}",
+        occasion=f"{timezone.now().isoformat()}",
+    )

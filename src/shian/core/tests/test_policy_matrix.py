@@ -25,6 +25,8 @@ EXEMPT = {
                      "object's own scope (core.views.AuditHistoryView)",
     "security.LoginFailure": "failed logins, not business data: administrators see them on the lock page",
     "security.PasswordHistory": "password hashes kept for the history rule: shown to nobody, no page or API",
+    "notifications.Delivery": "the delivery log holds addresses and phone numbers: administrators only "
+                              "(deny by default; notifications.views.DeliveryListView)",
 }
 # Scoped models the world cannot give a row of, and why.
 NO_CASE = {}

@@ -10,6 +10,7 @@ from shian.campaigns.models import CampaignChoice
 from shian.core.models import Job
 from shian.dispatch.models import DispatchReport, DispatchRound, ReportLine
 from shian.evidence.models import Material, MaterialFile, MaterialStatusChange, MaterialText
+from shian.notifications.models import Notification, Preference, Reminder, RobotHook
 from shian.rectification.models import Problem, ProblemNote, ProblemStatusChange, Summons
 from shian.reports.models import Document, DocumentFile
 from shian.scoring.models import (
@@ -84,6 +85,16 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
                                        numerator={"source": "constant", "value": 1})
     ImportBatch.objects.create(ledger="sampling", filename=f"{tag}.xlsx", created_by=office_user)
     Job.objects.create(kind="test", title=f"{tag}任务", created_by=office_user)
+    # notifications (issue 11): a message, channel settings, a unit's group robot, a 催报
+    Notification.objects.create(recipient=office_user, event="round_missed", title=f"{tag}消息", key=f"world-{tag}",
+                                url=rnd.get_absolute_url())
+    Preference.objects.create(user=office_user)
+    RobotHook.objects.create(name=f"{tag}工作群", kind="wecom", url="https://qyapi.weixin.qq.com/x", unit=unit)
+    from django.contrib.contenttypes.models import ContentType
+
+    Reminder.objects.create(kind="round", campaign=campaign, unit=unit, round=rnd, text=f"{tag}催报",
+                            content_type=ContentType.objects.get_for_model(DispatchReport), object_id=str(report.pk),
+                            sent_by=office_user)
 
 
 def build_world(c):

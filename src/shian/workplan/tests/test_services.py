@@ -57,10 +57,10 @@ def test_a_submitted_task_is_never_overdue(cast):
     past = timezone.localdate() - datetime.timedelta(days=3)
     Task.objects.filter(pk=cast.edu_task.pk).update(deadline=past)
     cast.edu_task.refresh_from_db()
-    services.report_progress(cast.edu_task, 100, "已完成，请验收", TaskStatus.SUBMITTED, actor=cast.edu_liaison)
+    services.report_progress(cast.edu_task, 100, "已完成，请验收", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     assert not cast.edu_task.is_overdue and cast.edu_task.status_label == "已提交"
     assert not Task.objects.overdue().filter(pk=cast.edu_task.pk).exists()
-    services.send_back_task(cast.edu_task, "材料不全", actor=cast.office_user)
+    services.send_back_task(cast.edu_task, "材料不全", actor=cast.office_user, expected_version=cast.edu_task.version)
     assert cast.edu_task.is_overdue
 
 

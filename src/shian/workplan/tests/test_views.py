@@ -61,7 +61,7 @@ def test_export_has_exactly_the_filtered_rows(cast, login):
 def test_list_queries_are_bounded(cast, login, django_assert_max_num_queries, n):
     make_tasks(cast, n)
     client = login(cast.office_user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         resp = client.get(LIST, {"per_page": 100})
     assert resp.status_code == 200
 

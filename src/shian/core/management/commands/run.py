@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from shian.core import registry
 from shian.core.demo import build_demo, demo_logins_text, demo_password
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\n食安创城已启动：{url}"))
         if demo_loaded:
             self.stdout.write("演示账号：\n" + demo_logins_text(demo_password()))
+        registry.serve_hooks(self.stdout)  # e.g. notifications: the mail hint and the in-process scheduler
         self.stdout.write("按 Ctrl+C 停止。\n")
         from waitress import serve
 
