@@ -7,7 +7,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 APPS = ["organisation", "framework", "campaigns", "workplan", "dispatch", "evidence", "scoring",
-        "rectification", "supervision", "reports", "dashboard"]
+        "rectification", "supervision", "reports", "dashboard",
+        "registry", "inspections"]
 
 router = DefaultRouter()
 for app in APPS:

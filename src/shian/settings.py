@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "shian.supervision",
     "shian.reports",
     "shian.dashboard",
+    "shian.registry",
+    "shian.inspections",
 ]
 
 MIDDLEWARE = [

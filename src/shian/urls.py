@@ -26,6 +26,8 @@ urlpatterns = [
     path("supervision/", include("shian.supervision.urls")),
     path("reports/", include("shian.reports.urls")),
     path("dashboard/", include("shian.dashboard.urls")),
+    path("registry/", include("shian.registry.urls")),
+    path("inspections/", include("shian.inspections.urls")),
     path("api/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

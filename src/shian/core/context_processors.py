@@ -21,6 +21,8 @@ NAV = [
     ("评分", "scoring:assessment_list", "clipboard-check", ALL),
     ("问题整改", "rectification:problem_list", "tools", OVERSIGHT | UNITS),
     ("监管数据", "supervision:indicator_list", "bar-chart", OVERSIGHT | UNITS),
+    ("主体库", "registry:business_list", "shop", OVERSIGHT | UNITS),
+    ("明查暗访", "inspections:plan_list", "binoculars", ALL),
     ("公文报告", "reports:document_list", "file-earmark-text", OVERSIGHT),
     ("组织机构", "organisation:unit_list", "people", OVERSIGHT),
     ("审计日志", "core:audit_list", "journal-text", {Role.ADMIN}),

@@ -1,0 +1,48 @@
+"""Registry writes: one business edited through the form or the API (imports are in importer.py)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from shian.core.services import save_versioned
+from shian.registry.models import Business, business_scope
+
+
+def _check_may_change(business, actor):
+    if actor.is_read_only:
+        raise PermissionDenied("只读账号不能修改主体库")
+    q = business_scope(actor, "change")
+    if q is None:
+        raise PermissionDenied("您不能修改主体库")
+    if business.pk is None and not (actor.is_office or (actor.unit_id and actor.unit.kind == "township")):
+        raise PermissionDenied("只有创建办或乡镇（街道）可以新增主体")
+    if business.pk and not Business.objects.filter(q, pk=business.pk).exists():
+        raise PermissionDenied("该主体不在您可修改的范围内")
+
+
+def _check_region(business, actor):
+    if actor.is_admin:
+        return
+    scope = actor.region_scope or (actor.unit.region if actor.unit_id else None)
+    if scope is None or not business.region.path.startswith(scope.path):
+        raise ValidationError({"region": f"区划“{business.region}”不在您的管辖范围内"})
+
+
+@transaction.atomic
+def create_business(*, actor, **fields) -> Business:
+    business = Business(**fields)
+    _check_may_change(business, actor)
+    _check_region(business, actor)
+    business.full_clean()
+    business.save()
+    return business
+
+
+@transaction.atomic
+def update_business(business: Business, *, actor, expected_version, **fields) -> Business:
+    _check_may_change(business, actor)
+    for key, value in fields.items():
+        setattr(business, key, value)
+    _check_region(business, actor)
+    business.full_clean()
+    save_versioned(business, expected_version)
+    return business
