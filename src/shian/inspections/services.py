@@ -268,7 +268,7 @@ def save_visit(visit: Visit, *, actor, data: dict, submit=False) -> Visit:
 
     Safe to repeat: answers are keyed by item, photos by their client id, so a draft re-sent after
     the network came back does not duplicate anything."""
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    original, visit = visit, Visit.objects.select_for_update().get(pk=visit.pk)
     _check_inspector(visit, actor)
     items = {i.pk: i for i in visit.checklist.items.all()}
     answers = data.get("answers") or {}
@@ -317,6 +317,7 @@ def save_visit(visit: Visit, *, actor, data: dict, submit=False) -> Visit:
     save_versioned(visit, visit.version)
     if submit:
         log_event(visit, "visit_submitted", note=f"得分{visit.score}")
+    original.refresh_from_db()
     return visit
 
 

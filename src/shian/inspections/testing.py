@@ -41,3 +41,47 @@ def make_plan(cast, quotas=(("school", None, 3), ("small_eatery", None, 2)), are
         areas=areas if areas is not None else [cast.town, cast.town2],
         **fields,
     )
+
+
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAA"
+    "AABJRU5ErkJggg=="
+)
+
+
+def drawn_plan_with_visits(cast, inspector=None, **plan_fields):
+    seed_registry(cast)
+    make_checklists()
+    plan = make_plan(cast, **plan_fields)
+    services.draw_sites(plan, actor=cast.office_user, seed=42)
+    visits = services.assign_visits(plan, actor=cast.office_user, inspectors=[inspector or cast.expert])
+    return plan, visits
+
+
+def complete(visit, actor, fail_seq=(), submit=True):
+    """Answer every item (符合, or 不符合 for `fail_seq`), photos where required, a signature."""
+    items = list(visit.checklist.items.all())
+    data = {
+        "answers": {
+            str(i.pk): {
+                "result": "fail" if i.seq in fail_seq else "pass",
+                "note": "现场发现问题" if i.seq in fail_seq else "",
+            }
+            for i in items
+        },
+        "photos": [
+            {
+                "id": f"p{i.pk}",
+                "item": i.pk,
+                "data": PNG,
+                "taken_at": "2025-09-01T10:00:00+08:00",
+                "lat": "31.09",
+                "lng": "105.09",
+            }
+            for i in items
+            if i.photo_required
+        ],
+        "signature": PNG,
+        "person_in_charge": "张店长",
+    }
+    return services.save_visit(visit, actor=actor, data=data, submit=submit)

@@ -34,7 +34,7 @@ def test_each_stratum_meets_its_quota_with_reserves_and_no_business_twice(cast):
     rows = drawn(plan)
     # Two areas × two categories = four strata.
     by_stratum = {}
-    for bid, role, stratum in rows:
+    for _bid, role, stratum in rows:
         by_stratum.setdefault(stratum, []).append(role)
     assert by_stratum["学校食堂（潼川镇）"] == ["selected"] * 3 + ["reserve"] * 2
     assert by_stratum["小餐饮（芦溪镇）"] == ["selected"] * 2 + ["reserve"] * 2

@@ -1,0 +1,245 @@
+"""Plans, draws and checklists (the office's desk); the field pages are in fieldwork.py."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from shian.core.exports import attachment_header
+from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
+from shian.inspections import checklists, record, services
+from shian.inspections.filtersets import ChecklistFilterSet, PlanFilterSet
+from shian.inspections.forms import AssignForm, ChecklistImportForm, DrawForm, PlanForm, ReasonForm
+from shian.inspections.models import Checklist, DrawnSite, InspectionPlan
+from shian.inspections.tables import ChecklistTable, PlanTable
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data, filename):
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(filename)
+    return response
+
+
+class PlanListView(ObjectListView):
+    model = InspectionPlan
+    filterset_class = PlanFilterSet
+    table_class = PlanTable
+    create_url_name = "inspections:plan_add"
+    title = "明查暗访计划"
+    extra_actions = [("我的检查", "inspections:my_visits"), ("现场检查表", "inspections:checklist_list")]
+
+    def base_queryset(self):
+        return InspectionPlan.objects.select_related("campaign")
+
+    def can_create(self):
+        return self.request.user.is_office and not self.request.user.is_read_only
+
+
+class PlanEditView(ObjectEditView):
+    model = InspectionPlan
+    form_class = PlanForm
+
+    def check_permission(self, obj):
+        super().check_permission(obj)
+        if obj is not None:
+            services.check_office(obj, self.request.user)
+        elif not self.request.user.is_office:
+            raise PermissionDenied("只有创建办可以制定检查计划")
+
+    def save(self, form):
+        d = dict(form.cleaned_data)
+        quotas = form.quotas()
+        areas = list(d.pop("areas"))
+        d.pop("edit_version", None)
+        fields = {k: d[k] for k in form.Meta.fields if k not in ("areas", "campaign")}
+        if form.instance.pk:
+            plan = form.save()
+            plan.quotas.filter(area__isnull=True).delete()
+            for cat, area, n in quotas:
+                plan.quotas.create(category=cat, area=area, quota=n)
+            return plan
+        return services.create_plan(
+            d["campaign"], actor=self.request.user, quotas=quotas, areas=areas, **fields
+        )
+
+
+class PlanDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk, **forms):
+        plan = get_object_for_user(
+            InspectionPlan,
+            request.user,
+            pk,
+            queryset=InspectionPlan.objects.select_related("campaign__region", "drawn_by"),
+        )
+        return render(request, "inspections/plan_detail.html", _plan_context(request, plan, **forms))
+
+
+def _plan_context(request, plan, **forms):
+    user = request.user
+    sites = list(
+        plan.sites.select_related("business__category", "business__region").prefetch_related("visits")
+    )
+    return {
+        "object": plan,
+        "title": plan.name,
+        "is_office": services.is_office_for(plan, user),
+        "quotas": plan.quotas.select_related("category", "area"),
+        "areas": plan.areas.all(),
+        "sites": sites,
+        "strata": plan.draw_record.get("strata", []),
+        "visits": plan.visits.select_related("business__category", "inspector").order_by("id"),
+        "summary": services.plan_summary(plan) if plan.seed is not None else None,
+        "draw_form": forms.get("draw_form") or DrawForm(user=user, initial={"seed": plan.seed}),
+        "assign_form": forms.get("assign_form") or AssignForm(user=user),
+        "reason_form": ReasonForm(user=user),
+        "error": forms.get("error"),
+    }
+
+
+class PlanActionView(LoginRequiredMixin, View):
+    """draw / assign (office)."""
+
+    def post(self, request, pk, action):
+        plan = get_object_for_user(InspectionPlan, request.user, pk, "change")
+        form_class = {"draw": DrawForm, "assign": AssignForm}.get(action)
+        if form_class is None:
+            raise PermissionDenied
+        form = form_class(request.POST, user=request.user)
+        if not form.is_valid():
+            ctx = _plan_context(request, plan, **{f"{action}_form": form})
+            return render(request, "inspections/plan_detail.html", ctx, status=400)
+        try:
+            if action == "draw":
+                results = services.draw_sites(plan, actor=request.user, seed=form.cleaned_data["seed"])
+                messages.success(
+                    request,
+                    f"已抽取：{sum(len(r.selected) for r in results)}个正选点位，"
+                    f"{sum(len(r.reserves) for r in results)}个备选点位（种子{plan.seed}）",
+                )
+            else:
+                visits = services.assign_visits(
+                    plan,
+                    actor=request.user,
+                    inspectors=form.cleaned_data["inspectors"],
+                    scheduled_on=form.cleaned_data["scheduled_on"],
+                )
+                messages.success(request, f"已分派{len(visits)}个检查点位")
+        except ValidationError as exc:
+            ctx = _plan_context(request, plan, error="；".join(exc.messages))
+            return render(request, "inspections/plan_detail.html", ctx, status=400)
+        return redirect(plan.get_absolute_url())
+
+
+class DrawRecordView(LoginRequiredMixin, View):
+    """The draw record as an xlsx document: who, when, seed, snapshot, strata, result."""
+
+    def get(self, request, pk):
+        plan = get_object_for_user(InspectionPlan, request.user, pk)
+        if plan.seed is None:
+            raise PermissionDenied("尚未抽取")
+        return _xlsx(
+            record.draw_record_xlsx(plan), f"抽取记录-{plan.name}-{timezone.localdate():%Y%m%d}.xlsx"
+        )
+
+
+class ReplaceSiteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        site = (
+            DrawnSite.objects.select_related("plan__campaign__region")
+            .filter(plan__in=InspectionPlan.objects.restrict(request.user, "change"), pk=pk)
+            .first()
+        )
+        if site is None:
+            from django.http import Http404
+
+            raise Http404
+        form = ReasonForm(request.POST, user=request.user)
+        try:
+            if not form.is_valid():
+                raise ValidationError("请填写无法检查的原因")
+            reserve = services.replace_site(site, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已由备选“{reserve.business}”替换" if reserve else "本层已无备选点位")
+        return redirect(site.plan.get_absolute_url())
+
+
+class ChecklistListView(ObjectListView):
+    model = Checklist
+    filterset_class = ChecklistFilterSet
+    table_class = ChecklistTable
+    title = "现场检查表"
+
+    def base_queryset(self):
+        return Checklist.objects.select_related("category")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["extra_actions"] = [("导出现行检查表", "inspections:checklist_export")]
+        if self.request.user.is_office and not self.request.user.is_read_only:
+            ctx["extra_actions"].append(("导入检查表", "inspections:checklist_import"))
+        return ctx
+
+
+class ChecklistDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        cl = get_object_for_user(
+            Checklist, request.user, pk, queryset=Checklist.objects.select_related("category")
+        )
+        return render(
+            request,
+            "inspections/checklist_detail.html",
+            {"object": cl, "title": str(cl), "items": cl.items.all()},
+        )
+
+
+class ChecklistExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        qs = (
+            Checklist.objects.restrict(request.user)
+            .current()
+            .select_related("category")
+            .prefetch_related("items")
+        )
+        return _xlsx(checklists.export_checklists(qs), f"现场检查表-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+class ChecklistImportView(LoginRequiredMixin, View):
+    title = "导入现场检查表"
+
+    def get(self, request):
+        if not request.user.is_office or request.user.is_read_only:
+            raise PermissionDenied
+        return render(
+            request,
+            "inspections/checklist_import.html",
+            {"form": ChecklistImportForm(user=request.user), "title": self.title},
+        )
+
+    def post(self, request):
+        if not request.user.is_office or request.user.is_read_only:
+            raise PermissionDenied
+        form = ChecklistImportForm(request.POST, request.FILES, user=request.user)
+        errors = []
+        if form.is_valid():
+            try:
+                done = checklists.import_checklists(
+                    form.cleaned_data["file"], actor=request.user, basis=form.cleaned_data["basis"]
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, "已导入：" + "、".join(str(c) for c in done))
+                return redirect("inspections:checklist_list")
+        return render(
+            request,
+            "inspections/checklist_import.html",
+            {"form": form, "errors": errors, "title": self.title},
+            status=400,
+        )
