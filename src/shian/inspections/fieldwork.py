@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,7 +42,7 @@ class MyVisitsView(ObjectListView):
             self.base_queryset()
             .restrict(self.request.user)
             .exclude(status="submitted")
-            .filter(scheduled_on__lte=today)
+            .filter(Q(scheduled_on__isnull=True) | Q(scheduled_on__lte=today))
             .order_by("scheduled_on", "id")[:50]
         )
         return ctx

@@ -234,13 +234,13 @@ class DrawnSite(models.Model):
 
 
 def visit_scope(user, action):
-    """Office: visits of its region's plans; leader reads them; everyone else: visits assigned to them."""
+    """Office: visits of its region's plans; leaders read them; and everyone (experts included, who are
+    otherwise read-only) reads and fills the visits assigned to them."""
+    if user.is_admin:
+        return Q()
     q = _plan_scope(user, action, "plan__")
-    if q is not None:
-        return q | Q(inspector=user) if not user.is_admin else q
-    if user.is_read_only and action != "view":
-        return None
-    return Q(inspector=user)
+    own = Q(inspector=user)
+    return own if q is None else q | own
 
 
 class VisitQuerySet(models.QuerySet):
