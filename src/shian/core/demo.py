@@ -41,8 +41,8 @@ MEMBER_UNITS = [
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力"
-DOMAIN_APPS = ["framework", "workplan", "dispatch", "evidence", "scoring", "rectification", "supervision", "reports",
-               "dashboard"]
+DOMAIN_APPS = ["framework", "workplan", "dispatch", "evidence", "scoring", "rectification", "registry", "inspections",
+               "supervision", "reports", "dashboard"]
 
 
 def demo_password() -> str:

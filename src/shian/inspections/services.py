@@ -272,6 +272,8 @@ def save_visit(visit: Visit, *, actor, data: dict, submit=False) -> Visit:
     _check_inspector(visit, actor)
     items = {i.pk: i for i in visit.checklist.items.all()}
     answers = data.get("answers") or {}
+    existing = {a.item_id: a for a in visit.answers.all()}
+    new = []
     for key, value in answers.items():
         item = items.get(int(key)) if str(key).isdigit() else None
         if item is None:
@@ -282,8 +284,20 @@ def save_visit(visit: Visit, *, actor, data: dict, submit=False) -> Visit:
             continue
         if result not in Result.values:
             raise ValidationError({"answers": f"第{item.seq}项的结果“{result}”无效"})
-        VisitAnswer.objects.update_or_create(
-            visit=visit, item=item, defaults={"result": result, "note": note}
+        old = existing.get(item.pk)
+        if old is None:
+            new.append(VisitAnswer(visit=visit, item=item, result=result, note=note))
+        elif (old.result, old.note) != (result, note):
+            old.result, old.note = result, note
+            old.save(update_fields=["result", "note"])  # a change of a recorded answer is audited one by one
+    if new:
+        # First answers arrive together from the phone: one insert, one summary entry in the audit log.
+        VisitAnswer.objects.bulk_create(new)
+        log_event(
+            visit,
+            "visit_answers_recorded",
+            note=f"记录检查结果{len(new)}项",
+            data={str(a.item_id): a.result for a in new},
         )
     for i, photo in enumerate(data.get("photos") or [], start=1):
         cid = str(photo.get("id") or "")[:64]

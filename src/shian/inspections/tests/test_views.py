@@ -4,7 +4,6 @@ import json
 import openpyxl
 from django.core.management import call_command
 
-from shian.inspections import services
 from shian.inspections.checklists import export_checklists, import_checklists
 from shian.inspections.models import Checklist, InspectionPlan
 from shian.inspections.testing import PNG, complete, drawn_plan_with_visits, make_checklists, seed_registry
