@@ -152,13 +152,6 @@ class InspectionPlan(BusinessModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    snapshot = models.JSONField(
-        "候选快照",
-        default=list,
-        blank=True,
-        editable=False,
-        help_text="抽取时符合条件的主体：[id, 业态代码, 区划路径, 风险等级, 曾不符合, 名称]",
-    )
     snapshot_hash = models.CharField("快照校验值", max_length=64, blank=True, editable=False)
     draw_record = models.JSONField("抽取记录", default=dict, blank=True, editable=False)
 
@@ -173,6 +166,29 @@ class InspectionPlan(BusinessModel):
 
     def get_absolute_url(self):
         return reverse("inspections:plan_detail", args=[self.pk])
+
+    @property
+    def snapshot(self) -> list:
+        """The eligible registry at the last draw (rows: see DrawSnapshot)."""
+        stored = getattr(self, "draw_snapshot", None) if self.pk else None
+        return stored.rows if stored is not None else []
+
+
+class DrawSnapshot(models.Model):
+    """The eligible registry a draw was made from: [id, 业态代码, 区划路径, 风险等级, 曾不符合, 名称] sorted by id.
+
+    Kept apart from the plan and not copied into the audit log (it can hold tens of thousands of
+    rows); the audited draw event names its SHA-256, which the plan also stores and re-checks."""
+
+    plan = models.OneToOneField(InspectionPlan, on_delete=models.CASCADE, related_name="draw_snapshot")
+    rows = models.JSONField("候选快照", default=list)
+    taken_at = models.DateTimeField("快照时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "候选快照"
+
+    def __str__(self):
+        return f"{self.plan}：{len(self.rows)}个候选"
 
 
 class PlanQuota(models.Model):

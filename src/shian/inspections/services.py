@@ -16,7 +16,15 @@ from shian.core.audit import log_event
 from shian.core.services import save_versioned
 from shian.inspections import draw as drawing
 from shian.inspections.choices import RESULT_SHARE, PlanStatus, Result, SiteRole, VisitStatus
-from shian.inspections.models import Checklist, DrawnSite, InspectionPlan, Visit, VisitAnswer, VisitPhoto
+from shian.inspections.models import (
+    Checklist,
+    DrawnSite,
+    DrawSnapshot,
+    InspectionPlan,
+    Visit,
+    VisitAnswer,
+    VisitPhoto,
+)
 from shian.organisation.choices import Role, UnitKind
 from shian.organisation.models import Unit
 
@@ -98,7 +106,8 @@ def draw_sites(plan: InspectionPlan, *, actor, seed=None) -> list:
                     )
                 )
     DrawnSite.objects.bulk_create(sites)
-    plan.seed, plan.snapshot, plan.snapshot_hash = seed, snapshot, drawing.snapshot_hash(snapshot)
+    DrawSnapshot.objects.update_or_create(plan=plan, defaults={"rows": snapshot})
+    plan.seed, plan.snapshot_hash = seed, drawing.snapshot_hash(snapshot)
     plan.drawn_at, plan.drawn_by, plan.status = (
         timezone.now(),
         actor if actor and actor.pk else None,

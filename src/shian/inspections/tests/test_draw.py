@@ -56,7 +56,7 @@ def test_a_business_added_later_does_not_change_the_explanation_of_the_draw(cast
     fresh = drawing.take_snapshot(plan)
     assert len(fresh) == len(plan.snapshot) + 1
     # … and the stored snapshot is checked against its hash.
-    plan.snapshot = fresh
+    plan.draw_snapshot.rows = fresh
     with pytest.raises(ValidationError, match="校验值不符"):
         services.explain_draw(plan)
 

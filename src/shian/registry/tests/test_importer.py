@@ -37,12 +37,12 @@ def test_reimporting_the_same_file_changes_nothing(cast):
 def test_a_correction_file_updates_only_its_columns(cast):
     import_businesses(xlsx(rows(cast)), actor=cast.office_user)
     code = rows(cast)[1][2]
-    fix = xlsx([[code, "D级"]], header=["统一社会信用代码", "风险分级"], title=None)
+    fix = xlsx([[code, "D级", "潼川镇"]], header=["统一社会信用代码", "风险分级", "乡镇"], title=None)
     result = import_businesses(fix, actor=cast.office_user)
     assert result.ok, result.errors
     assert (result.created, result.updated) == (0, 1)
     b = Business.objects.get(credit_code=code)
-    assert b.risk_grade == "D" and b.name == "芦溪镇老字号饭店2" and b.version == 2
+    assert b.risk_grade == "D" and b.name == "芦溪镇老字号饭店2" and b.version == 2 and b.region == cast.town
 
 
 def test_a_wrong_check_digit_rejects_the_whole_file_with_row_and_column(cast):
