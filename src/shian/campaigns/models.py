@@ -8,31 +8,13 @@ from django.utils import timezone
 
 from shian.campaigns.choices import CampaignLevel, CampaignStatus, MilestoneKind
 from shian.core.models import BusinessModel
-from shian.organisation.choices import Role
+from shian.core.policy import Scope, ScopedQuerySet
 
 
-class CampaignQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Office and leaders: campaigns in their region subtree; units: campaigns over their region;
-        experts: through review groups only."""
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if action == "view":
-            if scope is not None:
-                return self.filter(region__path__startswith=scope.path)
-            if user.role == Role.EXPERT:
-                # experts reach campaigns through their review groups (scoring)
-                return self.filter(assessments__review_groups__members=user).distinct()
-            if user.unit_id:
-                # A unit works on every campaign whose region contains the unit's region.
-                unit_path = user.unit.region.path
-                codes = [c for c in unit_path.strip("/").split("/")]
-                return self.filter(region__code__in=codes)
-            return self.none()
-        if user.role == Role.OFFICE and scope is not None:
-            return self.filter(region__path__startswith=scope.path)
-        return self.none()
+class CampaignQuerySet(ScopedQuerySet):
+    # Offices run the campaigns of their subtree, leaders read them; a unit works on every campaign
+    # whose region contains the unit's; experts reach campaigns through their review groups.
+    scope = Scope(region="region", units_read_above=True, expert="assessments__review_groups__members")
 
 
 class Campaign(BusinessModel):
@@ -67,6 +49,10 @@ class Campaign(BusinessModel):
         return self.milestones.filter(date__gte=today, done=False).order_by("date").first()
 
 
+class MilestoneQuerySet(ScopedQuerySet):
+    scope = Scope(via="campaign")
+
+
 class Milestone(BusinessModel):
     """A dated step of the campaign (动员, 自评, 省级初评, 国家验收 …)."""
 
@@ -76,6 +62,8 @@ class Milestone(BusinessModel):
     date = models.DateField("日期")
     done = models.BooleanField("已完成", default=False)
     note = models.CharField("备注", max_length=300, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "时间节点"

@@ -4,10 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from shian.campaigns.models import Campaign
+from shian.core import policy
 
 
 def check_can_manage(campaign: Campaign, actor):
-    if not (actor.is_admin or (actor.role == "office" and actor.can_see_region(campaign.region))):
+    if not policy.manages(actor, campaign):
         raise PermissionDenied("只有本辖区创建办可以管理该创建项目")
 
 

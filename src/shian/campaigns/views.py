@@ -8,6 +8,7 @@ from shian.campaigns.filtersets import CampaignFilterSet
 from shian.campaigns.forms import CampaignForm, MilestoneFormSet
 from shian.campaigns.models import Campaign
 from shian.campaigns.tables import CampaignTable
+from shian.core import policy
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from shian.workplan.models import Task
@@ -47,7 +48,7 @@ class CampaignDetailView(ObjectDetailView):
             task_by_status=by_status,
             task_overdue=tasks.overdue().count(),
             rounds=campaign.rounds.restrict(user)[:5] if hasattr(campaign, "rounds") else [],
-            can_manage=user.is_admin or (user.role == "office" and user.can_see_region(campaign.region)),
+            can_manage=policy.manages(user, campaign),
         )
         return ctx
 

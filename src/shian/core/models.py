@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from shian.core.policy import Scope, ScopedQuerySet
+
 
 class BusinessModel(models.Model):
     """Base of every business record: timestamps, an edit version, automatic audit logging.
@@ -58,6 +60,11 @@ class AuditLog(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
+class JobQuerySet(ScopedQuerySet):
+    # A job and its result file belong to whoever started it.
+    scope = Scope(owner="created_by")
+
+
 class Job(models.Model):
     """A background job (import, export, extraction); the UI polls it for progress."""
 
@@ -81,6 +88,8 @@ class Job(models.Model):
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "后台任务"

@@ -222,16 +222,14 @@ class JobStatusView(LoginRequiredMixin, View):
     """Progress of a background job; HTMX polls the fragment until it finishes."""
 
     def get(self, request, pk):
-        qs = Job.objects.all() if request.user.is_admin else Job.objects.filter(created_by=request.user)
-        record = get_object_or_404(qs, pk=pk)
+        record = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
         template = "core/_job_status.html" if is_htmx(request) else "core/job_detail.html"
         return render(request, template, {"job": record, "title": record.title})
 
 
 class JobDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        qs = Job.objects.all() if request.user.is_admin else Job.objects.filter(created_by=request.user)
-        record = get_object_or_404(qs, pk=pk, status=Job.Status.SUCCEEDED)
+        record = get_object_or_404(Job.objects.restrict(request.user), pk=pk, status=Job.Status.SUCCEEDED)
         if not record.result_file:
             raise Http404
         from shian.core.files import file_response

@@ -4,6 +4,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from shian.campaigns.models import Campaign
+from shian.core import policy
 from shian.dispatch.choices import ReportStatus
 from shian.dispatch.models import DispatchReport
 from shian.workplan.choices import TaskStatus
@@ -145,12 +146,11 @@ def key_figures(campaign, user, limit=12):
     """Computed supervision indicators of the campaign's framework against their targets."""
     try:
         from shian.supervision import engine  # noqa: F401 — the app must be there
-        from shian.supervision.models import view_path
         from shian.supervision.periods import default_period
         from shian.supervision.services import campaign_indicators
     except OPTIONAL_ERRORS:
         return None
-    path = view_path(user)
+    path = policy.view_path(user)
     if path is None or not campaign.region.path.startswith(path):
         return None
     today = timezone.localdate()

@@ -6,21 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.dispatch.choices import ReportStatus, RoundKind, RoundStatus, Timeliness
-from shian.organisation.choices import Role
 from shian.workplan.choices import TaskStatus
 
 
-class RoundQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if scope is not None and (action == "view" or user.role == Role.OFFICE):
-            return self.filter(campaign__region__path__startswith=scope.path)
-        if action == "view" and user.unit_id and user.role in (Role.UNIT_HEAD, Role.LIAISON):
-            return self.filter(reports__unit_id=user.unit_id).distinct()
-        return self.none()
+class RoundQuerySet(ScopedQuerySet):
+    # Units read the rounds they have to report in; only the office changes a round.
+    scope = Scope(region="campaign__region", unit="reports__unit", unit_writes=False)
 
 
 class DispatchRound(BusinessModel):
@@ -54,16 +47,8 @@ class DispatchRound(BusinessModel):
         return self.status == RoundStatus.OPEN
 
 
-class ReportQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if scope is not None and (action == "view" or user.role == Role.OFFICE):
-            return self.filter(round__campaign__region__path__startswith=scope.path)
-        if user.unit_id and user.role in (Role.UNIT_HEAD, Role.LIAISON):
-            return self.filter(unit_id=user.unit_id)
-        return self.none()
+class ReportQuerySet(ScopedQuerySet):
+    scope = Scope(region="round__campaign__region", unit="unit")
 
 
 class DispatchReport(BusinessModel):
@@ -107,6 +92,10 @@ class DispatchReport(BusinessModel):
         return Timeliness(self.timeliness).label
 
 
+class ReportLineQuerySet(ScopedQuerySet):
+    scope = Scope(via="report")
+
+
 class ReportLine(models.Model):
     """The status of one task as the unit reported it in this round (a snapshot, kept as filed)."""
 
@@ -117,6 +106,8 @@ class ReportLine(models.Model):
     status = models.CharField("状态", max_length=12, choices=TaskStatus.choices)
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     note = models.TextField("进展说明", blank=True)
+
+    objects = ReportLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "报告任务明细"

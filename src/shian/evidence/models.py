@@ -3,25 +3,26 @@ versions, review decisions, automatic check flags and extracted text."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.evidence.choices import FileKind, Flag, MaterialStatus, TextStatus
-from shian.organisation.choices import Role
 
 
-class MaterialQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Office: its region's campaigns (read + change); leaders read the same; units: their
-        own unit's materials; experts: nothing here (they read through review groups)."""
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if scope is not None and (action == "view" or user.role == Role.OFFICE):
-            return self.filter(campaign__region__path__startswith=scope.path)
-        if user.role in (Role.UNIT_HEAD, Role.LIAISON) and user.unit_id:
-            return self.filter(unit_id=user.unit_id)
-        return self.none()
+def _reviewed_by(user):
+    """Materials of the items held by a review group, with `user` in it, of a review of the same campaign.
+    Both conditions sit in one filter() so they apply to the same review group."""
+    return Q(pk__in=Material._base_manager.filter(
+        item__review_groups__members=user, item__review_groups__assessment__campaign=F("campaign"),
+    ).values("pk"))
+
+
+class MaterialQuerySet(ScopedQuerySet):
+    # Office: its region's campaigns; leaders read the same; units: their own unit's materials;
+    # experts: the materials of the items their review group holds.
+    scope = Scope(region="campaign__region", unit="unit", expert=_reviewed_by)
 
     def with_related(self):
         return self.select_related(
@@ -85,6 +86,10 @@ class Material(BusinessModel):
 
 
 
+class MaterialTextQuerySet(ScopedQuerySet):
+    scope = Scope(via="material")
+
+
 class MaterialText(models.Model):
     """Text extracted from a material's current file, and its jieba segmentation for search.
 
@@ -97,11 +102,17 @@ class MaterialText(models.Model):
     text = models.TextField("提取文字", blank=True)
     segmented = models.TextField("分词文本", blank=True)
 
+    objects = MaterialTextQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "材料文字"
 
     def __str__(self):
         return f"{self.material_id}"
+
+
+class MaterialFileQuerySet(ScopedQuerySet):
+    scope = Scope(via="material")
 
 
 class MaterialFile(BusinessModel):
@@ -116,6 +127,8 @@ class MaterialFile(BusinessModel):
     sha256 = models.CharField("内容哈希", max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = MaterialFileQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "材料文件版本"

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import ConcurrentEditError, require, save_versioned
 from shian.evidence.checks import run_checks
@@ -51,9 +52,8 @@ def inspect_upload(upload) -> dict:
 
 
 def _check_campaign(campaign, actor):
-    from shian.campaigns.models import Campaign
 
-    if not Campaign.objects.restrict(actor, "view").filter(pk=campaign.pk).exists():
+    if not policy.can(actor, policy.VIEW, campaign):
         raise PermissionDenied("您无权向该创建项目上传材料")
 
 
@@ -211,9 +211,7 @@ def assign_requirement(material, requirement, *, actor, expected_version) -> Mat
 
 
 def _check_reviewer(material, actor):
-    require(actor.is_office and not actor.is_read_only
-            and Material.objects.restrict(actor, "change").filter(pk=material.pk).exists(),
-            "只有创建办可以审核材料")
+    require(policy.manages(actor, material.campaign), "只有创建办可以审核材料")
 
 
 @transaction.atomic

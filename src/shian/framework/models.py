@@ -10,59 +10,42 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.framework.choices import CategoryKind, GateKind, MaterialPeriod, Method, SurveyMetric, UnitRole
-from shian.organisation.choices import Role
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
-class FrameworkQuerySet(models.QuerySet):
-    # Path from this model to its Framework ("" for Framework itself); children reuse the rule.
-    framework_path = ""
-
-    def restrict(self, user, action="view"):
-        """Read: global frameworks, those of the user's own region or its ancestors (a province's rules
-        apply to its counties), those of the subtree an office or leader oversees, and those of the
-        campaigns an expert reviews. Change: the office of the owner region."""
-        if user.is_admin:
-            return self
-        if action == "view":
-            owner = f"{self.framework_path}owner_region"
-            query = Q(**{f"{owner}__isnull": True})
-            if user.unit_id:
-                ancestors = [c for c in user.unit.region.path.strip("/").split("/") if c]
-                query |= Q(**{f"{owner}__code__in": ancestors})
-            if user.region_scope is not None:
-                query |= Q(**{f"{owner}__path__startswith": user.region_scope.path})
-            if user.role == Role.EXPERT:
-                from shian.campaigns.models import Campaign
-
-                reviewed = Campaign.objects.restrict(user).values("framework_id")
-                query |= Q(**{f"{self.framework_path}id__in": reviewed})
-            return self.filter(query)
-        if user.role == Role.OFFICE and user.region_scope is not None:
-            return self.filter(**{f"{self.framework_path}owner_region__path__startswith": user.region_scope.path})
-        return self.none()
+def framework_scope(path: str = "") -> Scope:
+    """Read: global frameworks, those of the user's own region or its ancestors (a province's rules
+    apply to its counties), those of the subtree an office or leader oversees, and those of the
+    campaigns an expert reviews. Change: the office of the owner region. `path` leads from the model
+    to its Framework, so every part of a framework is scoped by the framework it belongs to."""
+    return Scope(region=f"{path}owner_region", unowned_readable=True, everyone_reads_above=True,
+                 expert=f"{path}campaigns__assessments__review_groups__members")
 
 
-class CategoryQuerySet(FrameworkQuerySet):
-    framework_path = "framework__"
+class FrameworkQuerySet(ScopedQuerySet):
+    scope = framework_scope()
 
 
-class IndicatorQuerySet(FrameworkQuerySet):
-    framework_path = "category__framework__"
+class CategoryQuerySet(ScopedQuerySet):
+    scope = framework_scope("framework__")
 
 
-class ScoringItemQuerySet(FrameworkQuerySet):
-    framework_path = "indicator__category__framework__"
+class IndicatorQuerySet(ScopedQuerySet):
+    scope = framework_scope("category__framework__")
 
 
-class ItemPartQuerySet(FrameworkQuerySet):
-    framework_path = "item__indicator__category__framework__"
+class ScoringItemQuerySet(ScopedQuerySet):
+    scope = framework_scope("indicator__category__framework__")
+
+
+class ItemPartQuerySet(ScopedQuerySet):
+    scope = framework_scope("item__indicator__category__framework__")
 
 
 class Framework(BusinessModel):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import save_versioned
 from shian.framework.choices import UnitRole
@@ -33,9 +34,7 @@ def can_create_in(region, actor) -> bool:
     """May `actor` create a framework owned by `region` (None = a global framework)?"""
     if actor is None or actor.is_admin:
         return True
-    if not actor.is_office or actor.is_read_only:
-        return False
-    return region is not None and actor.can_see_region(region)
+    return region is not None and policy.manages(actor, region)
 
 
 def can_edit(framework, actor) -> bool:

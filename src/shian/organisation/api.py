@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from shian.core import policy
 from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
 from shian.organisation.filtersets import RegionFilterSet, UnitFilterSet
 from shian.organisation.models import Region, Unit, User
@@ -47,7 +48,7 @@ class UnitViewSet(ScopedModelViewSet):
         from rest_framework.exceptions import PermissionDenied
 
         user = self.request.user
-        if not user.is_office or not user.can_see_region(serializer.validated_data["region"]):
+        if not policy.manages(user, serializer.validated_data["region"]):
             raise PermissionDenied("不能在本辖区以外新建单位")
 
 

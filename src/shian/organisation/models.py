@@ -6,18 +6,16 @@ from django.db import models
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet, acts_for
 from shian.organisation.choices import READ_ONLY_ROLES, REGION_ROLES, RegionLevel, Role, UnitKind
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(ScopedQuerySet):
+    # The region tree is reference data: everybody may read it, only administrators change it.
+    scope = Scope(public=True)
+
     def subtree(self, region):
         return self.filter(path__startswith=region.path)
-
-    def restrict(self, user, action="view"):
-        # The region tree is reference data: everybody may read it, only administrators change it.
-        if action == "view" or user.is_admin:
-            return self
-        return self.none()
 
 
 class Region(BusinessModel):
@@ -73,17 +71,9 @@ class Region(BusinessModel):
         return "".join(r.name for r in self.ancestors()) + self.name
 
 
-class UnitQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        if action == "view":
-            if user.region_scope is not None:
-                return self.filter(region__path__startswith=user.region_scope.path)
-            return self.filter(pk=user.unit_id) if user.unit_id else self.none()
-        if user.role == Role.OFFICE and user.region_scope is not None:
-            return self.filter(region__path__startswith=user.region_scope.path)
-        return self.none()
+class UnitQuerySet(ScopedQuerySet):
+    # Offices manage the units of their subtree; a unit's own people read their unit.
+    scope = Scope(region="region", unit="pk", unit_writes=False)
 
 
 class Unit(BusinessModel):
@@ -117,15 +107,10 @@ class Unit(BusinessModel):
         return reverse("organisation:unit_detail", args=[self.pk])
 
 
-class UserQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        if action == "view" and user.region_scope is not None:
-            return self.filter(unit__region__path__startswith=user.region_scope.path)
-        if action == "view":
-            return self.filter(pk=user.pk)
-        return self.none()
+class UserQuerySet(ScopedQuerySet):
+    # Offices and leaders see the people of their subtree, everybody sees themselves; accounts are
+    # changed by administrators (and through the account services, which say who may create whom).
+    scope = Scope(region="unit__region", office_writes=False, owner="pk", owner_writes=False)
 
 
 class ShianUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -178,6 +163,7 @@ class User(AbstractUser):
         return None
 
     def can_see_region(self, region) -> bool:
+        """Does this user oversee `region` (admin, or office/leader of a subtree containing it)?"""
         if self.is_admin:
             return True
         scope = self.region_scope
@@ -185,10 +171,4 @@ class User(AbstractUser):
 
     def manages_unit(self, unit) -> bool:
         """May this user act for `unit` (file reports, claim tasks)?"""
-        if self.is_admin:
-            return True
-        if self.is_read_only:
-            return False
-        if self.role == Role.OFFICE:
-            return self.can_see_region(unit.region)
-        return self.unit_id == unit.pk
+        return acts_for(self, unit)

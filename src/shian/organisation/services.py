@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.organisation.choices import RegionLevel, UnitKind
 from shian.organisation.models import Region, Unit
@@ -130,7 +131,7 @@ def import_units(source, *, filename=None, actor) -> ImportResult:
         if region is None:
             result.errors.append(f"{where}：区划代码“{rec.get('region_code')}”不存在，请先导入行政区划")
             continue
-        if actor is not None and not actor.can_see_region(region):
+        if actor is not None and not policy.manages(actor, region):
             result.errors.append(f"{where}：区划“{region.name}”不在您的管辖范围内")
             continue
         kind = KINDS.get(str(rec.get("kind") or "").strip())

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views import View
 
+from shian.core import policy
 from shian.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
 from shian.organisation import services
 from shian.organisation.filtersets import RegionFilterSet, UnitFilterSet, UserFilterSet
@@ -88,7 +89,7 @@ class UnitEditView(ObjectEditView):
 
     def save(self, form):
         unit = form.save(commit=False)
-        if not self.request.user.can_see_region(unit.region):
+        if not policy.manages(self.request.user, unit.region):
             raise PermissionDenied("不能在本辖区以外新建单位")
         return form.save()
 

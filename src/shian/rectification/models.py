@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.organisation.choices import Role
 from shian.rectification.choices import (
     SEVERITY_COLOURS,
@@ -40,10 +41,8 @@ def _scope(user, action, prefix=""):
     return None
 
 
-class ProblemQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = _scope(user, action)
-        return self.none() if q is None else self.filter(q)
+class ProblemQuerySet(ScopedQuerySet):
+    scope = Scope(region="campaign__region", unit="unit")
 
     def open(self):
         return self.exclude(status=Status.VERIFIED)
@@ -145,6 +144,10 @@ class Problem(BusinessModel):
         return self.deadline is None or timezone.localdate(self.verified_at) <= self.deadline
 
 
+class ProblemNoteQuerySet(ScopedQuerySet):
+    scope = Scope(via="problem")
+
+
 class ProblemNote(models.Model):
     """One entry of a problem's timeline (append-only; reopening never erases earlier entries)."""
 
@@ -158,6 +161,8 @@ class ProblemNote(models.Model):
     text = models.TextField("内容")
     status_after = models.CharField("状态", max_length=12, choices=Status.choices, blank=True)
 
+    objects = ProblemNoteQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "整改记录"
         ordering = ["-at", "-id"]
@@ -166,14 +171,9 @@ class ProblemNote(models.Model):
         return f"{self.get_kind_display()}：{self.text[:30]}"
 
 
-class SummonsQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = _scope(user, action)
-        if q is None:
-            return self.none()
-        if user.role in (Role.UNIT_HEAD, Role.LIAISON) and action != "view":
-            return self.none()
-        return self.filter(q)
+class SummonsQuerySet(ScopedQuerySet):
+    # A summoned unit reads its 约谈 record; only the office writes it.
+    scope = Scope(region="campaign__region", unit="unit", unit_writes=False)
 
 
 class Summons(BusinessModel):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import save_versioned
 from shian.organisation.choices import Role
@@ -36,7 +37,7 @@ ESCALATION_DAYS = {Escalation.REMINDER: 1, Escalation.WARNING: 7, Escalation.INT
 # ------------------------------------------------------------------------------ permissions
 
 def is_office_for(campaign, user) -> bool:
-    return bool(user.is_admin or (user.role == Role.OFFICE and user.can_see_region(campaign.region)))
+    return policy.manages(user, campaign)
 
 
 def check_office(campaign, actor):

@@ -8,20 +8,13 @@ from django.db import models
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.reports.choices import DocumentKind
 
 
-class DocumentQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Office: its region's campaigns (read + change); leaders read them; units and experts: none."""
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if scope is None:
-            return self.none()
-        if action == "view" or user.is_office:
-            return self.filter(campaign__region__path__startswith=scope.path)
-        return self.none()
+class DocumentQuerySet(ScopedQuerySet):
+    # Documents are the office's: it writes them, leaders read them; units and experts see none.
+    scope = Scope(region="campaign__region")
 
 
 class Document(BusinessModel):
@@ -65,9 +58,8 @@ class Document(BusinessModel):
         return self.files.order_by("-number").first()
 
 
-class DocumentFileQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        return self.filter(document__in=Document.objects.restrict(user, action))
+class DocumentFileQuerySet(ScopedQuerySet):
+    scope = Scope(via="document")
 
 
 class DocumentFile(models.Model):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import save_versioned
 from shian.reports import gbt9704 as g
@@ -27,7 +28,7 @@ NUMBERED_KINDS = (DocumentKind.BULLETIN, DocumentKind.CIRCULAR)
 
 
 def can_manage(campaign, user) -> bool:
-    return user.is_admin or (user.role == "office" and not user.is_read_only and user.can_see_region(campaign.region))
+    return policy.manages(user, campaign)
 
 
 def check_can_manage(campaign, actor):

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.organisation.choices import Role
 from shian.scoring.choices import AssessmentKind, AssessmentStatus
 
@@ -21,29 +22,10 @@ SHARE = {"max_digits": 5, "decimal_places": 4, "null": True, "blank": True,
          "validators": [MinValueValidator(0), MaxValueValidator(1)]}
 
 
-def _campaign_scope(user, action, prefix):
-    """Rows whose campaign the user may see (view) or manage (change); None = no restriction."""
-    if user.is_admin:
-        return Q()
-    scope = user.region_scope
-    if scope is not None and (action == "view" or user.role == Role.OFFICE):
-        return Q(**{f"{prefix}region__path__startswith": scope.path})
-    if action == "view" and user.unit_id and user.role in (Role.UNIT_HEAD, Role.LIAISON):
-        codes = [c for c in user.unit.region.path.strip("/").split("/")]
-        return Q(**{f"{prefix}region__code__in": codes})
-    return None
-
-
-class AssessmentQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Office: its region's campaigns; leaders and units read; experts read the assessments
-        they are a review-group member of."""
-        q = _campaign_scope(user, action, "campaign__")
-        if q is not None:
-            return self.filter(q)
-        if user.role == Role.EXPERT and action == "view":
-            return self.filter(Exists(ReviewGroup.objects.filter(assessment=OuterRef("pk"), members=user)))
-        return self.none()
+class AssessmentQuerySet(ScopedQuerySet):
+    # Office: its region's campaigns; leaders and units read; experts read the assessments whose
+    # review groups they sit in.
+    scope = Scope(region="campaign__region", units_read_above=True, expert="review_groups__members")
 
 
 class Assessment(BusinessModel):
@@ -84,16 +66,15 @@ class Assessment(BusinessModel):
         return {"satisfaction": self.satisfaction, "awareness": self.awareness, "support": self.support}
 
 
-class ItemScoreQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Like assessments; an expert sees only the items their review group holds."""
-        q = _campaign_scope(user, action, "assessment__campaign__")
-        if q is not None:
-            return self.filter(q)
-        if user.role == Role.EXPERT and action == "view":
-            return self.filter(Exists(ReviewGroup.objects.filter(
-                assessment=OuterRef("assessment"), members=user, items=OuterRef("item"))))
-        return self.none()
+def _items_held_by(user):
+    """Scores of the items a review group of the same assessment, with `user` in it, holds."""
+    return Q(Exists(ReviewGroup.objects.filter(assessment=OuterRef("assessment"), members=user,
+                                               items=OuterRef("item"))))
+
+
+class ItemScoreQuerySet(ScopedQuerySet):
+    # Like assessments; an expert sees only the items their review group holds.
+    scope = Scope(region="assessment__campaign__region", units_read_above=True, expert=_items_held_by)
 
 
 class ItemScore(BusinessModel):
@@ -136,6 +117,10 @@ class ItemScore(BusinessModel):
         return [Method(m).label for m in self.methods if m in Method.values]
 
 
+class DeductionQuerySet(ScopedQuerySet):
+    scope = Scope(via="score")
+
+
 class Deduction(BusinessModel):
     """One reason points were lost on an item: a standard deduction rule or free text."""
 
@@ -145,12 +130,18 @@ class Deduction(BusinessModel):
     description = models.CharField("扣分原因", max_length=300)
     points = models.DecimalField("扣分", **POINTS, validators=[MinValueValidator(0)])
 
+    objects = DeductionQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "扣分记录"
         ordering = ["score", "id"]
 
     def __str__(self):
         return f"{self.description}（扣{self.points:g}分）"
+
+
+class VetoAnswerQuerySet(ScopedQuerySet):
+    scope = Scope(via="assessment")
 
 
 class VetoAnswer(BusinessModel):
@@ -160,6 +151,8 @@ class VetoAnswer(BusinessModel):
     gate = models.ForeignKey("framework.Gate", verbose_name="否决项", on_delete=models.PROTECT, related_name="+")
     occurred = models.BooleanField("是否存在", null=True, help_text="是＝存在否决情形，无论得分多少均不达标")
     evidence = models.TextField("依据", blank=True)
+
+    objects = VetoAnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "否决项判定"
@@ -171,14 +164,8 @@ class VetoAnswer(BusinessModel):
         return f"{self.gate}：{'是' if self.occurred else '否' if self.occurred is False else '未判定'}"
 
 
-class ReviewGroupQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = _campaign_scope(user, action, "assessment__campaign__")
-        if q is not None:
-            return self.filter(q)
-        if user.role == Role.EXPERT and action == "view":
-            return self.filter(members=user)
-        return self.none()
+class ReviewGroupQuerySet(ScopedQuerySet):
+    scope = Scope(region="assessment__campaign__region", units_read_above=True, expert="members")
 
 
 class ReviewGroup(BusinessModel):
@@ -208,14 +195,10 @@ class ReviewGroup(BusinessModel):
         return reverse("scoring:group_detail", args=[self.pk])
 
 
-class ExpertScoreQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = _campaign_scope(user, action, "group__assessment__campaign__")
-        if q is not None:
-            return self.filter(q)
-        if user.role == Role.EXPERT:
-            return self.filter(group__members=user) if action == "view" else self.filter(expert=user)
-        return self.none()
+class ExpertScoreQuerySet(ScopedQuerySet):
+    # Experts read their group's scores and change only their own.
+    scope = Scope(region="group__assessment__campaign__region", units_read_above=True, expert="group__members",
+                  expert_writes="expert")
 
 
 class ExpertScore(BusinessModel):
@@ -240,14 +223,9 @@ class ExpertScore(BusinessModel):
         return f"{self.expert} · {self.item.code}：{self.points:g}"
 
 
-class InterviewQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = _campaign_scope(user, action, "assessment__campaign__")
-        if q is not None:
-            return self.filter(q)
-        if user.role == Role.EXPERT:
-            return self.filter(group__members=user)
-        return self.none()
+class InterviewQuerySet(ScopedQuerySet):
+    scope = Scope(region="assessment__campaign__region", units_read_above=True, expert="group__members",
+                  expert_writes="group__members")
 
 
 class Interview(BusinessModel):
@@ -281,6 +259,10 @@ class Interview(BusinessModel):
         return reverse("scoring:interview_edit", args=[self.pk])
 
 
+class InterviewQuestionQuerySet(ScopedQuerySet):
+    scope = Scope(via="interview")
+
+
 class InterviewQuestion(models.Model):
     """One question of an interview with the interviewee's answer."""
 
@@ -291,6 +273,8 @@ class InterviewQuestion(models.Model):
     question = models.TextField("问题")
     answer = models.TextField("回答", blank=True)
     points = models.DecimalField("得分", **POINTS, null=True, blank=True)
+
+    objects = InterviewQuestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "访谈问题"

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import save_versioned
 from shian.framework.choices import GateKind, Method
@@ -29,7 +30,7 @@ from shian.scoring.models import (
 # ------------------------------------------------------------------------------ permissions
 
 def can_manage(campaign, user) -> bool:
-    return bool(user.is_admin or (user.role == Role.OFFICE and user.can_see_region(campaign.region)))
+    return policy.manages(user, campaign)
 
 
 def check_can_manage(campaign, actor):

@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from shian.core.filtersets import SearchFilterSet
+from shian.core.policy import view_path
 from shian.organisation.models import Region
 from shian.supervision.choices import DisposalStatus, SampleResult, Stage, TaskType
 from shian.supervision.models import (
@@ -12,7 +13,6 @@ from shian.supervision.models import (
     IndicatorDefinition,
     MetricValue,
     SamplingRecord,
-    view_path,
 )
 from shian.supervision.periods import parse_period
 

@@ -9,9 +9,11 @@ unit's region.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.organisation.choices import Role
 from shian.supervision.choices import (
     Comparison,
@@ -31,35 +33,10 @@ from shian.supervision.choices import (
 UNIT_ROLES = (Role.UNIT_HEAD, Role.LIAISON)
 
 
-def view_path(user):
-    """The region path prefix `user` may read, "" for everything, or None for nothing."""
-    if user.is_admin:
-        return ""
-    scope = user.region_scope
-    if scope is not None:
-        return scope.path
-    if user.role in UNIT_ROLES and user.unit_id:
-        return user.unit.region.path
-    return None
+class RegionScopedQuerySet(ScopedQuerySet):
+    """Rows carry `region_path`; scope is one indexed prefix filter. Units read their region's subtree."""
 
-
-def change_path(user):
-    """The region path prefix under which `user` may write ledgers/definitions, or None."""
-    if user.is_admin:
-        return ""
-    if user.role == Role.OFFICE and user.region_scope is not None:
-        return user.region_scope.path
-    return None
-
-
-class RegionScopedQuerySet(models.QuerySet):
-    """Rows carry `region_path`; scope is one indexed prefix filter."""
-
-    def restrict(self, user, action="view"):
-        path = view_path(user) if action == "view" else change_path(user)
-        if path is None:
-            return self.none()
-        return self.filter(region_path__startswith=path) if path else self
+    scope = Scope(region_path="region_path", units_read_below=True)
 
     def in_subtree(self, region):
         return self.filter(region_path__startswith=region.path)
@@ -169,6 +146,11 @@ class CaseRecord(LedgerRecord):
         return reverse("supervision:cases_detail", args=[self.pk])
 
 
+class ConfigurationQuerySet(ScopedQuerySet):
+    # Deployment configuration: everybody but experts reads it, administrators change it.
+    scope = Scope(public=True, public_to_experts=False)
+
+
 class LedgerField(BusinessModel):
     """An extra field of a ledger, added per deployment without code: stored in the record's `extra`."""
 
@@ -179,6 +161,8 @@ class LedgerField(BusinessModel):
     required = models.BooleanField("必填", default=False)
     synonyms = models.CharField("表头同义词", max_length=300, blank=True, help_text="多个用顿号或逗号分隔")
     seq = models.PositiveSmallIntegerField("序号", default=1)
+
+    objects = ConfigurationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "台账扩展字段"
@@ -197,6 +181,8 @@ class ImportMapping(BusinessModel):
     name = models.CharField("名称", max_length=60, help_text="如：省抽检系统导出")
     columns = models.JSONField("列对应", default=dict, help_text="{原表头: 字段标识}")
 
+    objects = ConfigurationQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "导入列对应"
         ordering = ["ledger", "name"]
@@ -207,13 +193,9 @@ class ImportMapping(BusinessModel):
         return self.name
 
 
-class ImportBatchQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        if change_path(user) is None:
-            return self.none()
-        return self.filter(created_by=user)
+class ImportBatchQuerySet(ScopedQuerySet):
+    # An import is its importer's (an office user); administrators see all.
+    scope = Scope(owner="created_by")
 
 
 class ImportBatch(BusinessModel):
@@ -248,18 +230,14 @@ class ImportBatch(BusinessModel):
         return reverse("supervision:import_detail", args=[self.pk])
 
 
-class OwnedQuerySet(models.QuerySet):
-    """Definitions: everybody who may see supervision data reads them; the office changes its own."""
+class OwnedQuerySet(ScopedQuerySet):
+    """Definitions: every signed-in user reads them; the office changes those of its region."""
 
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        if action == "view":
-            return self if view_path(user) is not None else self.none()
-        path = change_path(user)
-        if path is None:
-            return self.none()
-        return self.filter(owner_region__path__startswith=path)
+    scope = Scope(public=True, public_to_experts=False, region="owner_region")
+
+
+class MetricQuerySet(ScopedQuerySet):
+    scope = Scope(public=True, public_to_experts=False, region="form__owner_region")
 
 
 class MetricForm(BusinessModel):
@@ -299,7 +277,7 @@ class Metric(BusinessModel):
                                    default=MetricAggregation.SUM)
     seq = models.PositiveSmallIntegerField("序号", default=1)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = MetricQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "统计指标项"
@@ -313,15 +291,16 @@ class Metric(BusinessModel):
         return self.form.owner_region
 
 
+def _unit_may_change_value(user):
+    """Units change rows of their own region, of forms assigned to them or to nobody, and never a
+    value another unit entered."""
+    return (Q(region_id=user.unit.region_id)
+            & (Q(metric__form__unit__isnull=True) | Q(metric__form__unit_id=user.unit_id))
+            & (Q(unit__isnull=True) | Q(unit_id=user.unit_id)))
+
+
 class MetricValueQuerySet(RegionScopedQuerySet):
-    def restrict(self, user, action="view"):
-        if action == "view" or user.is_admin or user.role == Role.OFFICE:
-            return super().restrict(user, action)
-        if user.role in UNIT_ROLES and user.unit_id:
-            # Units change only their own unit's region rows, of forms assigned to them or to nobody.
-            return self.filter(region_id=user.unit.region_id).filter(
-                models.Q(metric__form__unit__isnull=True) | models.Q(metric__form__unit_id=user.unit_id))
-        return self.none()
+    scope = Scope(region_path="region_path", units_read_below=True, unit_writes=_unit_may_change_value)
 
 
 class MetricValue(BusinessModel):

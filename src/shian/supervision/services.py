@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from shian.core.audit import log_event
+from shian.core.policy import change_path, view_path
 from shian.core.services import require
 from shian.supervision import engine
 from shian.supervision.choices import ImportStatus
@@ -22,8 +23,6 @@ from shian.supervision.models import (
     IndicatorDefinition,
     MetricForm,
     MetricValue,
-    change_path,
-    view_path,
 )
 from shian.supervision.periods import Period, default_period, parse_period, period_for
 

@@ -14,6 +14,7 @@ from django.views import View
 
 from shian.core.exports import attachment_header
 from shian.core.files import file_response
+from shian.core.policy import change_path
 from shian.core.views import ObjectDetailView, ObjectEditView, ObjectListView, get_object_for_user
 from shian.organisation.models import Region
 from shian.supervision import services
@@ -35,7 +36,6 @@ from shian.supervision.models import (
     MetricForm,
     MetricValue,
     SamplingRecord,
-    change_path,
 )
 from shian.supervision.periods import default_period, parse_period
 from shian.supervision.tables import (

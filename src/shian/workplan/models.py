@@ -7,22 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.framework.choices import UnitRole
-from shian.organisation.choices import Role
 from shian.workplan.choices import OVERDUE_LABEL, TaskStatus
 
 
-class TaskQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        """Office: its region's campaigns; leaders: read the same; units: their own tasks only."""
-        if user.is_admin:
-            return self
-        scope = user.region_scope
-        if scope is not None and (action == "view" or user.role == Role.OFFICE):
-            return self.filter(campaign__region__path__startswith=scope.path)
-        if user.role in (Role.UNIT_HEAD, Role.LIAISON) and user.unit_id:
-            return self.filter(unit_id=user.unit_id)
-        return self.none()
+class TaskQuerySet(ScopedQuerySet):
+    # Office: its region's campaigns; leaders read the same; units: their own tasks.
+    scope = Scope(region="campaign__region", unit="unit")
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
@@ -93,6 +85,10 @@ class Task(BusinessModel):
         return {"pending": "secondary", "in_progress": "primary", "submitted": "info", "done": "success"}[self.status]
 
 
+class TaskUpdateQuerySet(ScopedQuerySet):
+    scope = Scope(via="task")
+
+
 class TaskUpdate(models.Model):
     """One entry of a task's progress log (append-only)."""
 
@@ -106,6 +102,8 @@ class TaskUpdate(models.Model):
     status_after = models.CharField("新状态", max_length=12, choices=TaskStatus.choices)
     progress = models.PositiveSmallIntegerField("进度(%)")
     note = models.TextField("进展说明", blank=True)
+
+    objects = TaskUpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "任务进展"

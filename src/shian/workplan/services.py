@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import ConcurrentEditError, save_versioned
 from shian.framework.choices import UnitRole
@@ -30,9 +31,7 @@ TITLE_MAX = 300
 
 def can_manage_campaign(actor, campaign) -> bool:
     """The office of the campaign's region (or an administrator)."""
-    if actor.is_admin:
-        return True
-    return actor.role == Role.OFFICE and actor.can_see_region(campaign.region)
+    return policy.manages(actor, campaign)
 
 
 def acts_for_unit(actor, unit_id) -> bool:
