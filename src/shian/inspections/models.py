@@ -8,22 +8,18 @@ stratum) → DrawnSite (the drawn points and reserves, from a stored snapshot an
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
 from shian.inspections.choices import ItemKind, Mode, PlanStatus, Result, SiteRole, Stage, VisitStatus
-from shian.organisation.choices import Role
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
 
-class ChecklistQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        # The review's checklists are shared reference data; the office and administrators edit them.
-        if action == "view" or user.is_admin or (user.role == Role.OFFICE and not user.is_read_only):
-            return self
-        return self.none()
+class ChecklistQuerySet(ScopedQuerySet):
+    # The review's checklists are shared reference data; they change only by import (office, admin).
+    scope = Scope(public=True)
 
     def current(self):
         return self.filter(is_current=True)
@@ -90,19 +86,17 @@ class ChecklistItem(models.Model):
         return f"{self.seq}. {self.text[:40]}"
 
 
-def _plan_scope(user, action, prefix=""):
-    if user.is_admin:
-        return Q()
-    scope = user.region_scope
-    if scope is not None and (action == "view" or user.role == Role.OFFICE):
-        return Q(**{f"{prefix}campaign__region__path__startswith": scope.path})
-    return None
+class ViaPlan(ScopedQuerySet):
+    scope = Scope(via="plan")
 
 
-class PlanQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = _plan_scope(user, action)
-        return self.none() if q is None else self.filter(q)
+class ViaVisit(ScopedQuerySet):
+    scope = Scope(via="visit")
+
+
+class PlanQuerySet(ScopedQuerySet):
+    # The office of the campaign's region plans and draws; leaders read; inspectors reach their visits.
+    scope = Scope(region="campaign__region")
 
 
 class InspectionPlan(BusinessModel):
@@ -184,6 +178,8 @@ class DrawSnapshot(models.Model):
     rows = models.JSONField("候选快照", default=list)
     taken_at = models.DateTimeField("快照时间", auto_now=True)
 
+    objects = ViaPlan.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "候选快照"
 
@@ -210,6 +206,8 @@ class PlanQuota(models.Model):
         help_text="为空时在计划的全部区域内抽取",
     )
     quota = models.PositiveSmallIntegerField("点位数")
+
+    objects = ViaPlan.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "抽取配额"
@@ -241,6 +239,8 @@ class DrawnSite(models.Model):
     high_risk = models.BooleanField("高风险层", default=False)
     note = models.CharField("说明", max_length=200, blank=True)
 
+    objects = ViaPlan.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "抽取点位"
         ordering = ["plan", "order"]
@@ -249,20 +249,11 @@ class DrawnSite(models.Model):
         return f"{self.stratum} #{self.order} {self.business}"
 
 
-def visit_scope(user, action):
-    """Office: visits of its region's plans; leaders read them; and everyone (experts included, who are
-    otherwise read-only) reads and fills the visits assigned to them."""
-    if user.is_admin:
-        return Q()
-    q = _plan_scope(user, action, "plan__")
-    own = Q(inspector=user)
-    return own if q is None else q | own
+class VisitQuerySet(ScopedQuerySet):
+    """Office: visits of its region's plans; leaders read them; and the inspector (experts included,
+    who are otherwise read-only) reads and fills the visits assigned to them — and only those."""
 
-
-class VisitQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = visit_scope(user, action)
-        return self.none() if q is None else self.filter(q)
+    scope = Scope(region="plan__campaign__region", owner="inspector")
 
 
 class Visit(BusinessModel):
@@ -339,6 +330,7 @@ class VisitAnswer(models.Model):
     )
     result = models.CharField("结果", max_length=8, choices=Result.choices)
     note = models.CharField("情况说明", max_length=500, blank=True)
+    objects = ViaVisit.as_manager()
     problem = models.ForeignKey(
         "rectification.Problem",
         verbose_name="整改问题",
@@ -376,6 +368,8 @@ class VisitPhoto(models.Model):
     taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    objects = ViaVisit.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "检查照片"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from shian.core.audit import log_event
+from shian.core.policy import manages
 from shian.core.services import save_versioned
 from shian.inspections import draw as drawing
 from shian.inspections.choices import RESULT_SHARE, PlanStatus, Result, SiteRole, VisitStatus
@@ -25,14 +26,14 @@ from shian.inspections.models import (
     VisitAnswer,
     VisitPhoto,
 )
-from shian.organisation.choices import Role, UnitKind
+from shian.organisation.choices import UnitKind
 from shian.organisation.models import Unit
 
 MAX_PHOTO_BYTES = 4 * 1024 * 1024
 
 
 def is_office_for(plan, user) -> bool:
-    return bool(user.is_admin or (user.role == Role.OFFICE and user.can_see_region(plan.campaign.region)))
+    return manages(user, plan.campaign)
 
 
 def check_office(plan, actor):

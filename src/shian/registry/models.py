@@ -6,15 +6,15 @@ from django.db.models import Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
-from shian.organisation.choices import Role, UnitKind
+from shian.core.policy import Scope, ScopedQuerySet
+from shian.organisation.choices import UnitKind
 from shian.registry import creditcode
 from shian.registry.choices import BaobaoLevel, BusinessStatus, LicenceKind, RiskGrade
 
 
-class SiteCategoryQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        # Reference data: everybody reads it, administrators change it.
-        return self if action == "view" or user.is_admin else self.none()
+class SiteCategoryQuerySet(ScopedQuerySet):
+    # Reference data: every signed-in user reads it, administrators change it.
+    scope = Scope(public=True)
 
 
 class SiteCategory(BusinessModel):
@@ -60,34 +60,19 @@ class FrequencyRule(BusinessModel):
         return f"{self.risk_grade}级：{self.min_per_year}{upper}次/年"
 
 
-def business_scope(user, action, prefix=""):
-    """Q of the businesses `user` may `action`, or None for nothing.
-
-    Office: its region subtree (read+change); leader: read the subtree. A township's people: their
-    township (read+change: they keep its 点位库). A member unit's people: read the businesses of their
-    unit's region (the 市场监管局 and 教育局 need the whole county's list), change only those they
-    supervise. Experts: nothing here (they reach a business through their assigned visits).
-    """
-    if user.is_admin:
-        return Q()
-    scope = user.region_scope
-    if scope is not None:
-        if action == "view" or user.role == Role.OFFICE:
-            return Q(**{f"{prefix}region__path__startswith": scope.path})
-        return None
-    if user.role in (Role.UNIT_HEAD, Role.LIAISON) and user.unit_id:
-        unit = user.unit
-        region_q = Q(**{f"{prefix}region__path__startswith": unit.region.path})
-        if unit.kind == UnitKind.TOWNSHIP or action == "view":
-            return region_q
-        return region_q & Q(**{f"{prefix}supervising_unit_id": unit.pk})
-    return None
+def _unit_writes(user):
+    """Township people change the businesses of their township; a member unit those it supervises."""
+    inside = Q(region__path__startswith=user.unit.region.path)
+    return inside if user.unit.kind == UnitKind.TOWNSHIP else inside & Q(supervising_unit_id=user.unit_id)
 
 
-class BusinessQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        q = business_scope(user, action)
-        return self.none() if q is None else self.filter(q)
+class BusinessQuerySet(ScopedQuerySet):
+    """Office: its region subtree (read+change); leader: read it. Townships and member units read the
+    businesses of their unit's region (the 市场监管局 and 教育局 need the whole county's list); townships
+    change their township's, member units those they supervise. Experts: nothing here (they reach a
+    business through their assigned visits)."""
+
+    scope = Scope(region="region", unit="supervising_unit", units_read_below=True, unit_writes=_unit_writes)
 
     def operating(self):
         return self.filter(status=BusinessStatus.OPEN)
@@ -213,11 +198,8 @@ class BusinessImport(BusinessModel):
         return f"导入{self.filename}（新增{self.created}，更新{self.updated}）"
 
 
-class BusinessImportQuerySet(models.QuerySet):
-    def restrict(self, user, action="view"):
-        if user.is_admin:
-            return self
-        return self.filter(imported_by=user) if action == "view" else self.none()
+class BusinessImportQuerySet(ScopedQuerySet):
+    scope = Scope(owner="imported_by", owner_writes=False)
 
 
 BusinessImport.add_to_class("objects", BusinessImportQuerySet.as_manager())

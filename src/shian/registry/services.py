@@ -3,20 +3,20 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from shian.core.policy import ensure_can, scope_filter
 from shian.core.services import save_versioned
-from shian.registry.models import Business, business_scope
+from shian.registry.models import Business
 
 
 def _check_may_change(business, actor):
     if actor.is_read_only:
         raise PermissionDenied("只读账号不能修改主体库")
-    q = business_scope(actor, "change")
-    if q is None:
+    if scope_filter(Business, actor, "change") is None:
         raise PermissionDenied("您不能修改主体库")
     if business.pk is None and not (actor.is_office or (actor.unit_id and actor.unit.kind == "township")):
         raise PermissionDenied("只有创建办或乡镇（街道）可以新增主体")
-    if business.pk and not Business.objects.filter(q, pk=business.pk).exists():
-        raise PermissionDenied("该主体不在您可修改的范围内")
+    if business.pk:
+        ensure_can(actor, Business.objects.get(pk=business.pk), "change", "该主体不在您可修改的范围内")
 
 
 def _check_region(business, actor):
@@ -34,6 +34,7 @@ def create_business(*, actor, **fields) -> Business:
     _check_region(business, actor)
     business.full_clean()
     business.save()
+    ensure_can(actor, business, "change")  # the write re-check: the new row must lie in the actor's scope
     return business
 
 
@@ -45,4 +46,5 @@ def update_business(business: Business, *, actor, expected_version, **fields) ->
     _check_region(business, actor)
     business.full_clean()
     save_versioned(business, expected_version)
+    ensure_can(actor, business, "change")
     return business

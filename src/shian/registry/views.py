@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views import View
 
+from shian.core.policy import can
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.registry import services
 from shian.registry.filtersets import BusinessFilterSet
 from shian.registry.forms import BusinessForm, ImportForm
 from shian.registry.importer import import_businesses
-from shian.registry.models import Business, business_scope
+from shian.registry.models import Business
 from shian.registry.tables import BusinessTable
 
 
@@ -46,12 +47,7 @@ class BusinessDetailView(LoginRequiredMixin, View):
             pk,
             queryset=Business.objects.select_related("category", "region", "supervising_unit"),
         )
-        q = business_scope(request.user, "change")
-        can_edit = (
-            q is not None
-            and Business.objects.filter(q, pk=business.pk).exists()
-            and not request.user.is_read_only
-        )
+        can_edit = not request.user.is_read_only and can(request.user, "change", business)
         ctx = {"object": business, "title": business.name, "can_edit": can_edit}
         try:
             from shian.inspections.services import credit_file
