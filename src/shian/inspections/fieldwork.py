@@ -35,6 +35,9 @@ class MyVisitsView(ObjectListView):
             "business__category", "business__region", "plan", "inspector"
         )
 
+    def get_table_kwargs(self):
+        return {"exclude": ("inspector", "plan")}  # they are mine; the phone has no room for them
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
