@@ -486,36 +486,3 @@ def plan_summary(plan: InspectionPlan) -> dict:
             {"category": k, "count": len(v), "items": sorted(set(v))[:5]} for k, v in sorted(problems.items())
         ],
     }
-
-
-def credit_file(business) -> dict:
-    """信用档案 of one business: its visits and the problems found there; the year's frequency."""
-    from shian.registry.models import FrequencyRule
-
-    visits = list(
-        business.visits.filter(status=VisitStatus.SUBMITTED).select_related("plan").order_by("-submitted_at")
-    )
-    problems = {
-        a.problem
-        for a in VisitAnswer.objects.filter(visit__business=business, problem__isnull=False).select_related(
-            "problem"
-        )
-    }
-    year = timezone.localdate().year
-    this_year = sum(1 for v in visits if v.submitted_at and timezone.localdate(v.submitted_at).year == year)
-    rule = (
-        FrequencyRule.objects.filter(risk_grade=business.risk_grade).first() if business.risk_grade else None
-    )
-    reasons = []
-    if any(v.score is not None and v.score < 60 for v in visits):
-        reasons.append("现场检查得分低于60分")
-    if any(not p.is_closed for p in problems):
-        reasons.append("有未销号的检查问题")
-    return {
-        "visits": visits,
-        "problems": sorted(problems, key=lambda p: p.pk),
-        "this_year": this_year,
-        "rule": rule,
-        "behind": bool(rule and this_year < rule.min_per_year),
-        "watch_reasons": reasons,
-    }

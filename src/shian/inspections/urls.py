@@ -22,4 +22,5 @@ urlpatterns = [
     path("visits/<int:pk>/signature/", fieldwork.SignatureView.as_view(), name="visit_signature"),
     path("visits/<int:pk>/<str:action>/", fieldwork.VisitActionView.as_view(), name="visit_action"),
     path("photos/<int:pk>/", fieldwork.PhotoView.as_view(), name="photo"),
+    path("frequency/", views.FrequencyView.as_view(), name="frequency"),
 ]

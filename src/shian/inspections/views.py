@@ -31,7 +31,11 @@ class PlanListView(ObjectListView):
     table_class = PlanTable
     create_url_name = "inspections:plan_add"
     title = "明查暗访计划"
-    extra_actions = [("我的检查", "inspections:my_visits"), ("现场检查表", "inspections:checklist_list")]
+    extra_actions = [
+        ("我的检查", "inspections:my_visits"),
+        ("现场检查表", "inspections:checklist_list"),
+        ("检查频次", "inspections:frequency"),
+    ]
 
     def base_queryset(self):
         return InspectionPlan.objects.select_related("campaign")
@@ -242,4 +246,47 @@ class ChecklistImportView(LoginRequiredMixin, View):
             "inspections/checklist_import.html",
             {"form": form, "errors": errors, "title": self.title},
             status=400,
+        )
+
+
+class FrequencyView(LoginRequiredMixin, View):
+    """Risk-based frequency: businesses inspected less often this year than their grade requires."""
+
+    def get(self, request):
+        from shian.inspections.credit import frequency
+        from shian.registry.models import Business
+
+        year = timezone.localdate().year
+        behind, summary = frequency(Business.objects.restrict(request.user), year)
+        if request.GET.get("export") == "xlsx":
+            from shian.core.exports import xlsx_response
+
+            rows = [
+                [
+                    "主体名称",
+                    "统一社会信用代码/许可证",
+                    "业态",
+                    "乡镇（街道）",
+                    "风险等级",
+                    "本年已检查",
+                    "至少应检查",
+                ]
+            ]
+            rows += [
+                [
+                    r["business"].name,
+                    r["business"].identifier,
+                    r["business"].category.name,
+                    r["business"].region.name,
+                    r["business"].risk_grade,
+                    r["done"],
+                    r["required"],
+                ]
+                for r in behind
+            ]
+            return xlsx_response(rows, f"检查频次不足主体-{year}.xlsx", sheet_title="检查频次不足")
+        return render(
+            request,
+            "inspections/frequency.html",
+            {"title": "风险分级检查频次", "year": year, "behind": behind, "summary": summary},
         )

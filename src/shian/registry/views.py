@@ -50,11 +50,11 @@ class BusinessDetailView(LoginRequiredMixin, View):
         can_edit = not request.user.is_read_only and can(request.user, "change", business)
         ctx = {"object": business, "title": business.name, "can_edit": can_edit}
         try:
-            from shian.inspections.services import credit_file
+            from shian.inspections.credit import credit_file
         except ImportError:  # the inspections app is optional for the registry
             credit_file = None
         if credit_file is not None:
-            ctx["credit"] = credit_file(business)
+            ctx["credit"] = credit_file(business, request.user)
         return render(request, "registry/business_detail.html", ctx)
 
 
