@@ -85,6 +85,7 @@ def populate(ctx) -> None:
             services.save_visit(visit, actor=visit.inspector, data=data, submit=True)
             if fails and i % 3:
                 services.problems_from_visit(visit, actor=office)
+        _roll_up(ctx, plan, office, cats)
         covert = services.create_plan(
             ctx.campaign,
             actor=office,
@@ -96,3 +97,22 @@ def populate(ctx) -> None:
             allow_shortfall=True,
         )
         services.draw_sites(covert, actor=office, seed=7)
+
+
+def _roll_up(ctx, plan, office, cats):
+    """Map the sample framework's 现场检查 items to categories and write the points into the mock review."""
+    from django.core.exceptions import ValidationError
+
+    from shian.inspections import rollup
+    from shian.scoring.models import Assessment
+
+    items = {i.code: i for i in rollup.onsite_items(ctx.framework)}
+    for code, codes in rollup.SAMPLE_MAPPING.items():
+        if code in items:
+            rollup.set_mapping(items[code], [cats[c] for c in codes], actor=office)
+    mock = Assessment.objects.filter(campaign=ctx.campaign, kind="mock").first()
+    if mock is not None:
+        try:
+            rollup.roll_up(plan, mock, actor=office)
+        except ValidationError:
+            pass  # a locked mock review keeps its scores

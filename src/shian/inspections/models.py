@@ -378,3 +378,33 @@ class VisitPhoto(models.Model):
 
     def __str__(self):
         return f"照片{self.pk}"
+
+
+class ViaItem(ScopedQuerySet):
+    scope = Scope(via="item")
+
+
+class ItemCategory(models.Model):
+    """Which 业态's visits score a framework item judged on site (现场检查); part of the framework's data."""
+
+    audit_log = True
+
+    item = models.ForeignKey(
+        "framework.ScoringItem",
+        verbose_name="评分项",
+        on_delete=models.CASCADE,
+        related_name="site_categories",
+    )
+    category = models.ForeignKey(
+        "registry.SiteCategory", verbose_name="业态", on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ViaItem.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分项对应业态"
+        ordering = ["item", "category__sort_order"]
+        constraints = [models.UniqueConstraint(fields=["item", "category"], name="item_category_unique")]
+
+    def __str__(self):
+        return f"{self.item.code} ↔ {self.category}"

@@ -13,7 +13,7 @@ from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.inspections import checklists, record, services
 from shian.inspections.filtersets import ChecklistFilterSet, PlanFilterSet
 from shian.inspections.forms import AssignForm, ChecklistImportForm, DrawForm, PlanForm, ReasonForm
-from shian.inspections.models import Checklist, DrawnSite, InspectionPlan
+from shian.inspections.models import Checklist, DrawnSite, InspectionPlan, ItemCategory
 from shian.inspections.tables import ChecklistTable, PlanTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,8 +101,22 @@ def _plan_context(request, plan, **forms):
         "draw_form": forms.get("draw_form") or DrawForm(user=user, initial={"seed": plan.seed}),
         "assign_form": forms.get("assign_form") or AssignForm(user=user),
         "reason_form": ReasonForm(user=user),
+        "assessments": _assessments(plan, user),
+        "points": _points(plan),
         "error": forms.get("error"),
     }
+
+
+def _assessments(plan, user):
+    from shian.scoring.models import Assessment
+
+    return Assessment.objects.restrict(user, "change").filter(campaign=plan.campaign).order_by("-created_at")
+
+
+def _points(plan):
+    from shian.inspections import rollup
+
+    return [row for row in rollup.planned_points(plan) if row[4] is not None] if plan.seed is not None else []
 
 
 class PlanActionView(LoginRequiredMixin, View):
@@ -290,3 +304,74 @@ class FrequencyView(LoginRequiredMixin, View):
             "inspections/frequency.html",
             {"title": "风险分级检查频次", "year": year, "behind": behind, "summary": summary},
         )
+
+
+class RollupView(LoginRequiredMixin, View):
+    """Write the plan's visit scores into an assessment's 现场检查 items."""
+
+    def post(self, request, pk):
+        from shian.inspections import rollup
+        from shian.scoring.models import Assessment
+
+        plan = get_object_for_user(InspectionPlan, request.user, pk, "change")
+        assessment = (
+            Assessment.objects.restrict(request.user, "change")
+            .filter(pk=request.POST.get("assessment") or 0, campaign=plan.campaign)
+            .first()
+        )
+        if assessment is None:
+            messages.error(request, "请选择本创建项目的评审")
+            return redirect(plan.get_absolute_url())
+        try:
+            written = rollup.roll_up(plan, assessment, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(plan.get_absolute_url())
+        messages.success(request, f"已写入“{assessment}”{len(written)}个现场检查评分项")
+        return redirect(assessment.get_absolute_url())
+
+
+class MappingView(LoginRequiredMixin, View):
+    """The framework's 现场检查 items and the 业态 whose visits score them."""
+
+    def _framework(self, request, pk):
+        from shian.framework.models import Framework
+
+        return get_object_for_user(Framework, request.user, pk)
+
+    def get(self, request, pk):
+        from shian.inspections import rollup
+        from shian.registry.models import SiteCategory
+
+        fw = self._framework(request, pk)
+        chosen = {}
+        for m in ItemCategory.objects.filter(item__indicator__category__framework=fw):
+            chosen.setdefault(m.item_id, set()).add(m.category_id)
+        rows = [(i, chosen.get(i.pk, set())) for i in rollup.onsite_items(fw)]
+        return render(
+            request,
+            "inspections/mapping.html",
+            {
+                "framework": fw,
+                "rows": rows,
+                "categories": SiteCategory.objects.filter(is_active=True),
+                "title": f"现场检查评分项对应业态：{fw}",
+            },
+        )
+
+    def post(self, request, pk):
+        from django.core.exceptions import PermissionDenied as Denied
+
+        from shian.inspections import rollup
+        from shian.registry.models import SiteCategory
+
+        fw = self._framework(request, pk)
+        cats = {c.pk: c for c in SiteCategory.objects.all()}
+        try:
+            for item in rollup.onsite_items(fw):
+                ids = [int(x) for x in request.POST.getlist(f"item_{item.pk}") if x.isdigit()]
+                rollup.set_mapping(item, [cats[i] for i in ids if i in cats], actor=request.user)
+        except Denied as exc:
+            raise PermissionDenied(str(exc))
+        messages.success(request, "已保存评分项与业态的对应关系")
+        return redirect(request.path)
