@@ -42,3 +42,16 @@ def test_visit_scores_become_the_points_of_the_mapped_onsite_item(cast, login):
         .status_code
         == 404
     )
+
+
+def test_the_review_report_onsite_section_is_written_from_the_visits(cast):
+    from shian.inspections.report import onsite_text
+
+    plan, visits = drawn_plan_with_visits(cast)
+    assert onsite_text(cast.campaign, "mock") == ""
+    complete(visits[0], cast.expert, fail_seq=(1,))
+    complete(visits[1], cast.expert)
+    text = onsite_text(cast.campaign, "mock")
+    assert text.startswith("现场检查共抽查2个点位，其中明查")
+    assert "发现的主要问题：" in text and visits[0].business.category.name in text
+    assert onsite_text(cast.campaign, "provincial") == ""  # a real review's section uses its own plans
