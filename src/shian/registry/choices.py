@@ -84,3 +84,16 @@ DEFAULT_CATEGORIES = [
     ("rural_banquet", "农村集体聚餐", "餐饮服务"),
 ]
 DEFAULT_FREQUENCIES = [("A", 1, 1), ("B", 1, 2), ("C", 2, 3), ("D", 3, 4)]
+
+CATEGORY_ALIASES = {
+    "small_eatery": "小餐馆、小吃店、快餐店",
+    "large_restaurant": "大型餐馆",
+    "medium_restaurant": "中型餐馆",
+    "supermarket": "超市、商超",
+    "workshop": "食品小作坊",
+    "vendor": "食品摊贩、摊贩",
+    "school": "学校（含托幼机构）食堂、中小学食堂",
+    "producer": "食品生产企业（SC）、生产企业",
+    "retail": "食品销售者、食品店",
+    "elderly": "养老院食堂",
+}

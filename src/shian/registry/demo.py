@@ -28,6 +28,9 @@ STREETS = ["正街", "新街", "滨河路", "人民路", "建设路", "文化路
 
 
 def populate(ctx) -> None:
+    from shian.registry.services import ensure_defaults
+
+    ensure_defaults()
     rng = ctx.rng
     cats = {c.code: c for c in SiteCategory.objects.all()}
     market = next((u for u in ctx.member_units if u.short_name == "县市场监管局"), None)

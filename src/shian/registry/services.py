@@ -48,3 +48,33 @@ def update_business(business: Business, *, actor, expected_version, **fields) ->
     save_versioned(business, expected_version)
     ensure_can(actor, business, "change")
     return business
+
+
+def ensure_defaults():
+    """The default 业态 list and frequency rules (the data migration loads them; tests that flush the
+    database and a demo built into it need them back). Existing rows are left as configured."""
+    from shian.registry.choices import CATEGORY_ALIASES, DEFAULT_CATEGORIES, DEFAULT_FREQUENCIES
+    from shian.registry.models import FrequencyRule, SiteCategory
+
+    if not SiteCategory.objects.exists():
+        SiteCategory.objects.bulk_create(
+            [
+                SiteCategory(
+                    code=code,
+                    name=name,
+                    group=group,
+                    sort_order=10 * (i + 1),
+                    aliases=CATEGORY_ALIASES.get(code, ""),
+                )
+                for i, (code, name, group) in enumerate(DEFAULT_CATEGORIES)
+            ]
+        )
+    if not FrequencyRule.objects.exists():
+        FrequencyRule.objects.bulk_create(
+            [
+                FrequencyRule(
+                    risk_grade=g, min_per_year=lo, max_per_year=hi, note="食品生产经营风险分级管理办法"
+                )
+                for g, lo, hi in DEFAULT_FREQUENCIES
+            ]
+        )

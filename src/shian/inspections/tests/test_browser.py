@@ -100,3 +100,26 @@ def test_an_offline_visit_with_photos_is_sent_when_back_online_and_becomes_a_pro
     problem = Problem.objects.get(source="covert")
     assert "许可证未公示" in problem.description and problem.campaign == cast.campaign
     page.screenshot(path="/tmp/registry_visit_detail_desktop.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_a_half_done_visit_is_resumed_from_the_phone_and_from_the_server(cast, browser_login, live_server):
+    _plan, visits = drawn_plan_with_visits(cast, inspector=cast.expert)
+    visit = visits[0]
+    first, second = list(visit.checklist.items.all())[:2]
+    page = browser_login(cast.expert)
+    page.set_viewport_size(PHONE)
+    url = f"{live_server.url}/inspections/visits/{visit.pk}/fill/"
+    page.goto(url)
+    page.click(f"label[for='r{first.pk}-partial']")
+    page.locator(f".visit-item[data-item='{first.pk}'] .item-note").fill("台账不全")
+    page.reload()  # nothing sent yet: the draft comes back from the phone's storage
+    assert page.is_checked(f"#r{first.pk}-partial")
+    assert page.input_value(f".visit-item[data-item='{first.pk}'] .item-note") == "台账不全"
+    page.click(f"label[for='r{second.pk}-pass']")
+    page.click("#visit-save")
+    page.wait_for_selector("#sync-status.synced")
+    assert Visit.objects.get(pk=visit.pk).status == "in_progress"
+    page.evaluate("localStorage.clear()")
+    page.reload()  # now from the server
+    assert page.is_checked(f"#r{first.pk}-partial") and page.is_checked(f"#r{second.pk}-pass")

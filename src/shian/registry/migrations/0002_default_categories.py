@@ -2,12 +2,8 @@
 
 from django.db import migrations
 
+from shian.registry.choices import CATEGORY_ALIASES as ALIASES
 from shian.registry.choices import DEFAULT_CATEGORIES, DEFAULT_FREQUENCIES
-
-ALIASES = {"small_eatery": "小餐馆、小吃店、快餐店", "large_restaurant": "大型餐馆", "medium_restaurant": "中型餐馆",
-           "supermarket": "超市、商超", "workshop": "食品小作坊", "vendor": "食品摊贩、摊贩",
-           "school": "学校（含托幼机构）食堂、中小学食堂", "producer": "食品生产企业（SC）、生产企业",
-           "retail": "食品销售者、食品店", "elderly": "养老院食堂"}
 
 
 def load(apps, schema_editor):
