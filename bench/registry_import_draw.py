@@ -121,11 +121,11 @@ def child_draw(url):
 
     django_setup(url)
     from shian.campaigns.models import Campaign
-    from shian.core.testing import build_framework, make_user
     from shian.inspections import draw as drawing
     from shian.inspections import services
     from shian.organisation.models import Region, Unit
     from shian.registry.models import SiteCategory
+    from shian.testing import build_framework, make_user
 
     county = Region.objects.get(level=3)
     office = Unit.objects.create(name="县食安办", kind="office", region=county)

@@ -1,11 +1,11 @@
-"""Shared pytest fixtures: the fixed cast (see shian.core.testing) and logged-in clients."""
+"""Shared pytest fixtures: the fixed cast (see shian.testing) and logged-in clients."""
 
 import pytest
 
 
 @pytest.fixture
 def cast(db):
-    from shian.core.testing import build_cast
+    from shian.testing import build_cast
 
     return build_cast()
 
@@ -71,7 +71,7 @@ def page(live_server, settings):
 @pytest.fixture
 def browser_login(page, live_server):
     """browser_login(user) → the Playwright page, logged in through the real login form."""
-    from shian.core.testing import PASSWORD
+    from shian.testing import PASSWORD
 
     def _login(user):
         page.goto(live_server.url + "/login/")

@@ -89,10 +89,10 @@ INSTALLED_APPS = [
     "shian.scoring",
     "shian.rectification",
     "shian.supervision",
-    "shian.reports",
-    "shian.dashboard",
     "shian.registry",
     "shian.inspections",
+    "shian.reports",
+    "shian.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
+    "shian.core.middleware.RefusedWriteMiddleware",
 ]
 
 ROOT_URLCONF = "shian.urls"
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shian.core.context_processors.navigation",
+                "shian.campaigns.context_processors.campaign_switcher",
             ],
         },
     },

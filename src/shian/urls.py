@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from shian.api import api_urls
+from shian.core import registry
 from shian.core import views as core_views
 from shian.dashboard.views import HomeView
 
@@ -14,20 +15,8 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(template_name="core/password_change.html",
                                                             success_url="/"), name="password_change"),
     path("healthz", core_views.healthz),
-    path("core/", include("shian.core.urls")),
-    path("organisation/", include("shian.organisation.urls")),
-    path("framework/", include("shian.framework.urls")),
-    path("campaigns/", include("shian.campaigns.urls")),
-    path("tasks/", include("shian.workplan.urls")),
-    path("dispatch/", include("shian.dispatch.urls")),
-    path("evidence/", include("shian.evidence.urls")),
-    path("scoring/", include("shian.scoring.urls")),
-    path("rectification/", include("shian.rectification.urls")),
-    path("supervision/", include("shian.supervision.urls")),
-    path("reports/", include("shian.reports.urls")),
-    path("dashboard/", include("shian.dashboard.urls")),
-    path("registry/", include("shian.registry.urls")),
-    path("inspections/", include("shian.inspections.urls")),
+    path("favicon.ico", core_views.favicon),
+    *registry.url_patterns(),
     path("api/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

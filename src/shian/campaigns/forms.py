@@ -2,7 +2,6 @@ from django import forms
 
 from shian.campaigns.models import Campaign, Milestone
 from shian.core.forms import DateInput, VersionedModelForm
-from shian.framework.models import Framework
 from shian.organisation.models import Region, Unit
 
 
@@ -18,7 +17,7 @@ class CampaignForm(VersionedModelForm):
         if user and not user.is_admin and user.region_scope is not None:
             self.fields["region"].queryset = Region.objects.filter(path__startswith=user.region_scope.path)
             self.fields["office"].queryset = Unit.objects.restrict(user, "change").filter(kind="office")
-        self.fields["framework"].queryset = Framework.objects.all()
+        # framework choices are already limited to the frameworks the user may read (restrict_choices)
 
 
 class MilestoneForm(VersionedModelForm):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,10 @@ class CampaignQuerySet(ScopedQuerySet):
     # Offices run the campaigns of their subtree, leaders read them; a unit works on every campaign
     # whose region contains the unit's; experts reach campaigns through their review groups.
     scope = Scope(region="region", units_read_above=True, expert="assessments__review_groups__members")
+
+    def unarchived(self):
+        """Campaigns in every default and choice list (archived ones are read-only history)."""
+        return self.filter(archived_at__isnull=True)
 
 
 class Campaign(BusinessModel):
@@ -31,6 +36,8 @@ class Campaign(BusinessModel):
     status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
     started_on = models.DateField("启动日期", null=True, blank=True)
     description = models.TextField("说明", blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True, editable=False,
+                                       help_text="归档后只读，不再出现在任何默认选择中")
 
     objects = CampaignQuerySet.as_manager()
 
@@ -43,6 +50,10 @@ class Campaign(BusinessModel):
 
     def get_absolute_url(self):
         return reverse("campaigns:campaign_detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def next_milestone(self, today=None):
         today = today or timezone.localdate()
@@ -78,3 +89,25 @@ class Milestone(BusinessModel):
 
     def days_left(self, today: datetime.date | None = None) -> int:
         return (self.date - (today or timezone.localdate())).days
+
+
+class CampaignChoiceQuerySet(ScopedQuerySet):
+    # Each user reads and changes their own choice only.
+    scope = Scope(owner="user")
+
+
+class CampaignChoice(models.Model):
+    """The campaign a user works in (导航栏“当前项目”); a preference, not business data, so not audited."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                primary_key=True, related_name="campaign_choice")
+    campaign = models.ForeignKey(Campaign, verbose_name="当前项目", on_delete=models.CASCADE, related_name="+")
+    chosen_at = models.DateTimeField("选择时间", auto_now=True)
+
+    objects = CampaignChoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户当前项目"
+
+    def __str__(self):
+        return f"{self.user}：{self.campaign}"

@@ -11,5 +11,5 @@ class CampaignTable(tables.Table):
 
     class Meta:
         model = Campaign
-        fields = ("name", "region", "level", "status", "framework", "started_on", "task_count")
+        fields = ("name", "region", "level", "status", "framework", "started_on", "task_count", "archived_at")
         attrs = {"class": "table table-sm table-hover"}

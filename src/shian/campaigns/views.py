@@ -1,7 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from shian.campaigns import services
 from shian.campaigns.filtersets import CampaignFilterSet
@@ -10,7 +14,7 @@ from shian.campaigns.models import Campaign
 from shian.campaigns.tables import CampaignTable
 from shian.core import policy
 from shian.core.services import ConcurrentEditError
-from shian.core.views import ObjectDetailView, ObjectEditView, ObjectListView
+from shian.core.views import ObjectDetailView, ObjectEditView, ObjectListView, get_object_for_user
 from shian.workplan.models import Task
 
 
@@ -49,6 +53,7 @@ class CampaignDetailView(ObjectDetailView):
             task_overdue=tasks.overdue().count(),
             rounds=campaign.rounds.restrict(user)[:5] if hasattr(campaign, "rounds") else [],
             can_manage=policy.manages(user, campaign),
+            is_current=services.current_campaign(user) == campaign,
         )
         return ctx
 
@@ -64,6 +69,10 @@ class CampaignEditView(ObjectEditView):
         super().check_permission(obj)
         if obj is not None:
             services.check_can_manage(obj, self.request.user)
+            if obj.is_archived:
+                from django.core.exceptions import PermissionDenied
+
+                raise PermissionDenied("该创建项目已归档，只读；请先取消归档")
         elif not self.request.user.is_office:
             from django.core.exceptions import PermissionDenied
 
@@ -99,3 +108,64 @@ class CampaignEditView(ObjectEditView):
             messages.success(request, "已保存")
             return redirect(campaign.get_absolute_url())
         return self.render_form(form, obj, status=400, formset=formset)
+
+
+def _safe_next(request, fallback="/"):
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or fallback
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return fallback
+    return target
+
+
+@login_required
+@require_POST
+def choose(request):
+    """The navbar switcher: make the posted campaign the user's current one, then go back."""
+    campaign = get_object_for_user(Campaign, request.user, services.parse_id(request.POST.get("campaign")) or 0)
+    try:
+        services.choose_campaign(request.user, campaign)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"当前项目：{campaign}")
+    return redirect(_safe_next(request))
+
+
+@login_required
+@require_POST
+def archive(request, pk):
+    """归档 / 取消归档 (creation office of the campaign's region)."""
+    campaign = get_object_for_user(Campaign, request.user, pk)
+    try:
+        if request.POST.get("undo") == "1":
+            services.unarchive_campaign(campaign, actor=request.user)
+            messages.success(request, f"已取消归档“{campaign}”")
+        else:
+            services.archive_campaign(campaign, actor=request.user)
+            messages.success(request, f"已归档“{campaign}”：项目内的数据只读，不再出现在默认选择中")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(campaign.get_absolute_url())
+
+
+@login_required
+def delete(request, pk):
+    """Deletion with a confirmation that counts what would go, per kind; refused while something protects it."""
+    campaign = get_object_for_user(Campaign, request.user, pk)
+    services.check_can_manage(campaign, request.user)
+    summary = services.deletion_summary(campaign)
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() != campaign.name:
+            messages.error(request, "请输入项目名称以确认删除")
+        else:
+            try:
+                services.delete_campaign(campaign, actor=request.user)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                messages.success(request, f"已删除创建项目“{campaign.name}”")
+                return redirect("campaigns:campaign_list")
+    return render(request, "campaigns/campaign_delete.html", {
+        "object": campaign, "summary": summary, "title": f"删除创建项目：{campaign}",
+    }, status=400 if request.method == "POST" else 200)

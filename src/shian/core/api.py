@@ -2,13 +2,15 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from shian.core import policy
 from shian.core.audit import set_actor
-from shian.core.services import ConcurrentEditError, save_versioned
+from shian.core.services import MAX_ID, ConcurrentEditError, save_versioned  # noqa: F401 (MAX_ID: for serializers)
 
 
 def exception_handler(exc, context):
@@ -29,7 +31,28 @@ class ReadOnlyRolesCannotWrite(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or not request.user.is_read_only
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+def restrict_related_fields(fields, user):
+    """Related fields accept only rows `user` may see, so no id can point a record outside the scope."""
+    for field in fields.values():
+        target = getattr(field, "child_relation", field)
+        queryset = getattr(target, "queryset", None)
+        if queryset is not None and hasattr(queryset, "restrict") and not field.read_only:
+            target.queryset = queryset.restrict(user, "view")
+    return fields
+
+
+class ScopedSerializerMixin:
+    """Limits every writable related field to the requesting user's scope."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+            restrict_related_fields(fields, request.user)
+        return fields
+
+
+class VersionedSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
     """Exposes `version`; an update must send the version it read, or it is refused with 409."""
 
     version = serializers.IntegerField(required=False, help_text="读取时的版本号；修改时必须回传，防止覆盖他人修改")
@@ -73,6 +96,19 @@ class ScopedViewSetMixin:
         return qs.all().restrict(self.request.user, action)
 
 
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+            policy.ensure_can(self.request.user, serializer.instance, policy.CHANGE)
+
+    def perform_update(self, serializer):
+        # Re-check after the change, inside the transaction: a PATCH that moves the object to another
+        # county or campaign is rolled back.
+        with transaction.atomic():
+            serializer.save()
+            policy.ensure_can(self.request.user, serializer.instance, policy.CHANGE)
+
+
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
@@ -84,4 +120,4 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         self.check_create_allowed(serializer)
-        serializer.save()
+        super().perform_create(serializer)

@@ -1,9 +1,12 @@
-from django.apps import AppConfig
+# Django takes the one AppConfig subclass defined here; the base is reached through the module.
+from shian.core import registry
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(registry.ShianApp):
     name = "shian.core"
     verbose_name = "基础"
+    url_prefix = "core/"
+    nav = (registry.NavItem("审计日志", "core:audit_list", "journal-text", registry.ADMIN, order=130),)
 
     def ready(self):
         from django.utils.module_loading import autodiscover_modules

@@ -17,6 +17,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from shian.core import policy
 from shian.core.exports import xlsx_response
 from shian.core.models import AuditLog, Job
 from shian.core.services import ConcurrentEditError
@@ -150,6 +151,12 @@ class ObjectEditView(ScopedMixin, View):
             try:
                 with transaction.atomic():
                     saved = self.save(form)
+                    # Re-check after the change, inside the transaction: an edit that moved the object
+                    # out of the user's scope is rolled back, not written.
+                    policy.ensure_can(request.user, saved, policy.CHANGE)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or policy.OUT_OF_SCOPE_MESSAGE)
+                return self.render_form(form, obj, status=403)
             except ConcurrentEditError as exc:
                 form.add_error(None, str(exc))
                 return self.render_form(form, obj, status=409)
@@ -261,3 +268,13 @@ class AuditListView(ObjectListView):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that link none (the admin, the API docs)."""
+    from django.contrib.staticfiles import finders
+    from django.http import FileResponse
+
+    response = FileResponse(open(finders.find("core/favicon.ico"), "rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

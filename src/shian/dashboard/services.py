@@ -4,6 +4,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core import policy
 from shian.dispatch.choices import ReportStatus
 from shian.dispatch.models import DispatchReport
@@ -16,10 +17,8 @@ def campaigns_for(user):
 
 
 def pick_campaign(user, campaign_id=None):
-    qs = campaigns_for(user)
-    if campaign_id:
-        return qs.filter(pk=campaign_id).first()
-    return qs.first()
+    """?campaign= when given and visible, else the user's current campaign (never simply the newest)."""
+    return current_campaign(user, campaign_id or None)
 
 
 def _done_filter(today):

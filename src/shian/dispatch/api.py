@@ -8,7 +8,8 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
-from shian.core.api import ScopedModelViewSet
+from shian.core.api import MAX_ID, ScopedModelViewSet
+from shian.core.services import parse_id
 from shian.dispatch import services
 from shian.dispatch.choices import RoundKind
 from shian.dispatch.filtersets import ReportFilterSet, RoundFilterSet
@@ -46,8 +47,28 @@ class SummaryReportSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_name", "status", "timeliness", "submitted_at"]
 
 
+class RoundSummarySerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    deadline = serializers.DateTimeField()
+    status = serializers.CharField()
+    on_time = SummaryReportSerializer(many=True, help_text="按时报送")
+    late = SummaryReportSerializer(many=True, help_text="逾期报送")
+    missing = SummaryReportSerializer(many=True, help_text="未报送")
+
+
+class UnitTimelinessSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField()
+    unit = serializers.CharField()
+    short_name = serializers.CharField()
+    rounds = serializers.IntegerField(help_text="调度轮次数")
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="按时报送率（%）")
+
+
 class LineSerializer(serializers.Serializer):
-    task = serializers.IntegerField()
+    task = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False, allow_null=True)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -78,7 +99,7 @@ class ReportWriteSerializer(serializers.Serializer):
     problems = serializers.CharField(required=False, allow_blank=True, default="")
     help_needed = serializers.CharField(required=False, allow_blank=True, default="")
     lines = LineSerializer(many=True, required=False, default=list)
-    version = serializers.IntegerField(help_text="读取时的版本号")
+    version = serializers.IntegerField(min_value=1, help_text="读取时的版本号")
 
 
 class RoundViewSet(ScopedModelViewSet):
@@ -100,6 +121,7 @@ class RoundViewSet(ScopedModelViewSet):
         rnd = services.close_round(self.get_object(), actor=request.user)
         return Response(RoundSerializer(rnd, context=self.get_serializer_context()).data)
 
+    @extend_schema(responses=RoundSummarySerializer)
     @action(detail=True, methods=["get"])
     def summary(self, request, pk=None):
         rnd = self.get_object()
@@ -112,11 +134,12 @@ class RoundViewSet(ScopedModelViewSet):
         return Response({"round": rnd.pk, "deadline": rnd.deadline, "status": rnd.status,
                          "on_time": rows(s["on_time"]), "late": rows(s["late"]), "missing": rows(s["missing"])})
 
-    @extend_schema(parameters=[OpenApiParameter("campaign", int, required=True, description="创建项目ID")])
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[OpenApiParameter("campaign", int, required=True, description="创建项目ID")],
+                   responses=UnitTimelinessSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
     def timeliness(self, request):
         cid = request.query_params.get("campaign")
-        if not cid or not str(cid).isdigit():
+        if parse_id(cid) is None:
             raise DRFValidationError({"campaign": "请提供创建项目ID（campaign）"})
         campaign = Campaign.objects.restrict(request.user).filter(pk=cid).first()
         if campaign is None:

@@ -111,7 +111,7 @@ def populate(ctx) -> None:
         lines = [(t, t.status if t.status != TaskStatus.DONE else None, t.progress, "") for t in tasks
                  if t.status != TaskStatus.DONE]
         services.save_report(report, _text(rng, rng.choice(NARRATIVES)), rng.choice(PROBLEMS), rng.choice(HELP),
-                             lines, submit=roll < 0.45, actor=liaison)
+                             lines, submit=roll < 0.45, actor=liaison, expected_version=report.version)
         if roll < 0.45:  # filed over the last three days, not all at this instant
             DispatchReport.objects.filter(pk=report.pk).update(
                 submitted_at=opened + datetime.timedelta(hours=rng.randint(2, 70), minutes=rng.randint(0, 59)))

@@ -136,7 +136,7 @@ def save_report(report, narrative, problems, help_needed, lines, submit=False, *
         report.submitted_by = actor
     else:
         report.status = ReportStatus.DRAFT
-    save_versioned(report, report.version if expected_version is None else expected_version)
+    save_versioned(report, expected_version)
     report.lines.all().delete()
     ReportLine.objects.bulk_create([ReportLine(report=report, task=t, status=s, progress=p, note=nt)
                                     for t, s, p, nt in cleaned])
@@ -150,7 +150,10 @@ def save_report(report, narrative, problems, help_needed, lines, submit=False, *
                     continue
                 status = TaskStatus.IN_PROGRESS  # reporting progress on a task means working on it
             try:
-                task_services.report_progress(t, value, note or f"{rnd.title}报送", status, actor=actor)
+                # The report's own version guards the submission; each task moves from the state read
+                # under this transaction.
+                task_services.report_progress(t, value, note or f"{rnd.title}报送", status, actor=actor,
+                                              expected_version=t.version)
             except ValidationError as exc:
                 raise ValidationError({"lines": f"任务“{t}”：{'；'.join(exc.messages)}"}) from None
         late = report.submitted_at > rnd.deadline

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.exports import xlsx_response
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectListView, get_object_for_user
@@ -63,7 +64,7 @@ class RoundListView(ObjectListView):
 
 
 def _manageable_campaigns(user):
-    return Campaign.objects.restrict(user, "change").select_related("region")
+    return Campaign.objects.restrict(user, "change").unarchived().select_related("region")
 
 
 @login_required
@@ -73,7 +74,8 @@ def round_create(request):
     if user.is_read_only or not (user.is_admin or user.role == Role.OFFICE) or not campaigns.exists():
         raise PermissionDenied("只有创建办可以发起调度")
     now = timezone.localtime()
-    initial = {"campaign": campaigns.first().pk, "kind": "monthly",
+    default = current_campaign(user, queryset=campaigns)
+    initial = {"campaign": default.pk if default else None, "kind": "monthly",
                "title": f"{now.year}年{now.month}月食安创城工作月调度", "period_label": f"{now.year}年{now.month}月",
                "deadline": (now + datetime.timedelta(days=7)).replace(hour=17, minute=0, second=0, microsecond=0)}
     form = RoundForm(request.POST or None, campaigns=campaigns, initial=initial)
@@ -264,7 +266,7 @@ def _timeliness_rows(request):
     user = request.user
     campaigns = Campaign.objects.restrict(user).order_by("-created_at")
     cid = request.GET.get("campaign")
-    campaign = campaigns.filter(pk=cid).first() if cid and cid.isdigit() else campaigns.first()
+    campaign = current_campaign(user, cid or None)
     rows = services.unit_timeliness(campaign, reports=DispatchReport.objects.restrict(user)) if campaign else []
     return campaigns, campaign, rows
 

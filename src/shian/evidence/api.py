@@ -3,6 +3,7 @@ requirement, review, re-extract, search) and the completeness matrix."""
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -10,7 +11,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.api import ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.services import parse_id
 from shian.evidence import services
 from shian.evidence.filtersets import MaterialFilterSet
 from shian.evidence.models import Material, MaterialFile
@@ -80,6 +83,33 @@ class ReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
+class MatrixCellSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField()
+    name = serializers.CharField()
+    item = serializers.CharField(help_text="评分项编号")
+    indicator = serializers.CharField()
+    unit = serializers.IntegerField(allow_null=True)
+    period = serializers.CharField(allow_blank=True)
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    points = serializers.CharField()
+    materials = serializers.ListField(child=serializers.IntegerField())
+
+
+class MatrixSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    total = serializers.IntegerField()
+    complete = serializers.BooleanField(help_text="全部材料要求均已通过")
+    points_at_stake = serializers.CharField()
+    totals = serializers.DictField(child=serializers.IntegerField(), help_text="各完整性状态的材料要求数")
+    cells = MatrixCellSerializer(many=True)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    material = MaterialSerializer()
+    passage = serializers.CharField(help_text="命中段落（HTML，关键词以 <mark> 标出）")
+
+
 class MaterialViewSet(ScopedReadOnlyViewSet):
     """佐证材料. Upload with multipart POST; 通过 / 退回 through the actions (send `version`)."""
 
@@ -91,9 +121,12 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
     CHANGE_ACTIONS = ("approve", "return_material", "partial_update", "new_version", "assign", "extract")
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, only the model
+            return Material.objects.none()
         action_name = "change" if self.action in self.CHANGE_ACTIONS else "view"
         return self.base_queryset.all().restrict(self.request.user, action_name)
 
+    @extend_schema(request=MaterialEditSerializer, responses=MaterialSerializer)
     def partial_update(self, request, pk=None):
         """Correct title / 材料要求 / 成文日期 / 发文机关 / 文号 (send `version`); a returned material is
         resubmitted."""
@@ -106,6 +139,7 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         material.refresh_from_db()
         return Response(MaterialSerializer(material).data)
 
+    @extend_schema(request={"multipart/form-data": VersionUploadSerializer}, responses={201: MaterialSerializer})
     @action(detail=True, methods=["post"], url_path="versions")
     def new_version(self, request, pk=None):
         """Upload a new version of the file (multipart: `file`, `version`); earlier versions are kept and
@@ -118,6 +152,7 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         material.refresh_from_db()
         return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=AssignSerializer, responses=MaterialSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """Confirm a suggested (or chosen) requirement: `requirement`, `version`."""
@@ -129,6 +164,7 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         material.refresh_from_db()
         return Response(MaterialSerializer(material).data)
 
+    @extend_schema(request=None, responses={202: MaterialSerializer})
     @action(detail=True, methods=["post"])
     def extract(self, request, pk=None):
         """Run text extraction again (after a failure)."""
@@ -136,7 +172,10 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         services.request_extraction(material, actor=request.user)
         return Response(MaterialSerializer(material).data, status=status.HTTP_202_ACCEPTED)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[OpenApiParameter("campaign", int, description="创建项目ID；默认为当前项目"),
+                               OpenApiParameter("unit", int, description="只看该单位")],
+                   responses=MatrixSerializer, filters=False)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def matrix(self, request):
         """The completeness matrix of ?campaign= (default: the user's latest campaign), optionally ?unit=:
         every requirement with its status, points and materials, and the totals."""
@@ -144,13 +183,13 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
 
         campaigns = Campaign.objects.restrict(request.user).order_by("-created_at")
         value = request.query_params.get("campaign", "")
-        if value and not value.isdigit():
+        if value and parse_id(value) is None:
             raise DRFValidationError({"campaign": "创建项目编号必须是数字"})
-        campaign = get_object_or_404(campaigns, pk=int(value)) if value else campaigns.first()
+        campaign = get_object_or_404(campaigns, pk=int(value)) if value else current_campaign(request.user)
         if campaign is None:
             return Response({"detail": "没有可访问的创建项目"}, status=status.HTTP_404_NOT_FOUND)
         unit = request.query_params.get("unit", "")
-        if unit and not unit.isdigit():
+        if unit and parse_id(unit) is None:
             raise DRFValidationError({"unit": "单位编号必须是数字"})
         if unit:
             get_object_or_404(Unit.objects.restrict(request.user), pk=int(unit))
@@ -169,6 +208,7 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
             } for c in matrix["cells"]],
         })
 
+    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: MaterialSerializer(many=True)})
     def create(self, request):
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -188,19 +228,23 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         material.refresh_from_db()
         return Response(MaterialSerializer(material).data)
 
+    @extend_schema(request=ReviewSerializer, responses=MaterialSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """通过."""
         return self._review(request, lambda m, d: services.approve_material(
             m, actor=request.user, expected_version=d["version"]))
 
+    @extend_schema(request=ReviewSerializer, responses=MaterialSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_material(self, request, pk=None):
         """退回 (reason required)."""
         return self._review(request, lambda m, d: services.return_material(
             m, d.get("reason", ""), actor=request.user, expected_version=d["version"]))
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=[OpenApiParameter("q", str, required=True, description="检索关键词")],
+                   responses=SearchHitSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def search(self, request):
         """Full-text search: ?q=关键词; each hit carries the matching passage (HTML with <mark>)."""
         from shian.evidence.search import search_materials

@@ -12,6 +12,7 @@ from decimal import Decimal
 from shian.evidence.choices import COVERAGE_CSS, Coverage, Flag, MaterialStatus
 from shian.framework.choices import UnitRole
 from shian.framework.models import ItemUnit
+from shian.organisation.choices import Role
 
 
 @dataclass
@@ -69,6 +70,13 @@ def build_matrix(campaign, user, unit_id=None) -> dict:
     from shian.evidence.services import requirements_for
 
     reqs = list(requirements_for(campaign))
+    expert = user.role == Role.EXPERT and not user.is_admin
+    if expert:  # a review group's expert sees the requirements of the items their groups hold, nothing else
+        from shian.scoring.models import ReviewGroup
+
+        held = set(ReviewGroup.objects.filter(members=user, assessment__campaign=campaign)
+                   .values_list("items", flat=True))
+        reqs = [r for r in reqs if r.item_id in held]
     leads = {}
     for a in ItemUnit.objects.filter(item__in={r.item_id for r in reqs}, role=UnitRole.LEAD).select_related("unit"):
         leads.setdefault(a.item_id, a.unit)
@@ -77,7 +85,7 @@ def build_matrix(campaign, user, unit_id=None) -> dict:
     by_req = {}
     for m in materials:
         by_req.setdefault(m.requirement_id, []).append(m)
-    own_only = not (user.is_admin or user.region_scope is not None)
+    own_only = not (user.is_admin or user.region_scope is not None or expert)
     cells = []
     for req in reqs:
         unit = req.provider or leads.get(req.item_id)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from shian.campaigns import services as campaigns_services
 from shian.campaigns.models import Campaign
 from shian.core.exports import attachment_header
 from shian.core.files import file_response
@@ -26,15 +27,9 @@ STREAM_LIMIT_BYTES = 200 * 1024 * 1024
 
 
 def current_campaign(request):
-    """The campaign chosen by ?campaign=, else the user's most recent one; 404 outside scope."""
-    qs = Campaign.objects.restrict(request.user).select_related("framework", "region").order_by("-created_at")
+    """The campaign chosen by ?campaign=, else the user's current one; 404 outside scope."""
     value = request.GET.get("campaign") or request.POST.get("campaign")
-    if value:
-        try:
-            return get_object_or_404(qs, pk=int(value))
-        except (TypeError, ValueError):
-            raise Http404
-    campaign = qs.first()
+    campaign = campaigns_services.current_campaign(request.user, value or None)
     if campaign is None:
         raise Http404("没有可访问的创建项目")
     return campaign

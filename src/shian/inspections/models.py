@@ -56,10 +56,15 @@ class Checklist(BusinessModel):
         return reverse("inspections:checklist_detail", args=[self.pk])
 
 
+class ViaChecklist(ScopedQuerySet):
+    scope = Scope(via="checklist")
+
+
 class ChecklistItem(models.Model):
     """One line of a checklist: what to check (or a 能问能答 question), points, how to deduct."""
 
     audit_log = True
+    objects = ViaChecklist.as_manager()
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
     seq = models.PositiveSmallIntegerField("序号")

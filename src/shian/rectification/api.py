@@ -2,17 +2,22 @@
 
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
 from shian.core.exports import attachment_header
 from shian.rectification import ledger, services
+from shian.rectification.choices import VerifyMethod
 from shian.rectification.filtersets import ProblemFilterSet
 from shian.rectification.models import Problem, ProblemNote, Summons
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -26,6 +31,8 @@ class NoteSerializer(serializers.ModelSerializer):
 class ProblemSerializer(VersionedSerializer):
     notes = NoteSerializer(many=True, read_only=True)
     overdue_days = serializers.SerializerMethodField()
+    verify_method = serializers.ChoiceField(choices=VerifyMethod.choices, allow_blank=True, read_only=True,
+                                            help_text="核验方式；未销号时为空")
 
     class Meta:
         model = Problem
@@ -58,6 +65,62 @@ class ProblemSerializer(VersionedSerializer):
                                        items=items, **d)
 
 
+class ActionInput(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, help_text="读取时的版本号，防止覆盖他人修改")
+
+
+class ProblemProgressInput(ActionInput):
+    text = serializers.CharField(help_text="整改进展")
+
+
+class SubmitInput(ActionInput):
+    text = serializers.CharField(help_text="整改完成情况")
+    evidence_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+                                         required=False, default=list, help_text="佐证材料编号")
+
+
+class VerifyInput(ActionInput):
+    method = serializers.ChoiceField(choices=VerifyMethod.choices,
+                                     help_text="核验方式")
+    note = serializers.CharField(help_text="核验意见")
+
+
+class RejectInput(ActionInput):
+    reason = serializers.CharField(help_text="退回理由")
+
+
+class ReopenInput(ActionInput):
+    reason = serializers.CharField(help_text="重新打开的原因")
+    deadline = serializers.DateField(required=False, allow_null=True, help_text="新的整改时限（YYYY-MM-DD）")
+
+
+class UnitStatsSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    total = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    closed_rate = serializers.FloatField(allow_null=True, help_text="闭环率")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="按时销号率")
+    avg_days = serializers.FloatField(allow_null=True, help_text="平均整改天数")
+
+
+class EscalationSerializer(serializers.Serializer):
+    reminder = serializers.IntegerField(help_text="催办提醒")
+    warning = serializers.IntegerField(help_text="通报预警")
+    interview = serializers.IntegerField(help_text="约谈")
+
+
+class LedgerImportInput(serializers.Serializer):
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="本辖区的创建项目")
+    file = serializers.FileField(help_text="整改台账（xlsx/xls）")
+
+
+class ImportedSerializer(serializers.Serializer):
+    created = serializers.ListField(child=serializers.IntegerField(), help_text="新建问题的编号")
+
+
 class ProblemViewSet(ScopedModelViewSet):
     """整改问题台账。创建办登记、修改、销号、退回、重新打开；责任单位填报进展、申请销号；领导只读。"""
 
@@ -71,52 +134,57 @@ class ProblemViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer):
         services.check_office(serializer.instance.campaign, self.request.user)
-        serializer.save()
+        super().perform_update(serializer)
 
-    def _act(self, request, func, **kwargs):
+    def _act(self, request, input_class, func, **kwargs):
         problem = self.get_object()
-        func(problem, actor=request.user, expected_version=request.data.get("version"), **kwargs)
+        body = input_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version", None)
+        func(problem, actor=request.user, expected_version=version, **{**data, **kwargs})
         problem.refresh_from_db()
         return Response(ProblemSerializer(problem, context={"request": request}).data)
 
+    @extend_schema(request=ProblemProgressInput, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
-        """填报整改进展：{"text": "…", "version": n}。"""
-        return self._act(request, services.add_progress, text=request.data.get("text", ""))
+        """填报整改进展。"""
+        return self._act(request, ProblemProgressInput, services.add_progress)
 
+    @extend_schema(request=SubmitInput, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """整改完成，申请销号：{"text": "…", "evidence_ids": [..], "version": n}。"""
-        return self._act(request, services.submit_completion, text=request.data.get("text", ""),
-                         evidence_ids=request.data.get("evidence_ids") or ())
+        """整改完成，申请销号（可附佐证材料编号）。"""
+        return self._act(request, SubmitInput, services.submit_completion)
 
+    @extend_schema(request=VerifyInput, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        """创建办核验销号：{"method": "documents|onsite|phone", "note": "…", "version": n}。"""
-        return self._act(request, services.verify_problem, method=request.data.get("method", ""),
-                         note=request.data.get("note", ""))
+        """创建办核验销号。"""
+        return self._act(request, VerifyInput, services.verify_problem)
 
+    @extend_schema(request=RejectInput, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        """退回整改：{"reason": "…", "version": n}。"""
-        return self._act(request, services.reject_completion, reason=request.data.get("reason", ""))
+        """退回整改。"""
+        return self._act(request, RejectInput, services.reject_completion)
 
+    @extend_schema(request=ReopenInput, responses=ProblemSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        """重新打开已销号问题：{"reason": "…", "deadline": "YYYY-MM-DD", "version": n}。"""
-        import datetime
+        """重新打开已销号问题（可给新的整改时限）。"""
+        return self._act(request, ReopenInput, services.reopen_problem)
 
-        deadline = request.data.get("deadline")
-        return self._act(request, services.reopen_problem, reason=request.data.get("reason", ""),
-                         deadline=datetime.date.fromisoformat(deadline) if deadline else None)
-
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=UnitStatsSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
     def stats(self, request):
         """各责任单位：问题数、销号数、闭环率、按时销号率、平均整改天数。"""
         qs = self.filter_queryset(self.get_queryset())
         return Response([{**{k: v for k, v in r.items() if k != "unit"}, "unit": r["unit"].pk,
                           "unit_name": r["unit"].name} for r in services.unit_stats(qs)])
 
+    @extend_schema(request=None, responses=EscalationSerializer)
     @action(detail=False, methods=["post"])
     def escalate(self, request):
         """逾期升级（与每日运行的 shian escalate-problems 相同，可重复调用）。"""
@@ -130,23 +198,27 @@ class ProblemViewSet(ScopedModelViewSet):
                 total[k] += v
         return Response(total)
 
+    @extend_schema(request={"multipart/form-data": LedgerImportInput}, responses={201: ImportedSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_ledger(self, request):
         """导入创建办自己的整改台账（multipart：campaign、file）；全部正确才导入，错误按行列给出。"""
         from shian.campaigns.models import Campaign
 
-        campaign = Campaign.objects.restrict(request.user, "change").filter(pk=request.data.get("campaign")).first()
-        if campaign is None or "file" not in request.FILES:
-            raise serializers.ValidationError({"campaign": "请指定本辖区的创建项目并上传台账文件 file"})
-        created = ledger.import_ledger(campaign, request.FILES["file"], actor=request.user)
+        body = LedgerImportInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        campaign = Campaign.objects.restrict(request.user, "change").filter(pk=body.validated_data["campaign"]).first()
+        if campaign is None:
+            raise serializers.ValidationError({"campaign": "请指定本辖区的创建项目"})
+        created = ledger.import_ledger(campaign, body.validated_data["file"], actor=request.user)
         return Response({"created": [p.pk for p in created]}, status=201)
 
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="ledger")
     def ledger_xlsx(self, request):
         """按筛选条件导出打印格式的整改台账（xlsx）。"""
         qs = self.filter_queryset(self.get_queryset()).prefetch_related("items").order_by("campaign", "seq", "id")
         data = ledger.write_ledger_xlsx(qs, "食品安全示范创建问题整改台账")
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(data, content_type=XLSX)
         response["Content-Disposition"] = attachment_header(f"问题整改台账-{timezone.localdate():%Y%m%d}.xlsx")
         return response
 

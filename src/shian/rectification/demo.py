@@ -71,14 +71,14 @@ def populate(ctx) -> None:
         if state == 0:
             continue  # 待整改
         if state in (1, 2, 3, 4, 5):
-            services.add_progress(p, actor=actor, text=rng.choice(PROGRESS))
+            services.add_progress(p, actor=actor, text=rng.choice(PROGRESS), expected_version=p.version)
         if state in (3, 4, 5):
-            services.submit_completion(p, actor=actor, text="已按整改措施全部完成，相关佐证材料已上传")
+            services.submit_completion(p, actor=actor, text="已按整改措施全部完成，相关佐证材料已上传", expected_version=p.version)
         if state in (4, 5):
             closed = min(today, p.found_on + datetime.timedelta(days=rng.randint(5, 40)))
             at = now - datetime.timedelta(days=(today - closed).days)
             services.verify_problem(p, actor=office, method=rng.choice(["documents", "onsite", "phone"]),
-                                    note="经核查，整改措施落实到位，同意销号", verified_at=at)
+                                    note="经核查，整改措施落实到位，同意销号", verified_at=at, expected_version=p.version)
     # A few overdue problems to escalate: deadlines in the past, still open.
     open_ones = [p for p in problems if p.status in (Status.OPEN, Status.IN_PROGRESS)]
     for days, p in zip([25, 18, 9, 3], open_ones[:4], strict=False):
@@ -91,9 +91,9 @@ def populate(ctx) -> None:
         services.record_summons(held, actor=office, held_on=today - datetime.timedelta(days=1),
                                 convener="李县长（县食安委主任）",
                                 attendees=f"{held.unit.name}主要负责人、分管负责人；县食安办主任王建华",
-                                outcome="被约谈单位作出书面整改承诺，10个工作日内完成整改并报县食安办销号；逾期未完成将在全县通报。")
+                                outcome="被约谈单位作出书面整改承诺，10个工作日内完成整改并报县食安办销号；逾期未完成将在全县通报。", expected_version=held.version)
     # One verified problem found again (reopened keeps its history).
     verified = Problem.objects.filter(campaign=campaign, status=Status.VERIFIED).order_by("id").first()
     if verified is not None:
         services.reopen_problem(verified, actor=office, reason="复查发现问题反弹，重新整改",
-                                deadline=today + datetime.timedelta(days=15))
+                                deadline=today + datetime.timedelta(days=15), expected_version=verified.version)

@@ -17,7 +17,7 @@ class ProblemForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        campaigns = Campaign.objects.restrict(self.user, "change")
+        campaigns = Campaign.objects.restrict(self.user, "change").unarchived()
         self.fields["campaign"].queryset = campaigns
         self.fields["unit"].queryset = Unit.objects.restrict(self.user, "change")
         self.fields["items"].queryset = ScoringItem.objects.filter(
@@ -52,7 +52,7 @@ class ImportForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change")
+        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change").unarchived()
 
 
 class SummonsForm(VersionedModelForm):

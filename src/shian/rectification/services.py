@@ -124,7 +124,7 @@ def add_progress(problem: Problem, *, actor, text, expected_version=None) -> Pro
     if problem.status == Status.OPEN:
         problem.status = Status.IN_PROGRESS
     problem.progress = text.strip()
-    save_versioned(problem, expected_version if expected_version is not None else problem.version)
+    save_versioned(problem, expected_version)
     _note(problem, NoteKind.PROGRESS, text.strip(), actor)
     return problem
 
@@ -145,7 +145,7 @@ def submit_completion(problem: Problem, *, actor, text, evidence_file=None, evid
         problem.completion_evidence = evidence_file
     if evidence_ids:
         problem.evidence_ids = _check_evidence_ids(problem.campaign, evidence_ids)
-    save_versioned(problem, expected_version if expected_version is not None else problem.version)
+    save_versioned(problem, expected_version)
     _note(problem, NoteKind.SUBMIT, text.strip(), actor)
     return problem
 
@@ -165,7 +165,7 @@ def verify_problem(problem: Problem, *, actor, method, note="", expected_version
     problem.verified_by = actor
     problem.verify_method = method
     problem.verify_note = note.strip()
-    save_versioned(problem, expected_version if expected_version is not None else problem.version)
+    save_versioned(problem, expected_version)
     _note(problem, NoteKind.VERIFY, f"{VerifyMethod(method).label}：{note.strip()}", actor)
     log_event(problem, "problem_verified", note=f"{actor} 销号（{VerifyMethod(method).label}）")
     return problem
@@ -180,7 +180,7 @@ def reject_completion(problem: Problem, *, actor, reason, expected_version=None)
     if not (reason or "").strip():
         raise ValidationError({"verify_note": "请填写退回理由"})
     problem.status = Status.IN_PROGRESS
-    save_versioned(problem, expected_version if expected_version is not None else problem.version)
+    save_versioned(problem, expected_version)
     _note(problem, NoteKind.REJECT, reason.strip(), actor)
     return problem
 
@@ -205,7 +205,7 @@ def reopen_problem(problem: Problem, *, actor, reason, deadline=None, expected_v
     problem.escalated_on = None
     if deadline:
         problem.deadline = deadline
-    save_versioned(problem, expected_version if expected_version is not None else problem.version)
+    save_versioned(problem, expected_version)
     _note(problem, NoteKind.REOPEN, f"{reason.strip()}{'；' + previous if previous else ''}", actor)
     log_event(problem, "problem_reopened", note=reason.strip()[:200])
     return problem
@@ -343,7 +343,7 @@ def record_summons(summons: Summons, *, actor, held_on, attendees, outcome, conv
     summons.held_on, summons.attendees, summons.outcome = held_on, attendees.strip(), outcome.strip()
     summons.convener = convener or summons.convener
     summons.status = SummonsStatus.HELD
-    save_versioned(summons, expected_version if expected_version is not None else summons.version)
+    save_versioned(summons, expected_version)
     log_event(summons, "summons_held", note=f"{held_on:%Y-%m-%d}")
     return summons
 

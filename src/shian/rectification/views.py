@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.exports import attachment_header
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
@@ -96,16 +97,20 @@ class ProblemActionView(LoginRequiredMixin, View):
                           _detail_context(request, problem, **{key: form}), status=400)
         d = form.cleaned_data
         try:
+            version = request.POST.get("version")
             if action == "progress":
-                services.add_progress(problem, actor=user, text=d["text"])
+                services.add_progress(problem, actor=user, text=d["text"], expected_version=version)
             elif action == "submit":
-                services.submit_completion(problem, actor=user, text=d["text"], evidence_file=d.get("evidence"))
+                services.submit_completion(problem, actor=user, text=d["text"], evidence_file=d.get("evidence"),
+                                           expected_version=version)
             elif action == "verify":
-                services.verify_problem(problem, actor=user, method=d["method"], note=d["note"])
+                services.verify_problem(problem, actor=user, method=d["method"], note=d["note"],
+                                        expected_version=version)
             elif action == "reject":
-                services.reject_completion(problem, actor=user, reason=d["reason"])
+                services.reject_completion(problem, actor=user, reason=d["reason"], expected_version=version)
             else:
-                services.reopen_problem(problem, actor=user, reason=d["reason"], deadline=d.get("deadline"))
+                services.reopen_problem(problem, actor=user, reason=d["reason"], deadline=d.get("deadline"),
+                                        expected_version=version)
         except (ValidationError, ConcurrentEditError) as exc:
             problem.refresh_from_db()
             text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -140,7 +145,7 @@ class ProblemEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以登记整改问题")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None}
 
     def save(self, form):
@@ -211,7 +216,7 @@ class EscalateView(LoginRequiredMixin, View):
     """The office runs escalation now (it also runs daily as `shian escalate-problems`)."""
 
     def post(self, request):
-        campaigns = Campaign.objects.restrict(request.user, "change")
+        campaigns = Campaign.objects.restrict(request.user, "change").unarchived()
         if request.user.is_read_only or not request.user.is_office:
             raise PermissionDenied
         total = {"reminder": 0, "warning": 0, "interview": 0}

@@ -60,7 +60,7 @@ class FrequencyRule(BusinessModel):
         return f"{self.risk_grade}级：{self.min_per_year}{upper}次/年"
 
 
-def _unit_writes(user):
+def _business_unit_writes(user):
     """Township people change the businesses of their township; a member unit those it supervises."""
     inside = Q(region__path__startswith=user.unit.region.path)
     return inside if user.unit.kind == UnitKind.TOWNSHIP else inside & Q(supervising_unit_id=user.unit_id)
@@ -72,7 +72,9 @@ class BusinessQuerySet(ScopedQuerySet):
     change their township's, member units those they supervise. Experts: nothing here (they reach a
     business through their assigned visits)."""
 
-    scope = Scope(region="region", unit="supervising_unit", units_read_below=True, unit_writes=_unit_writes)
+    scope = Scope(
+        region="region", unit="supervising_unit", units_read_below=True, unit_writes=_business_unit_writes
+    )
 
     def operating(self):
         return self.filter(status=BusinessStatus.OPEN)
@@ -174,6 +176,10 @@ class Business(BusinessModel):
         return self.credit_code or self.licence_no
 
 
+class BusinessImportQuerySet(ScopedQuerySet):
+    scope = Scope(owner="imported_by", owner_writes=False)
+
+
 class BusinessImport(BusinessModel):
     """One import of a registry file: the audit trail of rows written in bulk (one event per file)."""
 
@@ -190,16 +196,11 @@ class BusinessImport(BusinessModel):
         related_name="+",
     )
 
+    objects = BusinessImportQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "主体导入记录"
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"导入{self.filename}（新增{self.created}，更新{self.updated}）"
-
-
-class BusinessImportQuerySet(ScopedQuerySet):
-    scope = Scope(owner="imported_by", owner_writes=False)
-
-
-BusinessImport.add_to_class("objects", BusinessImportQuerySet.as_manager())

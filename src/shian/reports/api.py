@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
-from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
 from shian.core.exports import attachment_header
 from shian.core.files import file_response
 from shian.dispatch.models import DispatchRound
@@ -59,19 +59,16 @@ class DocumentCreateSerializer(DocumentSerializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     round = serializers.PrimaryKeyRelatedField(queryset=DispatchRound.objects.all(), required=False, allow_null=True)
     period = serializers.CharField(required=False, allow_blank=True, default="")
-    assessment_ref = serializers.IntegerField(required=False, allow_null=True)
+    assessment_ref = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
     class Meta(DocumentSerializer.Meta):
         read_only_fields = ["issue_no", "created_by", "narrative"]
 
     def create(self, validated_data):
         user = self.context["request"].user
+        # campaign and round were chosen among what the user may see (ScopedSerializerMixin), so another
+        # county's ids read as absent.
         campaign = validated_data["campaign"]
-        if not Campaign.objects.restrict(user).filter(pk=campaign.pk).exists():
-            raise serializers.ValidationError({"campaign": ["创建项目不存在"]})
-        rnd = validated_data.get("round")
-        if rnd is not None and not DispatchRound.objects.restrict(user).filter(pk=rnd.pk).exists():
-            raise serializers.ValidationError({"round": ["调度轮次不存在"]})  # the other county's ids look absent
         return services.create_document(
             campaign, validated_data["kind"], actor=user, period=validated_data.get("period", ""),
             round=validated_data.get("round"), assessment_ref=validated_data.get("assessment_ref"),
@@ -133,7 +130,7 @@ class DocumentViewSet(ScopedModelViewSet):
         return Response(DocumentFileSerializer(f).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DocumentFileSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def files(self, request, pk=None):
         """已生成的版本。"""
         doc = self.get_object()

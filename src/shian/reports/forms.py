@@ -32,7 +32,7 @@ class DocumentCreateForm(StyledForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.restrict(user, "change")
+        self.fields["campaign"].queryset = Campaign.objects.restrict(user, "change").unarchived()
         self.fields["round"].queryset = DispatchRound.objects.restrict(user, "change").select_related("campaign")
         self.fields["assessment_ref"].choices = [("", "（自动选择）"), *assessment_choices(user)]
 

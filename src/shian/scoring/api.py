@@ -2,12 +2,15 @@
 expert scores (experts write their own), interviews. Writes go through the services."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from shian.core.api import ScopedModelViewSet, ScopedViewSetMixin, VersionedSerializer
+from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedViewSetMixin, VersionedSerializer
+from shian.core.services import parse_id
 from shian.framework.models import DeductionRule
 from shian.scoring import gap, services
 from shian.scoring.engine import fmt
@@ -29,6 +32,129 @@ class AssessmentSerializer(VersionedSerializer):
         fields = ["id", "campaign", "kind", "title", "held_on", "reviewer", "status", "satisfaction", "awareness",
                   "support", "note", "locked_at", "locked_by", "version"]
         read_only_fields = ["status", "locked_at", "locked_by"]
+
+
+class CategoryResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    max = serializers.FloatField()
+    awarded = serializers.FloatField()
+    raw = serializers.FloatField()
+
+
+class GateResultSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    passed = serializers.BooleanField(allow_null=True, help_text="null：尚不能判定")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class KeyFailureSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    code = serializers.CharField()
+    min_share = serializers.FloatField()
+
+
+class ResultSerializer(serializers.Serializer):
+    outcome = serializers.CharField(help_text="passed / failed / incomplete")
+    base_total = serializers.FloatField()
+    base_max = serializers.FloatField()
+    bonus_total = serializers.FloatField()
+    bonus_max = serializers.FloatField()
+    total = serializers.FloatField()
+    readiness = serializers.FloatField()
+    unscored = serializers.IntegerField()
+    categories = CategoryResultSerializer(many=True)
+    gates = GateResultSerializer(many=True)
+    key_failures = KeyFailureSerializer(many=True)
+
+
+class ForecastSerializer(serializers.Serializer):
+    base = serializers.FloatField()
+    gain = serializers.FloatField()
+    total = serializers.FloatField()
+    passes = serializers.BooleanField()
+    late_problems = serializers.IntegerField()
+
+
+class UnitLossSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    name = serializers.CharField()
+    lost = serializers.FloatField()
+
+
+class FixFirstSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    item = serializers.IntegerField()
+    code = serializers.CharField()
+    lost = serializers.FloatField()
+    priority = serializers.FloatField()
+    why = serializers.ListField(child=serializers.CharField())
+    source = serializers.CharField()
+
+
+class GapSerializer(serializers.Serializer):
+    readiness = serializers.FloatField()
+    lost_total = serializers.FloatField()
+    days_left = serializers.IntegerField(allow_null=True)
+    forecast = ForecastSerializer()
+    by_unit = UnitLossSerializer(many=True)
+    fix_first = FixFirstSerializer(many=True)
+
+
+class CompareRowSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    code = serializers.CharField()
+    values = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    change = serializers.FloatField(allow_null=True)
+
+
+class CompareCategorySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    values = serializers.ListField(child=serializers.FloatField(allow_null=True))
+
+
+class CompareSerializer(serializers.Serializer):
+    items = CompareRowSerializer(many=True)
+    categories = CompareCategorySerializer(many=True)
+
+
+class ProblemsCreatedSerializer(serializers.Serializer):
+    created = serializers.ListField(child=serializers.IntegerField(), help_text="新建问题的编号")
+
+
+class LockInput(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, help_text="读取时的版本号")
+
+
+class ExpertPointsSerializer(serializers.Serializer):
+    expert = serializers.IntegerField()
+    points = serializers.FloatField()
+
+
+class SpreadSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    code = serializers.CharField()
+    scores = ExpertPointsSerializer(many=True)
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    spread = serializers.FloatField(allow_null=True, help_text="极差")
+
+
+class ConfirmInput(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="本组负责的评分项")
+    points = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, help_text="本组确认得分")
+    deduction_text = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                       help_text="该评分项已有得分时必须回传其版本号")
+
+
+class ConfirmedSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    points = serializers.CharField()
+    version = serializers.IntegerField()
 
 
 def result_json(result):
@@ -60,20 +186,25 @@ class AssessmentViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         services.check_can_manage(serializer.instance.campaign, self.request.user)
         services.check_open(serializer.instance)
-        serializer.save()
+        super().perform_update(serializer)
 
+    @extend_schema(responses=ResultSerializer)
     @action(detail=True, methods=["get"])
     def result(self, request, pk=None):
         """得分合计、类别小计、否决项与门槛、结论。"""
         return Response(result_json(services.assessment_result(self.get_object())))
 
+    @extend_schema(request=LockInput, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
         """签署锁定（须回传 version）。"""
         assessment = self.get_object()
-        services.lock_assessment(assessment, actor=request.user, expected_version=request.data.get("version"))
+        body = LockInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.lock_assessment(assessment, actor=request.user, expected_version=body.validated_data.get("version"))
         return Response(AssessmentSerializer(assessment).data)
 
+    @extend_schema(request=None, responses=ProblemsCreatedSerializer)
     @action(detail=True, methods=["post"], url_path="to-problems")
     def to_problems(self, request, pk=None):
         """把本次评审尚未转为问题的扣分全部生成整改问题。"""
@@ -82,15 +213,21 @@ class AssessmentViewSet(ScopedModelViewSet):
         created = problems_from_deductions(self.get_object(), actor=request.user)
         return Response({"created": [p.pk for p in created]})
 
+    @extend_schema(parameters=[OpenApiParameter("other", int, required=True, description="对比的评审ID")],
+                   responses=CompareSerializer)
     @action(detail=True, methods=["get"])
     def compare(self, request, pk=None):
         """与 ?other=<id> 逐项对比。"""
-        other = get_object_or_404(Assessment.objects.restrict(request.user), pk=request.query_params.get("other"))
+        other_id = parse_id(request.query_params.get("other"))
+        if other_id is None:
+            raise DRFValidationError({"other": "请提供对比的评审ID（other）"})
+        other = get_object_or_404(Assessment.objects.restrict(request.user), pk=other_id)
         data = services.compare_assessments([self.get_object(), other])
         return Response({"items": [{"item": r["item"].id, "code": r["item"].code, "values": r["values"],
                                     "change": r["change"]} for r in data["rows"]],
                          "categories": [{"name": c["category"].name, "values": c["values"]} for c in data["categories"]]})
 
+    @extend_schema(responses=GapSerializer)
     @action(detail=True, methods=["get"])
     def gap(self, request, pk=None):
         """差距分析（以本评审为依据）：失分、准备度、优先整改清单及理由、整改后预测得分。"""
@@ -172,7 +309,8 @@ class VetoAnswerSerializer(VersionedSerializer):
     def update(self, instance, validated_data):
         return services.answer_veto(instance, actor=self.context["request"].user,
                                     occurred=validated_data.get("occurred", instance.occurred),
-                                    evidence=validated_data.get("evidence", instance.evidence))
+                                    evidence=validated_data.get("evidence", instance.evidence),
+                                    expected_version=validated_data.get("version"))
 
 
 class VetoAnswerViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -225,7 +363,8 @@ class ReviewGroupViewSet(ScopedModelViewSet):
     def check_create_allowed(self, serializer):
         services.check_can_manage(serializer.validated_data["assessment"].campaign, self.request.user)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=SpreadSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def spread(self, request, pk=None):
         """本组各评分项的专家评分与极差。"""
         group = self.get_object()
@@ -237,15 +376,19 @@ class ReviewGroupViewSet(ScopedModelViewSet):
                         "min": s["min"], "max": s["max"], "spread": s["spread"]})
         return Response(out)
 
+    @extend_schema(request=ConfirmInput, responses=ConfirmedSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        """组长确认本组对某评分项的得分：{"item": id, "points": 3.5, "deduction_text": "…"}。"""
+        """组长确认本组对某评分项的得分。"""
         group = self.get_object()
-        item = get_object_or_404(group.items.all(), pk=request.data.get("item"))
-        score = services.confirm_group_score(group, item, actor=request.user, points=request.data.get("points"),
-                                             deduction_text=request.data.get("deduction_text", ""),
-                                             note=request.data.get("note", ""))
-        return Response({"item": item.pk, "points": fmt(score.points)})
+        body = ConfirmInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        item = get_object_or_404(group.items.all(), pk=d["item"])
+        score = services.confirm_group_score(group, item, actor=request.user, points=d["points"],
+                                             deduction_text=d["deduction_text"], note=d["note"],
+                                             expected_version=d.get("version"))
+        return Response({"item": item.pk, "points": fmt(score.points), "version": score.version})
 
     def get_permissions(self):
         if getattr(self, "action", None) == "confirm":
@@ -338,14 +481,11 @@ class InterviewViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated]  # experts record interviews; the service checks who
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def get_queryset(self):
-        return self.queryset.restrict(self.request.user, "view")
-
     def perform_create(self, serializer):
         assessment = serializer.validated_data["assessment"]
         if not Assessment.objects.restrict(self.request.user).filter(pk=assessment.pk).exists():
             raise PermissionDenied("无权在该评审中记录访谈")
-        serializer.save()
+        super().perform_create(serializer)
 
 
 def register(router):

@@ -51,7 +51,7 @@ def populate(ctx) -> None:
             _score(ctx, self_a, item, by_id[item.pk], rng, 0.6 if bonus else 0.35)
     for answer in self_a.vetoes.select_related("gate"):
         services.answer_veto(answer, actor=office, occurred=False,
-                             evidence=f"经县市场监管局、卫健局核查，近三年未发生“{answer.gate.name}”情形")
+                             evidence=f"经县市场监管局、卫健局核查，近三年未发生“{answer.gate.name}”情形", expected_version=answer.version)
     survey = {"satisfaction": Decimal("0.832"), "awareness": Decimal("0.791"), "support": Decimal("0.915")}
     metrics = set(campaign.framework.gates.filter(kind=GateKind.SURVEY).values_list("metric", flat=True))
     services.update_survey(self_a, actor=office, expected_version=self_a.version,

@@ -19,7 +19,7 @@ class AssessmentForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change")
+        self.fields["campaign"].queryset = Campaign.objects.restrict(self.user, "change").unarchived()
         self.fields["title"].required = False
         self.fields["title"].help_text = "留空时自动生成，如“安澜县自评”"
         if self.instance.pk:
@@ -32,7 +32,7 @@ def evidence_materials(campaign, item, user):
         from shian.evidence.models import Material
     except ImportError:
         return None
-    return list(Material.objects.restrict(user).filter(campaign=campaign, item=item).select_related("unit")
+    return list(Material.objects.restrict(user).filter(campaign=campaign, item=item).select_related("unit", "current")
                 .order_by("-submitted_at")[:50])
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
-from shian.core.services import save_versioned
+from shian.core.services import check_version, save_versioned
 from shian.framework.choices import GateKind, Method
 from shian.organisation.choices import Role
 from shian.scoring import engine
@@ -94,7 +94,7 @@ def lock_assessment(assessment: Assessment, *, actor, expected_version=None) -> 
     assessment.status = AssessmentStatus.LOCKED
     assessment.locked_at = timezone.now()
     assessment.locked_by = actor
-    save_versioned(assessment, expected_version if expected_version is not None else assessment.version)
+    save_versioned(assessment, expected_version)
     log_event(assessment, "assessment_locked", note=f"{actor} 签署锁定")
     return assessment
 
@@ -112,15 +112,18 @@ def update_survey(assessment: Assessment, *, actor, expected_version, **values) 
 
 
 @transaction.atomic
-def answer_veto(answer: VetoAnswer, *, actor, occurred, evidence="") -> VetoAnswer:
-    """否决项: yes/no with the evidence it rests on; a yes needs evidence."""
+def answer_veto(answer: VetoAnswer, *, actor, occurred, evidence="", expected_version) -> VetoAnswer:
+    """否决项: yes/no with the evidence it rests on; a yes needs evidence. Unchanged answers are not saved."""
     check_can_manage(answer.assessment.campaign, actor)
     check_open(answer.assessment)
+    check_version(answer, expected_version)
     if occurred is not None and not (evidence or "").strip():
         raise ValidationError({"evidence": f"否决项“{answer.gate}”须填写判定依据"})
+    if answer.occurred == occurred and answer.evidence == (evidence or ""):
+        return answer
     answer.occurred = occurred
     answer.evidence = evidence or ""
-    answer.save()
+    save_versioned(answer, expected_version)
     return answer
 
 
@@ -185,10 +188,10 @@ def _write_score(assessment, item, *, actor, points, rules, free_deductions, met
     except engine.ScoreError as exc:
         raise ValidationError({"points": f"评分项{item.code}：{exc}"})
     score, created = ItemScore.objects.select_for_update().get_or_create(assessment=assessment, item=item)
-    if not created and expected_version is not None and score.version != expected_version:
-        from shian.core.services import ConcurrentEditError
-
-        raise ConcurrentEditError()
+    if not created and (score.scored_at is not None or expected_version is not None):
+        # A score somebody has given is changed only by whoever read it last; a row never scored has
+        # nothing to overwrite.
+        check_version(score, expected_version)
     score.points = points
     score.rubric_level = rubric_level or ""
     score.methods = list(methods)
@@ -196,7 +199,7 @@ def _write_score(assessment, item, *, actor, points, rules, free_deductions, met
     score.evidence_ids = [int(x) for x in evidence_ids]
     score.scored_by = actor
     score.scored_at = timezone.now()
-    save_versioned(score, score.version if not created else None)
+    save_versioned(score, score.version)  # checked above, under the row lock
     keep = []
     existing = list(score.deductions.all())
     for rule, text, pts in rows:
@@ -324,8 +327,10 @@ def spread(group, item) -> dict:
 
 
 @transaction.atomic
-def confirm_group_score(group: ReviewGroup, item, *, actor, points, deduction_text="", note="") -> ItemScore:
-    """The group leader sets the group's score of an item (written into the assessment)."""
+def confirm_group_score(group: ReviewGroup, item, *, actor, points, deduction_text="", note="",
+                        expected_version=None) -> ItemScore:
+    """The group leader sets the group's score of an item (written into the assessment); an item that
+    was scored before needs the version of that score."""
     if not (actor.is_admin or group.leader_id == actor.pk):
         raise PermissionDenied("只有评审组组长可以确认本组评分")
     if not group.items.filter(pk=item.pk).exists():
@@ -341,7 +346,7 @@ def confirm_group_score(group: ReviewGroup, item, *, actor, points, deduction_te
     score = _write_score(group.assessment, item, actor=actor, points=points, rules=(), free_deductions=free,
                          methods=methods, rubric_level="", note=(note + "\n" if note else "") +
                          f"{group.name}组长确认。专家评分：{summary}（极差{engine.fmt(s['spread'])}分）",
-                         evidence_ids=(), expected_version=None)
+                         evidence_ids=(), expected_version=expected_version)
     log_event(score, "group_score_confirmed", note=f"{group.name}：{engine.fmt(score.points)}分")
     return score
 

@@ -3,11 +3,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.framework.models import ScoringItem
@@ -24,6 +25,7 @@ from shian.scoring.forms import (
     ReviewGroupForm,
     ScoreForm,
     SurveyForm,
+    evidence_materials,
 )
 from shian.scoring.models import Assessment, ExpertScore, Interview, ItemScore, ReviewGroup
 from shian.scoring.tables import AssessmentTable
@@ -34,8 +36,8 @@ def _check_editable(assessment):
         raise PermissionDenied(f"“{assessment}”已签署锁定，不能再修改")
 
 
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+def _error_text(exc) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 class AssessmentListView(ObjectListView):
@@ -78,7 +80,7 @@ class AssessmentEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以新建评审")
 
     def get_initial(self):
-        campaign = Campaign.objects.restrict(self.request.user, "change").first()
+        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
         return {"campaign": campaign.pk if campaign else None, "kind": AssessmentKind.SELF}
 
     def save(self, form):
@@ -227,7 +229,8 @@ class GatesView(LoginRequiredMixin, View):
                         value = request.POST.get(f"veto-{answer.pk}", "")
                         occurred = {"yes": True, "no": False}.get(value)
                         services.answer_veto(answer, actor=request.user, occurred=occurred,
-                                             evidence=request.POST.get(f"evidence-{answer.pk}", ""))
+                                             evidence=request.POST.get(f"evidence-{answer.pk}", ""),
+                                             expected_version=request.POST.get(f"version-{answer.pk}"))
             except (ValidationError, ConcurrentEditError) as exc:
                 errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             else:
@@ -240,9 +243,9 @@ class LockView(LoginRequiredMixin, View):
     def post(self, request, pk):
         assessment = get_object_for_user(Assessment, request.user, pk, "change")
         try:
-            services.lock_assessment(assessment, actor=request.user)
+            services.lock_assessment(assessment, actor=request.user, expected_version=request.POST.get("version"))
             messages.success(request, "已签署锁定，评分结果不可再修改")
-        except ValidationError as exc:
+        except (ValidationError, ConcurrentEditError) as exc:
             messages.error(request, _error_text(exc))
         return redirect(assessment.get_absolute_url())
 
@@ -284,9 +287,12 @@ class CompareView(LoginRequiredMixin, View):
 def _gap_campaign(request):
     campaigns = Campaign.objects.restrict(request.user)
     pk = request.GET.get("campaign")
-    if pk and pk.isdigit():
-        return get_object_or_404(campaigns, pk=pk), campaigns
-    return campaigns.first(), campaigns
+    if pk:
+        campaign = current_campaign(request.user, pk)
+        if campaign is None:
+            raise Http404
+        return campaign, campaigns
+    return current_campaign(request.user), campaigns
 
 
 class GapView(LoginRequiredMixin, View):
@@ -395,15 +401,19 @@ class ExpertScoreView(LoginRequiredMixin, View):
     """An expert scores an item of their own group; the leader confirms the group's score."""
 
     def _load(self, request, pk, item_pk):
-        group = get_object_for_user(ReviewGroup, request.user, pk)
+        group = get_object_for_user(ReviewGroup, request.user, pk,
+                                    queryset=ReviewGroup.objects.select_related("assessment__campaign"))
         item = get_object_or_404(group.items.all(), pk=item_pk)  # another group's item: 404
         return group, item
 
     def _render(self, request, group, item, form, confirm, status=200):
+        campaign = group.assessment.campaign
         return render(request, "scoring/expert_score.html", {
             "group": group, "item": item, "form": form, "confirm_form": confirm, "spread": services.spread(group, item),
+            "campaign": campaign, "materials": evidence_materials(campaign, item, request.user),
             "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
             "is_member": group.members.filter(pk=request.user.pk).exists(),
+            "item_score": group.assessment.scores.filter(item=item, scored_at__isnull=False).first(),
             "title": f"{group}：{item.code}"}, status=status)
 
     def get(self, request, pk, item_pk):
@@ -425,11 +435,12 @@ class ExpertScoreView(LoginRequiredMixin, View):
             try:
                 if confirming:
                     services.confirm_group_score(group, item, actor=request.user, points=d["points"],
-                                                 deduction_text=d["deduction_text"], note=d["note"])
+                                                 deduction_text=d["deduction_text"], note=d["note"],
+                                                 expected_version=request.POST.get("version") or None)
                 else:
                     services.submit_expert_score(group, item, actor=request.user, points=d["points"],
                                                  deduction_note=d["deduction_note"], methods=d["methods"])
-            except ValidationError as exc:
+            except (ValidationError, ConcurrentEditError) as exc:
                 form.add_error(None, _error_text(exc))
             else:
                 messages.success(request, "已确认本组得分" if confirming else "已保存评分")

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -138,7 +139,8 @@ class IndicatorViewSet(ScopedModelViewSet):
     @extend_schema(parameters=[
         OpenApiParameter("region", str, description="区划代码（省略时为本人辖区）"),
         OpenApiParameter("period", str, description="2022、2022-H1、2022-Q3、2022-06、2020..2022、R12:2022-06"),
-        OpenApiParameter("drill_down", bool, description="同时返回下级区划")])
+        OpenApiParameter("drill_down", bool, description="同时返回下级区划")],
+        responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def evaluate(self, request, pk=None):
         defn = self.get_object()

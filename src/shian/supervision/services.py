@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.policy import change_path, view_path
 from shian.core.services import require
@@ -157,6 +158,10 @@ def save_metric_values(form: MetricForm, period: str, rows: dict, *, actor, unit
             if metric is None:
                 raise ValidationError({"metric": f"报表“{form}”没有指标项“{code}”"})
             existing = MetricValue.objects.filter(metric=metric, region=region, period=p.code).first()
+            if existing is not None:
+                # A value another unit entered stays theirs (the office of the region may correct it).
+                policy.ensure_can(actor, existing, policy.CHANGE,
+                                  f"{region}“{metric.name}”由{existing.unit or '其他单位'}填报，您不能修改")
             if value is None:
                 if existing is not None:
                     existing.delete()

@@ -177,7 +177,7 @@ class TaskViewSet(ScopedModelViewSet):
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=TaskUpdateSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def updates(self, request, pk=None):
         """进展记录。"""
         task = self.get_object()

@@ -53,17 +53,17 @@ def populate(ctx) -> None:
         services.claim_task(task, actor=liaison)
         if roll < 0.55:
             services.report_progress(task, rng.choice([10, 20, 30, 40, 50, 60]), rng.choice(NOTES_IN_PROGRESS),
-                                     actor=liaison)
+                                     actor=liaison, expected_version=task.version)
         elif roll < 0.72:
-            services.report_progress(task, rng.choice([40, 60]), rng.choice(NOTES_IN_PROGRESS), actor=liaison)
-            services.report_progress(task, 100, rng.choice(NOTES_SUBMITTED), TaskStatus.SUBMITTED, actor=liaison)
+            services.report_progress(task, rng.choice([40, 60]), rng.choice(NOTES_IN_PROGRESS), actor=liaison, expected_version=task.version)
+            services.report_progress(task, 100, rng.choice(NOTES_SUBMITTED), TaskStatus.SUBMITTED, actor=liaison, expected_version=task.version)
         else:
-            services.report_progress(task, 100, rng.choice(NOTES_SUBMITTED), TaskStatus.SUBMITTED, actor=liaison)
-            services.complete_task(task, rng.choice(NOTES_DONE), actor=office)
+            services.report_progress(task, 100, rng.choice(NOTES_SUBMITTED), TaskStatus.SUBMITTED, actor=liaison, expected_version=task.version)
+            services.complete_task(task, rng.choice(NOTES_DONE), actor=office, expected_version=task.version)
     # A submitted task sent back once, so the log shows the whole cycle.
     sent_back = next((t for t in tasks if t.status == TaskStatus.SUBMITTED), None)
     if sent_back is not None:
-        services.send_back_task(sent_back, "佐证材料缺少2023年度会议纪要，请补充后重新提交", actor=office)
+        services.send_back_task(sent_back, "佐证材料缺少2023年度会议纪要，请补充后重新提交", actor=office, expected_version=sent_back.version)
     # One large task split into township parts.
     big = next((t for t in tasks if t.status == TaskStatus.PENDING_CLAIM and t.unit == ctx.office), None)
     if big is not None and ctx.township_units:

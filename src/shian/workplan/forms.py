@@ -68,6 +68,7 @@ class ProgressForm(StyledForm):
 class ReassignForm(StyledForm):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label="新责任单位")
     note = forms.CharField(label="改派说明", required=False)
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
-from shian.core.services import ConcurrentEditError, save_versioned
+from shian.core.services import check_version, save_versioned
 from shian.framework.choices import UnitRole
 from shian.framework.models import ItemUnit
 from shian.organisation.choices import Role
@@ -161,7 +161,7 @@ def reassign_task(task, unit, *, actor, note="", expected_version=None) -> Task:
         raise ValidationError({"unit": "已完成的任务不能改派"})
     old_unit = task.unit
     _apply_reassign(task, unit)
-    save_versioned(task, task.version if expected_version is None else expected_version)
+    save_versioned(task, expected_version)
     log_event(task, "task_reassigned", note=f"由“{old_unit}”改派至“{unit}”" + (f"：{note}" if note else ""))
     return task
 
@@ -274,8 +274,7 @@ def report_progress(task, progress, note="", status=None, *, actor, expected_ver
     if actor.is_read_only or not can_report_on_task(actor, task):
         raise PermissionDenied("只能填报本单位任务的进展")
     locked = _locked(task)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(locked, expected_version)
     value = _parse_progress(progress)
     note = (note or "").strip()
     before = locked.status

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shian.campaigns.models import Campaign
+from shian.campaigns.services import current_campaign
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user, is_htmx
 from shian.organisation.choices import Role
@@ -172,8 +173,9 @@ def task_progress(request, pk):
 def task_complete(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     try:
-        services.complete_task(task, request.POST.get("note", ""), actor=request.user)
-    except ValidationError as exc:
+        services.complete_task(task, request.POST.get("note", ""), actor=request.user,
+                               expected_version=request.POST.get("version"))
+    except (ValidationError, ConcurrentEditError) as exc:
         return _failed(request, task, exc)
     return _done(request, task, "任务已确认完成")
 
@@ -183,8 +185,9 @@ def task_complete(request, pk):
 def task_send_back(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     try:
-        services.send_back_task(task, request.POST.get("note", ""), actor=request.user)
-    except ValidationError as exc:
+        services.send_back_task(task, request.POST.get("note", ""), actor=request.user,
+                                expected_version=request.POST.get("version"))
+    except (ValidationError, ConcurrentEditError) as exc:
         return _failed(request, task, exc)
     return _done(request, task, "已退回责任单位")
 
@@ -214,12 +217,12 @@ class TaskCreateView(ObjectEditView):
     title = "新建任务"
 
     def campaigns(self):
-        return Campaign.objects.restrict(self.request.user, "change").select_related("region", "framework")
+        return Campaign.objects.restrict(self.request.user, "change").unarchived().select_related("region", "framework")
 
     def campaign(self):
         cid = self.request.POST.get("campaign") or self.request.GET.get("campaign")
         qs = self.campaigns()
-        campaign = qs.filter(pk=cid).first() if cid and str(cid).isdigit() else qs.first()
+        campaign = current_campaign(self.request.user, cid or None, queryset=qs)
         if campaign is None:
             raise PermissionDenied("没有可以管理的创建项目")
         return campaign
@@ -245,10 +248,12 @@ class TaskCreateView(ObjectEditView):
 def task_reassign(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     services.check_manage(request.user, task.campaign)
-    form = ReassignForm(request.POST or None, campaign=task.campaign, initial={"unit": task.unit_id})
+    form = ReassignForm(request.POST or None, campaign=task.campaign,
+                        initial={"unit": task.unit_id, "edit_version": task.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.reassign_task(task, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user)
+            services.reassign_task(task, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user,
+                                   expected_version=form.cleaned_data["edit_version"])
         except (ValidationError, ConcurrentEditError) as exc:
             form.add_error(None, str(exc) if isinstance(exc, ConcurrentEditError) else _error_text(exc))
         else:
@@ -282,7 +287,7 @@ def task_split(request, pk):
 
 @login_required
 def task_generate(request):
-    campaigns = Campaign.objects.restrict(request.user, "change").select_related("framework")
+    campaigns = Campaign.objects.restrict(request.user, "change").unarchived().select_related("framework")
     if request.user.is_read_only or not campaigns.exists():
         raise PermissionDenied("只有创建办可以生成任务")
     form = GenerateForm(request.POST or None, campaigns=campaigns,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC_PREFIXES = ("login/", "healthz", "static/", "admin/", "api/token/", "survey/", "s/")
+PUBLIC_PREFIXES = ("login/", "healthz", "favicon.ico", "static/", "admin/", "api/token/", "survey/", "s/")
 
 
 def _iter_patterns(resolver, prefix=""):

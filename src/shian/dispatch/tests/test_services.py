@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _submit(report, user, when=None, lines=None):
     if lines is None:
         lines = [(t, t.status, t.progress, "") for t in services.report_tasks(report) if t.status != "done"]
-    services.save_report(report, "本月按计划推进", "", "", lines, True, actor=user)
+    services.save_report(report, "本月按计划推进", "", "", lines, True, actor=user, expected_version=report.version)
     if when is not None:
         DispatchReport.objects.filter(pk=report.pk).update(submitted_at=when)
 
@@ -32,7 +32,7 @@ def test_open_round_creates_a_missing_report_per_unit_with_open_tasks(cast):
 
 
 def test_units_with_only_done_tasks_are_not_involved(cast):
-    task_services.complete_task(cast.market_task, actor=cast.office_user)
+    task_services.complete_task(cast.market_task, actor=cast.office_user, expected_version=cast.market_task.version)
     rnd = open_test_round(cast)
     assert list(rnd.reports.values_list("unit", flat=True)) == [cast.edu.pk]
 
@@ -71,12 +71,12 @@ def test_save_draft_then_submit_updates_tasks(cast):
     rnd = open_test_round(cast)
     report = rnd.reports.get(unit=cast.edu)
     services.save_report(report, "草稿", "", "", [(cast.edu_task, "in_progress", 30, "起草中")], False,
-                         actor=cast.edu_liaison)
+                         actor=cast.edu_liaison, expected_version=report.version)
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT and report.submitted_at is None
     assert Task.objects.get(pk=cast.edu_task.pk).status == TaskStatus.PENDING_CLAIM  # drafts don't move tasks
     services.save_report(report, "已印发责任清单", "经费不足", "请协调财政", [(cast.edu_task, "submitted", 100, "已印发")],
-                         True, actor=cast.edu_liaison)
+                         True, actor=cast.edu_liaison, expected_version=report.version)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == cast.edu_liaison
@@ -87,7 +87,7 @@ def test_save_draft_then_submit_updates_tasks(cast):
     assert (task.status, task.progress, task.latest_note, task.claimed_by) == (
         TaskStatus.SUBMITTED, 100, "已印发", cast.edu_liaison)
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "再改", "", "", [], True, actor=cast.edu_liaison)
+        services.save_report(report, "再改", "", "", [], True, actor=cast.edu_liaison, expected_version=report.version)
     assert exc.value.message_dict == {"status": ["报告已报送，不能再修改"]}
 
 
@@ -96,7 +96,7 @@ def test_only_the_units_own_people_file_its_report(cast):
     report = rnd.reports.get(unit=cast.edu)
     for who in (cast.market_liaison, cast.other_liaison, cast.office_user, cast.leader):
         with pytest.raises(PermissionDenied):
-            services.save_report(report, "x", "", "", [], False, actor=who)
+            services.save_report(report, "x", "", "", [], False, actor=who, expected_version=report.version)
 
 
 def test_lines_only_for_the_units_own_tasks(cast):
@@ -105,10 +105,10 @@ def test_lines_only_for_the_units_own_tasks(cast):
     with pytest.raises(ValidationError) as exc:
         services.save_report(report, "x", "", "", [(cast.edu_task, "in_progress", 10, ""),
                                                    (cast.market_task, "in_progress", 10, "")], False,
-                             actor=cast.edu_liaison)
+                             actor=cast.edu_liaison, expected_version=report.version)
     assert exc.value.message_dict["lines"][0].startswith("第2行：任务")
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "x", "", "", [(cast.edu_task, "done", 100, "")], False, actor=cast.edu_liaison)
+        services.save_report(report, "x", "", "", [(cast.edu_task, "done", 100, "")], False, actor=cast.edu_liaison, expected_version=report.version)
     assert "状态只能是" in exc.value.message_dict["lines"][0]
 
 
@@ -117,10 +117,10 @@ def test_submit_needs_narrative_and_every_open_task(cast):
     report = rnd.reports.get(unit=cast.edu)
     with pytest.raises(ValidationError) as exc:
         services.save_report(report, "", "", "", [(cast.edu_task, "in_progress", 10, "")], True,
-                             actor=cast.edu_liaison)
+                             actor=cast.edu_liaison, expected_version=report.version)
     assert exc.value.message_dict == {"narrative": ["报送前请填写工作进展"]}
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "进展", "", "", [], True, actor=cast.edu_liaison)
+        services.save_report(report, "进展", "", "", [], True, actor=cast.edu_liaison, expected_version=report.version)
     assert "未填写本期状态和进度" in exc.value.message_dict["lines"][0]
 
 

@@ -56,7 +56,7 @@ def test_round_detail_groups_and_export(cast, login, django_assert_max_num_queri
     rnd = open_test_round(cast)
     report = rnd.reports.get(unit=cast.edu)
     services.save_report(report, "进展", "", "", [(cast.edu_task, "in_progress", 20, "")], True,
-                         actor=cast.edu_liaison)
+                         actor=cast.edu_liaison, expected_version=report.version)
     client = login(cast.office_user)
     with django_assert_max_num_queries(10):
         resp = client.get(rnd.get_absolute_url())
@@ -120,7 +120,7 @@ def test_close_button(cast, login):
 def test_timeliness_page_and_export(cast, login):
     rnd = open_test_round(cast)
     services.save_report(rnd.reports.get(unit=cast.edu), "进展", "", "", [(cast.edu_task, "in_progress", 0, "")],
-                         True, actor=cast.edu_liaison)
+                         True, actor=cast.edu_liaison, expected_version=rnd.reports.get(unit=cast.edu).version)
     services.close_round(rnd, actor=cast.office_user)
     client = login(cast.office_user)
     resp = client.get(reverse("dispatch:timeliness"))

@@ -8,10 +8,10 @@ import pytest
 
 @pytest.fixture
 def anlan(db):
-    from shian.core.demo import MEMBER_UNITS, TOWNSHIPS
-    from shian.core.testing import make_user
     from shian.organisation.choices import RegionLevel, Role, UnitKind
+    from shian.organisation.demo import MEMBER_UNITS, TOWNSHIPS
     from shian.organisation.models import Region, Unit
+    from shian.testing import make_user
 
     province = Region.objects.create(code="510000", name="四川省", level=RegionLevel.PROVINCE)
     city = Region.objects.create(code="510700", name="绵阳市", level=RegionLevel.CITY, parent=province)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from shian.core.demo import MEMBER_UNITS
 from shian.framework.matching import UnitMatcher, normalise, region_prefixes, split_names
+from shian.organisation.demo import MEMBER_UNITS
 
 
 def test_split_names_on_every_separator_and_drops_spaces():

@@ -24,12 +24,12 @@ def make_problem(cast, **kw):
 
 def test_unit_fixes_and_office_verifies(cast):
     p = make_problem(cast)
-    services.add_progress(p, actor=cast.edu_liaison, text="已制定公示牌模板")
+    services.add_progress(p, actor=cast.edu_liaison, text="已制定公示牌模板", expected_version=p.version)
     assert p.status == Status.IN_PROGRESS
-    services.submit_completion(p, actor=cast.edu_liaison, text="全县52所学校已公示")
+    services.submit_completion(p, actor=cast.edu_liaison, text="全县52所学校已公示", expected_version=p.version)
     with pytest.raises(PermissionDenied):
-        services.verify_problem(p, actor=cast.edu_liaison, method="onsite", note="自己销号")
-    services.verify_problem(p, actor=cast.office_user, method="onsite", note="抽查5所学校均已公示")
+        services.verify_problem(p, actor=cast.edu_liaison, method="onsite", note="自己销号", expected_version=p.version)
+    services.verify_problem(p, actor=cast.office_user, method="onsite", note="抽查5所学校均已公示", expected_version=p.version)
     p.refresh_from_db()
     assert p.status == Status.VERIFIED and p.verified_by == cast.office_user and p.verify_method == "onsite"
     assert [n.kind for n in p.notes.order_by("at", "id")] == ["progress", "submit", "verify"]
@@ -38,16 +38,16 @@ def test_unit_fixes_and_office_verifies(cast):
 def test_other_unit_cannot_report(cast):
     p = make_problem(cast)
     with pytest.raises(PermissionDenied):
-        services.add_progress(p, actor=cast.market_liaison, text="越权")
+        services.add_progress(p, actor=cast.market_liaison, text="越权", expected_version=p.version)
     with pytest.raises(PermissionDenied):
-        services.add_progress(p, actor=cast.leader, text="只读")
+        services.add_progress(p, actor=cast.leader, text="只读", expected_version=p.version)
 
 
 def test_reopen_keeps_history(cast):
     p = make_problem(cast)
-    services.submit_completion(p, actor=cast.edu_liaison, text="已整改")
-    services.verify_problem(p, actor=cast.office_user, method="documents", note="资料齐全")
-    services.reopen_problem(p, actor=cast.office_user, reason="暗访发现问题反弹")
+    services.submit_completion(p, actor=cast.edu_liaison, text="已整改", expected_version=p.version)
+    services.verify_problem(p, actor=cast.office_user, method="documents", note="资料齐全", expected_version=p.version)
+    services.reopen_problem(p, actor=cast.office_user, reason="暗访发现问题反弹", expected_version=p.version)
     p.refresh_from_db()
     assert p.status == Status.IN_PROGRESS and p.reopen_count == 1 and p.verified_at is None
     kinds = [n.kind for n in p.notes.order_by("at", "id")]
@@ -109,10 +109,10 @@ def test_summons_record_requires_attendees_date_outcome(cast):
     services.escalate_problems()
     s = Summons.objects.get()
     with pytest.raises(ValidationError) as exc:
-        services.record_summons(s, actor=cast.office_user, held_on=None, attendees="", outcome="")
+        services.record_summons(s, actor=cast.office_user, held_on=None, attendees="", outcome="", expected_version=s.version)
     assert set(exc.value.message_dict) == {"held_on", "attendees", "outcome"}
     services.record_summons(s, actor=cast.office_user, held_on=timezone.localdate(), attendees="赵局长、张联络员",
-                            outcome="承诺10日内完成整改")
+                            outcome="承诺10日内完成整改", expected_version=s.version)
     assert s.status == "held"
 
 
@@ -123,8 +123,8 @@ def test_unit_stats(cast):
     p2 = make_problem(cast, found_on=today - datetime.timedelta(days=20), deadline=today - datetime.timedelta(days=5))
     make_problem(cast, deadline=today - datetime.timedelta(days=2))
     make_problem(cast, unit=cast.market)
-    services.verify_problem(p1, actor=cast.office_user, method="documents", note="好", verified_at=now)
-    services.verify_problem(p2, actor=cast.office_user, method="documents", note="好", verified_at=now)
+    services.verify_problem(p1, actor=cast.office_user, method="documents", note="好", verified_at=now, expected_version=p1.version)
+    services.verify_problem(p2, actor=cast.office_user, method="documents", note="好", verified_at=now, expected_version=p2.version)
     rows = {r["unit"].pk: r for r in services.unit_stats(Problem.objects.all(), today)}
     edu = rows[cast.edu.pk]
     assert (edu["total"], edu["closed"], edu["overdue"]) == (3, 2, 1)
@@ -153,7 +153,7 @@ def test_gap_list_changes_when_problem_recovers_points(cast):
     data = analyse(cast.campaign)
     assert data["forecast"]["base"] == Decimal(8)
     assert any("已有1个整改问题在办" in w for w in data["fix_first"][-1]["why"])
-    services.verify_problem(created[0], actor=cast.office_user, method="documents", note="清单已补齐")
+    services.verify_problem(created[0], actor=cast.office_user, method="documents", note="清单已补齐", expected_version=created[0].version)
     data = analyse(cast.campaign)
     assert [r["item"].code for r in data["fix_first"]] == ["2.1", "3.1"]  # 1.2 fixed, awaiting re-scoring
     assert data["forecast"]["base"] == Decimal(8)

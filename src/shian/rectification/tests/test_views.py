@@ -9,13 +9,16 @@ from shian.rectification.tests.test_services import make_problem
 def test_unit_reports_and_office_verifies_on_pages(cast, login):
     p = make_problem(cast)
     client = login(cast.edu_liaison)
-    assert client.post(f"/rectification/{p.pk}/progress/", {"text": "已部署"}).status_code == 302
-    assert client.post(f"/rectification/{p.pk}/submit/", {"text": "全部完成"}).status_code == 302
-    assert client.post(f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "x"}).status_code == 403
+    assert client.post(f"/rectification/{p.pk}/progress/", {"text": "已部署"}).status_code == 400  # no version
+    assert client.post(f"/rectification/{p.pk}/progress/", {"text": "已部署", "version": 1}).status_code == 302
+    assert client.post(f"/rectification/{p.pk}/submit/", {"text": "全部完成", "version": 1}).status_code == 400
+    assert client.post(f"/rectification/{p.pk}/submit/", {"text": "全部完成", "version": 2}).status_code == 302
+    assert client.post(f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "x", "version": 3}).status_code == 403
     office = login(cast.office_user)
     body = office.get(f"/rectification/{p.pk}/").content.decode()
-    assert 'id="verify-form"' in body
-    assert office.post(f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "抽查属实"}).status_code == 302
+    assert 'id="verify-form"' in body and 'name="version" value="3"' in body
+    assert office.post(f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "抽查属实",
+                                                         "version": 3}).status_code == 302
     p.refresh_from_db()
     assert p.status == "verified"
     bad = office.post(f"/rectification/{p.pk}/reopen/", {"reason": ""})

@@ -46,4 +46,4 @@ def test_api_cannot_draft_for_another_county(cast, api, other_round):
 def test_api_does_not_reveal_another_countys_round(cast, api, other_round):
     r = api(cast.office_user).post("/api/documents/", {"campaign": cast.campaign.pk, "kind": "circular",
                                                         "round": other_round.pk}, format="json")
-    assert r.status_code == 400 and r.json() == {"round": ["调度轮次不存在"]}
+    assert r.status_code == 400 and list(r.json()) == ["round"] and "对象不存在" in r.json()["round"][0]

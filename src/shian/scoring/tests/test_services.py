@@ -47,7 +47,7 @@ def test_result_totals_bonus_and_veto(cast):
     assert r.base_total == Decimal("10.5") and r.base_max == Decimal("11")
     assert r.bonus_total == Decimal("10")
     veto = a.vetoes.get()
-    services.answer_veto(veto, actor=cast.office_user, occurred=True, evidence="2024年3月发生集体食物中毒")
+    services.answer_veto(veto, actor=cast.office_user, occurred=True, evidence="2024年3月发生集体食物中毒", expected_version=veto.version)
     r = services.assessment_result(a)
     assert r.outcome == "failed"
     assert any("存在否决情形" in g.reason for g in r.gates)
@@ -56,14 +56,14 @@ def test_result_totals_bonus_and_veto(cast):
 def test_veto_yes_needs_evidence(cast):
     a = self_assessment(cast)
     with pytest.raises(ValidationError) as exc:
-        services.answer_veto(a.vetoes.get(), actor=cast.office_user, occurred=True, evidence="")
+        services.answer_veto(a.vetoes.get(), actor=cast.office_user, occurred=True, evidence="", expected_version=a.vetoes.get().version)
     assert "evidence" in exc.value.message_dict
 
 
 def test_locked_assessment_is_read_only_and_logged(cast):
     a = self_assessment(cast)
     score(cast, a, cast.items[1], 2)
-    services.lock_assessment(a, actor=cast.office_user)
+    services.lock_assessment(a, actor=cast.office_user, expected_version=a.version)
     with pytest.raises(ValidationError) as exc:
         score(cast, a, cast.items[1], 1)
     assert "已签署锁定" in str(exc.value)

@@ -58,8 +58,8 @@ def test_gates_page_saves_veto_and_survey(cast, login):
     a = self_assessment(cast)
     veto = a.vetoes.get()
     response = login(cast.office_user).post(f"/scoring/{a.pk}/gates/", {
-        f"veto-{veto.pk}": "no", f"evidence-{veto.pk}": "经查无重大事故", "satisfaction": "0.65",
-        "edit_version": a.version})
+        f"veto-{veto.pk}": "no", f"evidence-{veto.pk}": "经查无重大事故", f"version-{veto.pk}": veto.version,
+        "satisfaction": "0.65", "edit_version": a.version})
     assert response.status_code == 302, response.content.decode()[:2000]
     a.refresh_from_db()
     result = services.assessment_result(a)
@@ -70,7 +70,10 @@ def test_gates_page_saves_veto_and_survey(cast, login):
 def test_lock_makes_pages_read_only(cast, login):
     a = self_assessment(cast)
     client = login(cast.office_user)
-    assert client.post(f"/scoring/{a.pk}/lock/").status_code == 302
+    client.post(f"/scoring/{a.pk}/lock/")
+    a.refresh_from_db()
+    assert a.status != "locked"  # no version: refused
+    assert client.post(f"/scoring/{a.pk}/lock/", {"version": a.version}).status_code == 302
     body = client.get(f"/scoring/{a.pk}/").content.decode()
     assert "已签署锁定" in body and f"/scoring/{a.pk}/items/" not in body
     assert client.get(f"/scoring/{a.pk}/items/{cast.items[1].pk}/").status_code == 403

@@ -34,15 +34,22 @@ def test_claim_progress_complete_flow(cast, api):
     resp = unit.post(f"{base}/claim/")
     assert resp.status_code == 200 and resp.json()["status"] == "in_progress"
     assert unit.post(f"{base}/claim/").status_code == 400
-    resp = unit.post(f"{base}/progress/", {"progress": 100, "note": "已完成", "status": "submitted"}, format="json")
+    resp = unit.post(f"{base}/progress/", {"progress": 100, "status": "submitted"}, format="json")
+    assert resp.status_code == 400 and "version" in resp.json()  # no version, no change
+    v = resp_version = unit.get(f"{base}/").json()["version"]
+    resp = unit.post(f"{base}/progress/", {"progress": 100, "note": "已完成", "status": "submitted", "version": v},
+                     format="json")
     assert resp.status_code == 200 and resp.json()["status"] == "submitted"
-    resp = unit.post(f"{base}/progress/", {"progress": 100, "status": "done"}, format="json")
+    v = resp.json()["version"]
+    assert unit.post(f"{base}/progress/", {"progress": 90, "version": v - 1}, format="json").status_code == 409
+    resp = unit.post(f"{base}/progress/", {"progress": 100, "status": "done", "version": v}, format="json")
     assert resp.status_code == 400 and resp.json() == {"status": ["只有创建办可以将任务标记为已完成"]}
-    assert unit.post(f"{base}/complete/").status_code == 403
+    assert unit.post(f"{base}/complete/", {"version": v}, format="json").status_code == 403
     office = api(cast.office_user)
-    resp = office.post(f"{base}/send-back/", {"note": "补充材料"}, format="json")
+    resp = office.post(f"{base}/send-back/", {"note": "补充材料", "version": v}, format="json")
     assert resp.status_code == 200 and resp.json()["status"] == "in_progress"
-    resp = office.post(f"{base}/complete/", {}, format="json")
+    assert resp_version < resp.json()["version"]
+    resp = office.post(f"{base}/complete/", {"version": resp.json()["version"]}, format="json")
     assert resp.status_code == 200 and resp.json()["status"] == "done" and resp.json()["progress"] == 100
     log = unit.get(f"{base}/updates/").json()
     assert [u["status_after"] for u in log] == ["done", "in_progress", "submitted", "in_progress"]
@@ -51,9 +58,11 @@ def test_claim_progress_complete_flow(cast, api):
 def test_reassign_and_split(cast, api):
     office = api(cast.office_user)
     base = f"/api/tasks/{cast.edu_task.pk}"
-    resp = office.post(f"{base}/reassign/", {"unit": cast.town_unit.pk}, format="json")
+    v = cast.edu_task.version
+    resp = office.post(f"{base}/reassign/", {"unit": cast.town_unit.pk, "version": v}, format="json")
     assert resp.status_code == 200 and resp.json()["unit"] == cast.town_unit.pk
-    resp = office.post(f"{base}/reassign/", {"unit": cast.other_edu.pk}, format="json")
+    resp = office.post(f"{base}/reassign/", {"unit": cast.other_edu.pk, "version": resp.json()["version"]},
+                       format="json")
     assert resp.status_code == 403
     resp = office.post(f"{base}/split/", {"parts": [{"title": "甲", "unit": cast.edu.pk},
                                                    {"title": "乙", "unit": cast.market.pk}]}, format="json")
@@ -64,6 +73,8 @@ def test_reassign_and_split(cast, api):
 def test_create_by_office_only(cast, api):
     body = {"campaign": cast.campaign.pk, "title": "接口新建", "unit": cast.edu.pk}
     assert api(cast.edu_liaison).post("/api/tasks/", body, format="json").status_code == 403
-    assert api(cast.other_office_user).post("/api/tasks/", body, format="json").status_code == 403
+    # Another county's office cannot even name our campaign: it is not among its choices.
+    resp = api(cast.other_office_user).post("/api/tasks/", body, format="json")
+    assert resp.status_code == 400 and "campaign" in resp.json()
     resp = api(cast.office_user).post("/api/tasks/", body, format="json")
     assert resp.status_code == 201 and resp.json()["status"] == TaskStatus.PENDING_CLAIM

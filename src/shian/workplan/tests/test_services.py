@@ -82,10 +82,10 @@ def test_a_claimed_task_cannot_be_claimed_again(cast):
 def test_unit_reports_progress_and_submits(cast):
     task = cast.edu_task
     services.claim_task(task, actor=cast.edu_liaison)
-    services.report_progress(task, 40, "已起草责任清单", actor=cast.edu_liaison)
+    services.report_progress(task, 40, "已起草责任清单", actor=cast.edu_liaison, expected_version=task.version)
     task.refresh_from_db()
     assert (task.status, task.progress, task.latest_note) == (TaskStatus.IN_PROGRESS, 40, "已起草责任清单")
-    services.report_progress(task, 100, "已印发", TaskStatus.SUBMITTED, actor=cast.edu_liaison)
+    services.report_progress(task, 100, "已印发", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=task.version)
     task.refresh_from_db()
     assert task.status == TaskStatus.SUBMITTED
     assert list(task.updates.values_list("status_after", "progress")) == [
@@ -93,7 +93,7 @@ def test_unit_reports_progress_and_submits(cast):
 
 
 def test_reporting_on_an_unclaimed_task_claims_it(cast):
-    services.report_progress(cast.edu_task, 10, "开始", actor=cast.edu_liaison)
+    services.report_progress(cast.edu_task, 10, "开始", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     cast.edu_task.refresh_from_db()
     assert cast.edu_task.status == TaskStatus.IN_PROGRESS
     assert cast.edu_task.claimed_by == cast.edu_liaison
@@ -102,59 +102,59 @@ def test_reporting_on_an_unclaimed_task_claims_it(cast):
 def test_unit_cannot_mark_done(cast):
     services.claim_task(cast.edu_task, actor=cast.edu_liaison)
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(cast.edu_task, 100, "", TaskStatus.DONE, actor=cast.edu_liaison)
+        services.report_progress(cast.edu_task, 100, "", TaskStatus.DONE, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     assert exc.value.message_dict == {"status": ["只有创建办可以将任务标记为已完成"]}
     with pytest.raises(PermissionDenied):
-        services.complete_task(cast.edu_task, actor=cast.edu_liaison)
+        services.complete_task(cast.edu_task, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
 
 
 def test_unit_cannot_take_back_a_submitted_task(cast):
-    services.report_progress(cast.edu_task, 100, "完成", TaskStatus.SUBMITTED, actor=cast.edu_liaison)
+    services.report_progress(cast.edu_task, 100, "完成", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(cast.edu_task, 80, "撤回", TaskStatus.IN_PROGRESS, actor=cast.edu_liaison)
+        services.report_progress(cast.edu_task, 80, "撤回", TaskStatus.IN_PROGRESS, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     assert "只有创建办可以退回" in str(exc.value)
 
 
 def test_office_completes_and_sends_back(cast):
     task = cast.edu_task
-    services.report_progress(task, 90, "完成", TaskStatus.SUBMITTED, actor=cast.edu_liaison)
+    services.report_progress(task, 90, "完成", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=task.version)
     with pytest.raises(ValidationError) as exc:
-        services.send_back_task(task, "", actor=cast.office_user)
+        services.send_back_task(task, "", actor=cast.office_user, expected_version=task.version)
     assert exc.value.message_dict == {"note": ["请填写退回原因"]}
-    services.send_back_task(task, "缺少印发文件", actor=cast.office_user)
+    services.send_back_task(task, "缺少印发文件", actor=cast.office_user, expected_version=task.version)
     task.refresh_from_db()
     assert (task.status, task.latest_note) == (TaskStatus.IN_PROGRESS, "缺少印发文件")
     assert AuditLog.objects.filter(event="task_sent_back", object_id=str(task.pk)).exists()
-    services.complete_task(task, actor=cast.office_user)
+    services.complete_task(task, actor=cast.office_user, expected_version=task.version)
     task.refresh_from_db()
     assert (task.status, task.progress) == (TaskStatus.DONE, 100)
     assert task.completed_at is not None
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(task, 50, "再改", actor=cast.edu_liaison)
+        services.report_progress(task, 50, "再改", actor=cast.edu_liaison, expected_version=task.version)
     assert exc.value.message_dict == {"status": ["任务已完成，不能再填报进展"]}
 
 
 def test_only_submitted_tasks_are_sent_back(cast):
     with pytest.raises(ValidationError):
-        services.send_back_task(cast.edu_task, "原因", actor=cast.office_user)
+        services.send_back_task(cast.edu_task, "原因", actor=cast.office_user, expected_version=cast.edu_task.version)
 
 
 def test_other_units_and_read_only_roles_cannot_report(cast):
     for who in (cast.market_liaison, cast.other_liaison, cast.leader, cast.expert, cast.other_office_user):
         with pytest.raises(PermissionDenied):
-            services.report_progress(cast.edu_task, 10, "x", actor=who)
+            services.report_progress(cast.edu_task, 10, "x", actor=who, expected_version=cast.edu_task.version)
 
 
 @pytest.mark.parametrize("value", [-1, 101, "abc", 12.5])
 def test_progress_must_be_0_to_100(cast, value):
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(cast.edu_task, value, "", actor=cast.edu_liaison)
+        services.report_progress(cast.edu_task, value, "", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     assert exc.value.message_dict == {"progress": ["进度必须是0到100之间的整数"]}
 
 
 def test_stale_progress_is_refused(cast):
     version = cast.edu_task.version
-    services.report_progress(cast.edu_task, 10, "第一次", actor=cast.edu_liaison)
+    services.report_progress(cast.edu_task, 10, "第一次", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     with pytest.raises(ConcurrentEditError):
         services.report_progress(cast.edu_task, 20, "第二次", actor=cast.edu_head, expected_version=version)
 
@@ -166,7 +166,7 @@ def test_overdue_is_derived_and_filters_agree(cast):
     assert not cast.edu_task.is_overdue
     qs = Task.objects.filter(campaign=cast.campaign)
     assert list(qs.with_status_filter("overdue")) == [cast.market_task]
-    services.complete_task(cast.market_task, actor=cast.office_user)
+    services.complete_task(cast.market_task, actor=cast.office_user, expected_version=cast.market_task.version)
     assert qs.with_status_filter("overdue").count() == 0
     Task.objects.filter(pk=cast.edu_task.pk).update(deadline=today - datetime.timedelta(days=1))
     assert list(qs.overdue()) == [Task.objects.get(pk=cast.edu_task.pk)]
@@ -177,7 +177,7 @@ def test_overdue_is_derived_and_filters_agree(cast):
 
 def test_reassign_goes_back_to_pending_for_the_new_unit(cast):
     services.claim_task(cast.edu_task, actor=cast.edu_liaison)
-    services.reassign_task(cast.edu_task, cast.town_unit, note="属地负责", actor=cast.office_user)
+    services.reassign_task(cast.edu_task, cast.town_unit, note="属地负责", actor=cast.office_user, expected_version=cast.edu_task.version)
     task = Task.objects.get(pk=cast.edu_task.pk)
     assert (task.unit, task.status, task.claimed_by) == (cast.town_unit, TaskStatus.PENDING_CLAIM, None)
     assert AuditLog.objects.get(event="task_reassigned").note == "由“三台县教育局”改派至“潼川镇人民政府”：属地负责"
@@ -188,7 +188,7 @@ def test_reassign_goes_back_to_pending_for_the_new_unit(cast):
 
 def test_reassign_refuses_units_outside_the_campaign_region(cast):
     with pytest.raises(ValidationError) as exc:
-        services.reassign_task(cast.edu_task, cast.other_edu, actor=cast.office_user)
+        services.reassign_task(cast.edu_task, cast.other_edu, actor=cast.office_user, expected_version=cast.edu_task.version)
     assert "不在本创建项目的辖区内" in exc.value.message_dict["unit"][0]
 
 

@@ -122,9 +122,13 @@ def test_office_complete_and_send_back(cast, login):
     Task.objects.filter(pk=task.pk).update(status=TaskStatus.SUBMITTED)
     client = login(cast.office_user)
     resp = client.post(reverse("workplan:task_send_back", args=[task.pk]), {"note": "材料不全"})
+    assert resp.status_code == 302 and Task.objects.get(pk=task.pk).status == TaskStatus.SUBMITTED  # no version
+    resp = client.post(reverse("workplan:task_send_back", args=[task.pk]), {"note": "材料不全", "version": 1})
     assert resp.status_code == 302
     assert Task.objects.get(pk=task.pk).status == TaskStatus.IN_PROGRESS
-    client.post(reverse("workplan:task_complete", args=[task.pk]))
+    client.post(reverse("workplan:task_complete", args=[task.pk]), {"version": 1})  # stale
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.IN_PROGRESS
+    client.post(reverse("workplan:task_complete", args=[task.pk]), {"version": 2})
     assert Task.objects.get(pk=task.pk).status == TaskStatus.DONE
 
 
@@ -137,7 +141,8 @@ def test_edit_reassign_split_pages(cast, login):
         "description": "", "edit_version": 1})
     assert resp.status_code == 302
     assert Task.objects.get(pk=task.pk).title == "改过的标题"
-    resp = client.post(reverse("workplan:task_reassign", args=[task.pk]), {"unit": cast.town_unit.pk, "note": ""})
+    resp = client.post(reverse("workplan:task_reassign", args=[task.pk]),
+                       {"unit": cast.town_unit.pk, "note": "", "edit_version": 2})
     assert resp.status_code == 302
     assert Task.objects.get(pk=task.pk).unit == cast.town_unit
     data = {"form-TOTAL_FORMS": 3, "form-INITIAL_FORMS": 0, "form-0-title": "甲", "form-0-unit": cast.edu.pk,
@@ -171,7 +176,7 @@ def test_detail_queries_do_not_grow_with_the_log(cast, login, django_assert_max_
 
     services.claim_task(cast.edu_task, actor=cast.edu_liaison)
     for i in range(n):
-        services.report_progress(cast.edu_task, i % 100, f"第{i}次", actor=cast.edu_liaison)
+        services.report_progress(cast.edu_task, i % 100, f"第{i}次", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
     client = login(cast.office_user)
     with django_assert_max_num_queries(14):
         resp = client.get(cast.edu_task.get_absolute_url())

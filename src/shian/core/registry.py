@@ -1,0 +1,94 @@
+"""The one place a domain app registers itself: its URLs, its navigation entries, its API and its demo data.
+
+Each app's `apps.py` derives its AppConfig from `ShianApp` and declares what it brings; the site's
+`urls.py`, the API root, the navigation and `shian demo` read the declarations here instead of keeping
+lists of apps. `core` provides the mechanism and imports no domain app: apps are found through Django's
+app registry, in INSTALLED_APPS order (the order everything hangs on them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from types import SimpleNamespace
+
+from django.apps import AppConfig, apps
+from django.urls import NoReverseMatch, include, path, reverse
+
+# Role codes as organisation.choices.Role spells them (core does not import a domain app).
+UNITS = frozenset({"unit_head", "liaison"})
+OFFICE = frozenset({"office", "admin"})
+OVERSIGHT = frozenset({"office", "admin", "leader"})
+ADMIN = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main menu; `roles` None = everybody signed in."""
+
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset | None = None
+    order: int = 100
+
+
+class ShianApp(AppConfig):
+    """Base AppConfig of every shian domain app."""
+
+    url_prefix: str | None = None  # the app's urls.py is mounted here ("tasks/")
+    nav: tuple[NavItem, ...] = ()
+    has_api: bool = False  # the app's api.py has register(router)
+    has_demo: bool = False  # the app's demo.py has populate(ctx)
+
+
+def shian_apps() -> list[ShianApp]:
+    return [c for c in apps.get_app_configs() if isinstance(c, ShianApp)]
+
+
+def url_patterns() -> list:
+    return [path(app.url_prefix, include(f"{app.name}.urls")) for app in shian_apps() if app.url_prefix is not None]
+
+
+def register_api(router) -> None:
+    for app in shian_apps():
+        if app.has_api:
+            import_module(f"{app.name}.api").register(router)
+
+
+def navigation(user, current_path: str) -> list[dict]:
+    """The menu for `user`, in order; entries whose page is not installed are left out."""
+    if user is None or not user.is_authenticated:
+        return []
+    role = "admin" if user.is_admin else user.role
+    entries = sorted((item for app in shian_apps() for item in app.nav), key=lambda i: i.order)
+    items = []
+    for item in entries:
+        if item.roles is not None and role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return items
+
+
+def demo_modules():
+    return [import_module(f"{app.name}.demo") for app in shian_apps() if app.has_demo]
+
+
+def populate_demo(ctx: SimpleNamespace, stdout=None) -> SimpleNamespace:
+    """Every app's demo.populate(ctx), in app order: organisation first, each later app reading what the
+    earlier ones put on `ctx` (county, units, users, framework, campaign …)."""
+    for module in demo_modules():
+        if stdout:
+            stdout.write(f"  演示数据：{module.__name__.split('.')[1]}")
+        module.populate(ctx)
+    return ctx
+
+
+def demo_logins(password: str) -> str:
+    """What the demo's apps say about their logins (organisation lists the accounts)."""
+    return "\n".join(m.logins(password) for m in demo_modules() if hasattr(m, "logins"))
