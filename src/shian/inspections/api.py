@@ -102,12 +102,17 @@ class PlanViewSet(ScopedReadOnlyViewSet):
 
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
-        plan = InspectionPlan.objects.restrict(request.user, "change").filter(pk=pk).first()
-        if plan is None:
-            from rest_framework.exceptions import NotFound
+        from rest_framework.exceptions import NotFound, ValidationError
 
+        plan = None
+        if str(pk).isdigit():
+            plan = InspectionPlan.objects.restrict(request.user, "change").filter(pk=int(pk)).first()
+        if plan is None:
             raise NotFound
-        services.draw_sites(plan, actor=request.user, seed=request.data.get("seed"))
+        seed = request.data.get("seed") if hasattr(request.data, "get") else None
+        if seed is not None and not (str(seed).isdigit() and int(seed) < 10**12):
+            raise ValidationError({"seed": "随机种子应为不超过12位的非负整数"})
+        services.draw_sites(plan, actor=request.user, seed=seed)
         return Response(PlanSerializer(plan).data)
 
 

@@ -448,6 +448,7 @@ def close_problems_by_reinspection(reinspection: Visit, *, actor) -> list:
             continue
         rectification.verify_problem(
             a.problem,
+            expected_version=a.problem.version,
             actor=actor,
             method=VerifyMethod.ONSITE,
             note=f"回头看复查（{timezone.localdate(reinspection.submitted_at):%Y-%m-%d}）"
