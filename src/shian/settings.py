@@ -78,8 +78,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_tables2",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # shian domains, in the order everything hangs on them
     "shian.core",
+    "shian.security",
     "shian.organisation",
     "shian.framework",
     "shian.campaigns",
@@ -88,6 +92,7 @@ INSTALLED_APPS = [
     "shian.evidence",
     "shian.scoring",
     "shian.rectification",
+    "shian.readiness",
     "shian.supervision",
     "shian.registry",
     "shian.inspections",
@@ -97,12 +102,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shian.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shian.security.middleware.SessionPolicyMiddleware",
+    "shian.security.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
     "shian.core.middleware.RefusedWriteMiddleware",
@@ -148,9 +157,43 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisation.User"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "shian.security.passwords.LengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "shian.security.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "shian.security.passwords.UsernameValidator"},
+    {"NAME": "shian.security.passwords.CommonPasswordValidator"},
+    {"NAME": "shian.security.passwords.HistoryValidator", "OPTIONS": {"keep": 5}},
 ]
+# Argon2id first (等保: passwords stored with a strong one-way function); older hashes still verify
+# and are upgraded on the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "shian.security.lockout.LockoutBackend",  # refuses locked accounts/addresses before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout: LIMIT failures of one account or one address within WINDOW minutes lock it for LOCK minutes.
+SHIAN_LOCKOUT_LIMIT = env_int("SHIAN_LOCKOUT_LIMIT", 5)
+SHIAN_LOCKOUT_WINDOW_MINUTES = env_int("SHIAN_LOCKOUT_WINDOW_MINUTES", 15)
+SHIAN_LOCKOUT_MINUTES = env_int("SHIAN_LOCKOUT_MINUTES", 30)
+# Client address for lockout and audit: REMOTE_ADDR, or the first X-Forwarded-For hop when behind a proxy.
+SHIAN_TRUST_X_FORWARDED_FOR = env_bool("SHIAN_TRUST_X_FORWARDED_FOR", False)
+# Second factor (TOTP) for 系统管理员 and 创建办. Off under pytest unless a test turns it on; `shian run`
+# with the demo data turns it off unless the variable is set explicitly (see README).
+SHIAN_REQUIRE_2FA = env_bool("SHIAN_REQUIRE_2FA", not TESTING)
+SHIAN_REQUIRE_2FA_EXPLICIT = "SHIAN_REQUIRE_2FA" in os.environ
+OTP_TOTP_ISSUER = "食安创城"
+# Sessions: idle timeout and absolute lifetime; API tokens expire after SHIAN_TOKEN_DAYS.
+SHIAN_SESSION_IDLE_MINUTES = env_int("SHIAN_SESSION_IDLE_MINUTES", 30)
+SHIAN_SESSION_MAX_HOURS = env_int("SHIAN_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SHIAN_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SHIAN_TOKEN_DAYS = env_int("SHIAN_TOKEN_DAYS", 30)
+# Passwords older than this many days must be changed at the next login (0 = never).
+SHIAN_PASSWORD_MAX_DAYS = env_int("SHIAN_PASSWORD_MAX_DAYS", 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -192,7 +235,11 @@ if S3_BUCKET:
     }
 
 # Upload limits (bytes). Files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
-SHIAN_MAX_UPLOAD_BYTES = env_int("SHIAN_MAX_UPLOAD_MB", 100) * 1024 * 1024
+SHIAN_MAX_UPLOAD_MB = env_int("SHIAN_MAX_UPLOAD_MB", 100)  # one evidence file (佐证材料)
+SHIAN_MAX_UPLOAD_BYTES = SHIAN_MAX_UPLOAD_MB * 1024 * 1024
+SHIAN_MAX_EVIDENCE_FILE_MB = env_int("SHIAN_MAX_EVIDENCE_FILE_MB", 20)  # 整改佐证 and other attachments
+SHIAN_MAX_IMPORT_MB = env_int("SHIAN_MAX_IMPORT_MB", 50)  # any spreadsheet / YAML import
+SHIAN_MAX_UNZIPPED_MB = env_int("SHIAN_MAX_UNZIPPED_MB", 500)  # a ZIP/DOCX/XLSX, all members inflated
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -204,11 +251,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 SHIAN_JOBS_MODE = "celery" if CELERY_BROKER_URL else env_str("SHIAN_JOBS_MODE", "thread")
+# Crash recovery: running jobs beat every HEARTBEAT seconds; no beat for STALE seconds = the process died.
+SHIAN_JOB_HEARTBEAT_SECONDS = env_int("SHIAN_JOB_HEARTBEAT_SECONDS", 30)
+SHIAN_JOB_STALE_SECONDS = env_int("SHIAN_JOB_STALE_SECONDS", 180)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a bad or expired token then answers 401 with WWW-Authenticate, not 403.
+        "shian.security.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -231,6 +282,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set that several apps call "status"/"kind"/"role" (else check --deploy warns).
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "shian.reports.choices.DocumentKind",
+        "UnitRoleEnum": "shian.framework.choices.UnitRole",
+        "UserRoleEnum": "shian.organisation.choices.Role",
+        "ProblemStatusEnum": "shian.rectification.choices.Status",
+        "TaskStatusEnum": "shian.workplan.choices.TaskStatus",
+        "CampaignStatusEnum": "shian.campaigns.choices.CampaignStatus",
+        "RoundStatusEnum": "shian.dispatch.choices.RoundStatus",
+        "ReportStatusEnum": "shian.dispatch.choices.ReportStatus",
+        "MaterialStatusEnum": "shian.evidence.choices.MaterialStatus",
+        "TextStatusEnum": "shian.evidence.choices.TextStatus",
+        "SummonsStatusEnum": "shian.rectification.choices.SummonsStatus",
+        "AssessmentStatusEnum": "shian.scoring.choices.AssessmentStatus",
+        "DisposalStatusEnum": "shian.supervision.choices.DisposalStatus",
+        "ImportStatusEnum": "shian.supervision.choices.ImportStatus",
+        "ScoringMethodEnum": "shian.framework.choices.Method",
+        "VerifyMethodEnum": "shian.rectification.choices.VerifyMethod",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
@@ -240,9 +310,21 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SHIAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS: the TLS terminator (nginx) sets X-Forwarded-Proto; these are off until the deployment has HTTPS.
+SECURE_SSL_REDIRECT = env_bool("SHIAN_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SHIAN_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SHIAN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SHIAN_HSTS_PRELOAD", False)
+if env_bool("SHIAN_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
+# Content-Security-Policy: everything from this origin, no inline script or style (see security/middleware.py).
+SHIAN_CSP_REPORT_ONLY = env_bool("SHIAN_CSP_REPORT_ONLY", False)
 
 LOGGING = {
     "version": 1,
@@ -255,5 +337,6 @@ LOGGING = {
 if TESTING:
     # Live-server threads must not keep connections open, or PostgreSQL refuses to drop the test database.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                        "django.contrib.auth.hashers.Argon2PasswordHasher"]
     SHIAN_JOBS_MODE = "eager"

@@ -18,8 +18,8 @@ class CampaignSerializer(VersionedSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "name", "region", "level", "framework", "office", "status", "started_on", "description",
-                  "milestones", "next_milestone", "archived_at", "version"]
+        fields = ["id", "name", "region", "level", "framework", "office", "status", "started_on",
+                  "default_task_deadline", "description", "milestones", "next_milestone", "archived_at", "version"]
 
     def get_next_milestone(self, obj) -> dict | None:
         m = obj.next_milestone()

@@ -8,8 +8,9 @@ from shian.organisation.models import Region, Unit
 class CampaignForm(VersionedModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "region", "level", "framework", "office", "status", "started_on", "description"]
-        widgets = {"started_on": DateInput()}
+        fields = ["name", "region", "level", "framework", "office", "status", "started_on", "default_task_deadline",
+                  "description"]
+        widgets = {"started_on": DateInput(), "default_task_deadline": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,6 +35,8 @@ class Campaign(BusinessModel):
                                on_delete=models.SET_NULL, related_name="+")
     status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
     started_on = models.DateField("启动日期", null=True, blank=True)
+    default_task_deadline = models.DateField("任务默认完成时限", null=True, blank=True,
+                                             help_text="由评价细则生成任务时，细则未写完成时限的任务取此日期")
     description = models.TextField("说明", blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True, editable=False,
                                        help_text="归档后只读，不再出现在任何默认选择中")

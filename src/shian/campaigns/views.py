@@ -15,7 +15,6 @@ from shian.campaigns.tables import CampaignTable
 from shian.core import policy
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectDetailView, ObjectEditView, ObjectListView, get_object_for_user
-from shian.workplan.models import Task
 
 
 class CampaignListView(ObjectListView):
@@ -43,7 +42,7 @@ class CampaignDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         campaign = self.object
         user = self.request.user
-        tasks = Task.objects.restrict(user).filter(campaign=campaign)
+        tasks = campaign.tasks.restrict(user)  # through the relation: campaigns sit below workplan
         by_status = dict(tasks.values_list("status").annotate(n=Count("id")).order_by())
         ctx.update(
             milestones=list(campaign.milestones.all()),

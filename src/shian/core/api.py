@@ -19,6 +19,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    from rest_framework.exceptions import ParseError
+
+    if isinstance(exc, ParseError) and "Multipart" in str(exc.detail):
+        return Response({"detail": "上传内容无法解析：文件名过长（请控制在 120 个字符以内）或含非法字符，"
+                                   "也可能是上传被中断，请检查后重试"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "您没有权限执行此操作"}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

@@ -20,6 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 _actor = contextvars.ContextVar("shian_audit_actor", default=None)
 _before = contextvars.ContextVar("shian_audit_before", default=None)
+_ip = contextvars.ContextVar("shian_audit_ip", default="")
 
 # Fields that change on every save and would only add noise to the log.
 IGNORED_FIELDS = {"updated_at", "version", "password", "last_login"}
@@ -32,6 +33,16 @@ def actor_context(user):
         yield
     finally:
         _actor.reset(token)
+
+
+@contextlib.contextmanager
+def address_context(ip: str):
+    """The client address recorded on every audit row written during a request."""
+    token = _ip.set(ip or "")
+    try:
+        yield
+    finally:
+        _ip.reset(token)
 
 
 def set_actor(user):
@@ -70,13 +81,20 @@ def snapshot(instance) -> dict:
     return data
 
 
-def _write(instance, action, before, after, event="", note=""):
+def _actor_name(actor):
+    if actor is None:
+        return "系统"
+    return getattr(actor, "display_name", None) or getattr(actor, "username", "")
+
+
+def _write(instance, action, before, after, event="", note="", actor=None, ip=None):
+    from shian.core.auditchain import schedule_seal
     from shian.core.models import AuditLog
 
-    actor = current_actor()
+    actor = current_actor() if actor is None else actor
     AuditLog.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=(getattr(actor, "display_name", None) or getattr(actor, "username", "")) if actor else "系统",
+        actor_name=_actor_name(actor),
         action=action,
         event=event,
         content_type=ContentType.objects.get_for_model(instance.__class__),
@@ -85,12 +103,23 @@ def _write(instance, action, before, after, event="", note=""):
         before=before,
         after=after,
         note=note[:300],
+        ip_address=(_ip.get() if ip is None else ip)[:45],
     )
+    schedule_seal()
 
 
 def log_event(instance, event: str, note: str = "", data: dict | None = None):
     """Record a named domain event (task_claimed, round_closed, framework_imported)."""
     _write(instance, "event", None, _jsonable(data) if data else None, event=event, note=note)
+
+
+def log_security_event(event: str, *, target, note: str = "", data: dict | None = None, actor=None, ip=None):
+    """Record a security event (login, login_failed, password_reset, token_created, exported ...).
+
+    `target` is the object concerned (usually a user); `actor` defaults to the request's user,
+    `ip` to the request's client address.
+    """
+    _write(target, "event", None, _jsonable(data) if data else None, event=event, note=note, actor=actor, ip=ip)
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):

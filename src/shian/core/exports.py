@@ -14,7 +14,9 @@ def write_xlsx(rows, path_or_file, sheet_title="Sheet1", header_rows=1):
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     sheet = book.add_worksheet(_safe_sheet_name(sheet_title))
     widths = {}
+    count = 0
     for r, row in enumerate(rows):
+        count = r + 1
         row = ["" if v is None else v for v in row]
         for c, value in enumerate(row):
             text = str(value)
@@ -24,6 +26,7 @@ def write_xlsx(rows, path_or_file, sheet_title="Sheet1", header_rows=1):
         sheet.set_column(c, c, width)
     sheet.freeze_panes(header_rows, 0)
     book.close()
+    return count
 
 
 def _safe_sheet_name(name: str) -> str:
@@ -38,9 +41,21 @@ def attachment_header(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def xlsx_response(rows, filename: str, sheet_title="Sheet1"):
+def audit_export(filename: str, rows: int | None = None, note: str = ""):
+    """Every export is an audit event of the user who made it (等保 安全审计: data leaving the system)."""
+    from shian.core.audit import current_actor, log_security_event
+
+    actor = current_actor()
+    if actor is None or not actor.pk:
+        return
+    text = f"导出“{filename}”" + (f"，{rows} 行" if rows is not None else "") + (f"；{note}" if note else "")
+    log_security_event("exported", target=actor, note=text, data={"filename": filename, "rows": rows})
+
+
+def xlsx_response(rows, filename: str, sheet_title="Sheet1", audit_note=""):
     tmp = tempfile.TemporaryFile()
-    write_xlsx(rows, tmp, sheet_title=sheet_title)
+    written = write_xlsx(rows, tmp, sheet_title=sheet_title)
+    audit_export(filename, max(0, (written or 0) - 1), audit_note)
     tmp.seek(0)
     response = FileResponse(
         tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

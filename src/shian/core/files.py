@@ -15,6 +15,7 @@ def file_response(field_file, filename: str, inline: bool = False):
     if not (inline and content_type in INLINE_SAFE):
         inline = False
         content_type = content_type if content_type in INLINE_SAFE else "application/octet-stream"
+    _audit_download(field_file, filename)
     field_file.open("rb")
     response = FileResponse(field_file, content_type=content_type)
     disposition = attachment_header(filename)
@@ -22,3 +23,15 @@ def file_response(field_file, filename: str, inline: bool = False):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _audit_download(field_file, filename: str):
+    """Each download of a stored file (evidence, rectification evidence, reports, job results) is audited."""
+    from shian.core.audit import current_actor, log_security_event
+
+    instance = getattr(field_file, "instance", None)
+    actor = current_actor()
+    if instance is None or instance.pk is None or actor is None:
+        return
+    log_security_event("file_downloaded", target=instance, note=f"下载文件“{filename}”"[:300],
+                       data={"file": field_file.name})

@@ -1,13 +1,25 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from shian.core.audit import actor_context
+from shian.core.audit import actor_context, address_context
 from shian.core.services import ConcurrentEditError
 
 
+def client_ip(request) -> str:
+    """The client's address: the first X-Forwarded-For hop behind a trusted proxy, else REMOTE_ADDR."""
+    if request is None:
+        return ""
+    if settings.SHIAN_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()[:45]
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
 class CurrentActorMiddleware:
-    """Makes the logged-in user the actor of every audit entry written during the request.
+    """Makes the logged-in user the actor, and the client address the source, of every audit entry.
 
     A business rule that refuses a change deep in a service (e.g. a write into an archived campaign)
     raises ValidationError; a page that does not catch it answers 400 with the Chinese reasons instead
@@ -19,7 +31,7 @@ class CurrentActorMiddleware:
 
     def __call__(self, request):
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        with actor_context(user):
+        with actor_context(user), address_context(client_ip(request)):
             return self.get_response(request)
 
 

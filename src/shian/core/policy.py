@@ -52,7 +52,7 @@ class Scope:
 
     region: str | None = None
     region_path: str | None = None
-    office_writes: bool = True
+    office_writes: bool | Callable[[object], Q] = True
     unit: str | None = None
     unit_writes: bool | Callable[[object], Q] = True
     units_read_above: bool = False
@@ -131,10 +131,15 @@ def scope_filter(model, user, action: str = VIEW) -> Q | None:
     terms: list[Q] = []
     region_scope = user.region_scope
     if region_scope is not None and (action == VIEW or (user.role == OFFICE and scope.office_writes)):
+        term = None
         if scope.region:
-            terms.append(Q(**{f"{scope.region}__path__startswith": region_scope.path}))
+            term = Q(**{f"{scope.region}__path__startswith": region_scope.path})
         elif scope.region_path:
-            terms.append(Q(**{f"{scope.region_path}__startswith": region_scope.path}))
+            term = Q(**{f"{scope.region_path}__startswith": region_scope.path})
+        if term is not None and action == CHANGE and callable(scope.office_writes):
+            term &= scope.office_writes(user)  # the office changes only some of the rows it reads
+        if term is not None:
+            terms.append(term)
     if user.role in UNIT_ROLES and user.unit_id:
         if action == CHANGE and callable(scope.unit_writes):
             terms.append(scope.unit_writes(user))

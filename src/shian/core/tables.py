@@ -4,14 +4,20 @@ from shian.core.models import AuditLog
 
 
 class AuditLogTable(tables.Table):
+    """Times in Asia/Shanghai (the `date` filter localises), Chinese field names and choice labels."""
+
     at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="时间")
-    content_type = tables.Column(verbose_name="类型", accessor="content_type__name", orderable=False)
+    actor_name = tables.Column(verbose_name="操作人")
+    content_type = tables.Column(verbose_name="对象类型", accessor="content_type__name", orderable=False)
+    event = tables.Column(verbose_name="事件", accessor="event_label", orderable=False)
     changes = tables.TemplateColumn(
-        '{% for name, b, a in record.changed_fields|slice:":4" %}<div class="small">{{ name }}：{{ b|default_if_none:"" }} → {{ a|default_if_none:"" }}</div>{% endfor %}',
-        verbose_name="变化", orderable=False,
+        '{% if record.note %}<div class="small">{{ record.note }}</div>{% endif %}'
+        '{% for name, b, a in record.readable_changes|slice:":6" %}<div class="small"><span class="text-muted">'
+        '{{ name }}</span>：{% if b %}{{ b }}{% if a %} → {% endif %}{% endif %}{{ a }}</div>{% endfor %}',
+        verbose_name="内容", orderable=False,
     )
 
     class Meta:
         model = AuditLog
-        fields = ("at", "actor_name", "action", "event", "content_type", "object_repr", "changes")
+        fields = ("at", "actor_name", "ip_address", "action", "event", "content_type", "object_repr", "changes")
         attrs = {"class": "table table-sm table-hover"}

@@ -87,7 +87,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         exclude = [name for name, col in table.columns.items() if name in ("actions", "select")]
         rows = table.as_values(exclude_columns=exclude)
         name = self.export_name or self.get_title()
-        return xlsx_response(rows, f"{name}-{timezone.localdate():%Y%m%d}.xlsx", sheet_title=name)
+        query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k != "export" and v)
+        return xlsx_response(rows, f"{name}-{timezone.localdate():%Y%m%d}.xlsx", sheet_title=name,
+                             audit_note=f"筛选条件：{query}" if query else "全部")
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
@@ -230,6 +232,13 @@ class JobStatusView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         record = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
+        if not record.is_finished:
+            # The poll is the periodic path: a job whose process died is failed here, not left "running".
+            from shian.core.jobs import dead_reason, mark_dead
+
+            reason = dead_reason(record)
+            if reason and mark_dead(record, reason):
+                record.refresh_from_db()
         template = "core/_job_status.html" if is_htmx(request) else "core/job_detail.html"
         return render(request, template, {"job": record, "title": record.title})
 
@@ -264,6 +273,16 @@ class AuditListView(ObjectListView):
         if not self.request.user.is_admin:
             raise PermissionDenied
         return AuditLog.objects.select_related("content_type")
+
+    def export_xlsx(self):
+        from shian.core.auditdisplay import export_rows
+
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            raise PermissionDenied("筛选条件无效")
+        query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k != "export" and v)
+        return xlsx_response(export_rows(filterset.qs), f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
+                             sheet_title="审计日志", audit_note=f"筛选条件：{query}" if query else "全部")
 
 
 def healthz(request):

@@ -6,10 +6,12 @@ from django.utils import timezone
 from shian.campaigns.models import Campaign
 from shian.campaigns.services import current_campaign
 from shian.core import policy
+from shian.core.figures import rate
 from shian.dispatch.choices import ReportStatus
 from shian.dispatch.models import DispatchReport
+from shian.workplan import figures as task_figures
 from shian.workplan.choices import TaskStatus
-from shian.workplan.models import Task
+from shian.workplan.models import NOT_OVERDUE, Task
 
 
 def campaigns_for(user):
@@ -21,20 +23,9 @@ def pick_campaign(user, campaign_id=None):
     return current_campaign(user, campaign_id or None)
 
 
-def _done_filter(today):
-    return Q(status=TaskStatus.DONE)
-
-
 def task_counts(tasks, today=None):
-    today = today or timezone.localdate()
-    return tasks.aggregate(
-        total=Count("id"),
-        done=Count("id", filter=Q(status=TaskStatus.DONE)),
-        pending=Count("id", filter=Q(status=TaskStatus.PENDING_CLAIM)),
-        in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
-        submitted=Count("id", filter=Q(status=TaskStatus.SUBMITTED)),
-        overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)),
-    )
+    """The task figures of `shian.workplan.figures` (the same definitions as the documents')."""
+    return task_figures.task_counts(tasks, None if today is None or today == timezone.localdate() else today)
 
 
 def progress_by_category(campaign, user):
@@ -44,7 +35,7 @@ def progress_by_category(campaign, user):
             .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)))
             .order_by("seq"))
     return [{"category": r["category"] or "其他", "total": r["total"], "done": r["done"],
-             "rate": round(r["done"] * 100 / r["total"], 1) if r["total"] else 0} for r in rows]
+             "rate": float(rate(r["done"], r["total"]) or 0)} for r in rows]
 
 
 def progress_by_unit(campaign, user, today=None):
@@ -52,10 +43,10 @@ def progress_by_unit(campaign, user, today=None):
     rows = (Task.objects.restrict(user).filter(campaign=campaign)
             .values("unit_id", name=F("unit__name"), short=F("unit__short_name"))
             .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
-                      overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)))
+                      overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=NOT_OVERDUE)))
             .order_by("-overdue", "name"))
     return [{**r, "label": r["short"] or r["name"],
-             "rate": round(r["done"] * 100 / r["total"], 1) if r["total"] else 0} for r in rows]
+             "rate": float(rate(r["done"], r["total"]) or 0)} for r in rows]
 
 
 def overdue_tasks(campaign, user, limit=15):
@@ -97,7 +88,7 @@ COVERAGE_COLOURS = {"missing": "#dc3545", "uploaded": "#0dcaf0", "approved": "#1
 def readiness(campaign, user, today=None):
     """Current self-assessment score, readiness, and the forecast if open problems close on time."""
     try:
-        from shian.scoring import gap
+        from shian.readiness import gap
     except OPTIONAL_ERRORS:
         return None
     data = gap.analyse(campaign, today=today or timezone.localdate(), user=user)
@@ -138,7 +129,7 @@ def material_completeness(campaign, user):
             for s, label, _css, n in m["totals"]]
     approved = next((r["count"] for r in rows if r["key"] == "approved"), 0)
     return {"rows": rows, "total": m["total"], "approved": approved,
-            "rate": round(approved * 100 / m["total"], 1), "points_at_stake": m["points_at_stake"]}
+            "rate": float(rate(approved, m["total"])), "points_at_stake": m["points_at_stake"]}
 
 
 def key_figures(campaign, user, limit=12):
@@ -162,7 +153,7 @@ def key_figures(campaign, user, limit=12):
             continue
         share = None
         if ev.value is not None and defn.target:
-            share = round(float(ev.value / defn.target) * 100, 1)
+            share = float(rate(ev.value, defn.target))
         out.append({"name": defn.name, "value": ev.value, "target": defn.target, "unit": defn.value_unit,
                     "met": ev.met, "period": ev.period_label, "share": share})
     return out

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from shian.core.audit import log_event
+from shian.core.figures import rate_float as rate
 from shian.core.services import save_versioned
 from shian.dispatch.choices import ReportStatus, RoundKind, RoundStatus, Timeliness
 from shian.dispatch.models import DispatchReport, DispatchRound, ReportLine
@@ -194,7 +195,7 @@ def round_summary(rnd) -> dict:
     total = len(reports)
     return {"on_time": out[Timeliness.ON_TIME], "late": out[Timeliness.LATE], "missing": out[Timeliness.MISSING],
             "reports": reports, "total": total,
-            "rate": round(len(out[Timeliness.ON_TIME]) * 100 / total, 1) if total else None}
+            "rate": rate(len(out[Timeliness.ON_TIME]), total)}
 
 
 def unit_timeliness(campaign, now=None, reports=None) -> list[dict]:
@@ -218,6 +219,6 @@ def unit_timeliness(campaign, now=None, reports=None) -> list[dict]:
         missing = r["rounds"] - r["on_time"] - r["late"]
         result.append({"unit_id": r["unit_id"], "unit": r["name"], "short_name": r["short"] or r["name"],
                        "rounds": r["rounds"], "on_time": r["on_time"], "late": r["late"], "missing": missing,
-                       "rate": round(r["on_time"] * 100 / r["rounds"], 1) if r["rounds"] else None})
+                       "rate": rate(r["on_time"], r["rounds"])})
     return result
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from shian.campaigns.models import Campaign
 from shian.campaigns.services import current_campaign
 from shian.core.exports import xlsx_response
+from shian.core.figures import rate_float as rate
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectListView, get_object_for_user
 from shian.dispatch import services
@@ -132,7 +133,7 @@ def _summary_for(rnd, reports_qs):
         r.round = rnd
         out[services.timeliness_of(r, rnd.deadline)].append(r)
     return {**out, "reports": reports, "total": len(reports),
-            "rate": round(len(out["on_time"]) * 100 / len(reports), 1) if reports else None}
+            "rate": rate(len(out["on_time"]), len(reports))}
 
 
 def _export_round(rnd, summary):

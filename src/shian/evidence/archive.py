@@ -22,8 +22,8 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import Http404
 from django.utils import timezone
 
+from shian.core.filetypes import sanitize_name
 from shian.evidence.choices import Coverage, MaterialStatus
-from shian.evidence.filetypes import sanitize_name
 
 CHUNK = 1024 * 1024
 INDEX_HEADER = ["序号", "类别", "指标", "评分项", "材料要求", "材料标题", "提供单位", "文号", "成文日期", "审核状态",

@@ -1,5 +1,7 @@
 from django.db import models
 
+from shian.core.filetypes import FileKind  # noqa: F401 — file kinds are core's; evidence stores them
+
 
 class MaterialStatus(models.TextChoices):
     PENDING = "pending", "待审核"
@@ -32,17 +34,6 @@ class TextStatus(models.TextChoices):
     EMPTY = "empty", "无文字"
     FAILED = "failed", "无法读取"
     UNSUPPORTED = "unsupported", "不支持提取"
-
-
-class FileKind(models.TextChoices):
-    PDF = "pdf", "PDF"
-    DOCX = "docx", "Word"
-    DOC = "doc", "Word(旧版)"
-    XLSX = "xlsx", "Excel"
-    XLS = "xls", "Excel(旧版)"
-    JPG = "jpg", "JPG图片"
-    PNG = "png", "PNG图片"
-    ZIP = "zip", "ZIP压缩包"
 
 
 class Flag(models.TextChoices):

@@ -101,7 +101,7 @@ def _zip(path) -> str:
     import tempfile
     from pathlib import Path
 
-    from shian.evidence.filetypes import detect_kind
+    from shian.core.filetypes import detect_kind
 
     parts = []
     try:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from shian.evidence.choices import COVERAGE_CSS, Coverage, Flag, MaterialStatus
 from shian.framework.choices import UnitRole
-from shian.framework.models import ItemUnit
+from shian.framework.models import ItemUnit, ScoringItem
 from shian.organisation.choices import Role
 
 
@@ -72,10 +72,9 @@ def build_matrix(campaign, user, unit_id=None) -> dict:
     reqs = list(requirements_for(campaign))
     expert = user.role == Role.EXPERT and not user.is_admin
     if expert:  # a review group's expert sees the requirements of the items their groups hold, nothing else
-        from shian.scoring.models import ReviewGroup
-
-        held = set(ReviewGroup.objects.filter(members=user, assessment__campaign=campaign)
-                   .values_list("items", flat=True))
+        held = set(ScoringItem.objects.filter(review_groups__members=user,
+                                              review_groups__assessment__campaign=campaign)
+                   .values_list("pk", flat=True))  # through the relation: evidence sits below scoring
         reqs = [r for r in reqs if r.item_id in held]
     leads = {}
     for a in ItemUnit.objects.filter(item__in={r.item_id for r in reqs}, role=UnitRole.LEAD).select_related("unit"):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from shian.core.history import StatusChange
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet
 from shian.evidence.choices import FileKind, Flag, MaterialStatus, TextStatus
@@ -148,3 +149,19 @@ class MaterialFile(BusinessModel):
     @property
     def is_previewable(self):
         return self.kind in ("pdf", "jpg", "png")
+
+
+class MaterialStatusChangeQuerySet(ScopedQuerySet):
+    scope = Scope(via="subject")
+
+
+class MaterialStatusChange(StatusChange):
+    """A review status the material entered and when (待审核 on upload, 已通过, 已退回)."""
+
+    subject = models.ForeignKey(Material, verbose_name="材料", on_delete=models.CASCADE, related_name="status_changes")
+
+    objects = MaterialStatusChangeQuerySet.as_manager()
+
+    class Meta(StatusChange.Meta):
+        verbose_name = verbose_name_plural = "材料审核状态记录"
+        indexes = [models.Index(fields=["subject", "at"], name="materialstatus_subject_at")]

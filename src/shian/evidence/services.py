@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
+from shian.core.filetypes import detect_kind, sanitize_name, stem_of, with_kind_extension
+from shian.core.history import record_status
 from shian.core.services import ConcurrentEditError, require, save_versioned
 from shian.evidence.checks import run_checks
 from shian.evidence.choices import MaterialStatus, TextStatus
-from shian.evidence.filetypes import detect_kind, sanitize_name, stem_of, with_kind_extension
-from shian.evidence.models import Material, MaterialFile
+from shian.evidence.models import Material, MaterialFile, MaterialStatusChange
 from shian.framework.models import MaterialRequirement
 
 
@@ -167,6 +168,7 @@ def add_version(material, upload, *, actor, expected_version) -> MaterialFile:
             material.text_status = TextStatus.PENDING
             _refresh_flags(material)
             save_versioned(material, expected_version)
+            record_status(MaterialStatusChange, material, material.status, actor=actor, at=material.submitted_at)
             log_event(material, "material_version_added", note=f"第{number}版：{info['name']}")
             _schedule_extraction([material.pk], actor)
     except BaseException:
@@ -200,7 +202,9 @@ def update_material(material, data: dict, *, actor, expected_version) -> Materia
         log_event(material, "material_resubmitted")
     body = getattr(material, "body", None)
     _refresh_flags(material, body.text if body else "")
-    return save_versioned(material, expected_version)
+    saved = save_versioned(material, expected_version)
+    record_status(MaterialStatusChange, material, material.status, actor=actor, at=material.submitted_at)
+    return saved
 
 
 def assign_requirement(material, requirement, *, actor, expected_version) -> Material:
@@ -228,6 +232,7 @@ def approve_material(material, *, actor, expected_version) -> Material:
     material.reviewed_by = actor
     material.reviewed_at = timezone.now()
     save_versioned(material, expected_version)
+    record_status(MaterialStatusChange, material, material.status, actor=actor, at=material.reviewed_at)
     log_event(material, "material_approved")
     return material
 
@@ -246,6 +251,7 @@ def return_material(material, reason: str, *, actor, expected_version) -> Materi
     material.reviewed_by = actor
     material.reviewed_at = timezone.now()
     save_versioned(material, expected_version)
+    record_status(MaterialStatusChange, material, material.status, actor=actor, at=material.reviewed_at)
     log_event(material, "material_returned", note=reason[:300])
     return material
 

@@ -235,7 +235,7 @@ class FileDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         version = get_object_or_404(
             MaterialFile.objects.filter(material__in=Material.objects.restrict(request.user, "view")), pk=pk)
-        from shian.evidence.filetypes import sanitize_name
+        from shian.core.filetypes import sanitize_name
 
         material = version.material
         suffix = "" if version.pk == material.current_id else f"（第{version.number}版）"
@@ -322,6 +322,9 @@ class ArchiveView(LoginRequiredMixin, View):
         plan = archive_plan(data["campaign"].pk, request.user, unit_id=unit.pk if unit else None,
                             only_approved=data["only_approved"])
         if plan.total_bytes <= STREAM_LIMIT_BYTES and request.POST.get("background") != "1":
+            from shian.core.exports import audit_export
+
+            audit_export(plan.filename, note=f"迎检资料包（佐证材料），{plan.total_bytes} 字节")
             response = StreamingHttpResponse(iter_archive(plan), content_type="application/zip")
             response["Content-Disposition"] = attachment_header(plan.filename)
             response["X-Content-Type-Options"] = "nosniff"

@@ -148,6 +148,14 @@ class FrameworkViewSet(ScopedReadOnlyViewSet):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": "请上传细则文件（xlsx、xls 或 yaml）"})
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from shian.core.uploads import check_upload
+
+        try:
+            upload.name = check_upload(upload, "framework_import")
+        except DjangoValidationError as exc:
+            raise ValidationError({"file": exc.messages})
         region = None
         code = request.data.get("region")
         if code:

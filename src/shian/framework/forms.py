@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from shian.core.forms import DateInput, StyledForm, StyledFormMixin, VersionedModelForm
+from shian.core.uploads import GatedFileField
 from shian.framework.choices import Method
 from shian.framework.models import (
     Category,
@@ -161,7 +162,7 @@ GateFormSet = forms.inlineformset_factory(Framework, Gate, form=GateForm, extra=
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(label="文件", help_text="支持 .xlsx、.xls（WPS/Excel）和 .yaml；首行可为标题行")
+    file = GatedFileField(use="framework_import", label="文件", help_text="支持 .xlsx、.xls（WPS/Excel）和 .yaml；首行可为标题行")
     owner_region = forms.ModelChoiceField(label="所属区划", queryset=Region.objects.none(), required=False,
                                           help_text="单位名称在该区划内匹配；细则归该区划的创建办维护")
     name = forms.CharField(label="细则名称", max_length=200, required=False, help_text="不填时取文件中的标题")

@@ -31,7 +31,7 @@ class ScoringItemTable(tables.Table):
     framework = tables.Column(accessor="indicator__category__framework__name", verbose_name="评价细则", orderable=False)
     category = tables.Column(accessor="indicator__category__name", verbose_name="类别")
     indicator = tables.Column(accessor="indicator__name", verbose_name="指标")
-    content = tables.Column(verbose_name="评分要点", linkify=True, attrs={"td": {"class": "text-wrap", "style": "max-width:32rem"}})
+    content = tables.Column(verbose_name="评分要点", linkify=True, attrs={"td": {"class": "text-wrap", "data-style": "max-width:32rem"}})
     points = tables.Column(attrs={"td": {"class": "text-end"}})
     is_key = tables.BooleanColumn(yesno="★,")
     lead = tables.Column(verbose_name="牵头单位", empty_values=(), orderable=False)

@@ -1,4 +1,6 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from shian.core.filtersets import SearchFilterSet
 from shian.organisation.choices import RegionLevel, Role, UnitKind
@@ -8,8 +10,9 @@ from shian.organisation.models import Region, Unit, User
 class RegionFilterSet(SearchFilterSet):
     search_fields = ("name", "code")
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label="层级")
-    within = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level__lte=RegionLevel.COUNTY),
-                                              method="filter_within", label="所属区划")
+    within = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level__lte=RegionLevel.COUNTY),
+                                         method="filter_within", label="所属区划"))
 
     class Meta:
         model = Region

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from shian.core.forms import StyledForm, VersionedModelForm
+from shian.core.uploads import GatedFileField
 from shian.organisation.choices import Role
 from shian.organisation.models import Region, Unit, User
 
@@ -36,11 +37,15 @@ class UserForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from shian.organisation.accounts import grantable_roles
+
         user = self.user
         if user and not user.is_admin:
             self.fields["unit"].queryset = Unit.objects.restrict(user, "change")
-            # An office may create accounts for its units, but not administrators or other offices.
-            self.fields["role"].choices = [c for c in Role.choices if c[0] not in (Role.ADMIN,)]
+        # The roles this user may grant (organisation/accounts.py); an office: unit accounts only.
+        allowed = set(grantable_roles(user))
+        self.fields["role"].choices = [c for c in Role.choices if c[0] in allowed]
+        self._before = User.objects.select_related("unit").get(pk=self.instance.pk) if self.instance.pk else None
 
     def clean(self):
         data = super().clean()
@@ -48,23 +53,35 @@ class UserForm(VersionedModelForm):
             raise ValidationError({"password": "新建用户必须设置密码"})
         if data.get("role") not in (Role.ADMIN, Role.EXPERT) and not data.get("unit"):
             raise ValidationError({"unit": "该角色必须指定所属单位"})
+        if data.get("role"):
+            from django.core.exceptions import PermissionDenied
+
+            from shian.organisation.accounts import check_account_change
+
+            try:
+                check_account_change(self.user, before=self._before, role=data["role"], unit=data.get("unit"),
+                                     is_superuser=self.instance.is_superuser)
+            except PermissionDenied as exc:
+                raise ValidationError({"role": str(exc)})
         if data.get("password"):
             from django.contrib.auth.password_validation import validate_password
 
-            validate_password(data["password"], self.instance)
+            try:
+                validate_password(data["password"], self.instance)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages})
         return data
 
     def save(self, commit=True):
         obj = super().save(commit=False)
-        if self.cleaned_data.get("password"):
-            obj.set_password(self.cleaned_data["password"])
         if commit:
-            from shian.core.services import save_versioned
+            from shian.organisation.services import save_user
 
             expected = self.cleaned_data.get("edit_version") if obj.pk else None
-            save_versioned(obj, expected) if obj.pk else obj.save()
+            save_user(obj, actor=self.user, password=self.cleaned_data.get("password") or None,
+                      expected_version=expected)
         return obj
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(label="文件", help_text="支持 .xlsx / .xls / .csv（UTF-8 或 GBK）")
+    file = GatedFileField(label="文件", help_text="支持 .xlsx / .xls / .csv（UTF-8 或 GBK）", use="import")

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
@@ -107,10 +108,15 @@ class Unit(BusinessModel):
         return reverse("organisation:unit_detail", args=[self.pk])
 
 
+def _unit_accounts(user):
+    """The accounts an office may change: unit heads and liaisons (organisation.accounts has the rule)."""
+    return Q(role__in=(Role.UNIT_HEAD, Role.LIAISON), is_superuser=False, is_staff=False)
+
+
 class UserQuerySet(ScopedQuerySet):
-    # Offices and leaders see the people of their subtree, everybody sees themselves; accounts are
-    # changed by administrators (and through the account services, which say who may create whom).
-    scope = Scope(region="unit__region", office_writes=False, owner="pk", owner_writes=False)
+    # Offices and leaders see the people of their subtree, everybody sees themselves; an office changes
+    # the unit accounts of its subtree, administrators every account.
+    scope = Scope(region="unit__region", office_writes=_unit_accounts, owner="pk", owner_writes=False)
 
 
 class ShianUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -129,6 +135,9 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.LIAISON)
     phone = models.CharField("手机号", max_length=20, blank=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="由他人设置或重置的密码，本人登录后必须先修改")
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
 
     objects = ShianUserManager()
 

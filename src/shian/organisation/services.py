@@ -8,7 +8,7 @@ from django.db import transaction
 from shian.core import policy
 from shian.core.audit import log_event
 from shian.organisation.choices import RegionLevel, UnitKind
-from shian.organisation.models import Region, Unit
+from shian.organisation.models import Region, Unit, User
 
 LEVELS = {label: value for value, label in RegionLevel.choices} | {
     "省": 1, "省级": 1, "市": 2, "市级": 2, "地级市": 2, "县": 3, "区": 3, "县级": 3, "县区": 3, "县（市、区）": 3,
@@ -19,6 +19,33 @@ KINDS = {label: value for value, label in UnitKind.choices} | {
     "创建办": "office", "食安办": "office", "办公室": "office", "成员单位": "member", "部门": "member",
     "乡镇": "township", "街道": "township", "乡镇街道": "township", "其他": "other",
 }
+
+@transaction.atomic
+def save_user(user, *, actor, password=None, expected_version=None):
+    """Create or change an account, if `actor` may (organisation/accounts.py); audited.
+
+    The password (if given) goes through the password policy; a password set by someone else must
+    be changed by its owner at the next login (security/passwords.py).
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    from shian.core.services import save_versioned
+    from shian.organisation.accounts import check_account_change
+
+    before = User.objects.select_related("unit").get(pk=user.pk) if user.pk else None
+    check_account_change(actor, before=before, role=user.role, unit=user.unit, is_superuser=user.is_superuser)
+    from shian.core.audit import actor_context, current_actor
+
+    with actor_context(actor if actor is not None else current_actor()):
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+        if before is None:
+            user.save()
+        else:
+            save_versioned(user, expected_version if expected_version is not None else before.version)
+    return user
+
 
 def region_columns():
     from shian.core.spreadsheets import Column, parse_int

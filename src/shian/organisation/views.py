@@ -113,16 +113,30 @@ class UserEditView(ObjectEditView):
 
     def check_permission(self, obj):
         super().check_permission(obj)
-        if not self.request.user.is_office:
+        from shian.organisation.accounts import grantable_roles, may_manage
+
+        user = self.request.user
+        if not grantable_roles(user):
             raise PermissionDenied("只有创建办或管理员可以维护用户")
-        if obj is not None and obj.is_admin and not self.request.user.is_admin:
-            raise PermissionDenied("不能修改管理员账号")
+        if obj is not None and not may_manage(user, obj.role, obj.unit):
+            raise PermissionDenied("创建办只能维护本辖区单位的单位负责人、联络员账号")
 
     def get_queryset(self):
+        from shian.organisation.accounts import grantable_roles
+
         user = self.request.user
         if user.is_admin:
             return User.objects.all()
-        return User.objects.filter(unit__in=Unit.objects.restrict(user, "change"))
+        return User.objects.filter(unit__in=Unit.objects.restrict(user, "change"), role__in=grantable_roles(user),
+                                   is_superuser=False)
+
+    def save(self, form):
+        from shian.organisation.services import save_user
+
+        obj = form.save(commit=False)
+        expected = form.cleaned_data.get("edit_version") if obj.pk else None
+        return save_user(obj, actor=self.request.user, password=form.cleaned_data.get("password") or None,
+                         expected_version=expected)
 
     def get_success_url(self, obj):
         return "/organisation/users/"

@@ -1,21 +1,31 @@
 """Rectification API: the ledger (office writes), unit progress and 销号 actions, 约谈 records, figures."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.api import (
+    MAX_ID,
+    ReadOnlyRolesCannotWrite,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    VersionedSerializer,
+)
 from shian.core.exports import attachment_header
+from shian.core.uploads import check_upload
+from shian.core.views import get_object_for_user
 from shian.rectification import ledger, services
 from shian.rectification.choices import VerifyMethod
 from shian.rectification.filtersets import ProblemFilterSet
 from shian.rectification.models import Problem, ProblemNote, Summons
+from shian.scoring.models import Assessment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -209,7 +219,12 @@ class ProblemViewSet(ScopedModelViewSet):
         campaign = Campaign.objects.restrict(request.user, "change").filter(pk=body.validated_data["campaign"]).first()
         if campaign is None:
             raise serializers.ValidationError({"campaign": "请指定本辖区的创建项目"})
-        created = ledger.import_ledger(campaign, body.validated_data["file"], actor=request.user)
+        upload = body.validated_data["file"]
+        try:
+            upload.name = check_upload(upload, "import")
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages})
+        created = ledger.import_ledger(campaign, upload, actor=request.user)
         return Response({"created": [p.pk for p in created]}, status=201)
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
@@ -266,7 +281,25 @@ class ProblemNoteViewSet(ScopedReadOnlyViewSet):
         return self.queryset.filter(problem__in=Problem.objects.restrict(self.request.user))
 
 
+class ProblemsCreatedSerializer(serializers.Serializer):
+    created = serializers.ListField(child=serializers.IntegerField(), help_text="新建问题的编号")
+
+
+class FromAssessmentViewSet(viewsets.ViewSet):
+    """把评审中尚未转为问题的扣分全部生成整改问题（POST /api/assessments/<id>/to-problems/）。"""
+
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyRolesCannotWrite]
+
+    @extend_schema(request=None, responses=ProblemsCreatedSerializer)
+    def create(self, request, assessment_pk=None):
+        assessment = get_object_for_user(Assessment, request.user, assessment_pk, "change")
+        created = services.problems_from_deductions(assessment, actor=request.user)
+        return Response({"created": [p.pk for p in created]})
+
+
 def register(router):
     router.register("problems", ProblemViewSet)
+    router.register(r"assessments/(?P<assessment_pk>[0-9]+)/to-problems", FromAssessmentViewSet,
+                    basename="assessment-to-problems")
     router.register("summonses", SummonsViewSet)
     router.register("problem-notes", ProblemNoteViewSet)

@@ -35,7 +35,7 @@ PROGRESS = ["已召开专题会议部署整改，正在逐户排查", "已完成
 
 
 def populate(ctx) -> None:
-    from shian.scoring.gap import current_self_assessment
+    from shian.scoring.services import current_self_assessment
 
     rng = ctx.rng
     office = ctx.users["office"]
@@ -97,3 +97,28 @@ def populate(ctx) -> None:
     if verified is not None:
         services.reopen_problem(verified, actor=office, reason="复查发现问题反弹，重新整改",
                                 deadline=today + datetime.timedelta(days=15), expected_version=verified.version)
+    spread_history(campaign, now)
+
+
+def spread_history(campaign, now):
+    """The workflow above ran in one moment; spread each problem's status history between the day
+    it was found and its 销号 (or yesterday), so figures as of a past date see what was true then."""
+    from shian.rectification.models import ProblemStatusChange
+
+    rows = list(ProblemStatusChange.objects.filter(subject__campaign=campaign).select_related("subject")
+                .order_by("subject_id", "id"))
+    by_problem = {}
+    for r in rows:
+        by_problem.setdefault(r.subject_id, []).append(r)
+    for log in by_problem.values():
+        problem = log[0].subject
+        start = timezone.make_aware(datetime.datetime.combine(problem.found_on, datetime.time(9)))
+        verified = next((i for i, r in enumerate(log) if r.status == Status.VERIFIED and r.at < now), None)
+        end = log[verified].at if verified is not None else now - datetime.timedelta(days=1)
+        if end <= start:
+            end = now
+        before = log[:verified] if verified is not None else log
+        step = (end - start) / (len(before) + 1)
+        for i, r in enumerate(before, start=1):
+            r.at = start + step * i
+    ProblemStatusChange.objects.bulk_update(rows, ["at"])

@@ -2,6 +2,7 @@ from django import forms
 
 from shian.campaigns.models import Campaign
 from shian.core.forms import DateInput, StyledForm, VersionedModelForm
+from shian.core.uploads import GatedFileField
 from shian.framework.models import ScoringItem
 from shian.organisation.models import Unit
 from shian.rectification.choices import VerifyMethod
@@ -33,7 +34,8 @@ class ProgressForm(StyledForm):
 
 class SubmitForm(StyledForm):
     text = forms.CharField(label="整改完成情况", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label="整改佐证（照片、文件）", required=False)
+    evidence = GatedFileField(label="整改佐证（照片、文件）", required=False, use="rectification",
+                              help_text="PDF、Word、Excel、JPG/PNG，单个不超过 20MB")
 
 
 class VerifyForm(StyledForm):
@@ -48,7 +50,7 @@ class ReasonForm(StyledForm):
 
 class ImportForm(StyledForm):
     campaign = forms.ModelChoiceField(label="创建项目", queryset=Campaign.objects.none())
-    file = forms.FileField(label="整改台账（xlsx/xls/csv）")
+    file = GatedFileField(label="整改台账（xlsx/xls/csv）", use="import")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

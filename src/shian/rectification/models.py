@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from shian.core.history import StatusChange
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet
 from shian.organisation.choices import Role
@@ -201,3 +202,19 @@ class Summons(BusinessModel):
 
     def get_absolute_url(self):
         return reverse("rectification:summons_edit", args=[self.pk])
+
+
+class ProblemStatusChangeQuerySet(ScopedQuerySet):
+    scope = Scope(via="subject")
+
+
+class ProblemStatusChange(StatusChange):
+    """A status the problem entered and when (销号 as of a date)."""
+
+    subject = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="status_changes")
+
+    objects = ProblemStatusChangeQuerySet.as_manager()
+
+    class Meta(StatusChange.Meta):
+        verbose_name = verbose_name_plural = "问题状态记录"
+        indexes = [models.Index(fields=["subject", "at"], name="problemstatus_subject_at")]

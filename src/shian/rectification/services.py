@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
+from shian.core.history import record_status
 from shian.core.services import save_versioned
 from shian.organisation.choices import Role
 from shian.rectification.choices import (
@@ -27,7 +28,7 @@ from shian.rectification.choices import (
     SummonsStatus,
     VerifyMethod,
 )
-from shian.rectification.models import Problem, ProblemNote, Summons
+from shian.rectification.models import Problem, ProblemNote, ProblemStatusChange, Summons
 
 # Days past the deadline at which an open problem reaches each escalation level (configurable data
 # would live on the campaign; these are the defaults the seed offices describe).
@@ -53,7 +54,9 @@ def check_unit_or_office(problem, actor):
     raise PermissionDenied("只有责任单位或创建办可以填报整改情况")
 
 
-def _note(problem, kind, text, actor):
+def _note(problem, kind, text, actor, at=None):
+    """A timeline entry; a status change also goes into the status history (at `at`, else now)."""
+    record_status(ProblemStatusChange, problem, problem.status, actor=actor, at=at)
     return ProblemNote.objects.create(problem=problem, kind=kind, text=text, author=actor if actor and actor.pk else None,
                                       status_after=problem.status)
 
@@ -166,7 +169,7 @@ def verify_problem(problem: Problem, *, actor, method, note="", expected_version
     problem.verify_method = method
     problem.verify_note = note.strip()
     save_versioned(problem, expected_version)
-    _note(problem, NoteKind.VERIFY, f"{VerifyMethod(method).label}：{note.strip()}", actor)
+    _note(problem, NoteKind.VERIFY, f"{VerifyMethod(method).label}：{note.strip()}", actor, at=problem.verified_at)
     log_event(problem, "problem_verified", note=f"{actor} 销号（{VerifyMethod(method).label}）")
     return problem
 

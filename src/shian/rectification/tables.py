@@ -20,7 +20,7 @@ class ProblemTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_severity(self, record, value):
-        return format_html('<span class="badge severity-{}" style="{}">{}</span>', record.severity,
+        return format_html('<span class="badge severity-{}" data-style="{}">{}</span>', record.severity,
                            record.severity_style, record.severity_short)
 
     def value_severity(self, record):

@@ -4,6 +4,7 @@ from shian.rectification import views
 
 app_name = "rectification"
 urlpatterns = [
+    path("from-assessment/<int:pk>/", views.ToProblemsView.as_view(), name="from_assessment"),
     path("", views.ProblemListView.as_view(), name="problem_list"),
     path("add/", views.ProblemEditView.as_view(), name="problem_add"),
     path("import/", views.ImportView.as_view(), name="import"),

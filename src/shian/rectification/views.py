@@ -24,6 +24,7 @@ from shian.rectification.forms import (
 )
 from shian.rectification.models import Problem, Summons
 from shian.rectification.tables import ProblemTable, SummonsTable
+from shian.scoring.models import Assessment
 
 
 class ProblemListView(ObjectListView):
@@ -263,3 +264,19 @@ class SummonsEditView(ObjectEditView):
         from django.urls import reverse
 
         return reverse("rectification:summons_list")
+
+
+class ToProblemsView(LoginRequiredMixin, View):
+    """All deductions of the assessment that are not yet problems become problems, in one action."""
+
+    def post(self, request, pk):
+        assessment = get_object_for_user(Assessment, request.user, pk, "change")
+        try:
+            created = services.problems_from_deductions(assessment, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(assessment.get_absolute_url())
+        messages.success(request, f"已生成整改问题{len(created)}个" if created else "没有新的扣分需要转为整改问题")
+        from django.urls import reverse
+
+        return redirect(f"{reverse('rectification:problem_list')}?campaign={assessment.campaign_id}")

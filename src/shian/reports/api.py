@@ -27,7 +27,7 @@ class DocumentFileSerializer(serializers.ModelSerializer):
     class Meta:
         model = DocumentFile
         fields = ["id", "document", "number", "title", "created_by", "created_by_name", "created_at", "has_pdf",
-                  "figures"]
+                  "is_final", "figures"]
 
     def get_has_pdf(self, obj) -> bool:
         return bool(obj.pdf)
@@ -39,8 +39,10 @@ class DocumentSerializer(VersionedSerializer):
     class Meta:
         model = Document
         fields = ["id", "campaign", "kind", "kind_label", "title", "issue_no", "doc_number", "period", "round",
-                  "assessment_ref", "issued_on", "narrative", "created_by", "created_at", "updated_at", "version"]
-        read_only_fields = ["campaign", "kind", "issue_no", "period", "round", "assessment_ref", "created_by"]
+                  "assessment_ref", "issued_on", "narrative", "created_by", "created_at", "updated_at", "version",
+                  "finalised_at"]
+        read_only_fields = ["campaign", "kind", "issue_no", "period", "round", "assessment_ref", "created_by",
+                            "doc_number", "finalised_at"]
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("version", None)
@@ -60,9 +62,11 @@ class DocumentCreateSerializer(DocumentSerializer):
     round = serializers.PrimaryKeyRelatedField(queryset=DispatchRound.objects.all(), required=False, allow_null=True)
     period = serializers.CharField(required=False, allow_blank=True, default="")
     assessment_ref = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    confirm_duplicate = serializers.BooleanField(required=False, default=False, write_only=True)
 
     class Meta(DocumentSerializer.Meta):
-        read_only_fields = ["issue_no", "created_by", "narrative"]
+        fields = [*DocumentSerializer.Meta.fields, "confirm_duplicate"]
+        read_only_fields = ["issue_no", "created_by", "narrative", "finalised_at"]
 
     def create(self, validated_data):
         user = self.context["request"].user
@@ -73,7 +77,8 @@ class DocumentCreateSerializer(DocumentSerializer):
             campaign, validated_data["kind"], actor=user, period=validated_data.get("period", ""),
             round=validated_data.get("round"), assessment_ref=validated_data.get("assessment_ref"),
             title=validated_data.get("title", ""), issued_on=validated_data.get("issued_on"),
-            doc_number=validated_data.get("doc_number", ""))
+            doc_number=validated_data.get("doc_number", ""),
+            confirm_duplicate=validated_data.get("confirm_duplicate", False))
 
 
 FORMAT = OpenApiParameter("ext", str, enum=["docx", "pdf"], description="文件格式，默认 docx")
@@ -127,6 +132,19 @@ class DocumentViewSet(ScopedModelViewSet):
         """生成并存档新版本（?pdf=1 同时生成 PDF）。"""
         doc = self.get_object()
         f = services.generate_document(doc, actor=request.user, pdf=request.query_params.get("pdf") == "1")
+        return Response(DocumentFileSerializer(f).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: DocumentFileSerializer})
+    @action(detail=True, methods=["post"])
+    def finalise(self, request, pk=None):
+        """定稿（?version=N 读取时的版本号）：分配发文字号、生成定稿版本并冻结（?pdf=1 同时生成 PDF）。"""
+        doc = self.get_object()
+        try:
+            version = int(request.query_params.get("version", request.data.get("version", "")))
+        except (TypeError, ValueError):
+            raise serializers.ValidationError({"version": "定稿时必须提供读取时的版本号 version"})
+        f = services.finalise_document(doc, actor=request.user, expected_version=version,
+                                       pdf=request.query_params.get("pdf") == "1")
         return Response(DocumentFileSerializer(f).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DocumentFileSerializer(many=True))

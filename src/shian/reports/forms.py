@@ -4,14 +4,11 @@ from shian.campaigns.models import Campaign
 from shian.core.forms import DateInput, StyledForm
 from shian.dispatch.models import DispatchRound
 from shian.reports.choices import DocumentKind
+from shian.scoring.models import Assessment
 
 
 def assessment_choices(user):
-    """[(id, label)] of the assessments the user may see, if the scoring app is there."""
-    try:
-        from shian.scoring.models import Assessment
-    except (ImportError, LookupError):
-        return []
+    """[(id, label)] of the assessments the user may see."""
     qs = Assessment.objects.restrict(user).select_related("campaign").order_by("-held_on", "-id")[:200]
     return [(a.pk, f"{a.campaign}：{a}（{a.get_kind_display()}）") for a in qs]
 
@@ -29,6 +26,8 @@ class DocumentCreateForm(StyledForm):
                                             help_text="自评报告/评审报告：默认最近一次自评（评审报告取最近一次外部评审）")
     title = forms.CharField(label="标题", required=False, max_length=200, help_text="为空时按数据自动拟定")
     issued_on = forms.DateField(label="成文日期", required=False, widget=DateInput)
+    confirm_duplicate = forms.BooleanField(label="确认再出一期", required=False,
+                                           help_text="同一期间已有简报时须勾选")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)

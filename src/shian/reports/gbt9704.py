@@ -18,7 +18,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -66,6 +66,11 @@ CHAR_CONDENSE_TWIPS = round(
 # ≈ 28 mm above the page edge.
 FOOTER_DISTANCE_MM = 23
 HEADER_DISTANCE_MM = 15
+
+# 发文机关标志: its top edge 35 mm below the type area's top (GB/T 9704 §7.2.4); within its own
+# line the glyph's top sits ≈ 1.1 mm below the line's top (measured in the rendered PDF).
+MASTHEAD_TOP_MM = 35
+MASTHEAD_GLYPH_OFFSET_MM = 1.1
 
 RED = RGBColor(0xFF, 0x00, 0x00)
 RED_HEX = "FF0000"
@@ -127,17 +132,11 @@ def format_doc_number(agency_code: str, year: int, seq: int) -> str:
     return f"{agency_code}〔{year}〕{int(seq)}号"
 
 
-def format_wan_yuan(amount_yuan: float | int | Decimal | str, max_places: int = 4) -> str:
-    """75000 → "7.5万元", 10000 → "1万元", 8500 → "8500元" (trailing zeros stripped)."""
-    amount = Decimal(str(amount_yuan))
-    unit = "元"
-    if abs(amount) >= 10000:
-        amount, unit = amount / 10000, "万元"
-    amount = amount.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP)
-    text = format(amount, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{'0' if text == '-0' else text}{unit}"
+def format_wan_yuan(amount_yuan: float | int | Decimal | str) -> str:
+    """75000 → "7.5万元", 123456 → "12.35万元", 8500 → "8500元": the house rule (`core.figures`)."""
+    from shian.core.figures import money_text
+
+    return money_text(amount_yuan)
 
 
 def _as_text(value: dt.date | str) -> str:
@@ -152,13 +151,18 @@ def _width_chars(text: str) -> float:
 # --- low-level XML helpers --------------------------------------------------
 # Schema order of the children this module and python-docx write (CT_PPr, CT_TblPr).
 _PPR_ORDER = (
-    "pStyle keepNext keepLines pageBreakBefore widowControl numPr pBdr shd tabs autoSpaceDE autoSpaceDN "
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr pBdr shd tabs autoSpaceDE autoSpaceDN "
     "snapToGrid spacing ind jc outlineLvl rPr sectPr"
 ).split()
 _TBLPR_ORDER = "tblStyle tblpPr tblW jc tblInd tblBorders tblLayout tblCellMar tblLook".split()
 _ALIGN = {name: getattr(WD_ALIGN_PARAGRAPH, name.upper()) for name in ("left", "center", "right", "justify")}
 # Floating table on the bottom of the text block, where GB/T wants the last 版记 rule.
 _BOTTOM_FLOAT = {"vertAnchor": "margin", "horzAnchor": "margin", "tblpXSpec": "center", "tblpYSpec": "bottom"}
+# Height a rule with its spacing adds to a framed line (1 pt space + ≤ 1 pt rule, in twips).
+STACKED_RULE_TWIPS = 40
+# The same place for a frame of paragraphs (the 版记): full text width, on the type area's bottom edge.
+_BOTTOM_FRAME = {"w": TEXT_WIDTH_TWIPS, "hAnchor": "margin", "vAnchor": "margin", "xAlign": "center",
+                 "yAlign": "bottom", "wrap": "notBeside", "hRule": "auto"}
 
 
 def _el(tag: str, **attrs: object) -> etree._Element:
@@ -365,13 +369,70 @@ class _Writer:
 
         Each line is (text, hanging characters); a "\\t" right-aligns what follows.
         Text sits one character in from both rules' ends.
+
+        At the bottom of the last page (GB/T 9704 §7.4: the last rule on the type area's bottom edge)
+        the lines are paragraphs in one frame anchored to the bottom of the type area (w:framePr):
+        Word, WPS and LibreOffice all place such a frame there, where LibreOffice 7.4 would put a
+        floating table inline right under the signature.
         """
         if not at_bottom:
             self.blank(1)
+            self._ruled_table(lines, inner_rules)
+            return
+        if inner_rules and len(lines) > 1:
+            self._stacked_frames(lines)
+            return
+        # One hanging indent for all lines (a single line starts one character in either way) and
+        # the same borders on every line: paragraphs whose properties differ would not stay in one
+        # frame in LibreOffice.
+        hanging = max(h for _text, h in lines)
+        for text, _h in lines:
+            p = self._frame_line(text, hanging, _BOTTOM_FRAME)
+            pbdr = _put(p._p.get_or_add_pPr(), "pBdr", _PPR_ORDER)
+            pbdr.append(_el("top", val="single", sz=IMPRINT_OUTER_SZ, space=1, color="000000"))
+            pbdr.append(_el("bottom", val="single", sz=IMPRINT_OUTER_SZ, space=1, color="000000"))
+
+    def _frame_line(self, text, hanging, frame):
+        p = self.para("left")
+        _put(p._p.get_or_add_pPr(), "framePr", _PPR_ORDER, **frame)
+        pf = p.paragraph_format
+        pf.left_indent = Pt((1 + hanging) * SMALL_PT)
+        pf.first_line_indent = Pt(-hanging * SMALL_PT)
+        pf.right_indent = Pt(SMALL_PT)
+        _right_tab(p, TEXT_WIDTH_TWIPS - int(SMALL_PT * 20))
+        self.run(p, text, self.fonts.fangsong, SMALL_PT)
+        return p
+
+    def _stacked_frames(self, lines) -> None:
+        """版记 with a thin rule between its lines: one frame per line, stacked up from the bottom of
+        the type area (a rule between paragraphs, w:between, breaks LibreOffice's frames)."""
+        rows = []
+        for text, hanging in lines:  # how many printed lines each takes (抄送 lists may wrap)
+            room = (TEXT_WIDTH_PT - (2 + hanging) * SMALL_PT) / SMALL_PT
+            rows.append(max(1, math.ceil(_width_chars(text.replace("\t", "  ")) / room)))
+        bottom = TEXT_HEIGHT_TWIPS
+        frames = []
+        for (text, hanging), n in zip(reversed(lines), reversed(rows), strict=True):
+            top = bottom - n * LINE_PITCH_TWIPS - STACKED_RULE_TWIPS
+            frames.append((text, hanging, top))
+            bottom = top
+        for i, (text, hanging, top) in enumerate(reversed(frames)):
+            if i:  # frames in a row with different positions would be merged (and misplaced) by LibreOffice
+                gap = self.para()
+                gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+                gap.paragraph_format.line_spacing = Pt(1)
+            frame = {k: v for k, v in _BOTTOM_FRAME.items() if k != "yAlign"} | {"y": top}
+            p = self._frame_line(text, hanging, frame)
+            pbdr = _put(p._p.get_or_add_pPr(), "pBdr", _PPR_ORDER)
+            if i == 0:
+                pbdr.append(_el("top", val="single", sz=IMPRINT_OUTER_SZ, space=1, color="000000"))
+            last = i == len(frames) - 1
+            pbdr.append(_el("bottom", val="single", sz=IMPRINT_OUTER_SZ if last else IMPRINT_INNER_SZ, space=1,
+                            color="000000"))
+
+    def _ruled_table(self, lines, inner_rules: bool) -> None:
         t = self.doc.add_table(rows=len(lines), cols=1)
         tblpr = t._tbl.tblPr
-        if at_bottom:
-            _put(tblpr, "tblpPr", _TBLPR_ORDER, **_BOTTOM_FLOAT)
         _put(tblpr, "tblW", _TBLPR_ORDER, w=TEXT_WIDTH_TWIPS, type="dxa")
         inner = IMPRINT_INNER_SZ if inner_rules else 0
         _table_borders(tblpr, top=IMPRINT_OUTER_SZ, bottom=IMPRINT_OUTER_SZ, insideH=inner)
@@ -387,7 +448,7 @@ class _Writer:
             pf.right_indent = Pt(SMALL_PT)
             _right_tab(p, TEXT_WIDTH_TWIPS - int(SMALL_PT * 20))
             self.run(p, text, self.fonts.fangsong, SMALL_PT)
-        self.para()  # anchor for the floating table; Word wants a paragraph after a table
+        self.para()  # Word wants a paragraph after a table
 
 
 # --- block model ------------------------------------------------------------
@@ -559,11 +620,15 @@ class Signature(Block):
     blank_before: int = 2
 
     def _render(self, w: _Writer) -> None:
-        w.blank(self.blank_before)
+        # Never a signature alone on the last page: the last lines of the text go along with it.
+        if w.doc.paragraphs:
+            w.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        for _ in range(self.blank_before):
+            w.para().paragraph_format.keep_with_next = True
         date = _as_text(self.date)
         # 成文日期 4 characters from the right; 署名 centred over the date.
         shift = max(0.0, 4 + (_width_chars(date) - _width_chars(self.organisation)) / 2)
-        w.text(self.organisation, "right", right_pt=shift * BODY_PT)
+        w.text(self.organisation, "right", right_pt=shift * BODY_PT).paragraph_format.keep_with_next = True
         w.text(date, "right", right_pt=4 * BODY_PT)
 
 
@@ -578,6 +643,12 @@ class Masthead(Block):
 
     def _render(self, w: _Writer) -> None:
         size = self.size_pt or _fit_size(self.authority, 42)
+        # GB/T 9704 §7.2.4: the 发文机关标志's top edge 35 mm below the top of the type area. An empty
+        # paragraph of exact height takes the space (Word, WPS and LibreOffice all keep it at the
+        # top of the first page, where "space before" may be dropped).
+        spacer = w.para()
+        spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        spacer.paragraph_format.line_spacing = Mm(MASTHEAD_TOP_MM - MASTHEAD_GLYPH_OFFSET_MM)
         w.run(w.para("center", line_pt=size * 1.3), self.authority, w.fonts.xiaobiaosong, size, color=RED)
         w.blank(2)  # GB/T: 发文字号 two lines below the 发文机关标志
         if self.signer:  # 上行文: number left and 签发人 right, one character in

@@ -36,8 +36,16 @@ class Document(BusinessModel):
     narrative = models.JSONField("文字部分", default=dict, blank=True, help_text="{段落标识: 修改后的文字}")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    finalised_at = models.DateTimeField("定稿时间", null=True, blank=True,
+                                        help_text="定稿时分配发文字号并冻结该版本，此后不能再修改或生成")
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
 
     objects = DocumentQuerySet.as_manager()
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None
 
     class Meta:
         verbose_name = verbose_name_plural = "公文报告"
@@ -73,6 +81,7 @@ class DocumentFile(models.Model):
     docx = models.FileField("Word 文件", upload_to="reports/%Y/%m/", max_length=300)
     pdf = models.FileField("PDF 文件", upload_to="reports/%Y/%m/", max_length=300, blank=True)
     figures = models.JSONField("所用数据", default=dict, blank=True, help_text="生成时填入的数据，便于核对")
+    is_final = models.BooleanField("定稿", default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("生成时间", auto_now_add=True)

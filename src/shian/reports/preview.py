@@ -34,15 +34,15 @@ def render_html(blocks, texts=None) -> str:
             out.append(format_html('<div class="gb-narrative" title="可编辑：{}" data-section="{}">{}</div>',
                                    b.label, b.key, inner or mark_safe('<p class="gb-empty">（此段为空，不出现在文件中）</p>')))
         elif isinstance(b, g.Masthead):
-            out.append(format_html('<div class="gb-masthead" style="font-size:{}pt">{}</div><div class="gb-docno">{}</div>'
+            out.append(format_html('<div class="gb-masthead" data-style="font-size:{}pt">{}</div><div class="gb-docno">{}</div>'
                                    '<hr class="gb-red">', _masthead_pt(b.authority, b.size_pt), b.authority, b.doc_number))
         elif isinstance(b, g.BulletinMasthead):
-            out.append(format_html('<div class="gb-masthead" style="font-size:{}pt">{}</div><div class="gb-center">第{}期</div>'
+            out.append(format_html('<div class="gb-masthead" data-style="font-size:{}pt">{}</div><div class="gb-center">第{}期</div>'
                                    '<div class="gb-bulletin-line"><span>{}</span><span>{}</span></div><hr class="gb-red gb-thick">',
                                    _masthead_pt(b.name, b.size_pt), b.name, b.issue, b.office, g._as_text(b.date)))
         elif isinstance(b, g.Title):
             counters = [0, 0, 0, 0]
-            out.append(format_html('<h2 class="gb-title" style="font-size:{}pt">{}</h2>', b.size_pt * 0.8, _lines(b.text)))
+            out.append(format_html('<h2 class="gb-title" data-style="font-size:{}pt">{}</h2>', b.size_pt * 0.8, _lines(b.text)))
         elif isinstance(b, g.Subtitle):
             out.append(format_html('<div class="gb-subtitle">{}</div>', b.text))
         elif isinstance(b, g.Heading):

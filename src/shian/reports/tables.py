@@ -4,7 +4,7 @@ from shian.reports.models import Document
 
 
 class DocumentTable(tables.Table):
-    title = tables.Column(linkify=True, attrs={"td": {"class": "text-wrap", "style": "min-width:16rem"}})
+    title = tables.Column(linkify=True, attrs={"td": {"class": "text-wrap", "data-style": "min-width:16rem"}})
     issue_no = tables.Column(verbose_name="期号/序号", default="—")
     versions = tables.Column(verbose_name="已生成版本", accessor="n_files", orderable=False)
     created_by = tables.Column(verbose_name="创建人", default="—")

@@ -57,7 +57,7 @@ def document_add(request):
         try:
             doc = services.create_document(d["campaign"], d["kind"], actor=user, period=d["period"].strip(),
                                            round=d["round"], assessment_ref=d["assessment_ref"], title=d["title"],
-                                           issued_on=d["issued_on"])
+                                           issued_on=d["issued_on"], confirm_duplicate=d["confirm_duplicate"])
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errs in exc.message_dict.items():
@@ -82,7 +82,7 @@ def document_detail(request, pk):
         d, error = None, _errors(exc)
     form = None
     status = 200
-    if d is not None and can_edit:
+    if d is not None and can_edit and not doc.is_final:
         initial = {"edit_version": doc.version, "title": doc.title or d.title, "issued_on": doc.issued_on}
         for s in d.sections:
             initial[f"s_{s.key}"] = doc.narrative.get(s.key, s.default)
@@ -105,13 +105,35 @@ def document_detail(request, pk):
             else:
                 status = 400
     elif request.method == "POST":
-        raise PermissionDenied("只读账号不能修改公文")
+        raise PermissionDenied("已定稿的文件不能修改" if doc.is_final else "只读账号不能修改公文")
     files = list(doc.files.select_related("created_by"))
     return render(request, "reports/document_detail.html", {
         "document": doc, "object": doc, "title": doc.title, "draft": d, "error": error, "form": form,
         "can_edit": can_edit, "files": files,
+        "same_period": services.same_period_documents(doc.campaign, doc.kind, doc.period, exclude=doc.pk)
+        if doc.kind == "bulletin" else [],
         "preview": render_html(d.blocks, doc.narrative) if d is not None else "",
     }, status=status)
+
+
+@login_required
+@require_POST
+def document_finalise(request, pk):
+    doc = get_object_for_user(Document, request.user, pk)
+    try:
+        version = int(request.POST.get("edit_version", ""))
+    except ValueError:
+        version = None
+    try:
+        f = services.finalise_document(doc, actor=request.user, expected_version=version,
+                                       pdf=request.POST.get("pdf") == "1")
+    except ConcurrentEditError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"已定稿（第{f.number}版）" + (f"，发文字号 {doc.doc_number}" if doc.doc_number else ""))
+    return redirect(doc)
 
 
 @login_required

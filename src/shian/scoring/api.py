@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedViewSetMixin, VersionedSerializer
 from shian.core.services import parse_id
 from shian.framework.models import DeductionRule
-from shian.scoring import gap, services
+from shian.scoring import services
 from shian.scoring.engine import fmt
 from shian.scoring.filtersets import AssessmentFilterSet
 from shian.scoring.models import (
@@ -70,39 +70,6 @@ class ResultSerializer(serializers.Serializer):
     key_failures = KeyFailureSerializer(many=True)
 
 
-class ForecastSerializer(serializers.Serializer):
-    base = serializers.FloatField()
-    gain = serializers.FloatField()
-    total = serializers.FloatField()
-    passes = serializers.BooleanField()
-    late_problems = serializers.IntegerField()
-
-
-class UnitLossSerializer(serializers.Serializer):
-    unit = serializers.IntegerField()
-    name = serializers.CharField()
-    lost = serializers.FloatField()
-
-
-class FixFirstSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
-    item = serializers.IntegerField()
-    code = serializers.CharField()
-    lost = serializers.FloatField()
-    priority = serializers.FloatField()
-    why = serializers.ListField(child=serializers.CharField())
-    source = serializers.CharField()
-
-
-class GapSerializer(serializers.Serializer):
-    readiness = serializers.FloatField()
-    lost_total = serializers.FloatField()
-    days_left = serializers.IntegerField(allow_null=True)
-    forecast = ForecastSerializer()
-    by_unit = UnitLossSerializer(many=True)
-    fix_first = FixFirstSerializer(many=True)
-
-
 class CompareRowSerializer(serializers.Serializer):
     item = serializers.IntegerField()
     code = serializers.CharField()
@@ -118,10 +85,6 @@ class CompareCategorySerializer(serializers.Serializer):
 class CompareSerializer(serializers.Serializer):
     items = CompareRowSerializer(many=True)
     categories = CompareCategorySerializer(many=True)
-
-
-class ProblemsCreatedSerializer(serializers.Serializer):
-    created = serializers.ListField(child=serializers.IntegerField(), help_text="新建问题的编号")
 
 
 class LockInput(serializers.Serializer):
@@ -204,15 +167,6 @@ class AssessmentViewSet(ScopedModelViewSet):
         services.lock_assessment(assessment, actor=request.user, expected_version=body.validated_data.get("version"))
         return Response(AssessmentSerializer(assessment).data)
 
-    @extend_schema(request=None, responses=ProblemsCreatedSerializer)
-    @action(detail=True, methods=["post"], url_path="to-problems")
-    def to_problems(self, request, pk=None):
-        """把本次评审尚未转为问题的扣分全部生成整改问题。"""
-        from shian.rectification.services import problems_from_deductions
-
-        created = problems_from_deductions(self.get_object(), actor=request.user)
-        return Response({"created": [p.pk for p in created]})
-
     @extend_schema(parameters=[OpenApiParameter("other", int, required=True, description="对比的评审ID")],
                    responses=CompareSerializer)
     @action(detail=True, methods=["get"])
@@ -226,24 +180,6 @@ class AssessmentViewSet(ScopedModelViewSet):
         return Response({"items": [{"item": r["item"].id, "code": r["item"].code, "values": r["values"],
                                     "change": r["change"]} for r in data["rows"]],
                          "categories": [{"name": c["category"].name, "values": c["values"]} for c in data["categories"]]})
-
-    @extend_schema(responses=GapSerializer)
-    @action(detail=True, methods=["get"])
-    def gap(self, request, pk=None):
-        """差距分析（以本评审为依据）：失分、准备度、优先整改清单及理由、整改后预测得分。"""
-        if request.user.role == "expert":
-            raise PermissionDenied("评审专家不查看差距分析")
-        assessment = self.get_object()
-        data = gap.analyse(assessment.campaign, assessment, user=request.user)
-        return Response({
-            "readiness": round(data["readiness"], 4), "lost_total": data["lost_total"],
-            "days_left": data["days_left"], "forecast": data["forecast"],
-            "by_unit": [{"unit": u.pk, "name": u.name, "lost": v} for u, v in data["by_unit"]],
-            "fix_first": [{"rank": r["rank"], "item": r["item"].pk, "code": r["item"].code, "lost": r["lost"],
-                           "priority": r["priority"], "why": r["why"], "source": r["source"]}
-                          for r in data["fix_first"]],
-        })
-
 
 class DeductionSerializer(serializers.ModelSerializer):
     problem = serializers.PrimaryKeyRelatedField(read_only=True)

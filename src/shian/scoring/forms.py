@@ -4,6 +4,7 @@ from django import forms
 
 from shian.campaigns.models import Campaign
 from shian.core.forms import DateInput, StyledForm, VersionedModelForm
+from shian.evidence.models import Material
 from shian.framework.choices import Method
 from shian.framework.models import DeductionRule, ScoringItem
 from shian.organisation.choices import Role
@@ -27,11 +28,7 @@ class AssessmentForm(VersionedModelForm):
 
 
 def evidence_materials(campaign, item, user):
-    """The evidence materials filed for this item (None when the evidence app is not installed)."""
-    try:
-        from shian.evidence.models import Material
-    except ImportError:
-        return None
+    """The evidence materials filed for this item that the user may see."""
     return list(Material.objects.restrict(user).filter(campaign=campaign, item=item).select_related("unit", "current")
                 .order_by("-submitted_at")[:50])
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import check_version, save_versioned
+from shian.evidence.models import Material
 from shian.framework.choices import GateKind, Method
 from shian.organisation.choices import Role
 from shian.scoring import engine
@@ -55,10 +56,6 @@ def check_evidence_ids(campaign, evidence_ids) -> list[int]:
     except (TypeError, ValueError):
         raise ValidationError({"evidence_ids": "佐证材料编号必须是整数"})
     if not ids:
-        return ids
-    try:
-        from shian.evidence.models import Material
-    except ImportError:  # evidence app not installed: nothing to check against
         return ids
     known = set(Material.objects.filter(campaign=campaign, pk__in=ids).values_list("pk", flat=True))
     unknown = [str(i) for i in ids if i not in known]
@@ -397,3 +394,11 @@ def save_interview(assessment, *, actor, interview=None, questions=(), expected_
         for n, (q, a, p) in enumerate(questions, start=1):
             interview.questions.create(seq=n, question=q, answer=a or "", points=p)
     return interview
+
+
+def current_self_assessment(campaign, user=None):
+    """The campaign's latest self-assessment (within the user's scope when given)."""
+    qs = Assessment.objects.filter(campaign=campaign, kind=AssessmentKind.SELF)
+    if user is not None:
+        qs = qs.restrict(user)
+    return qs.order_by("-held_on", "-created_at", "-id").first()

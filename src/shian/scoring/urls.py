@@ -11,7 +11,6 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/", views.ScoreEditView.as_view(), name="score_edit"),
     path("<int:pk>/gates/", views.GatesView.as_view(), name="gates"),
     path("<int:pk>/lock/", views.LockView.as_view(), name="lock"),
-    path("<int:pk>/to-problems/", views.ToProblemsView.as_view(), name="to_problems"),
     path("<int:assessment_pk>/groups/add/", views.GroupEditView.as_view(), name="group_add"),
     path("<int:assessment_pk>/interviews/add/", views.InterviewEditView.as_view(), name="interview_add"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group_detail"),
@@ -19,6 +18,4 @@ urlpatterns = [
     path("groups/<int:pk>/items/<int:item_pk>/", views.ExpertScoreView.as_view(), name="expert_score"),
     path("interviews/<int:pk>/", views.InterviewEditView.as_view(), name="interview_edit"),
     path("compare/", views.CompareView.as_view(), name="compare"),
-    path("gap/", views.GapView.as_view(), name="gap"),
-    path("gap/chart/", views.GapChartView.as_view(), name="gap_chart"),
 ]

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -12,7 +11,7 @@ from shian.campaigns.services import current_campaign
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.framework.models import ScoringItem
-from shian.scoring import gap, services
+from shian.scoring import services
 from shian.scoring.choices import AssessmentKind
 from shian.scoring.filtersets import AssessmentFilterSet
 from shian.scoring.forms import (
@@ -45,7 +44,7 @@ class AssessmentListView(ObjectListView):
     filterset_class = AssessmentFilterSet
     table_class = AssessmentTable
     create_url_name = "scoring:assessment_add"
-    extra_actions = [("差距分析", "scoring:gap"), ("对比", "scoring:compare")]
+    extra_actions = [("差距分析", "readiness:gap"), ("对比", "scoring:compare")]
 
     def base_queryset(self):
         return Assessment.objects.select_related("campaign").annotate(
@@ -250,24 +249,6 @@ class LockView(LoginRequiredMixin, View):
         return redirect(assessment.get_absolute_url())
 
 
-class ToProblemsView(LoginRequiredMixin, View):
-    """All deductions of the assessment that are not yet problems become problems, in one action."""
-
-    def post(self, request, pk):
-        from shian.rectification.services import problems_from_deductions
-
-        assessment = get_object_for_user(Assessment, request.user, pk, "change")
-        try:
-            created = problems_from_deductions(assessment, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect(assessment.get_absolute_url())
-        messages.success(request, f"已生成整改问题{len(created)}个" if created else "没有新的扣分需要转为整改问题")
-        from django.urls import reverse
-
-        return redirect(f"{reverse('rectification:problem_list')}?campaign={assessment.campaign_id}")
-
-
 class CompareView(LoginRequiredMixin, View):
     def get(self, request):
         visible = Assessment.objects.restrict(request.user).select_related("campaign__framework")
@@ -282,47 +263,6 @@ class CompareView(LoginRequiredMixin, View):
                 error = _error_text(exc)
         return render(request, "scoring/compare.html", {"title": "评审对比", "assessments": visible[:100],
                                                         "ids": ids, "data": data, "error": error})
-
-
-def _gap_campaign(request):
-    campaigns = Campaign.objects.restrict(request.user)
-    pk = request.GET.get("campaign")
-    if pk:
-        campaign = current_campaign(request.user, pk)
-        if campaign is None:
-            raise Http404
-        return campaign, campaigns
-    return current_campaign(request.user), campaigns
-
-
-class GapView(LoginRequiredMixin, View):
-    def get(self, request):
-        if request.user.role == "expert":
-            raise PermissionDenied("评审专家不查看差距分析")
-        campaign, campaigns = _gap_campaign(request)
-        data = gap.analyse(campaign, user=request.user) if campaign else None
-        if request.GET.get("export") == "xlsx" and data:
-            from django.utils import timezone
-
-            from shian.core.exports import xlsx_response
-
-            rows = [["排序", "评分项", "类别", "失分", "优先度", "牵头单位", "原因"]]
-            rows += [[r["rank"], f"{r['item'].code} {r['item'].content[:60]}", r["category"].name, float(r["lost"]),
-                      float(r["priority"]), "、".join(u.short_name or u.name for u in r["units"]), "；".join(r["why"])]
-                     for r in data["fix_first"]]
-            return xlsx_response(rows, f"差距分析-{timezone.localdate():%Y%m%d}.xlsx", sheet_title="优先整改清单")
-        return render(request, "scoring/gap.html", {"title": "差距分析", "data": data, "campaign": campaign,
-                                                    "campaigns": campaigns})
-
-
-class GapChartView(LoginRequiredMixin, View):
-    def get(self, request):
-        if request.user.role == "expert":
-            raise PermissionDenied
-        campaign, _ = _gap_campaign(request)
-        if campaign is None:
-            return JsonResponse({})
-        return JsonResponse(gap.chart_option(gap.analyse(campaign, user=request.user)))
 
 
 # ------------------------------------------------------------------------------ review groups

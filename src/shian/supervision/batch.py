@@ -13,7 +13,7 @@ by the engine as usual. Documents and the dashboard use this for their many figu
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from shian.supervision import engine
 
@@ -48,7 +48,7 @@ def prefetch(tree, wanted) -> dict:
         aggs = {}
         for i, spec in enumerate(specs.values()):
             q = engine._filters_q(model, spec.get("filters") or {})
-            aggs[f"v{i}"] = (Sum(spec["field"], filter=q) if spec.get("agg") == "sum" else Count("pk", filter=q))
+            aggs[f"v{i}"] = (engine.sum_of(spec["field"], filter=q) if spec.get("agg") == "sum" else Count("pk", filter=q))
         rows = (model.objects.filter(region_id__in=ids, ym__gte=start, ym__lte=end).order_by()
                 .values("region_id").annotate(**aggs))
         keys = list(specs)

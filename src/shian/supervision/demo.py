@@ -235,7 +235,7 @@ def populate(ctx) -> None:
          {"source": "metric", "metric": "sampling_plan"}, 100, "%", None, "gte", ()),
         ("sampling_yoy", "食品抽检批次同比", "yoy", {"source": "sampling", "filters": {"task_type__in": counted}}, {},
          100, "%", None, "gte", ()),
-        ("fines", "罚没款金额", "total", {"source": "cases", "agg": "sum", "field": "fine_amount"}, {}, 1, "元", None,
+        ("fines", "罚没款金额", "total", {"source": "cases", "agg": "sum", "field": "fine_amount+confiscation_amount"}, {}, 1, "元", None,
          "gte", ()),
         ("police_transfers", "移送公安案件数", "total", {"source": "cases", "filters": {"transferred_police": True}}, {},
          1, "件", None, "gte", ()),

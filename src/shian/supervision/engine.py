@@ -59,10 +59,11 @@ def _check_source(spec, name):
         if agg not in ("count", "sum"):
             raise ValidationError(f"{label}的汇总方式 agg 只能是 count 或 sum")
         if agg == "sum":
-            try:
-                model._meta.get_field(spec.get("field") or "")
-            except FieldDoesNotExist:
-                raise ValidationError(f"{label}求和字段“{spec.get('field')}”不存在")
+            for name in (spec.get("field") or "").split("+"):
+                try:
+                    model._meta.get_field(name.strip())
+                except FieldDoesNotExist:
+                    raise ValidationError(f"{label}求和字段“{name.strip()}”不存在")
         try:
             model.objects.filter(_filters_q(model, spec.get("filters") or {})).query.__str__()
         except Exception as exc:  # a bad lookup name, reported in the user's language
@@ -77,6 +78,15 @@ def _check_source(spec, name):
             raise ValidationError(f"{label}常数 value 不是数字")
     else:
         raise ValidationError(f"{label}的数据来源“{source}”不存在（可选：sampling、complaints、cases、metric、constant）")
+
+
+def sum_of(field: str, **kwargs) -> Sum:
+    """Sum of a ledger field, or of several added ("fine_amount+confiscation_amount" = 罚没款)."""
+    names = [n.strip() for n in field.split("+") if n.strip()]
+    expr = F(names[0])
+    for n in names[1:]:
+        expr = expr + F(n)
+    return Sum(expr, **kwargs)
 
 
 def _filters_q(model, filters: dict) -> Q:
@@ -144,7 +154,7 @@ def _ledger_values(spec, tree, period: Period) -> dict:
     model = LEDGER_MODELS[spec["source"]]
     qs = model.objects.filter(region_id__in=list(tree.nodes), ym__gte=period.start_ym, ym__lte=period.end_ym)
     qs = qs.filter(_filters_q(model, spec.get("filters") or {}))
-    agg = Sum(spec["field"]) if spec.get("agg") == "sum" else Count("*")  # COUNT(*): index-only scans
+    agg = sum_of(spec["field"]) if spec.get("agg") == "sum" else Count("*")  # COUNT(*): index-only scans
     return {rid: Decimal(v or 0) for rid, v in qs.order_by().values("region_id").annotate(v=agg).values_list("region_id", "v")}
 
 

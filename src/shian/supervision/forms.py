@@ -3,6 +3,7 @@ import json
 from django import forms
 
 from shian.core.forms import StyledForm, VersionedModelForm
+from shian.core.uploads import GatedFileField
 from shian.supervision.choices import LedgerKind
 from shian.supervision.models import ImportMapping, IndicatorDefinition
 
@@ -32,7 +33,7 @@ class IndicatorForm(VersionedModelForm):
 
 class LedgerImportForm(StyledForm):
     ledger = forms.ChoiceField(label="台账", choices=LedgerKind.choices)
-    file = forms.FileField(label="文件", help_text="xlsx、xls 或 csv（UTF-8、GBK 均可）；有任何错误时整批不导入")
+    file = GatedFileField(use="import", label="文件", help_text="xlsx、xls 或 csv（UTF-8、GBK 均可）；有任何错误时整批不导入")
     mapping = forms.ChoiceField(label="列对应", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -43,4 +44,4 @@ class LedgerImportForm(StyledForm):
 
 
 class MetricWorkbookForm(StyledForm):
-    file = forms.FileField(label="已填写的模板工作簿（.xlsx）")
+    file = GatedFileField(label="已填写的模板工作簿（.xlsx）", use="import")

@@ -1,10 +1,14 @@
-"""Ledger import at scale: read, validate in Python column by column, write raw in one transaction.
+"""Ledger import at scale: read, validate in Python column by column, write raw, all or nothing.
 
-All-or-nothing: everything happens in one transaction. Rows are validated in chunks; while no
-error has been seen each chunk is written at once (SQLite: `executemany` upsert; PostgreSQL: COPY
-into a temporary table, merged with one INSERT … ON CONFLICT at the end), so memory stays flat. Any
-rejected row rolls the whole transaction back and an error report (sheet, row, column, value,
-reason) is written instead. Idempotent by the ledger's natural key (`number`): re-importing the
+Rows are validated in chunks; while no error has been seen each chunk is written at once, so memory
+stays flat. PostgreSQL: everything in one transaction (COPY into the table or a temporary table,
+merged at the end; other writers are not blocked). SQLite has one write lock for the whole database,
+so the chunks go to a private staging file instead while the file is read (no lock held), and one
+short final transaction merges the staging table with a single INSERT … SELECT … ON CONFLICT (or
+UPDATE … FROM) — other users' saves wait for that statement only, not for the whole read. Either
+way the counters and the audit summary are written on the batch in that same final transaction, so
+a crash can never leave "0 rows" beside stored rows. Any rejected row writes nothing and an error
+report (sheet, row, column, value, reason) is written instead. Idempotent by the ledger's natural key (`number`): re-importing the
 same file updates the same rows, a correction file updates them in place; a file without some
 required columns can only correct existing rows.
 
@@ -21,7 +25,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from shian.core.spreadsheets import (
@@ -35,7 +39,8 @@ from shian.core.spreadsheets import (
     parse_text,
 )
 from shian.core.spreadsheets import _clean as clean_cell  # the same cell clean-up as the generic reader
-from shian.supervision.ledgers import columns_for, ledger_spec
+from shian.supervision.ledgers import REGION_PART_KEYS, REGION_PARTS, columns_for, ledger_spec
+from shian.supervision.staging import SqliteStaging
 
 CHUNK = 5000
 MAX_REPORTED_ERRORS = 20000
@@ -81,6 +86,52 @@ def region_lookup(scope_path: str = ""):
         if key not in table:
             table[key] = hits[0] if len(hits) == 1 else None
     return table
+
+
+def parts_region(table, province, city, county):
+    """(id, path) of the region named by split columns, or an error message: the most specific part
+    first, with its parent's name when two places share a name."""
+    parts = [p.strip() for p in (province, city, county) if p and p.strip()]
+    if not parts:
+        return "未填写区划（省/地市/县（区））"
+    for i in range(len(parts) - 1, -1, -1):
+        own = parts[i]
+        hit = table.get(f"{parts[i - 1]}{own}") if i else None
+        if hit is None:
+            hit = table.get(own, False)
+        if hit:
+            return hit
+        if hit is None:
+            return f"区划名称“{own}”重名，请填写区划代码"
+    return f"区划“{'/'.join(parts)}”不存在或不在您的管辖范围内"
+
+
+class _RegionFromParts:
+    """A sheet without a 区划 column but with 省份/地市/县（区） columns: `region` made from them."""
+
+    def __init__(self, sheet, table):
+        self._sheet, self._table = sheet, table
+        self.errors = sheet.errors
+        self.sheet = sheet.sheet
+        self.columns_found = {**sheet.columns_found,
+                              "region": "/".join(sheet.columns_found[k] for k in REGION_PART_KEYS
+                                                 if k in sheet.columns_found)}
+
+    def chunks(self, size=CHUNK):
+        for rownums, cols, read in self._sheet.chunks(size):
+            regions, keep = [], []
+            parts = [cols.get(k) or [None] * len(rownums) for k in REGION_PART_KEYS]
+            for i, (r, *names) in enumerate(zip(rownums, *parts, strict=True)):
+                hit = parts_region(self._table, *names)
+                if isinstance(hit, str):
+                    self.errors.append(RowError(self.sheet, r, None, self.columns_found["region"],
+                                                "/".join(n for n in names if n), hit))
+                    continue
+                regions.append(hit)
+                keep.append(i)
+            cols = {k: [vs[i] for i in keep] for k, vs in cols.items() if k not in REGION_PART_KEYS}
+            cols["region"] = regions
+            yield [rownums[i] for i in keep], cols, read
 
 
 def region_parser(table):
@@ -322,13 +373,17 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
 
             raise ValidationError({"mapping": f"列对应“{mapping}”不存在"})
         columns_map = m.columns
-    columns = columns_for(spec, columns_map, region_parser(region_lookup(scope_path)))
+    regions = region_lookup(scope_path)
+    columns = [*columns_for(spec, columns_map, region_parser(regions)), *REGION_PARTS]
     result = ImportResult(kind)
     try:
         sheet = _open(source, columns)
     except SpreadsheetError as exc:
         result.errors.append(RowError(filename or "", None, None, None, None, str(exc)))
         return result
+    if "region" not in getattr(sheet, "columns_found", {"region": ""}) \
+            and any(k in sheet.columns_found for k in REGION_PART_KEYS):
+        sheet = _RegionFromParts(sheet, regions)
     if any(e.row_number is None for e in sheet.errors):
         result.errors.extend(sheet.errors)
         return result
@@ -339,8 +394,8 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
     writer = _Writer(spec, present, result.mode)
     errors = sheet.errors
     try:
-        with transaction.atomic():
-            before = writer.count()
+        with writer.reading():
+            before = None if writer.staged else writer.count()
             seen: dict[str, int] = {}
             for rownums, cols, read in sheet.chunks():
                 result.rows_read += read
@@ -369,14 +424,19 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
                     progress(result.rows_read, total)
             if errors:
                 raise _Rejected
-            writer.finish()
-            after = writer.count()
-            result.created = after - before
-            result.updated = result.rows_read - result.created
-            _log_summary(spec, result, actor, filename, batch)
+            with writer.committing():
+                if before is None:
+                    before = writer.count()
+                writer.finish()
+                after = writer.count()
+                result.created = after - before
+                result.updated = result.rows_read - result.created
+                _log_summary(spec, result, actor, filename, batch)
     except _Rejected:
         result.errors = sorted(errors, key=lambda e: (e.row_number or 0))[:MAX_REPORTED_ERRORS]
         result.rejected = len({(e.sheet, e.row_number) for e in errors})
+    finally:
+        writer.close()
     return result
 
 
@@ -403,12 +463,17 @@ def _log_summary(spec, result, actor, filename, batch):
         batch = ImportBatch.objects.create(ledger=spec.kind, filename=(filename or "")[:200], created_by=actor,
                                            status=ImportStatus.DONE, rows_read=result.rows_read,
                                            created_count=result.created, updated_count=result.updated)
+    else:
+        # Counters and status in the transaction that stores the rows: committed together or not at all.
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.DONE, rows_read=result.rows_read, created_count=result.created,
+            updated_count=result.updated, rejected_count=0, message=result.summary(), updated_at=timezone.now())
     log_event(batch, "ledger_imported", note=result.summary())
 
 
 # ------------------------------------------------------------------------------------ writing
 
-class _Writer:
+class _Writer(SqliteStaging):
     """Raw, fast writes of validated columns into one ledger table."""
 
     def __init__(self, spec, present, mode):
@@ -452,6 +517,11 @@ class _Writer:
         self.plan = plan
         self.cols = [name for name, _f in plan]
         self._tmp = False
+        # SQLite outside a transaction: stage to a private file (see the module docstring). Inside an
+        # outer transaction (tests, callers that need one) the rows go straight into the table.
+        self.staged = self.sqlite and not connection.in_atomic_block
+        self.stage = None
+        self.stage_path = None
 
     def _column(self, key, mf, default):
         from django.db import models
@@ -489,7 +559,11 @@ class _Writer:
         rows, now = self._rows(cols)
         if self.pg:
             return self._copy(rows)
-        all_cols = [*self.cols, "created_at", "updated_at", "version"]
+        all_cols = self._all_cols()
+        if self.staged:
+            marks = ", ".join(["?"] * len(all_cols))
+            self._stage_db().executemany(f"INSERT INTO stage VALUES ({marks})", rows)
+            return
         q = ", ".join(f'"{c}"' for c in all_cols)
         marks = ", ".join(["?"] * len(all_cols))
         if self.mode == "update":
@@ -546,6 +620,8 @@ class _Writer:
                         write(row)
 
     def finish(self):
+        if self.staged:
+            return self._merge_stage()
         if not self.pg or not self._tmp:
             return
         assign = "".join(f'"{col}" = i."{col}", ' for col in self.update_cols)

@@ -1,8 +1,11 @@
 """Business rules of supervision data: imports, metric entry, indicator evaluation, gap analysis."""
 
+import contextlib
 import datetime
 import io
 import os
+import shutil
+import tempfile
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -71,17 +74,32 @@ def start_ledger_import(kind, upload, *, actor, mapping=""):
     return batch
 
 
+@contextlib.contextmanager
+def _local_copy(field_file, filename):
+    try:
+        path = field_file.path  # FileSystemStorage
+    except NotImplementedError:
+        path = None
+    if path:
+        yield path
+        return
+    suffix = os.path.splitext(filename)[1] or ".xlsx"
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp, field_file.open("rb") as fh:
+        shutil.copyfileobj(fh, tmp, 1024 * 1024)
+        tmp.flush()
+        yield tmp.name
+
+
 def run_import_batch(batch: ImportBatch, progress=None):
     """Run one stored import (job body): counts, status and error report go on the batch."""
     actor = batch.created_by
     scope = change_path(actor) if actor is not None else ""
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
-    with batch.file.open("rb") as fh:
-        data = fh.read()
-    source = io.BytesIO(data)
-    source.name = batch.filename
-    result = import_ledger(batch.ledger, source, actor=actor, mapping=batch.mapping or None, scope_path=scope or "",
-                           progress=progress, filename=batch.filename, batch=batch)
+    # Read from a file on disk (the local storage's own file, or a chunked copy of an S3 object), never the
+    # whole upload in memory: calamine and the CSV reader stream from a path.
+    with _local_copy(batch.file, batch.filename) as source:
+        result = import_ledger(batch.ledger, source, actor=actor, mapping=batch.mapping or None,
+                               scope_path=scope or "", progress=progress, filename=batch.filename, batch=batch)
     batch.refresh_from_db()
     batch.rows_read, batch.created_count, batch.updated_count = result.rows_read, result.created, result.updated
     batch.rejected_count = result.rejected

@@ -1,6 +1,6 @@
 """Background jobs of supervision data."""
 
-from shian.core.jobs import job, job_progress
+from shian.core.jobs import job, job_progress, on_job_dead, on_sweep
 
 
 @job("supervision.import_ledger")
@@ -21,3 +21,34 @@ def import_ledger_job(record):
     Job.objects.filter(pk=record.pk).update(message=outcome)
     return {"url": batch.get_absolute_url(), "rows_read": result.rows_read, "created": result.created,
             "updated": result.updated, "rejected": result.rejected}
+
+
+@on_job_dead("supervision.import_ledger")
+def fail_batch_of_dead_job(record, reason):
+    """The batch of a dead import job fails with it (counters stay as the last commit left them)."""
+    from shian.supervision.choices import ImportStatus
+    from shian.supervision.models import ImportBatch
+
+    ImportBatch.objects.filter(pk=record.params.get("batch_id"),
+                               status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+        status=ImportStatus.FAILED, message=reason)
+
+
+@on_sweep
+def fail_orphan_batches():
+    """Unfinished batches whose job is already finished, or that never got a job, are failed too."""
+    import datetime
+
+    from django.conf import settings
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from shian.core.models import Job
+    from shian.supervision.choices import ImportStatus
+    from shian.supervision.models import ImportBatch
+
+    old = timezone.now() - datetime.timedelta(seconds=settings.SHIAN_JOB_STALE_SECONDS)
+    orphans = ImportBatch.objects.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).filter(
+        Q(job__status__in=[Job.Status.FAILED, Job.Status.SUCCEEDED]) | Q(job__isnull=True, updated_at__lt=old))
+    return orphans.update(status=ImportStatus.FAILED,
+                          message="导入进程已中断，导入没有完成；未提交的数据已随事务回滚，请重新导入。")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from shian.organisation.choices import Role
 from shian.workplan import services
 from shian.workplan.choices import TaskStatus
-from shian.workplan.models import Task, TaskUpdate
+from shian.workplan.models import Task, TaskStatusChange, TaskUpdate
 
 NOTES_IN_PROGRESS = [
     "已制定工作方案，明确责任股室和完成时限",
@@ -82,7 +82,27 @@ def populate(ctx) -> None:
             at += datetime.timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 6))
         claimed_at[task_id] = log[0].at
     TaskUpdate.objects.bulk_update(updates, ["at"])
+    # The status history and completion times follow the same (backdated) log, so a document dated
+    # last month counts what was done by then and not everything done while the demo was built.
+    TaskStatusChange.objects.filter(subject__campaign=ctx.campaign).delete()
+    history, completed_at = [], {}
+    for task_id, log in by_task.items():
+        last = None
+        for u in log:
+            if u.status_after != last:
+                history.append(TaskStatusChange(subject_id=task_id, status=u.status_after, at=u.at, actor_id=u.author_id))
+                last = u.status_after
+            if u.status_after == TaskStatus.DONE:
+                completed_at[task_id] = u.at
+    TaskStatusChange.objects.bulk_create(history)
     claimed = list(Task.objects.filter(campaign=ctx.campaign, claimed_at__isnull=False))
     for t in claimed:
         t.claimed_at = claimed_at.get(t.pk, t.claimed_at)
-    Task.objects.bulk_update(claimed, ["claimed_at"])
+        if t.status == TaskStatus.DONE:
+            t.completed_at = completed_at.get(t.pk, t.completed_at)
+    Task.objects.bulk_update(claimed, ["claimed_at", "completed_at"])
+    # Tasks were generated when the campaign was mobilised, not today.
+    mobilised = ctx.campaign.milestones.filter(kind="mobilise").values_list("date", flat=True).first()
+    created = timezone.make_aware(datetime.datetime.combine(mobilised or today - datetime.timedelta(days=75),
+                                                            datetime.time(9)))
+    Task.objects.filter(campaign=ctx.campaign).update(created_at=created)

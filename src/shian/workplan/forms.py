@@ -98,3 +98,18 @@ class GenerateForm(StyledForm):
     def __init__(self, *args, campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
+
+
+class BulkEditForm(StyledForm):
+    """The ticked tasks' new deadline, unit and/or status (blank: unchanged)."""
+
+    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label="责任单位", required=False, empty_label="（不变）")
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "（不变）"), (TaskStatus.DONE, "确认完成"),
+                                        (TaskStatus.IN_PROGRESS, "退回/重新打开"), (TaskStatus.PENDING_CLAIM, "待认领（须同时改派）")])
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()

@@ -6,10 +6,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from shian.core.history import StatusChange
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet
 from shian.framework.choices import UnitRole
 from shian.workplan.choices import OVERDUE_LABEL, TaskStatus
+
+# A task the unit has submitted waits on the office, not on the unit: it is never 逾期.
+NOT_OVERDUE = (TaskStatus.DONE, TaskStatus.SUBMITTED)
 
 
 class TaskQuerySet(ScopedQuerySet):
@@ -17,8 +21,15 @@ class TaskQuerySet(ScopedQuerySet):
     scope = Scope(region="campaign__region", unit="unit")
 
     def overdue(self, today=None):
+        """Past the deadline and neither done nor awaiting the office's check (已提交待验收 is never 逾期)."""
         today = today or timezone.localdate()
-        return self.filter(deadline__lt=today).exclude(status=TaskStatus.DONE)
+        return self.filter(deadline__lt=today).exclude(status__in=NOT_OVERDUE)
+
+    def as_of(self, day):
+        """Tasks that existed at the end of `day`, annotated `status_then` (their status that day)."""
+        from shian.core.history import with_status_as_of
+
+        return with_status_as_of(self, TaskStatusChange, day, TaskStatus.PENDING_CLAIM)
 
     def open(self):
         return self.exclude(status=TaskStatus.DONE)
@@ -72,7 +83,7 @@ class Task(BusinessModel):
 
     @property
     def is_overdue(self):
-        return bool(self.deadline and self.deadline < timezone.localdate() and self.status != TaskStatus.DONE)
+        return bool(self.deadline and self.deadline < timezone.localdate() and self.status not in NOT_OVERDUE)
 
     @property
     def status_label(self):
@@ -111,3 +122,19 @@ class TaskUpdate(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.at:%Y-%m-%d}"
+
+
+class TaskStatusChangeQuerySet(ScopedQuerySet):
+    scope = Scope(via="subject")
+
+
+class TaskStatusChange(StatusChange):
+    """A status the task entered and when: what documents read to count tasks as of a date."""
+
+    subject = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="status_changes")
+
+    objects = TaskStatusChangeQuerySet.as_manager()
+
+    class Meta(StatusChange.Meta):
+        verbose_name = verbose_name_plural = "任务状态记录"
+        indexes = [models.Index(fields=["subject", "at"], name="taskstatus_subject_at")]

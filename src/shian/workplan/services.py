@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from shian.core import policy
 from shian.core.audit import log_event
+from shian.core.history import record_status
 from shian.core.services import check_version, save_versioned
 from shian.framework.choices import UnitRole
 from shian.framework.models import ItemUnit
 from shian.organisation.choices import Role
 from shian.workplan.choices import TaskStatus
-from shian.workplan.models import Task, TaskUpdate
+from shian.workplan.models import Task, TaskStatusChange, TaskUpdate
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.LIAISON)
 TITLE_MAX = 300
@@ -72,9 +73,14 @@ def generate_tasks(campaign, *, actor) -> dict:
 
     Idempotent: a task already generated for an (item, unit) pair is left alone, whatever its
     state, so re-running only adds what is missing (e.g. after units were added to the framework).
-    Returns {"created": n, "existing": m}.
+    The deadline is the sheet's (the item's 完成时限), else the campaign's default task deadline,
+    else the next milestone not yet reached (tasks are due before the review that checks them).
+    Returns {"created": n, "existing": m, "no_deadline": k}.
     """
     check_manage(actor, campaign)
+    fallback = campaign.default_task_deadline or (
+        campaign.milestones.filter(done=False, date__gte=timezone.localdate()).order_by("date")
+        .values_list("date", flat=True).first())
     assignments = (ItemUnit.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
                    .select_related("item", "unit__region")
                    .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "role", "seq"))
@@ -92,12 +98,12 @@ def generate_tasks(campaign, *, actor) -> dict:
             description += f"\n评分标准：{item.scoring_rule}"
         if item.deadline_text and not item.deadline:
             description += f"\n时间节点：{item.deadline_text}"
-        new.append(Task(campaign=campaign, item=item, unit=a.unit, role=a.role, deadline=item.deadline,
+        new.append(Task(campaign=campaign, item=item, unit=a.unit, role=a.role, deadline=item.deadline or fallback,
                         title=_title_from(item.content), description=description))
     Task.objects.bulk_create(new)
     if new:
         log_event(campaign, "tasks_generated", note=f"由评价细则生成任务{len(new)}项（已有{seen}项未变）")
-    return {"created": len(new), "existing": seen}
+    return {"created": len(new), "existing": seen, "no_deadline": sum(1 for t in new if t.deadline is None)}
 
 
 @transaction.atomic
@@ -139,6 +145,7 @@ def update_task(task, *, actor, expected_version, **fields) -> Task:
         raise ValidationError({"title": "任务名称不能为空"})
     task.full_clean()
     save_versioned(task, expected_version)
+    record_status(TaskStatusChange, task, task.status, actor=actor)
     return task
 
 
@@ -162,6 +169,7 @@ def reassign_task(task, unit, *, actor, note="", expected_version=None) -> Task:
     old_unit = task.unit
     _apply_reassign(task, unit)
     save_versioned(task, expected_version)
+    record_status(TaskStatusChange, task, task.status, actor=actor)
     log_event(task, "task_reassigned", note=f"由“{old_unit}”改派至“{unit}”" + (f"：{note}" if note else ""))
     return task
 
@@ -224,6 +232,7 @@ def claim_task(task, *, actor) -> Task:
     locked.claimed_by = actor
     locked.claimed_at = now
     save_versioned(locked, locked.version)
+    record_status(TaskStatusChange, locked, locked.status, actor=actor, at=now)
     TaskUpdate.objects.create(task=locked, author=actor, status_before=TaskStatus.PENDING_CLAIM,
                               status_after=TaskStatus.IN_PROGRESS, progress=locked.progress, note="认领任务")
     log_event(locked, "task_claimed", note=f"{actor.display_name}认领")
@@ -303,8 +312,10 @@ def report_progress(task, progress, note="", status=None, *, actor, expected_ver
     locked.progress = value
     if note:
         locked.latest_note = note[:500]
-    locked.completed_at = timezone.now() if after == TaskStatus.DONE else None
+    now = timezone.now()
+    locked.completed_at = now if after == TaskStatus.DONE else None
     save_versioned(locked, locked.version)
+    record_status(TaskStatusChange, locked, after, actor=actor, at=now)
     update = TaskUpdate.objects.create(task=locked, author=actor, status_before=before, status_after=after,
                                        progress=value, note=note)
     if (before, after) == (TaskStatus.SUBMITTED, TaskStatus.IN_PROGRESS):
@@ -335,3 +346,61 @@ def send_back_task(task, reason, *, actor, expected_version=None) -> TaskUpdate:
         raise ValidationError({"note": "请填写退回原因"})
     return report_progress(task, task.progress, reason, TaskStatus.IN_PROGRESS, actor=actor,
                            expected_version=expected_version)
+
+
+# --- bulk edit ---------------------------------------------------------------------------------
+
+BULK_STATUSES = {TaskStatus.DONE: "批量确认完成", TaskStatus.IN_PROGRESS: "批量退回/重新打开",
+                 TaskStatus.PENDING_CLAIM: "批量设为待认领"}
+
+
+@transaction.atomic
+def bulk_update_tasks(tasks, *, actor, deadline=None, unit=None, status=None, note="") -> int:
+    """Set the deadline, the responsible unit and/or the status of many tasks at once (the office).
+
+    All or nothing: every task is checked first (in scope, the unit within its campaign, the status
+    change allowed); one refusal names the task and nothing changes. Each change goes through the
+    same rules as a single edit (versions, audit, status history). Returns how many tasks changed.
+    """
+    tasks = list(tasks)
+    if not tasks:
+        raise ValidationError({"tasks": "请先勾选要修改的任务"})
+    if deadline is None and unit is None and not status:
+        raise ValidationError({"tasks": "请填写要修改的完成时限、责任单位或状态"})
+    if status and status not in BULK_STATUSES:
+        raise ValidationError({"status": f"批量修改不支持改为“{TaskStatus(status).label}”"})
+    problems = []
+    for task in tasks:
+        if not can_manage_task(actor, task) or actor.is_read_only:
+            problems.append(f"任务“{task.title}”：无权修改")
+            continue
+        if unit is not None and unit.pk != task.unit_id:
+            if task.status == TaskStatus.DONE:
+                problems.append(f"任务“{task.title}”：已完成的任务不能改派")
+            elif not unit.region.path.startswith(task.campaign.region.path):
+                problems.append(f"任务“{task.title}”：责任单位“{unit}”不在本创建项目的辖区内")
+        if status == TaskStatus.IN_PROGRESS and task.status not in (TaskStatus.SUBMITTED, TaskStatus.DONE):
+            problems.append(f"任务“{task.title}”：只有已提交或已完成的任务可以退回/重新打开")
+        if status == TaskStatus.PENDING_CLAIM and task.status != TaskStatus.PENDING_CLAIM and unit is None:
+            problems.append(f"任务“{task.title}”：设为待认领须同时改派责任单位")
+    if problems:
+        raise ValidationError({"tasks": problems})
+    reason = (note or "").strip() or BULK_STATUSES.get(status, "批量修改")
+    changed = 0
+    for task in tasks:
+        before = (task.deadline, task.unit_id, task.status)
+        fields = {}
+        if deadline is not None:
+            fields["deadline"] = deadline
+        if unit is not None:
+            fields["unit"] = unit
+        if fields:
+            update_task(task, actor=actor, expected_version=task.version, **fields)
+        if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
+            complete_task(task, reason, actor=actor)
+        elif status == TaskStatus.IN_PROGRESS and task.status in (TaskStatus.SUBMITTED, TaskStatus.DONE):
+            report_progress(task, task.progress, reason, TaskStatus.IN_PROGRESS, actor=actor)
+        changed += (task.deadline, task.unit_id, task.status) != before
+    if changed:
+        log_event(tasks[0].campaign, "tasks_bulk_updated", note=f"批量修改任务{changed}项")
+    return changed

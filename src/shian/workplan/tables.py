@@ -16,9 +16,9 @@ class StatusColumn(tables.Column):
 
 class ProgressColumn(tables.Column):
     def render(self, value):
-        return format_html('<div class="progress" style="min-width:4rem;height:1.1rem" role="progressbar" '
+        return format_html('<div class="progress" data-style="min-width:4rem;height:1.1rem" role="progressbar" '
                            'aria-valuenow="{0}" aria-valuemin="0" aria-valuemax="100">'
-                           '<div class="progress-bar" style="width:{0}%">{0}%</div></div>', value)
+                           '<div class="progress-bar" data-style="width:{0}%">{0}%</div></div>', value)
 
     def value(self, value):
         return value
@@ -30,9 +30,14 @@ NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class TaskTable(tables.Table):
+    # ticked for the bulk bar; the checkbox belongs to the bar's form (form="task-bulk"), not the table
+    pick = tables.CheckBoxColumn(accessor="pk", orderable=False, exclude_from_export=True,
+                                 attrs={"input": {"form": "task-bulk", "name": "pick", "aria-label": "选择"},
+                                        "th__input": {"form": "task-bulk-none", "aria-label": "全选",
+                                                      "data-check-all": "pick"}})
     code = tables.Column(verbose_name="编号", accessor="item__code", default="—", order_by=("item__code",),
                          attrs=WIDE_ONLY)
-    title = tables.Column(linkify=True, attrs={"td": {"style": "min-width:10rem"}})
+    title = tables.Column(linkify=True, attrs={"td": {"data-style": "min-width:10rem"}})
     unit = tables.Column(verbose_name="责任单位", accessor="unit__short_name", order_by=("unit__name",),
                          attrs={"th": {"class": "d-none d-sm-table-cell"}, "td": {"class": "d-none d-sm-table-cell text-nowrap"}})
     role = tables.Column(attrs={"th": {"class": "d-none d-md-table-cell"},
@@ -48,7 +53,7 @@ class TaskTable(tables.Table):
 
     class Meta:
         model = Task
-        fields = ("code", "title", "unit", "role", "category", "deadline", "status", "progress", "latest_note")
+        fields = ("pick", "code", "title", "unit", "role", "category", "deadline", "status", "progress", "latest_note")
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("deadline",)
 

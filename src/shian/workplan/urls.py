@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
     path("add/", views.TaskCreateView.as_view(), name="task_add"),
     path("generate/", views.task_generate, name="task_generate"),
+    path("bulk/", views.task_bulk, name="task_bulk"),
     path("<int:pk>/", views.task_detail, name="task_detail"),
     path("<int:pk>/edit/", views.TaskEditView.as_view(), name="task_edit"),
     path("<int:pk>/claim/", views.task_claim, name="task_claim"),

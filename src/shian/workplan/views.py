@@ -17,6 +17,7 @@ from shian.workplan import services
 from shian.workplan.choices import TaskStatus
 from shian.workplan.filtersets import TaskFilterSet
 from shian.workplan.forms import (
+    BulkEditForm,
     GenerateForm,
     ProgressForm,
     ReasonForm,
@@ -25,7 +26,7 @@ from shian.workplan.forms import (
     TaskCreateForm,
     TaskForm,
 )
-from shian.workplan.models import Task
+from shian.workplan.models import NOT_OVERDUE, Task
 from shian.workplan.tables import TaskTable
 
 
@@ -63,7 +64,7 @@ class TaskListView(ObjectListView):
             in_progress=Count("id", filter=Q(status=TaskStatus.IN_PROGRESS)),
             submitted=Count("id", filter=Q(status=TaskStatus.SUBMITTED)),
             done=Count("id", filter=Q(status=TaskStatus.DONE)),
-            overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)),
+            overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=NOT_OVERDUE)),
         )
         user = self.request.user
         ctx["status_counts"] = [
@@ -76,7 +77,17 @@ class TaskListView(ObjectListView):
         ]
         ctx["current_status"] = self.request.GET.get("status", "")
         ctx["can_manage"] = not user.is_read_only and (user.is_admin or user.role == Role.OFFICE)
+        if ctx["can_manage"]:
+            ctx["bulk_form"] = BulkEditForm(units=bulk_units(user))
+            ctx["bulk_actions"] = BULK_ACTIONS
         return ctx
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        user = self.request.user
+        if user.is_read_only or not (user.is_admin or user.role == Role.OFFICE):
+            table.columns.hide("pick")
+        return table
 
 
 def _detail_context(request, task, progress_form=None, reason_form=None):
@@ -97,7 +108,29 @@ def _detail_context(request, task, progress_form=None, reason_form=None):
         "progress_form": progress_form,
         "reason_form": reason_form or ReasonForm(),
         "htmx": is_htmx(request),
+        "materials": task_materials(task, user),
     }
+
+
+def task_materials(task, user) -> list[dict]:
+    """The item's required materials, each with the uploads filed against it that the user may see
+    (so a unit sees what it still owes; returned ones are shown as such)."""
+    if task.item_id is None:
+        return []
+    from shian.framework.models import MaterialRequirement
+
+    reqs = list(MaterialRequirement.objects.filter(item_id=task.item_id).order_by("seq", "id"))
+    from django.apps import apps
+
+    try:  # evidence sits above workplan (layers contract): looked up by name, not imported
+        Material = apps.get_model("evidence", "Material")
+    except LookupError:  # evidence app absent: the requirements alone
+        return [{"requirement": r, "uploads": []} for r in reqs]
+    uploads = {}
+    for m in (Material.objects.restrict(user).filter(campaign_id=task.campaign_id, requirement__in=reqs)
+              .select_related("unit").order_by("-submitted_at")):
+        uploads.setdefault(m.requirement_id, []).append(m)
+    return [{"requirement": r, "uploads": uploads.get(r.pk, [])} for r in reqs]
 
 
 def _render_main(request, task, status=200, **kw):
@@ -295,9 +328,57 @@ def task_generate(request):
     if request.method == "POST" and form.is_valid():
         campaign = form.cleaned_data["campaign"]
         result = services.generate_tasks(campaign, actor=request.user)
-        messages.success(request, f"新生成任务{result['created']}项，已有{result['existing']}项保持不变")
+        text = f"新生成任务{result['created']}项，已有{result['existing']}项保持不变"
+        if result["no_deadline"]:
+            text += f"；其中{result['no_deadline']}项细则未写完成时限且未设默认时限，请批量设置"
+        messages.success(request, text)
         return redirect(f"{_list_url()}?campaign={campaign.pk}")
     return render(request, "workplan/task_generate.html", {"form": form, "title": "由评价细则生成任务"})
+
+
+def bulk_units(user):
+    from shian.organisation.models import Unit
+
+    path = getattr(user.region_scope, "path", None)
+    qs = Unit.objects.filter(is_active=True).select_related("region").order_by("kind", "sort_order", "name")
+    return qs if user.is_admin or path is None else qs.filter(region__path__startswith=path)
+
+
+# Buttons of the bulk bar besides 批量修改: {action: (label, function(request, tasks) -> message)}.
+# The notifications work (bulk 催办) registers its action here; the view dispatches on `action`.
+BULK_ACTIONS: dict = {}
+
+
+@login_required
+@require_POST
+def task_bulk(request):
+    """The list's bulk bar: the ticked tasks (scoped: others' ids are ignored) and one action."""
+    user = request.user
+    ids = [int(i) for i in request.POST.getlist("pick") if i.isdigit()]
+    tasks = list(Task.objects.restrict(user, "change").filter(pk__in=ids)
+                 .select_related("campaign__region", "unit"))
+    back = request.POST.get("next") or _list_url()
+    if not back.startswith("/"):
+        back = _list_url()
+    action = request.POST.get("action", "edit")
+    if action in BULK_ACTIONS:
+        messages.success(request, BULK_ACTIONS[action][1](request, tasks))
+        return redirect(back)
+    form = BulkEditForm(request.POST, units=bulk_units(user))
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{'，'.join(v)}" for k, v in form.errors.items()))
+        return redirect(back)
+    d = form.cleaned_data
+    try:
+        n = services.bulk_update_tasks(tasks, actor=user, deadline=d["deadline"], unit=d["unit"],
+                                       status=d["status"] or None, note=d["note"])
+    except ValidationError as exc:
+        messages.error(request, "未做任何修改：" + _error_text(exc))
+    except ConcurrentEditError as exc:
+        messages.error(request, f"未做任何修改：{exc}")
+    else:
+        messages.success(request, f"已批量修改任务{n}项")
+    return redirect(back)
 
 
 def _list_url():

@@ -23,6 +23,8 @@ from shian.core.tests.world import build_world
 EXEMPT = {
     "core.AuditLog": "the log itself: administrators read it whole; the per-object history page checks the "
                      "object's own scope (core.views.AuditHistoryView)",
+    "security.LoginFailure": "failed logins, not business data: administrators see them on the lock page",
+    "security.PasswordHistory": "password hashes kept for the history rule: shown to nobody, no page or API",
 }
 # Scoped models the world cannot give a row of, and why.
 NO_CASE = {}
@@ -96,8 +98,13 @@ def _business_unit_writes(user, business):
     return inside and (user.unit.kind == "township" or business.supervising_unit_id == user.unit_id)
 
 
+def _unit_accounts(user, account):
+    return account.role in ("unit_head", "liaison") and not account.is_superuser and not account.is_staff
+
+
 ORACLES = {"_items_held_by": _items_held_by, "_reviewed_by": _reviewed_by,
-           "_unit_may_change_value": _unit_may_change_value, "_business_unit_writes": _business_unit_writes}
+           "_unit_may_change_value": _unit_may_change_value, "_unit_accounts": _unit_accounts,
+           "_business_unit_writes": _business_unit_writes}
 
 
 def expected(user, action, obj) -> bool:
@@ -118,7 +125,9 @@ def expected(user, action, obj) -> bool:
         paths += _values(obj, scope.region_path)
     rs = user.region_scope
     if rs is not None and (view or (user.role == policy.OFFICE and scope.office_writes)):
-        if any(p.startswith(rs.path) for p in paths):
+        narrowed = not view and callable(scope.office_writes)
+        if any(p.startswith(rs.path) for p in paths) and (
+                not narrowed or ORACLES[scope.office_writes.__name__](user, obj)):
             return True
     if user.role in policy.UNIT_ROLES and user.unit_id:
         if not view and callable(scope.unit_writes):

@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from shian.campaigns.models import CampaignChoice
 from shian.core.models import Job
 from shian.dispatch.models import DispatchReport, DispatchRound, ReportLine
-from shian.evidence.models import Material, MaterialFile, MaterialText
-from shian.rectification.models import Problem, ProblemNote, Summons
+from shian.evidence.models import Material, MaterialFile, MaterialStatusChange, MaterialText
+from shian.rectification.models import Problem, ProblemNote, ProblemStatusChange, Summons
 from shian.reports.models import Document, DocumentFile
 from shian.scoring.models import (
     Assessment,
@@ -33,7 +34,7 @@ from shian.supervision.models import (
     MetricValue,
     SamplingRecord,
 )
-from shian.workplan.models import TaskUpdate
+from shian.workplan.models import TaskStatusChange, TaskUpdate
 
 
 def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task, tag):
@@ -41,6 +42,7 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     today = timezone.localdate()
     items = framework.test_items
     TaskUpdate.objects.create(task=task, status_after="in_progress", progress=10, note=f"{tag}进展")
+    TaskStatusChange.objects.create(subject=task, status="in_progress", at=now)
     rnd = DispatchRound.objects.create(campaign=campaign, title=f"{tag}十一月调度", deadline=now)
     report = DispatchReport.objects.create(round=rnd, unit=unit)
     ReportLine.objects.create(report=report, task=task, status="in_progress")
@@ -50,6 +52,7 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     MaterialFile.objects.create(material=material, file=ContentFile(b"%PDF-1.4 test", name=f"{tag}.pdf"),
                                 original_name=f"{tag}.pdf", kind="pdf", sha256="0" * 64)
     MaterialText.objects.create(material=material)
+    MaterialStatusChange.objects.create(subject=material, status="pending", at=now)
     assessment = Assessment.objects.create(campaign=campaign, title=f"{tag}自评", kind="mock")
     score = ItemScore.objects.create(assessment=assessment, item=items[1], points=Decimal("1"))
     Deduction.objects.create(score=score, description=f"{tag}扣分", points=Decimal("1"))
@@ -64,6 +67,7 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     InterviewQuestion.objects.create(interview=interview, question="考核权重？")
     problem = Problem.objects.create(campaign=campaign, description=f"{tag}问题", unit=unit)
     ProblemNote.objects.create(problem=problem, text=f"{tag}整改")
+    ProblemStatusChange.objects.create(subject=problem, status="open", at=now)
     Summons.objects.create(campaign=campaign, unit=unit)
     document = Document.objects.create(campaign=campaign, kind="bulletin", title=f"{tag}简报")
     DocumentFile.objects.create(document=document, number=1, title=f"{tag}简报",
@@ -129,6 +133,8 @@ def build_world(c):
           task=c.edu_task, tag="三台")
     _side(c, campaign=c.other_campaign, framework=c.other_framework, county=c.other_county,
           office_user=c.other_office_user, unit=c.other_edu, other_unit=c.other_market, task=c.other_task, tag="盐亭")
+    CampaignChoice.objects.create(user=c.office_user, campaign=c.campaign)
+    CampaignChoice.objects.create(user=c.other_office_user, campaign=c.other_campaign)
     LedgerField.objects.create(ledger="sampling", key="extra_note", label="备注")
     ImportMapping.objects.create(ledger="sampling", name="省抽检系统导出")
     return c

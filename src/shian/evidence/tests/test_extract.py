@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from shian.core.filetypes import detect_kind, sanitize_name
 from shian.evidence.extract import Unreadable, detect_document_date, extract_text, ocr_available, tokens
-from shian.evidence.filetypes import detect_kind, sanitize_name
 from shian.evidence.tests.factories import KAOHE, docx_bytes, pdf_bytes, soffice_convert, xlsx_bytes
 
 

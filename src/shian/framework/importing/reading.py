@@ -84,6 +84,29 @@ TASK_ITEM_COLUMNS = [
     else replace(c, synonyms=[s for s in c.synonyms if s not in TASK_WORDS]) if c.key == "content" else c
     for c in TASK_LIST_COLUMNS
 ]
+# The 2023 national criteria (and the provinces' copies) head their table 序号 / 类别 / 评价项目 /
+# 评价内容 / 分值 / 评分标准 / 牵头单位 / 配合单位: there 评价项目 is the indicator (党政同责) and 评价内容
+# the scoring item, where older sheets used 评价项目 for the category and 评价内容 for the indicator.
+CRITERIA_2023_WORDS = ("评价项目", "评价内容")
+CRITERIA_2023_COLUMNS = [
+    replace(c, synonyms=[s for s in c.synonyms if s not in CRITERIA_2023_WORDS]) if c.key == "category"
+    else replace(c, synonyms=["评价项目", *[s for s in c.synonyms if s not in CRITERIA_2023_WORDS]])
+    if c.key == "indicator"
+    else replace(c, synonyms=["评价内容", *c.synonyms]) if c.key == "content" else c
+    for c in ITEM_COLUMNS
+]
+
+
+def _is_2023_layout(read) -> bool:
+    """The header used 评价项目/评价内容 as the 2023 criteria do: 评价内容 taken for the indicator (or
+    评价项目 for the category) while no column gave the scoring item."""
+    for s in read.sheets:
+        found = s.columns_found
+        if "content" not in found and (found.get("indicator") == "评价内容" or found.get("category") == "评价项目"):
+            return True
+    return False
+
+
 INFO_COLUMNS = [Column("key", "项目"), Column("value", "内容", parser=_raw)]
 CATEGORY_COLUMNS = [Column("seq", "序号", required=False), Column("code", "编号", required=False),
                     Column("name", "名称", allow_blank=False), Column("kind", "类型", required=False),
@@ -250,6 +273,8 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
         names = [n for n in sheets.names if n not in DETAIL_SHEETS] or None
         src = _named(data, filename)
         main = _read_items(src, names, ITEM_COLUMNS)
+        if _is_2023_layout(main):
+            main = _read_items(_named(data, filename), names, CRITERIA_2023_COLUMNS)
         if any(s.columns_found.get("content") in TASK_WORDS for s in main.sheets):
             tasks = _read_items(_named(data, filename), names, TASK_ITEM_COLUMNS)
             if not all("content" in s.columns_found for s in tasks.sheets if s.header_row):

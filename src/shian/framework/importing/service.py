@@ -44,10 +44,22 @@ def preview_import(read: ReadResult, owner_region, matcher: UnitMatcher | None =
     for u in units:
         u["how_label"] = HOW_LABELS.get(u["how"], u["how"])
     return {"name": tree["name"], "version_label": tree["version_label"], "summary": tree_summary(tree),
+            "tree": tree_outline(tree),
             "warnings": tree_warnings(tree) + _no_points_warning(tree)
             + ([] if tree["gates"] else ["文件中没有否决项与门槛，可在导入后补充"]),
             "units": units, "unmatched": [u["name"] for u in units if not u["matched"]],
             "owner_region": owner_region.name if owner_region else "全局通用"}
+
+
+def tree_outline(tree: dict) -> list[dict]:
+    """The tree the import will create, as the preview shows it: categories → indicators → items
+    (so a column read as the wrong level — 评价项目 taken for the category — is visible before confirming)."""
+    return [{"name": c["name"], "code": c.get("code", ""), "kind": c["kind"],
+             "indicators": [{"name": ind["name"], "code": ind.get("code", ""),
+                             "items": [{"code": i.get("code", ""), "content": i["content"], "points": i["points"]}
+                                       for i in ind["items"]]}
+                            for ind in c["indicators"]]}
+            for c in tree["categories"]]
 
 
 def _no_points_warning(tree: dict) -> list[str]:

@@ -261,3 +261,70 @@ def test_a_task_list_with_only_a_task_column_reads_each_task_as_an_item(anlan):
     assert [(i["content"], i["points"], i["deadline"]) for i in items_of(read.tree)] == [
         ("成立创建工作领导小组", Decimal(0), datetime.date(2026, 3, 31)), ("制定创建实施方案", Decimal(0), None)]
     assert [(c["name"], [ind["name"] for ind in c["indicators"]]) for c in read.tree["categories"]] == [("基础工作", ["基础工作"])]
+
+
+def criteria_2023_xlsx(header=None) -> bytes:
+    """The 2023 national criteria's own layout: 类别 / 评价项目 (the indicator) / 评价内容 (the item)."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "评价细则"
+    custom_header = header
+    header = ["序号", "类别", "评价项目", "评价内容", "分值", "评分标准", "牵头单位", "配合单位"]
+    rows = [
+        [1, "基础工作", "党政同责", "将食品安全工作纳入党政领导班子考核，权重不低于3%", 2, "未纳入不得分；权重低于3%扣1分",
+         "县委组织部", "县委办"],
+        [2, "基础工作", "党政同责", "县委常委会、县政府常务会每年研究食品安全工作", 2, "每少1次扣0.5分", "县委办", ""],
+        [3, "基础工作", "工作机制", "建立食安委成员单位协调联动机制", 3, "未建立不得分", "县食安办", "县市场监管局"],
+        [4, "能力建设", "食品抽检", "食品抽检量达到每年4批次/千人", 5, "每低0.1批次扣0.5分", "县市场监管局", ""],
+    ]
+    header = custom_header or header
+    ws.append(["国家食品安全示范城市评价细则（2023版）"])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_2023_criteria_headers_give_indicator_and_item(anlan):
+    read = read_tree(criteria_2023_xlsx(), "评价细则.xlsx")
+    assert read.ok, read.errors
+    cats = read.tree["categories"]
+    assert [c["name"] for c in cats] == ["基础工作", "能力建设"]
+    assert [[ind["name"] for ind in c["indicators"]] for c in cats] == [["党政同责", "工作机制"], ["食品抽检"]]
+    items = items_of(read.tree)
+    assert items[0]["content"] == "将食品安全工作纳入党政领导班子考核，权重不低于3%"
+    assert items[0]["scoring_rule"] == "未纳入不得分；权重低于3%扣1分"
+    assert items[0]["lead_units"] == ["县委组织部"] and items[0]["coop_units"] == ["县委办"]
+    assert [i["points"] for i in items] == [Decimal(2), Decimal(2), Decimal(3), Decimal(5)]
+
+
+@pytest.mark.parametrize("header", [
+    ["序号", "一级指标", "评价项目", "评价内容", "标准分", "评分方法", "责任单位", "配合部门"],
+    ["编号", "评价类别", "评价项目", "评价内容", "分值", "扣分标准", "牵头部门", "协助单位"],
+])
+def test_variants_of_the_2023_headers(anlan, header):
+    read = read_tree(criteria_2023_xlsx(header), "评价细则.xlsx")
+    assert read.ok, read.errors
+    names = [ind["name"] for c in read.tree["categories"] for ind in c["indicators"]]
+    assert names == ["党政同责", "工作机制", "食品抽检"]
+    assert items_of(read.tree)[3]["content"] == "食品抽检量达到每年4批次/千人"
+
+
+def test_import_preview_shows_the_tree_to_be_created(anlan, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = login(anlan.office_user)
+    r = c.post("/framework/import/", {"file": SimpleUploadedFile("评价细则.xlsx", criteria_2023_xlsx()),
+                                      "owner_region": anlan.county.pk})
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    r = c.get(r["Location"])
+    html = r.content.decode()
+    assert 'id="import-tree"' in html
+    tree = html[html.index('id="import-tree"'):]
+    assert tree.index("基础工作") < tree.index("党政同责") < tree.index("将食品安全工作纳入") < tree.index("能力建设")

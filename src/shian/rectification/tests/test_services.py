@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from shian.core.jobs import enqueue
 from shian.core.models import Job
+from shian.readiness.gap import analyse
 from shian.rectification import services
 from shian.rectification.choices import Escalation, Status
 from shian.rectification.models import Problem, Summons
 from shian.scoring import services as scoring
-from shian.scoring.gap import analyse
 
 
 def make_problem(cast, **kw):

@@ -85,6 +85,17 @@ def _score_sections(assessment, result, spec, figures, with_indicators=True):
     return blocks
 
 
+def _pending(result) -> str:
+    """What keeps the scoring from being complete ("尚有45个评分项未评分、3项否决项待核实"), or ""."""
+    parts = []
+    if result.unscored:
+        parts.append(f"尚有{result.unscored}个评分项未评分")
+    open_gates = sum(1 for gate in result.gates if gate.passed is None)
+    if open_gates:
+        parts.append(f"{open_gates}项否决项及门槛待核实")
+    return "、".join(parts)
+
+
 def build_self(doc) -> Draft:
     campaign = doc.campaign
     a = _assessment(doc, self_only=True)
@@ -96,18 +107,21 @@ def build_self(doc) -> Draft:
     figures = {"assessment": a.pk}
     blocks = [g.Title(title_lines(title)), g.Subtitle(f"（{office}  {common.date_cn(today)}）"), g.BlankLine(),
               Narrative("intro", "开头语",
-                        f"按照{campaign.framework}要求，{region.name}组织对{common.campaign_goal(campaign)}工作进行了全面自评。"
+                        f"按照{common.framework_cite(campaign.framework)}要求，{region.name}组织对{common.campaign_goal(campaign)}工作进行了全面自评。"
                         "现将自评情况报告如下。"),
               g.Heading("基本情况"),
               Narrative("basic", "基本情况",
                         f"{region.name}常住人口{population_text(region.population)}。" if region.population else
                         f"{region.name}扎实推进创建各项工作。")]
     blocks += _score_sections(a, result, spec, figures)
-    outcome = OUTCOME_WORDS[result.outcome]
     line = campaign.framework.pass_line
-    conclusion = (f"经自评，{region.name}基础项得分{num(result.base_total)}分"
-                  + (f"，及格线{num(line)}分" if line is not None else "")
-                  + f"，{outcome}{campaign.get_level_display()}评价要求。")
+    pending = _pending(result)
+    if pending:
+        conclusion = f"自评尚未完成（{pending}），暂不形成自评结论。"
+    else:
+        conclusion = (f"经自评，{region.name}基础项得分{num(result.base_total)}分"
+                      + (f"，及格线{num(line)}分" if line is not None else "")
+                      + f"，{OUTCOME_WORDS[result.outcome]}{campaign.get_level_display()}评价要求。")
     figures["conclusion"] = conclusion
     blocks += [g.Heading("自评结论"), g.Paragraph(conclusion),
                Narrative("conclusion", "自评结论（补充）", "下一步，将对照扣分项逐项整改，巩固提升创建成效。"),
@@ -130,7 +144,7 @@ def build_review(doc) -> Draft:
     result, spec = sources.assessment_result(a)
     region = campaign.region
     kind_label = a.get_kind_display()
-    title = doc.title or f"{region.name}{common.campaign_goal(campaign)}\n{kind_label}报告"
+    title = doc.title or f"{region.name}{common.campaign_goal(campaign)}{kind_label}报告"
     figures = {"assessment": a.pk}
     groups = list(a.review_groups.prefetch_related("members", "items").select_related("leader"))
     experts = {m.pk for grp in groups for m in grp.members.all()} | {grp.leader_id for grp in groups if grp.leader_id}
@@ -138,12 +152,13 @@ def build_review(doc) -> Draft:
     read = {e for s in a.scores.values_list("evidence_ids", flat=True) for e in (s or [])}
     figures.update(groups=len(groups), experts=len(experts), interviews=len(interviews), materials_read=len(read))
     n_cat = sum(1 for c in spec.categories if not c.is_bonus)
-    n_items = len(spec.items)
+    bonus = {c.id for c in spec.categories if c.is_bonus}
+    n_items = sum(1 for i in spec.items if i.category_id not in bonus)  # 加分项 are not among the 评分项 counted
     organiser = a.reviewer or "评审组"
     when = f"于{common.date_cn(a.held_on)}" if a.held_on else ""
-    blocks = [g.Title(title),
+    blocks = [g.Title(title_lines(title)),
               Narrative("intro", "开头语",
-                        f"根据工作安排，{organiser}{when}依据{campaign.framework}，对{region.name}"
+                        f"根据工作安排，{organiser}{when}依据{common.framework_cite(campaign.framework)}，对{region.name}"
                         f"{common.campaign_goal(campaign)}工作进行了{kind_label}。现将有关情况报告如下。"),
               g.Heading(f"{kind_label}组织实施情况"), g.Heading("实施方式", 2)]
     methods = "资料审查、现场检查" + ("、领导访谈" if interviews else "")
@@ -158,13 +173,8 @@ def build_review(doc) -> Draft:
         blocks.append(g.Paragraph(f"采取{methods}等方式开展{kind_label}。"))
     blocks.append(g.Heading("评价内容", 2))
     content = f"按照评价细则{n_cat}大项{n_items}个评分项逐一评分。"
-    if read:
+    if read:  # only materials a score cites were read for it; uploads alone are not "查阅"
         content += f"资料审查共查阅创建材料{len(read)}份。"
-    else:
-        mf = sources.material_figures(campaign)
-        if mf and mf["total"]:
-            content += f"资料审查共查阅创建材料{mf['total']}份。"
-            figures["materials_read"] = mf["total"]
     blocks.append(g.Paragraph(content))
     if interviews:
         positions = [(i.position or i.interviewee) + (f"（{i.unit.short_name or i.unit.name}）" if i.unit_id else "")
@@ -175,24 +185,23 @@ def build_review(doc) -> Draft:
     blocks.append(g.Heading(f"{region.name}食品安全总体情况"))
     blocks.append(Narrative("overall", "总体情况",
                             f"{region.name}坚持党政同责，扎实推进{common.campaign_goal(campaign)}工作，取得明显成效。"))
-    best = sorted(result.categories, key=lambda c: -(c.awarded / c.max_points if c.max_points else 0))
-    if best and best[0].max_points:
-        blocks.append(g.Heading("主要亮点", 2))
-        blocks.append(g.Paragraph(f"{best[0].category.name}得分率{pct(best[0].awarded, best[0].max_points)}，"
-                                  "在各类别中最高。"))
-        blocks.append(Narrative("highlights", "主要亮点", ""))
+    # 主要亮点 are the reviewers' own words (a score rate is not a highlight): shown once written.
+    blocks.append(Narrative("highlights", "主要亮点", ""))
     blocks += _score_sections(a, result, spec, figures, with_indicators=False)
     blocks += [g.Heading("意见建议"),
                Narrative("suggestions", "意见建议",
                          "一是针对扣分项逐项制定整改方案，明确责任单位和完成时限。\n"
                          "二是进一步完善佐证材料，做到资料规范、数据准确。\n"
                          "三是加强基层监管能力建设，巩固提升创建成效。")]
-    outcome = OUTCOME_WORDS[result.outcome]
     line = campaign.framework.pass_line
-    opinion = (f"经{kind_label}，{region.name}基础项得分{num(result.base_total)}分"
-               + (f"（及格线{num(line)}分）" if line is not None else "")
-               + (f"，示范引领等加分项得分{num(result.bonus_total)}分" if result.bonus_max else "")
-               + f"，{outcome}{campaign.get_level_display()}评价要求。")
+    pending = _pending(result)
+    if pending:
+        opinion = f"评分尚未完成（{pending}），暂不形成{kind_label}意见。"
+    else:
+        opinion = (f"经{kind_label}，{region.name}基础项得分{num(result.base_total)}分"
+                   + (f"（及格线{num(line)}分）" if line is not None else "")
+                   + (f"，示范引领等加分项得分{num(result.bonus_total)}分" if result.bonus_max else "")
+                   + f"，{OUTCOME_WORDS[result.outcome]}{campaign.get_level_display()}评价要求。")
     figures["opinion"] = opinion
     blocks += [g.Heading(f"{kind_label}意见"), g.Paragraph(opinion)]
     return Draft(DocumentKind.REVIEW, title.replace("\n", ""), blocks, figures)

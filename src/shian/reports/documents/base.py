@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from shian.core.figures import RATE_PLACES, rate_text
 from shian.reports import gbt9704 as g
 
 
@@ -83,15 +84,9 @@ def num(value) -> str:
     return text
 
 
-def pct(part, whole, places=1) -> str:
-    """Share as "87.5%"; "0%" when there is nothing to divide."""
-    if not whole:
-        return "0%"
-    d = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
+def pct(part, whole, places=RATE_PLACES) -> str:
+    """Share as "87.5%"; "0%" when there is nothing to divide (the house rule: `core.figures`)."""
+    return rate_text(part, whole, places)
 
 
 def population_text(n) -> str:
@@ -109,32 +104,60 @@ def join_names(names, limit=None) -> str:
 
 
 TITLE_TAILS = ("工作总结", "自评报告", "省级初评报告", "市级初评报告", "初评报告", "评审报告", "验收报告", "复审报告", "的通报")
+# Words a title line never splits, and characters a line never starts with (an orphaned particle or
+# punctuation: "…调度情况 / 的通报", "…评审报 / 告").
+TITLE_WORDS = ("食品安全", "示范城市", "示范县", "示范区", "工作", "情况", "通报", "报告", "总结", "简报", "评审",
+               "初评", "自评", "复审", "验收", "调度", "创建", "国家", "省级", "市级", "县级", "上半年", "下半年",
+               "全年", "委员会", "办公室", "关于")
+NO_LINE_START = "的和与及、，。；：）》”"
+NUMBER_WORD = re.compile(r"\d+(?:年|月|日|期)?")
+
+
+def _width(text: str) -> float:
+    """Width in 2号 characters: CJK full width, digits and Latin half."""
+    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in text)
+
+
+def _protected(text: str) -> set[int]:
+    """Cut positions that would split a word or a number."""
+    bad = set()
+    for word in TITLE_WORDS:
+        start = text.find(word)
+        while start >= 0:
+            bad.update(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
+    for m in NUMBER_WORD.finditer(text):
+        bad.update(range(m.start() + 1, m.end()))
+    return bad
 
 
 def title_lines(text: str, width: int = 20) -> str:
-    """Break a long 2号 title at natural pauses, as offices do: before its document-type words
-    (…示范城市\n工作总结), else before 创建/关于; three lines only when two cannot hold it."""
-    if "\n" in text or len(text) <= width:
+    """Break a long 2号 title into balanced lines (梯形/菱形, as GB/T 9704 asks): never inside a word or
+    a number, never leaving a particle or one character alone on a line; three lines only when two
+    cannot hold it. An explicit break is kept."""
+    if "\n" in text or _width(text) <= width:
         return text
-    cuts = [len(text) - len(tail) for tail in TITLE_TAILS if text.endswith(tail) and len(text) - len(tail) >= 6]
-    cuts += [at for word in ("创建", "关于") if (at := text.find(word, 2)) > 0]
-    for at in cuts:
-        if at <= width and len(text) - at <= width:
-            return text[:at] + "\n" + text[at:]
-    if cuts and cuts[0] < len(text):
-        return _break_head(text[: cuts[0]], width) + "\n" + text[cuts[0]:]
-    return _break_head(text, width)
-
-
-def _break_head(head: str, width: int) -> str:
-    """A head still too long for one line breaks before 创建/关于, else at the width."""
-    if len(head) <= width:
-        return head
-    for word in ("创建", "关于"):
-        at = head.find(word, 2)
-        if 0 < at <= width:
-            return head[:at] + "\n" + _break_head(head[at:], width)
-    return head[:width] + "\n" + _break_head(head[width:], width)
+    lines = 2 if _width(text) <= 2 * width else 3
+    bad = _protected(text)
+    best = None
+    for at in range(2, len(text) - 1):
+        head, tail = text[:at], text[at:]
+        if at in bad or tail[0] in NO_LINE_START or _width(head) > width or len(tail) < 3:
+            continue
+        if lines == 2:
+            if _width(tail) > width:
+                continue
+            score = abs(_width(head) - _width(tail)) - (1.5 if tail in TITLE_TAILS else 0)
+        else:
+            target = _width(text) / 3
+            score = abs(_width(head) - target)
+        if best is None or score < best[0]:
+            best = (score, at)
+    if best is None:  # nothing fits the rules: cut at the width
+        cut = int(width)
+        return text[:cut] + "\n" + title_lines(text[cut:], width)
+    at = best[1]
+    return text[:at] + "\n" + (title_lines(text[at:], width) if lines == 3 else text[at:])
 
 
 def unit_label(unit) -> str:

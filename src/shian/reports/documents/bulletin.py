@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 
 from shian.reports import gbt9704 as g
 from shian.reports.choices import DocumentKind
-from shian.reports.documents import common, sources
-from shian.reports.documents.base import Draft, Narrative, pct, unit_label
+from shian.reports.documents import common, sources, standard
+from shian.reports.documents.base import Draft, Narrative, pct, title_lines, unit_label
 
 
 def period_range(doc, today):
@@ -23,18 +23,19 @@ def period_range(doc, today):
 
 
 def build(doc) -> Draft:
+    """Every figure is as of `end`: the period's last day, or the issue date when that comes first."""
     campaign = doc.campaign
     today = common.issue_date(doc)
     start, end, label, code = period_range(doc, today)
     office = common.office_name(campaign)
     lw = common.level_word(campaign.region)
     name = f"{campaign.region.name}食品安全示范创建工作简报"
-    counts = sources.task_counts(campaign, today)
+    counts = sources.task_counts(campaign, end)
     done_in = sources.tasks_done_between(campaign, start, end)
-    figures = {"issue": doc.issue_no, "period": code, "tasks": counts["total"], "tasks_done": counts["done"],
-               "tasks_done_in_period": done_in, "tasks_overdue": counts["overdue"]}
+    figures = {"issue": doc.issue_no, "period": code, "as_of": end.isoformat(), "tasks": counts["total"],
+               "tasks_done": counts["done"], "tasks_done_in_period": done_in, "tasks_overdue": counts["overdue"]}
     title = doc.title or f"{label}创建工作进展"
-    blocks = [g.BulletinMasthead(name, doc.issue_no or 1, office, today), g.Title(title, size_pt=18)]
+    blocks = [g.BulletinMasthead(name, doc.issue_no or 1, office, today), g.Title(title_lines(title), size_pt=18)]
     lead = (f"{label}，全{lw}各地各部门对照任务分解清单扎实推进创建工作。截至{common.date_cn(end)}，"
             f"全{lw}共分解创建任务{counts['total']}项，已完成{counts['done']}项，完成率{pct(counts['done'], counts['total'])}；"
             f"本期新完成{done_in}项；逾期未完成{counts['overdue']}项。")
@@ -44,7 +45,8 @@ def build(doc) -> Draft:
     if rounds:
         blocks.append(g.Heading("调度推进情况"))
         for r in rounds:
-            figures.setdefault("rounds", []).append({"title": r.title, "units": r.n, "on_time": r.on_time})
+            figures.setdefault("rounds", []).append({"title": r.title, "units": r.n, "submitted": r.submitted,
+                                                     "on_time": r.on_time})
             blocks.append(g.Paragraph(
                 f"{r.title}：应报送单位{r.n}个，已报送{r.submitted}个，其中按时报送{r.on_time}个，"
                 f"按时报送率{pct(r.on_time, r.n)}。"))
@@ -57,19 +59,12 @@ def build(doc) -> Draft:
             blocks.append(g.Paragraph([(f"{unit_label(r.unit)}：", True), (text.rstrip("。") + "。", False)]))
         figures["unit_reports"] = [r.unit.name for r in reports]
 
-    sup = sources.supervision_figures(campaign, code, today)
-    if sup and (sup["sampling"]["food"] or sup["complaints"]["total"] or sup["cases"]["total"]):
-        s, c, k = sup["sampling"], sup["complaints"], sup["cases"]
+    sup = sources.supervision_figures(campaign, code, end)
+    said = standard.phrases(sup)
+    if said:
         blocks.append(g.Heading("监管工作数据"))
-        parts = []
-        if s["food"]:
-            parts.append(f"完成食品抽检{s['food']}批次，检出不合格{s['failed']}批次")
-        if c["total"]:
-            parts.append(f"受理投诉举报{c['total']}件，办结{c['closed']}件")
-        if k["total"]:
-            parts.append(f"查办食品安全案件{k['total']}件，罚没款{g.format_wan_yuan((k['fines'] or 0) + (k['confiscated'] or 0))}")
-        blocks.append(g.Paragraph(f"{label}，全{lw}" + "；".join(parts) + "。"))
-        figures["sampling"] = s["food"]
+        blocks.append(g.Paragraph(f"{label}（截至{common.date_cn(end)}），全{lw}" + "；".join(said) + "。"))
+        figures.update(standard.figures_of(sup))
 
     blocks += [g.Heading("下步工作安排"),
                Narrative("next", "下步工作安排",

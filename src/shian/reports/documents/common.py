@@ -51,3 +51,21 @@ def issue_date(doc):
 
 def date_cn(d) -> str:
     return g.format_date_cn(d)
+
+
+def framework_cite(framework) -> str:
+    """The criteria cited as offices do: 《国家食品安全示范城市评价细则（2023版）》, the edition
+    only when the name does not already carry it (no "（示例）（示例版）")."""
+    name = framework.name.strip().strip("《》")
+    label = (framework.version_label or "").strip().strip("（）()")
+    core = label.removesuffix("版")
+    if label and core and core not in name:
+        name += f"（{label}）"
+    return f"《{name}》"
+
+
+def copy_to(campaign) -> str:
+    """抄送 of the office's 通报: the level above's 食安办 and the county's leaders (who are not told to act)."""
+    region, lw = campaign.region, level_word(campaign.region)
+    above = f"{region.parent.name}食安办，" if region.parent_id else ""
+    return f"{above}{lw}委、{lw}政府领导"

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from shian.dispatch.choices import ReportStatus, Timeliness
 from shian.dispatch.models import DispatchReport, DispatchRound
-from shian.workplan.choices import TaskStatus
+from shian.workplan import figures as task_figures
 from shian.workplan.models import Task
 
 OPTIONAL_ERRORS = (ImportError, LookupError, AttributeError)
@@ -29,32 +28,51 @@ def local_day(value):
 
 # --- dispatch -----------------------------------------------------------------------------------
 
-def round_reports(rnd: DispatchRound) -> dict:
+def round_reports(rnd: DispatchRound, as_of=None, exclude_unit_id=None) -> dict:
     """Reports of a round split by timeliness, in the office's unit order (dispatch's own
-    `round_summary` when it is there, so the 通报 and the dispatch pages agree)."""
+    `round_summary` when it is there, so the 通报 and the dispatch pages agree).
+
+    With `as_of` (a moment), a report filed after it counts as not yet filed; `exclude_unit_id`
+    leaves out the issuing office itself (it is not told to report to itself)."""
     try:
         from shian.dispatch.services import round_summary
     except OPTIONAL_ERRORS:
         round_summary = None
     if round_summary is not None:
         s = round_summary(rnd)
-        return {"all": s["reports"], "on_time": s["on_time"], "late": s["late"], "missing": s["missing"]}
-    reports = list(DispatchReport.objects.filter(round=rnd).select_related("unit")
-                   .order_by("unit__kind", "unit__sort_order", "unit__name"))
-    out = {Timeliness.ON_TIME: [], Timeliness.LATE: [], Timeliness.MISSING: []}
-    for r in reports:
-        r.round = rnd  # timeliness reads the deadline: no query per report
-        out[r.timeliness].append(r)
-    return {"all": reports, "on_time": out[Timeliness.ON_TIME], "late": out[Timeliness.LATE],
-            "missing": out[Timeliness.MISSING]}
+        parts = {"on_time": s["on_time"], "late": s["late"], "missing": s["missing"]}
+    else:
+        reports = list(DispatchReport.objects.filter(round=rnd).select_related("unit")
+                       .order_by("unit__kind", "unit__sort_order", "unit__name"))
+        out = {Timeliness.ON_TIME: [], Timeliness.LATE: [], Timeliness.MISSING: []}
+        for r in reports:
+            r.round = rnd  # timeliness reads the deadline: no query per report
+            out[r.timeliness].append(r)
+        parts = {"on_time": out[Timeliness.ON_TIME], "late": out[Timeliness.LATE], "missing": out[Timeliness.MISSING]}
+    if exclude_unit_id:
+        parts = {k: [r for r in v if r.unit_id != exclude_unit_id] for k, v in parts.items()}
+    if as_of is not None:
+        filed_later = [r for r in parts["on_time"] + parts["late"] if r.submitted_at and r.submitted_at > as_of]
+        if filed_later:
+            later = {r.pk for r in filed_later}
+            parts = {"on_time": [r for r in parts["on_time"] if r.pk not in later],
+                     "late": [r for r in parts["late"] if r.pk not in later],
+                     "missing": sorted(parts["missing"] + filed_later,
+                                       key=lambda r: (r.unit.kind, r.unit.sort_order, r.unit.name))}
+    everyone = sorted(parts["on_time"] + parts["late"] + parts["missing"],
+                      key=lambda r: (r.unit.kind, r.unit.sort_order, r.unit.name))
+    return {"all": everyone, **parts}
 
 
 def rounds_in(campaign, start: datetime.date, end: datetime.date):
+    """Rounds due within [start, end] with their reports counted as of the end of `end`."""
+    from shian.core.history import day_end
+
+    cutoff = day_end(end)
+    filed = Q(reports__status=ReportStatus.SUBMITTED, reports__submitted_at__lte=cutoff)
     return list(DispatchRound.objects.filter(campaign=campaign, deadline__date__gte=start, deadline__date__lte=end)
-                .annotate(n=Count("reports"),
-                          submitted=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED)),
-                          on_time=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED,
-                                                            reports__submitted_at__lte=F("deadline"))))
+                .annotate(n=Count("reports"), submitted=Count("reports", filter=filed),
+                          on_time=Count("reports", filter=filed & Q(reports__submitted_at__lte=F("deadline"))))
                 .order_by("deadline"))
 
 
@@ -74,50 +92,72 @@ def reports_in(campaign, start, end, limit=8):
     return sorted(out, key=lambda r: (r.unit.kind, r.unit.sort_order, r.unit.name))
 
 
-# --- tasks --------------------------------------------------------------------------------------
+def narrative_sentences(campaign, start, end):
+    """(unit, sentence) from the units' dispatch narratives filed in [start, end], in unit order:
+    each sentence on its own, so that a 总结 can file it under its theme."""
+    import re
 
-def task_counts(campaign, today):
-    return Task.objects.filter(campaign=campaign).aggregate(
-        total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
-        in_progress=Count("id", filter=Q(status__in=[TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED])),
-        pending=Count("id", filter=Q(status=TaskStatus.PENDING_CLAIM)),
-        overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)),
-    )
+    qs = (DispatchReport.objects.filter(round__campaign=campaign, status=ReportStatus.SUBMITTED,
+                                        submitted_at__date__gte=start, submitted_at__date__lte=end)
+          .exclude(narrative="").select_related("unit")
+          .order_by("unit__kind", "unit__sort_order", "unit__name", "submitted_at"))
+    seen = set()
+    for r in qs:
+        for part in re.split(r"[。；;\n]+", r.narrative):
+            text = " ".join(part.split()).strip("，, ")
+            if len(text) < 6 or (r.unit_id, text) in seen:
+                continue
+            seen.add((r.unit_id, text))
+            yield r.unit, text + "。"
+
+
+def documents_issued(campaign, start, end, exclude=None) -> list[tuple]:
+    """[(文种, count, 量词)] of the 简报 and 通报 dated within [start, end] and generated by its end."""
+    from shian.core.history import day_end
+    from shian.reports.choices import DocumentKind
+    from shian.reports.models import Document
+
+    qs = (Document.objects.filter(campaign=campaign, kind__in=[DocumentKind.BULLETIN, DocumentKind.CIRCULAR],
+                                  issued_on__gte=start, issued_on__lte=end, files__created_at__lte=day_end(end))
+          .exclude(pk=exclude).values("kind").annotate(n=Count("id", distinct=True)))
+    counts = {r["kind"]: r["n"] for r in qs}
+    out = []
+    if counts.get(DocumentKind.BULLETIN):
+        out.append(("创建工作简报", counts[DocumentKind.BULLETIN], "期"))
+    if counts.get(DocumentKind.CIRCULAR):
+        out.append(("通报", counts[DocumentKind.CIRCULAR], "期"))
+    return out
+
+
+# --- tasks (as of a date: `shian.workplan.figures`, the same definitions as the task pages) -------
+
+def campaign_tasks(campaign):
+    return Task.objects.filter(campaign=campaign)
+
+
+def task_counts(campaign, as_of):
+    """Totals as of the end of `as_of` (each task with the status it had that day)."""
+    return task_figures.task_counts(campaign_tasks(campaign), as_of)
 
 
 def tasks_done_between(campaign, start, end) -> int:
-    return Task.objects.filter(campaign=campaign, status=TaskStatus.DONE, completed_at__date__gte=start,
-                               completed_at__date__lte=end).count()
+    return task_figures.done_between(campaign_tasks(campaign), start, end)
 
 
-def task_progress_by_unit(campaign, today, units=None) -> list[dict]:
-    qs = Task.objects.filter(campaign=campaign)
+def task_progress_by_unit(campaign, as_of, units=None) -> list[dict]:
+    qs = campaign_tasks(campaign)
     if units is not None:
         qs = qs.filter(unit__in=units)
-    rows = (qs.values("unit_id", name=F("unit__name"), short=F("unit__short_name"), kind=F("unit__kind"),
-                      sort=F("unit__sort_order"))
-            .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
-                      overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=TaskStatus.DONE)))
-            .order_by("kind", "sort", "name"))
-    return [{**r, "label": r["short"] or r["name"], "open": r["total"] - r["done"]} for r in rows]
+    return task_figures.by_unit(qs, as_of)
 
 
 def task_progress_by_category(campaign, start=None, end=None) -> list[dict]:
-    """Tasks per framework category: total, done, and done within [start, end] when given."""
-    in_period = Q(status=TaskStatus.DONE)
-    if start and end:
-        in_period &= Q(completed_at__date__gte=start, completed_at__date__lte=end)
-    rows = (Task.objects.filter(campaign=campaign)
-            .values(cid=F("item__indicator__category_id"), category=F("item__indicator__category__name"),
-                    seq=F("item__indicator__category__seq"))
-            .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
-                      done_in=Count("id", filter=in_period))
-            .order_by("seq"))
-    return [{**r, "category": r["category"] or "其他"} for r in rows]
+    """Tasks per framework category as of `end`: total, done, and done within [start, end]."""
+    return task_figures.by_category(campaign_tasks(campaign), end, start)
 
 
-def overdue_tasks(campaign, today, limit=20):
-    return list(Task.objects.filter(campaign=campaign).overdue(today).select_related("unit")
+def overdue_tasks(campaign, as_of, limit=20):
+    return list(task_figures.overdue(campaign_tasks(campaign), as_of).select_related("unit")
                 .order_by("deadline", "unit__sort_order")[:limit])
 
 
@@ -132,33 +172,45 @@ def problem_model():
         return None
 
 
-def open_problems(campaign):
+def problems_as_of(campaign, as_of):
+    """Problems found by `as_of`, annotated `status_then`."""
     Problem = problem_model()
     if Problem is None:
         return None
-    return Problem.objects.filter(campaign=campaign).open().select_related("unit")
+    from shian.core.history import with_status_as_of
+    from shian.rectification.choices import Status
+    from shian.rectification.models import ProblemStatusChange
+
+    return with_status_as_of(Problem.objects.filter(campaign=campaign), ProblemStatusChange, as_of, Status.OPEN,
+                             born="found_on")
 
 
-def problem_figures(campaign, today) -> dict | None:
-    Problem = problem_model()
-    if Problem is None:
-        return None
-    qs = Problem.objects.filter(campaign=campaign)
+def open_problems(campaign, as_of):
     from shian.rectification.choices import Status
 
-    agg = qs.aggregate(total=Count("id"), closed=Count("id", filter=Q(status=Status.VERIFIED)),
-                       overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status=Status.VERIFIED)))
-    colours = Counter(qs.exclude(status=Status.VERIFIED).values_list("severity", flat=True))
+    qs = problems_as_of(campaign, as_of)
+    return None if qs is None else qs.exclude(status_then=Status.VERIFIED).select_related("unit")
+
+
+def problem_figures(campaign, as_of) -> dict | None:
+    qs = problems_as_of(campaign, as_of)
+    if qs is None:
+        return None
+    from shian.rectification.choices import Status
+
+    agg = qs.aggregate(total=Count("id"), closed=Count("id", filter=Q(status_then=Status.VERIFIED)),
+                       overdue=Count("id", filter=Q(deadline__lt=as_of) & ~Q(status_then=Status.VERIFIED)))
+    colours = Counter(qs.exclude(status_then=Status.VERIFIED).values_list("severity", flat=True))
     agg["open"] = agg["total"] - agg["closed"]
     agg["by_colour"] = dict(colours)
     return agg
 
 
-def overdue_problems(campaign, today, limit=20):
-    qs = open_problems(campaign)
+def overdue_problems(campaign, as_of, limit=20):
+    qs = open_problems(campaign, as_of)
     if qs is None:
         return None
-    return list(qs.filter(deadline__lt=today).order_by("deadline", "unit__sort_order")[:limit])
+    return list(qs.filter(deadline__lt=as_of).order_by("deadline", "unit__sort_order")[:limit])
 
 
 # --- scoring (optional) -------------------------------------------------------------------------
@@ -187,12 +239,15 @@ def assessment_result(assessment):
 
 def gap_analysis(campaign, today):
     try:
-        from shian.scoring import gap
+        from shian.readiness import gap
+        from shian.scoring.services import current_self_assessment
     except OPTIONAL_ERRORS:
         return None
     try:
-        assessment = gap.current_self_assessment(campaign)
+        assessment = current_self_assessment(campaign)
         if assessment is None:  # nothing scored yet: no gap to speak of (and no need to compute one)
+            return None
+        if assessment.held_on and assessment.held_on > today:  # scored after the document's date
             return None
         return gap.analyse(campaign, assessment=assessment, today=today)
     except OPTIONAL_ERRORS:
@@ -212,21 +267,26 @@ def deductions_of(assessment):
 
 # --- evidence (optional) ------------------------------------------------------------------------
 
-def material_figures(campaign) -> dict | None:
-    """Requirements of the framework and how many are covered by an approved / uploaded material."""
+def material_figures(campaign, as_of) -> dict | None:
+    """Requirements of the framework and how many were covered by an approved / uploaded (not
+    returned) material at the end of `as_of`."""
     try:
         from django.apps import apps
 
         Material = apps.get_model("evidence", "Material")
+        from shian.evidence.models import MaterialStatusChange
         from shian.framework.models import MaterialRequirement
     except OPTIONAL_ERRORS:
         return None
+    from shian.core.history import with_status_as_of
+
     reqs = MaterialRequirement.objects.filter(item__indicator__category__framework=campaign.framework).count()
-    mats = Material.objects.filter(campaign=campaign)
-    agg = mats.aggregate(total=Count("id"), approved=Count("id", filter=Q(status="approved")),
-                         returned=Count("id", filter=Q(status="returned")))
-    covered = (mats.filter(status="approved", requirement__isnull=False).values("requirement_id").distinct().count())
-    uploaded = (mats.filter(requirement__isnull=False).exclude(status="returned").values("requirement_id")
+    mats = with_status_as_of(Material.objects.filter(campaign=campaign), MaterialStatusChange, as_of, "pending")
+    agg = mats.aggregate(total=Count("id"), approved=Count("id", filter=Q(status_then="approved")),
+                         returned=Count("id", filter=Q(status_then="returned")))
+    covered = (mats.filter(status_then="approved", requirement__isnull=False).values("requirement_id")
+               .distinct().count())
+    uploaded = (mats.filter(requirement__isnull=False).exclude(status_then="returned").values("requirement_id")
                 .distinct().count())
     return {"requirements": reqs, "approved_requirements": covered, "uploaded_requirements": uploaded,
             "missing_requirements": max(0, reqs - uploaded), **agg}
@@ -242,72 +302,58 @@ def _period(text):
     return parse_period(text)
 
 
-def supervision_figures(campaign, period_code: str, today) -> dict | None:
-    """Ledger figures of the campaign's region over the period, or None without the supervision app.
+def supervision_figures(campaign, period_code: str, as_of) -> dict | None:
+    """Ledger and metric figures of the campaign's region over the period as of `as_of` (see
+    `shian.supervision.figures` for the definitions), or None without the supervision app.
 
     Each ledger is one aggregate query over the period's months and the subtree's regions, so a city
     with a million sampling records is read once per ledger.
     """
     try:
-        from shian.supervision.models import CaseRecord, ComplaintRecord, SamplingRecord
+        from shian.supervision import figures as sf
     except OPTIONAL_ERRORS:
         return None
     p = _period(period_code)
     if p is None:
         return None
-    from shian.organisation.models import Region
-
-    # The subtree's region ids (as the supervision engine filters), so an index on (ym, region_id, …) covers it.
-    ids = list(Region.objects.filter(path__startswith=campaign.region.path).values_list("id", flat=True))
-    rng = {"ym__gte": p.start_ym, "ym__lte": p.end_ym, "region_id__in": ids}
-    samp = SamplingRecord.objects.filter(**rng).aggregate(
-        total=Count("id"),
-        # 食品抽检 as offices count it: not 农产品定量检测 (its own indicator) nor 快检 screening
-        food=Count("id", filter=~Q(task_type__in=["农产品定量检测", "快检"])),
-        failed=Count("id", filter=Q(result="不合格")),
-        evaluation=Count("id", filter=Q(task_type="评价性抽检")),
-        evaluation_passed=Count("id", filter=Q(task_type="评价性抽检", result="合格")),
-        farm=Count("id", filter=Q(task_type="农产品定量检测")),
-        disposed=Count("id", filter=Q(result="不合格", disposal_status="已处置")),
-    )
-    comp = ComplaintRecord.objects.filter(**rng).aggregate(
-        total=Count("id"), closed=Count("id", filter=Q(closed_on__isnull=False)),
-        on_time=Count("id", filter=Q(closed_on__isnull=False, deadline__isnull=False, closed_on__lte=F("deadline"))),
-    )
-    cases = CaseRecord.objects.filter(**rng).aggregate(
-        total=Count("id"), fines=Sum("fine_amount"), confiscated=Sum("confiscation_amount"),
-        police=Count("id", filter=Q(transferred_police=True)),
-    )
-    population = campaign.region.population or 0
+    region = campaign.region
+    out = sf.ledger_figures(region, p, as_of)
     targets = ledger_targets(campaign)
-    per_1000 = targets.get("sampling_per_1000")
-    annual_target = Decimal(population) * per_1000 / 1000 if population and per_1000 else None
-    return {"period": p, "sampling": samp, "complaints": comp, "cases": cases, "population": population,
-            "annual_target": annual_target, "targets": targets}
+    target, basis = sf.sampling_target(region, p.end_ym // 100, targets.get("sampling_per_1000"))
+    return {**out, "period": p, "population": region.population or 0, "annual_target": target,
+            "target_basis": basis, "targets": targets, "metrics": sf.metric_figures(region, p, as_of)}
+
+
+def standard_key(defn) -> str | None:
+    """Which standard figure a computed indicator is (the documents print the standard figure, as of
+    their date, with the indicator's target): sampling per 1000, evaluative pass rate, disposal
+    rate, complaints closed on time; None for any other indicator."""
+    numerator = defn.numerator or {}
+    source, filters = numerator.get("source"), {k.split("__")[0]: v for k, v in (numerator.get("filters") or {}).items()}
+    if source == "sampling" and defn.formula == "per_1000" and "农产品定量检测" not in str(filters.get("task_type")):
+        return "sampling_per_1000"
+    if source == "sampling" and defn.formula == "ratio" and "评价性抽检" in str(filters.get("task_type")):
+        return "evaluation_pass_rate"
+    if source == "sampling" and defn.formula == "ratio" and "disposal_status" in filters:
+        return "disposal_rate"
+    if source == "complaints" and defn.formula == "ratio":
+        return "complaints_on_time"
+    return None
 
 
 def ledger_targets(campaign) -> dict:
     """Targets the office configured as computed indicators (none are constants here: they vary by
-    framework and province): sampling per 1000 residents, evaluative pass rate, disposal rate,
-    complaints closed on time. Keys are present only when such an indicator with a target exists."""
+    framework and province), by standard figure. Keys are present only when such an indicator with a
+    target exists."""
     try:
         from shian.supervision.services import campaign_indicators
     except OPTIONAL_ERRORS:
         return {}
     out = {}
     for defn in campaign_indicators(campaign):
-        if defn.target is None:
-            continue
-        num, source = defn.numerator or {}, (defn.numerator or {}).get("source")
-        filters = {k.split("__")[0]: v for k, v in (num.get("filters") or {}).items()}
-        if source == "sampling" and defn.formula == "per_1000" and "农产品定量检测" not in str(filters.get("task_type")):
-            out.setdefault("sampling_per_1000", defn.target)
-        elif source == "sampling" and defn.formula == "ratio" and "评价性抽检" in str(filters.get("task_type")):
-            out.setdefault("evaluation_pass_rate", defn.target)
-        elif source == "sampling" and defn.formula == "ratio" and "disposal_status" in filters:
-            out.setdefault("disposal_rate", defn.target)
-        elif source == "complaints" and defn.formula == "ratio":
-            out.setdefault("complaints_on_time", defn.target)
+        key = standard_key(defn)
+        if defn.target is not None and key:
+            out.setdefault(key, defn.target)
     return out
 
 

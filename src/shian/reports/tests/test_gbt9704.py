@@ -193,8 +193,8 @@ def test_format_doc_number():
         (75000, "7.5万元"),
         (10000, "1万元"),
         (100000, "10万元"),
-        (123456, "12.3456万元"),
-        (1234567, "123.4567万元"),
+        (123456, "12.35万元"),
+        (1234567, "123.46万元"),
         (Decimal("25000.00"), "2.5万元"),
         (75000.0, "7.5万元"),
         ("30500", "3.05万元"),
@@ -416,27 +416,43 @@ def test_official_attachment_and_signature(official):
     assert first.paragraph_format.first_line_indent < second.paragraph_format.first_line_indent
     org = [p for p in official.paragraphs if p.text == "某县食品安全委员会办公室"]
     assert len(org) == 1
-    date = one(official, "2024年5月8日")
+    (date,) = [p for p in official.paragraphs if p.text == "2024年5月8日"]
     assert org[0].alignment == date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert date.paragraph_format.right_indent == Pt(64)  # four characters from the right
 
 
+def framed(document):
+    """Paragraphs in a frame anchored to the bottom of the type area (the 版记 / 简报 end block)."""
+    out = []
+    for p in document.paragraphs:
+        fp = p._p.pPr.find(qn("w:framePr")) if p._p.pPr is not None else None
+        if fp is not None:
+            assert fp.get(qn("w:vAnchor")) == "margin"
+            assert fp.get(qn("w:yAlign")) == "bottom" or int(fp.get(qn("w:y"))) > g.TEXT_HEIGHT_TWIPS // 2
+            assert int(fp.get(qn("w:w"))) == g.TEXT_WIDTH_TWIPS
+            out.append(p)
+    return out
+
+
+def rule(p, side):
+    pbdr = p._p.pPr.find(qn("w:pBdr"))
+    el = pbdr.find(qn(f"w:{side}")) if pbdr is not None else None
+    return None if el is None else int(el.get(qn("w:sz")))
+
+
 def test_official_imprint(official):
-    imprint = official.tables[-1]
-    texts = [row.cells[0].text for row in imprint.rows]
-    assert texts == ["抄送：县委办公室，县政府办公室。", "某县食品安全委员会办公室\t2024年5月8日印发"]
-    for row in imprint.rows:
-        run = row.cells[0].paragraphs[0].runs[0]
+    lines = framed(official)
+    assert [p.text for p in lines] == ["抄送：县委办公室，县政府办公室。", "某县食品安全委员会办公室\t2024年5月8日印发"]
+    for p in lines:
+        run = p.runs[0]
         assert east_asia(run) == "仿宋_GB2312" and run.font.size == Pt(14)
-        pf = row.cells[0].paragraphs[0].paragraph_format
-        assert pf.right_indent == Pt(14)
-    tblpr = imprint._tbl.tblPr
-    borders = tblpr.find(qn("w:tblBorders"))
-    sizes = {side: borders.find(qn(f"w:{side}")) for side in ("top", "bottom", "insideH", "left")}
-    assert sizes["top"].get(qn("w:val")) == "single" and sizes["bottom"].get(qn("w:val")) == "single"
-    assert int(sizes["insideH"].get(qn("w:sz"))) < int(sizes["top"].get(qn("w:sz")))  # thin middle rule
-    assert sizes["left"].get(qn("w:val")) == "nil"
-    assert tblpr.find(qn("w:tblpPr")).get(qn("w:tblpYSpec")) == "bottom"
+        assert p.paragraph_format.right_indent == Pt(14)
+    first, last = lines
+    assert rule(first, "top") == g.IMPRINT_OUTER_SZ and rule(last, "bottom") == g.IMPRINT_OUTER_SZ
+    assert rule(first, "bottom") == g.IMPRINT_INNER_SZ < g.IMPRINT_OUTER_SZ  # thin middle rule
+    # stacked from the bottom of the type area: the last line's frame ends on its bottom edge
+    y = int(last._p.pPr.find(qn("w:framePr")).get(qn("w:y")))
+    assert y == g.TEXT_HEIGHT_TWIPS - g.LINE_PITCH_TWIPS - g.STACKED_RULE_TWIPS
 
 
 def test_inline_imprint_option(tmp_path):
@@ -474,11 +490,10 @@ def test_bulletin_articles_and_distribution(bulletin):
     for title in ("县食安办召开第一季度工作推进会", "某镇扎实推进农村集体聚餐管理"):
         p = one(bulletin, title)
         assert p.alignment == WD_ALIGN_PARAGRAPH.CENTER and p.runs[0].font.size == Pt(18)
-    lines = [row.cells[0].text for row in bulletin.tables[-1].rows]
-    assert lines == ["报：市食安办", "送：县食安委各成员单位", "发：各乡镇人民政府", "\t（共印60份）"]
-    borders = bulletin.tables[-1]._tbl.tblPr.find(qn("w:tblBorders"))
-    assert borders.find(qn("w:top")).get(qn("w:val")) == "single"
-    assert borders.find(qn("w:insideH")).get(qn("w:val")) == "nil"
+    lines = framed(bulletin)
+    assert [p.text for p in lines] == ["报：市食安办", "送：县食安委各成员单位", "发：各乡镇人民政府", "\t（共印60份）"]
+    # one frame: the same outer rules on every line, drawn once above and once below the group
+    assert {(rule(p, "top"), rule(p, "bottom")) for p in lines} == {(g.IMPRINT_OUTER_SZ, g.IMPRINT_OUTER_SZ)}
 
 
 # --- report and tables -------------------------------------------------------------

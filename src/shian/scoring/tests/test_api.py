@@ -47,7 +47,7 @@ def test_veto_answer_and_gap_by_api(cast, api):
                                                           "version": veto["version"]}, format="json")
     assert r.status_code == 200, r.content
     assert client.get(f"/api/assessments/{a.pk}/result/").json()["outcome"] == "failed"
-    gap = client.get(f"/api/assessments/{a.pk}/gap/").json()
+    gap = client.get(f"/api/gap/{a.pk}/").json()
     assert gap["fix_first"][0]["code"] == "1.1"
     assert gap["fix_first"][0]["why"][0] == "尚未评分，失分4分（满分4）"
 

@@ -89,7 +89,7 @@ def test_expert_sees_only_their_groups_items_by_api(cast, api):
     score_id = client.get(f"/api/item-scores/?assessment={a.pk}").json()["results"][0]["id"]
     assert client.patch(f"/api/item-scores/{score_id}/", {"points": "4", "version": 1},
                         format="json").status_code == 403
-    assert client.get(f"/api/assessments/{a.pk}/gap/").status_code == 403
+    assert client.get(f"/api/gap/{a.pk}/").status_code == 403
 
 
 def test_other_expert_leader_confirms_only_own_group(cast, api):

@@ -17,25 +17,68 @@ pytestmark = pytest.mark.django_db
 def test_generate_creates_one_task_per_item_and_unit_and_is_idempotent(cast):
     # The cast framework has 5 (item, unit) assignments; 2 tasks already exist for two of them.
     result = services.generate_tasks(cast.campaign, actor=cast.office_user)
-    assert result == {"created": 3, "existing": 2}
+    assert result == {"created": 3, "existing": 2, "no_deadline": 0}
     tasks = Task.objects.filter(campaign=cast.campaign)
     assert tasks.count() == 5
     coop = tasks.get(item=cast.items[1], unit=cast.market)
     assert coop.role == UnitRole.COOPERATE
     assert coop.title == "制定学校食堂食品安全管理责任清单"
     assert coop.status == TaskStatus.PENDING_CLAIM
-    assert services.generate_tasks(cast.campaign, actor=cast.office_user) == {"created": 0, "existing": 5}
+    assert services.generate_tasks(cast.campaign, actor=cast.office_user) == {"created": 0, "existing": 5,
+                                                                              "no_deadline": 0}
     assert tasks.count() == 5
     assert AuditLog.objects.filter(event="tasks_generated").count() == 1
 
 
-def test_generate_takes_the_item_deadline(cast):
+def test_generate_takes_the_sheets_deadline_else_the_campaign_default(cast):
     deadline = datetime.date(2030, 6, 30)
     cast.items[3].deadline = deadline
     cast.items[3].save()
+    cast.campaign.default_task_deadline = datetime.date(2029, 12, 31)
+    cast.campaign.save()
     services.generate_tasks(cast.campaign, actor=cast.office_user)
     assert Task.objects.get(item=cast.items[3]).deadline == deadline
-    assert Task.objects.get(item=cast.items[0]).deadline is None
+    assert Task.objects.get(item=cast.items[0]).deadline == datetime.date(2029, 12, 31)
+
+
+def test_generate_falls_back_to_the_next_milestone_and_counts_tasks_left_without(cast):
+    from shian.campaigns.models import Milestone
+
+    upcoming = Milestone.objects.filter(campaign=cast.campaign, done=False).order_by("date").first()
+    services.generate_tasks(cast.campaign, actor=cast.office_user)
+    assert Task.objects.get(item=cast.items[0]).deadline == upcoming.date
+    Task.objects.filter(campaign=cast.campaign, parent__isnull=True, item__isnull=False).delete()
+    Milestone.objects.filter(campaign=cast.campaign).delete()
+    result = services.generate_tasks(cast.campaign, actor=cast.office_user)
+    assert result["no_deadline"] == result["created"] > 0
+
+
+def test_a_submitted_task_is_never_overdue(cast):
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    Task.objects.filter(pk=cast.edu_task.pk).update(deadline=past)
+    cast.edu_task.refresh_from_db()
+    services.report_progress(cast.edu_task, 100, "已完成，请验收", TaskStatus.SUBMITTED, actor=cast.edu_liaison)
+    assert not cast.edu_task.is_overdue and cast.edu_task.status_label == "已提交"
+    assert not Task.objects.overdue().filter(pk=cast.edu_task.pk).exists()
+    services.send_back_task(cast.edu_task, "材料不全", actor=cast.office_user)
+    assert cast.edu_task.is_overdue
+
+
+def test_bulk_edit_sets_deadline_unit_and_status_all_or_nothing(cast):
+    tasks = list(Task.objects.filter(pk__in=[cast.edu_task.pk, cast.market_task.pk]).select_related("campaign__region"))
+    day = datetime.date(2030, 1, 31)
+    assert services.bulk_update_tasks(tasks, actor=cast.office_user, deadline=day, status=TaskStatus.DONE) == 2
+    assert set(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("deadline", "status")) == {
+        (day, TaskStatus.DONE)}
+    # one task of the other county among them: refused, nothing changes
+    other = Task.objects.filter(campaign=cast.other_campaign).first()
+    mixed = [*Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related("campaign__region"), other]
+    with pytest.raises(ValidationError, match="无权修改"):
+        services.bulk_update_tasks(mixed, actor=cast.office_user, deadline=datetime.date(2031, 1, 1))
+    assert not Task.objects.filter(deadline=datetime.date(2031, 1, 1)).exists()
+    # reassigning a done task is refused with the task's name
+    with pytest.raises(ValidationError, match="已完成的任务不能改派"):
+        services.bulk_update_tasks(tasks[:1], actor=cast.office_user, unit=cast.town_unit)
 
 
 @pytest.mark.parametrize("who", ["leader", "edu_liaison", "other_office_user"])

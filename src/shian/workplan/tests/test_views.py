@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import openpyxl
@@ -181,3 +182,33 @@ def test_detail_queries_do_not_grow_with_the_log(cast, login, django_assert_max_
     with django_assert_max_num_queries(14):
         resp = client.get(cast.edu_task.get_absolute_url())
     assert resp.content.decode().count('class="list-group-item"') >= n
+
+
+def test_bulk_bar_edits_the_ticked_tasks_and_ignores_the_other_countys(cast, login):
+    from shian.workplan.models import Task
+
+    other = Task.objects.filter(campaign=cast.other_campaign).first()
+    c = login(cast.office_user)
+    page = c.get("/tasks/").content.decode()
+    assert 'id="task-bulk"' in page and 'form="task-bulk"' in page
+    r = c.post("/tasks/bulk/", {"pick": [cast.edu_task.pk, cast.market_task.pk, other.pk], "deadline": "2030-03-31",
+                                "action": "edit", "next": "/tasks/"})
+    assert r.status_code == 302
+    assert set(Task.objects.filter(pk__in=[cast.edu_task.pk, cast.market_task.pk]).values_list("deadline", flat=True)) \
+        == {datetime.date(2030, 3, 31)}
+    other.refresh_from_db()
+    assert other.deadline != datetime.date(2030, 3, 31)
+
+
+def test_units_get_no_bulk_bar(cast, login):
+    page = login(cast.edu_liaison).get("/tasks/").content.decode()
+    assert 'id="task-bulk"' not in page and 'form="task-bulk"' not in page
+
+
+def test_task_page_shows_required_and_uploaded_materials(cast, login):
+    from shian.framework.models import MaterialRequirement
+
+    MaterialRequirement.objects.create(item=cast.edu_task.item, name="学校食堂食品安全管理责任清单文件", seq=1)
+    page = login(cast.edu_liaison).get(f"/tasks/{cast.edu_task.pk}/").content.decode()
+    block = page[page.index('id="task-materials"'):]
+    assert "学校食堂食品安全管理责任清单文件" in block and "未上传" in block

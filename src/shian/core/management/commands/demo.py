@@ -1,7 +1,7 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from shian.core.demo import build_demo, demo_logins_text
-from shian.organisation.models import Region, User
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="数据库非空时也载入（仅用于全新测试库）")
 
     def handle(self, force=False, **options):
-        if not force and (Region.objects.exists() or User.objects.exists()):
+        if not force and get_user_model().objects.exists():
             raise CommandError("数据库中已有数据，未载入演示数据。")
         self.stdout.write("正在载入演示数据……")
         result = build_demo(stdout=self.stdout)

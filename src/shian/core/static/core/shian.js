@@ -1,4 +1,14 @@
 // shian: small behaviours without inline scripts.
+// The Content-Security-Policy forbids inline style attributes; templates write data-style="…" and
+// this applies it through the CSSOM (which the policy allows). Runs before charts measure their boxes.
+function shianApplyStyles(root) {
+  if (root.matches && root.matches("[data-style]")) { root.style.cssText = root.dataset.style; }
+  (root.querySelectorAll ? root.querySelectorAll("[data-style]") : []).forEach(function (el) {
+    el.style.cssText = el.dataset.style;
+  });
+}
+shianApplyStyles(document);
+document.addEventListener("htmx:load", function (evt) { shianApplyStyles(evt.detail.elt); });
 document.addEventListener("htmx:responseError", function (evt) {
   var msg = evt.detail.xhr.status === 403 ? "没有权限执行此操作" : "请求失败（" + evt.detail.xhr.status + "），请刷新后重试";
   alert(msg);
@@ -24,4 +34,9 @@ document.addEventListener("click", function (evt) {
 // <select data-autosubmit> submits its form on change.
 document.addEventListener("change", function (evt) {
   if (evt.target.matches("[data-autosubmit]")) { evt.target.form.submit(); }
+});
+// <a data-history-back>: back one page (a javascript: URL would be inline script, refused by the CSP).
+document.addEventListener("click", function (evt) {
+  var el = evt.target.closest("[data-history-back]");
+  if (el) { evt.preventDefault(); window.history.back(); }
 });

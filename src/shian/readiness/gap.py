@@ -23,21 +23,12 @@ from django.utils import timezone
 
 from shian.framework.choices import Method, UnitRole
 from shian.scoring import engine
-from shian.scoring.choices import AssessmentKind
+from shian.scoring.services import current_self_assessment
 
 logger = logging.getLogger("shian.scoring")
 FIELD_METHODS = {Method.ONSITE, Method.SURVEY}
 DOCS_DAYS, FIELD_DAYS = 7, 30
 D = Decimal
-
-
-def current_self_assessment(campaign, user=None):
-    from shian.scoring.models import Assessment
-
-    qs = Assessment.objects.filter(campaign=campaign, kind=AssessmentKind.SELF)
-    if user is not None:
-        qs = qs.restrict(user)
-    return qs.order_by("-held_on", "-created_at", "-id").first()
 
 
 def urgency(days_left):

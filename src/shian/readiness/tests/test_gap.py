@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from shian.scoring import gap
+from shian.readiness import gap
 from shian.scoring.tests.factories import score, self_assessment
 
 

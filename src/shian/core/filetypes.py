@@ -6,8 +6,20 @@ import zipfile
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
-from shian.evidence.choices import FileKind
+
+class FileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word"
+    DOC = "doc", "Word(旧版)"
+    XLSX = "xlsx", "Excel"
+    XLS = "xls", "Excel(旧版)"
+    JPG = "jpg", "JPG图片"
+    PNG = "png", "PNG图片"
+    ZIP = "zip", "ZIP压缩包"
+
+
 
 ALLOWED_LABEL = "PDF、Word（DOCX/DOC）、Excel（XLSX/XLS）、JPG/PNG 图片及其 ZIP 压缩包"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -42,6 +54,13 @@ def _is_office_package(zf, info) -> bool:
 
 
 def _zip_kind(fileobj, name: str, size: int, depth: int = 0) -> str:
+    from django.conf import settings
+
+    from shian.core.uploads import check_zip
+
+    # Sizes and ratios first, for DOCX/XLSX too: they are ZIPs, and a parser would inflate them.
+    check_zip(fileobj, name, size, int(getattr(settings, "SHIAN_MAX_UNZIPPED_MB", 500)) * 1024 * 1024)
+    fileobj.seek(0)
     try:
         with zipfile.ZipFile(fileobj) as zf:
             names = zf.namelist()
