@@ -84,9 +84,6 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
                                        numerator={"source": "constant", "value": 1})
     ImportBatch.objects.create(ledger="sampling", filename=f"{tag}.xlsx", created_by=office_user)
     Job.objects.create(kind="test", title=f"{tag}任务", created_by=office_user)
-    from shian.campaigns.models import CampaignChoice
-
-    CampaignChoice.objects.create(user=office_user, campaign=campaign)
     _inspections(c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit,
                  tag=tag)
 
