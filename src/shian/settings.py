@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "shian.rectification",
     "shian.readiness",
     "shian.supervision",
+    "shian.registry",
+    "shian.inspections",
     "shian.reports",
     "shian.notifications",
     "shian.dashboard",

@@ -7,7 +7,6 @@ from shian.campaigns.models import Campaign
 from shian.campaigns.services import current_campaign
 from shian.core import policy
 from shian.core.figures import rate
-from shian.dispatch.choices import ReportStatus
 from shian.dispatch.models import DispatchReport
 from shian.workplan import figures as task_figures
 from shian.workplan.choices import TaskStatus
@@ -57,23 +56,13 @@ def overdue_tasks(campaign, user, limit=15):
 def late_units(campaign, user, limit=15):
     """Units ordered by reports late or missing across the campaign's rounds that are due
     (dispatch's `unit_timeliness` when it is there: a round still open before its deadline is not late)."""
+    from shian.dispatch.services import unit_timeliness
+
     reports = DispatchReport.objects.restrict(user).filter(round__campaign=campaign)
-    try:
-        from shian.dispatch.services import unit_timeliness
-    except (ImportError, AttributeError):
-        unit_timeliness = None
-    if unit_timeliness is not None:
-        rows = [r for r in unit_timeliness(campaign, reports=reports) if r["late"] or r["missing"]]
-        rows.sort(key=lambda r: (-r["missing"], -r["late"], r["unit"]))
-        return [{"unit_id": r["unit_id"], "name": r["unit"], "label": r["short_name"], "rounds": r["rounds"],
-                 "late": r["late"], "missing": r["missing"]} for r in rows[:limit]]
-    rows = (reports.values("unit_id", name=F("unit__name"), short=F("unit__short_name"))
-            .annotate(rounds=Count("id"),
-                      missing=Count("id", filter=~Q(status=ReportStatus.SUBMITTED)),
-                      late=Count("id", filter=Q(status=ReportStatus.SUBMITTED, submitted_at__gt=F("round__deadline"))))
-            .filter(Q(missing__gt=0) | Q(late__gt=0))
-            .order_by("-missing", "-late", "name"))
-    return [{**r, "label": r["short"] or r["name"]} for r in rows[:limit]]
+    rows = [r for r in unit_timeliness(campaign, reports=reports) if r["late"] or r["missing"]]
+    rows.sort(key=lambda r: (-r["missing"], -r["late"], r["unit"]))
+    return [{"unit_id": r["unit_id"], "name": r["unit"], "label": r["short_name"], "rounds": r["rounds"],
+             "late": r["late"], "missing": r["missing"]} for r in rows[:limit]]
 
 
 # --- figures from the other domains (each optional: None when that app or its data is absent) ---

@@ -51,11 +51,9 @@ def effort(methods, days_left):
 
 
 def _supervision_failures(campaign):
-    """Failed supervision thresholds, if the supervision app offers them (optional)."""
-    try:
-        from shian.supervision.services import failed_thresholds
-    except (ImportError, AttributeError):
-        return []
+    """Failed supervision thresholds of the campaign's indicators."""
+    from shian.supervision.services import failed_thresholds
+
     try:
         return list(failed_thresholds(campaign) or [])
     except Exception:  # a failure there must not take the gap page down

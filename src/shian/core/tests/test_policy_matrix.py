@@ -95,12 +95,18 @@ def _unit_may_change_value(user, value):
             and value.unit_id in (None, user.unit_id))
 
 
+def _business_unit_writes(user, business):
+    inside = business.region.path.startswith(user.unit.region.path)
+    return inside and (user.unit.kind == "township" or business.supervising_unit_id == user.unit_id)
+
+
 def _unit_accounts(user, account):
     return account.role in ("unit_head", "liaison") and not account.is_superuser and not account.is_staff
 
 
 ORACLES = {"_items_held_by": _items_held_by, "_reviewed_by": _reviewed_by,
-           "_unit_may_change_value": _unit_may_change_value, "_unit_accounts": _unit_accounts}
+           "_unit_may_change_value": _unit_may_change_value, "_unit_accounts": _unit_accounts,
+           "_business_unit_writes": _business_unit_writes}
 
 
 def expected(user, action, obj) -> bool:

@@ -95,6 +95,44 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     Reminder.objects.create(kind="round", campaign=campaign, unit=unit, round=rnd, text=f"{tag}催报",
                             content_type=ContentType.objects.get_for_model(DispatchReport), object_id=str(report.pk),
                             sent_by=office_user)
+    _inspections(c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit,
+                 tag=tag)
+
+
+def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
+    """A business of the county (supervised by `unit`), a checklist, a drawn plan and a visit with a photo."""
+    from shian.inspections.models import (
+        Checklist,
+        ChecklistItem,
+        DrawnSite,
+        DrawSnapshot,
+        InspectionPlan,
+        ItemCategory,
+        PlanQuota,
+        Visit,
+        VisitAnswer,
+        VisitPhoto,
+    )
+    from shian.registry.creditcode import make_code
+    from shian.registry.models import Business, BusinessImport, SiteCategory
+    from shian.registry.services import ensure_defaults
+
+    ensure_defaults()
+    cat = SiteCategory.objects.get(code="school")
+    biz = Business.objects.create(name=f"{tag}实验小学食堂", credit_code=make_code(f"12{county.code}MA0000001"),
+                                  category=cat, region=county, supervising_unit=unit)
+    BusinessImport.objects.create(filename=f"{tag}主体.xlsx", imported_by=office_user)
+    checklist = Checklist.objects.create(category=cat, version=1 if tag == "三台" else 2, name=f"{tag}检查表")
+    check = ChecklistItem.objects.create(checklist=checklist, seq=1, text="证照齐全")
+    plan = InspectionPlan.objects.create(campaign=campaign, name=f"{tag}明查", seed=1)
+    PlanQuota.objects.create(plan=plan, category=cat, quota=1)
+    DrawSnapshot.objects.create(plan=plan, rows=[[biz.pk, "school", county.path, "", 0, biz.name]])
+    site = DrawnSite.objects.create(plan=plan, business=biz, stratum="学校食堂", order=1)
+    inspector = c.expert if tag == "三台" else c.other_liaison
+    visit = Visit.objects.create(plan=plan, site=site, business=biz, checklist=checklist, inspector=inspector)
+    VisitAnswer.objects.create(visit=visit, item=check, result="pass")
+    VisitPhoto.objects.create(visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png"))
+    ItemCategory.objects.create(item=framework.test_items[1], category=cat)
 
 
 def build_world(c):

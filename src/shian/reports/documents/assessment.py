@@ -129,6 +129,13 @@ def build_self(doc) -> Draft:
     return Draft(DocumentKind.SELF_ASSESSMENT, title, blocks, figures)
 
 
+def _onsite(campaign, assessment) -> str:
+    """The 现场检查 paragraph from the campaign's visits (明查暗访)."""
+    from shian.inspections.report import onsite_text
+
+    return onsite_text(campaign, assessment.kind)
+
+
 def build_review(doc) -> Draft:
     campaign = doc.campaign
     a = _assessment(doc, self_only=False)
@@ -172,7 +179,7 @@ def build_review(doc) -> Draft:
                      for i in interviews]
         blocks.append(g.Paragraph(f"对{'、'.join(positions[:8])}{'等' if len(positions) > 8 else ''}"
                                   f"{len(interviews)}名党政负责同志和成员单位负责同志进行了访谈。"))
-    blocks.append(Narrative("onsite", "现场检查情况（点位、业态）", ""))
+    blocks.append(Narrative("onsite", "现场检查情况（点位、业态）", _onsite(campaign, a)))
     blocks.append(g.Heading(f"{region.name}食品安全总体情况"))
     blocks.append(Narrative("overall", "总体情况",
                             f"{region.name}坚持党政同责，扎实推进{common.campaign_goal(campaign)}工作，取得明显成效。"))
