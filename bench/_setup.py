@@ -41,8 +41,28 @@ def migrate():
     call_command("migrate", interactive=False, verbosity=0)
 
 
-TOWNSHIPS = ["城关镇", "东城街道", "西城街道", "青石镇", "白马镇", "柳林镇", "金鸡镇", "石桥镇", "龙泉镇", "双河镇",
-             "观音镇", "新店镇", "花园乡", "永兴镇", "太平镇", "三合乡", "红星镇", "黄桷镇", "凤凰镇", "长乐乡"]
+TOWNSHIPS = [
+    "城关镇",
+    "东城街道",
+    "西城街道",
+    "青石镇",
+    "白马镇",
+    "柳林镇",
+    "金鸡镇",
+    "石桥镇",
+    "龙泉镇",
+    "双河镇",
+    "观音镇",
+    "新店镇",
+    "花园乡",
+    "永兴镇",
+    "太平镇",
+    "三合乡",
+    "红星镇",
+    "黄桷镇",
+    "凤凰镇",
+    "长乐乡",
+]
 
 
 def build_regions(counties=1):
@@ -53,11 +73,19 @@ def build_regions(counties=1):
     city = Region.objects.create(code="510700", name="绵阳市", level=2, parent=province, population=4_868_000)
     towns = []
     for c in range(counties):
-        county = Region.objects.create(code=f"5107{99 - c:02d}", name=f"安澜{c or ''}县", level=3, parent=city,
-                                       population=820_000)
+        county = Region.objects.create(
+            code=f"5107{99 - c:02d}", name=f"安澜{c or ''}县", level=3, parent=city, population=820_000
+        )
         for i, name in enumerate(TOWNSHIPS):
-            towns.append(Region.objects.create(code=f"{county.code}{100 + i}", name=name if c == 0 else f"{name}{c}",
-                                               level=4, parent=county, population=41_000))
+            towns.append(
+                Region.objects.create(
+                    code=f"{county.code}{100 + i}",
+                    name=name if c == 0 else f"{name}{c}",
+                    level=4,
+                    parent=county,
+                    population=41_000,
+                )
+            )
     return towns
 
 

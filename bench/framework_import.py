@@ -27,16 +27,42 @@ def build_sheet(n_items: int) -> bytes:
     ws = wb.active
     ws.append(["安澜县创建国家食品安全示范城市评价细则（压力测试）"])
     ws.merge_cells("A1:J1")
-    ws.append(["序号", "一级指标", "二级指标", "评价要求", "标准分", "扣分标准", "佐证材料", "责任单位", "配合单位", "时间节点"])
+    ws.append(
+        [
+            "序号",
+            "一级指标",
+            "二级指标",
+            "评价要求",
+            "标准分",
+            "扣分标准",
+            "佐证材料",
+            "责任单位",
+            "配合单位",
+            "时间节点",
+        ]
+    )
     per_ind, per_cat = 6, 60
     for i in range(n_items):
         cat, ind = i // per_cat, i // per_ind
-        ws.append([i + 1, f"类别{cat + 1}（{per_cat}分）", f"（{ind + 1}）指标{ind + 1}", f"评价要求第{i + 1}条，落实到位",
-                   "１", "未落实不得分；\n每缺1项扣0.5分", "1.工作方案\n2.工作台账（当年）\n3.总结（近３年）",
-                   shorts[i % len(shorts)], f"{shorts[(i + 3) % len(shorts)]}、各乡镇（街道）", "每季度"])
+        ws.append(
+            [
+                i + 1,
+                f"类别{cat + 1}（{per_cat}分）",
+                f"（{ind + 1}）指标{ind + 1}",
+                f"评价要求第{i + 1}条，落实到位",
+                "１",
+                "未落实不得分；\n每缺1项扣0.5分",
+                "1.工作方案\n2.工作台账（当年）\n3.总结（近３年）",
+                shorts[i % len(shorts)],
+                f"{shorts[(i + 3) % len(shorts)]}、各乡镇（街道）",
+                "每季度",
+            ]
+        )
     row = 3
     while row < 3 + n_items:  # merged indicator cells, as WPS users make them
-        ws.merge_cells(start_row=row, start_column=3, end_row=min(row + per_ind, 3 + n_items) - 1, end_column=3)
+        ws.merge_cells(
+            start_row=row, start_column=3, end_row=min(row + per_ind, 3 + n_items) - 1, end_column=3
+        )
         row += per_ind
     buf = io.BytesIO()
     wb.save(buf)
@@ -83,7 +109,9 @@ def main():
         print(f"读取并解析：{time.perf_counter() - t:.2f} s")
         t = time.perf_counter()
         preview = preview_import(read, county, UnitMatcher(county))
-        print(f"预览（单位匹配 {len(preview['units'])} 个名称，未匹配 {len(preview['unmatched'])}）：{time.perf_counter() - t:.2f} s")
+        print(
+            f"预览（单位匹配 {len(preview['units'])} 个名称，未匹配 {len(preview['unmatched'])}）：{time.perf_counter() - t:.2f} s"
+        )
         t = time.perf_counter()
         outcome = import_framework(data, filename="bench.xlsx", owner_region=county, actor=None)
         assert outcome.ok, outcome.errors[:3]
@@ -97,8 +125,12 @@ def main():
         print(f"导出 YAML（{len(text.encode()) / 1024:.0f} KB）：{time.perf_counter() - t:.2f} s")
         with CaptureQueriesContext(connection) as ctx:
             tree = framework_queryset().get(pk=fw.pk)
-            sum(len(i.assignments.all()) for c in tree.categories.all() for ind in c.indicators.all()
-                for i in ind.items.all())
+            sum(
+                len(i.assignments.all())
+                for c in tree.categories.all()
+                for ind in c.indicators.all()
+                for i in ind.items.all()
+            )
         print(f"读取整棵树的查询数：{len(ctx.captured_queries)}")
     finally:
         from django.db import connections

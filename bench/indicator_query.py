@@ -26,9 +26,27 @@ def load(rows, towns):
     rng = random.Random(7)
     start = datetime.date(2021, 1, 1)
     now = timezone.now()
-    cols = ["number", "region_id", "region_path", "year", "ym", "sampled_on", "sampled_unit", "unit_category", "stage",
-            "food_category", "product", "task_type", "result", "failed_items", "disposal_status", "extra",
-            "created_at", "updated_at", "version"]
+    cols = [
+        "number",
+        "region_id",
+        "region_path",
+        "year",
+        "ym",
+        "sampled_on",
+        "sampled_unit",
+        "unit_category",
+        "stage",
+        "food_category",
+        "product",
+        "task_type",
+        "result",
+        "failed_items",
+        "disposal_status",
+        "extra",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
     tasks = ["监督抽检"] * 6 + ["评价性抽检"] * 2 + ["风险监测", "农产品定量检测"]
 
     def gen():
@@ -36,14 +54,32 @@ def load(rows, towns):
             t = towns[rng.randrange(len(towns))]
             d = start + datetime.timedelta(days=rng.randrange(1095))
             failed = rng.random() < 0.02
-            yield (f"DC{i:010d}", t.pk, t.path, d.year, d.year * 100 + d.month, d, "某食品经营部", "农贸市场", "流通",
-                   "蔬菜", "韭菜", rng.choice(tasks), "不合格" if failed else "合格", "", "已处置" if failed else "无需处置",
-                   "{}", now, now, 1)
+            yield (
+                f"DC{i:010d}",
+                t.pk,
+                t.path,
+                d.year,
+                d.year * 100 + d.month,
+                d,
+                "某食品经营部",
+                "农贸市场",
+                "流通",
+                "蔬菜",
+                "韭菜",
+                rng.choice(tasks),
+                "不合格" if failed else "合格",
+                "",
+                "已处置" if failed else "无需处置",
+                "{}",
+                now,
+                now,
+                1,
+            )
 
     q = ", ".join(f'"{c}"' for c in cols)
     with connection.cursor() as c:
         if connection.vendor == "postgresql":
-            with c.cursor.copy(f'COPY supervision_samplingrecord ({q}) FROM STDIN') as copy:
+            with c.cursor.copy(f"COPY supervision_samplingrecord ({q}) FROM STDIN") as copy:
                 for row in gen():
                     copy.write_row(row)
         else:
@@ -53,8 +89,11 @@ def load(rows, towns):
             for row in gen():
                 batch.append(tuple(str(v) if isinstance(v, datetime.date) else v for v in row))
                 if len(batch) == 20000:
-                    sqlite3.Cursor.executemany(c.cursor, f"INSERT INTO supervision_samplingrecord ({q}) VALUES "
-                                               f"({', '.join('?' * len(cols))})", batch)
+                    sqlite3.Cursor.executemany(
+                        c.cursor,
+                        f"INSERT INTO supervision_samplingrecord ({q}) VALUES ({', '.join('?' * len(cols))})",
+                        batch,
+                    )
                     batch = []
 
 
@@ -63,7 +102,9 @@ def vacuum():
     from django.db import connection
 
     with connection.cursor() as c:
-        c.execute("VACUUM ANALYZE supervision_samplingrecord" if connection.vendor == "postgresql" else "ANALYZE")
+        c.execute(
+            "VACUUM ANALYZE supervision_samplingrecord" if connection.vendor == "postgresql" else "ANALYZE"
+        )
 
 
 def main():
@@ -92,15 +133,30 @@ def main():
         print(f"[{connection.vendor}] 载入 {args.rows:,} 条抽检记录：{time.perf_counter() - t:.1f} s")
         counted = {"task_type__in": ["监督抽检", "评价性抽检", "风险监测"]}
         defs = [
-            IndicatorDefinition.objects.create(code="per1000", name="食品抽检量", formula="per_1000",
-                                               numerator={"source": "sampling", "filters": counted}, target=4),
-            IndicatorDefinition.objects.create(code="pass", name="评价性抽检合格率", formula="ratio", scale=100,
-                                               numerator={"source": "sampling", "filters": {"task_type": "评价性抽检", "result": "合格"}},
-                                               denominator={"source": "sampling", "filters": {"task_type": "评价性抽检"}}),
-            IndicatorDefinition.objects.create(code="yoy", name="抽检同比", formula="yoy", scale=100,
-                                               numerator={"source": "sampling"}),
-            IndicatorDefinition.objects.create(code="failed", name="不合格批次", formula="total",
-                                               numerator={"source": "sampling", "filters": {"result": "不合格"}}),
+            IndicatorDefinition.objects.create(
+                code="per1000",
+                name="食品抽检量",
+                formula="per_1000",
+                numerator={"source": "sampling", "filters": counted},
+                target=4,
+            ),
+            IndicatorDefinition.objects.create(
+                code="pass",
+                name="评价性抽检合格率",
+                formula="ratio",
+                scale=100,
+                numerator={"source": "sampling", "filters": {"task_type": "评价性抽检", "result": "合格"}},
+                denominator={"source": "sampling", "filters": {"task_type": "评价性抽检"}},
+            ),
+            IndicatorDefinition.objects.create(
+                code="yoy", name="抽检同比", formula="yoy", scale=100, numerator={"source": "sampling"}
+            ),
+            IndicatorDefinition.objects.create(
+                code="failed",
+                name="不合格批次",
+                formula="total",
+                numerator={"source": "sampling", "filters": {"result": "不合格"}},
+            ),
         ]
         regions = list(Region.objects.filter(level__gte=2))
         rng = random.Random(11)
@@ -119,12 +175,16 @@ def main():
         def pct(xs, p):
             return xs[min(len(xs) - 1, int(len(xs) * p))]
 
-        print(f"[{connection.vendor}] {args.runs} 次随机指标（含下级分解）：p50 {statistics.median(every):.1f} ms，"
-              f"p95 {pct(every, 0.95):.1f} ms，最大 {every[-1]:.1f} ms")
+        print(
+            f"[{connection.vendor}] {args.runs} 次随机指标（含下级分解）：p50 {statistics.median(every):.1f} ms，"
+            f"p95 {pct(every, 0.95):.1f} ms，最大 {every[-1]:.1f} ms"
+        )
         for name, xs in timings.items():
             if xs:
                 xs.sort()
-                print(f"    {name}级（{len(xs)} 次）：p50 {statistics.median(xs):.1f} ms，p95 {pct(xs, 0.95):.1f} ms")
+                print(
+                    f"    {name}级（{len(xs)} 次）：p50 {statistics.median(xs):.1f} ms，p95 {pct(xs, 0.95):.1f} ms"
+                )
         connection.close()
     finally:
         drop()

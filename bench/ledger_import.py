@@ -23,8 +23,21 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-HEAD = ["抽样单编号", "抽样日期", "所属乡镇", "被抽样单位", "被抽样单位类型", "抽样环节", "食品大类", "样品名称",
-        "任务类别", "检验结论", "不合格项目", "核查处置状态", "处置完成日期"]
+HEAD = [
+    "抽样单编号",
+    "抽样日期",
+    "所属乡镇",
+    "被抽样单位",
+    "被抽样单位类型",
+    "抽样环节",
+    "食品大类",
+    "样品名称",
+    "任务类别",
+    "检验结论",
+    "不合格项目",
+    "核查处置状态",
+    "处置完成日期",
+]
 
 
 def generate(path, rows):
@@ -38,7 +51,13 @@ def generate(path, rows):
     sheet.write_row(0, 0, ["2021—2023年安澜县食品安全抽检台账"])
     sheet.write_row(1, 0, HEAD)
     start = datetime.date(2021, 1, 1)
-    cats = [("粮食加工品", "大米"), ("蔬菜", "韭菜"), ("餐饮食品", "米饭"), ("肉制品", "腊肉"), ("饮料", "饮用纯净水")]
+    cats = [
+        ("粮食加工品", "大米"),
+        ("蔬菜", "韭菜"),
+        ("餐饮食品", "米饭"),
+        ("肉制品", "腊肉"),
+        ("饮料", "饮用纯净水"),
+    ]
     for i in range(rows):
         d = start + datetime.timedelta(days=rng.randrange(1095))
         cat, product = rng.choice(cats)
@@ -46,10 +65,22 @@ def generate(path, rows):
         r = 2 + i
         sheet.write_string(r, 0, f"DC2151070{i:08d}")
         sheet.write_datetime(r, 1, datetime.datetime(d.year, d.month, d.day), date_fmt)
-        sheet.write_row(r, 2, [rng.choice(TOWNSHIPS), f"某某食品经营部{i % 997}", "农贸市场", rng.choice(["流通", "餐饮", "生产"]),
-                               cat, product, rng.choice(["监督抽检", "评价性抽检", "风险监测"]),
-                               "不合格" if failed else "合格", "毒死蜱" if failed else "",
-                               "已处置" if failed else "无需处置"])
+        sheet.write_row(
+            r,
+            2,
+            [
+                rng.choice(TOWNSHIPS),
+                f"某某食品经营部{i % 997}",
+                "农贸市场",
+                rng.choice(["流通", "餐饮", "生产"]),
+                cat,
+                product,
+                rng.choice(["监督抽检", "评价性抽检", "风险监测"]),
+                "不合格" if failed else "合格",
+                "毒死蜱" if failed else "",
+                "已处置" if failed else "无需处置",
+            ],
+        )
         if failed:
             e = d + datetime.timedelta(days=40)
             sheet.write_datetime(r, 12, datetime.datetime(e.year, e.month, e.day), date_fmt)
@@ -57,6 +88,7 @@ def generate(path, rows):
 
 
 # ------------------------------------------------------------------------------ child processes
+
 
 def child_read(path):
     from python_calamine import CalamineWorkbook
@@ -81,8 +113,13 @@ def child_import(path, url):
     for label in ("first", "again"):
         t = time.perf_counter()
         result = import_ledger("sampling", path, filename=os.path.basename(path))
-        out[label] = {"seconds": time.perf_counter() - t, "read": result.rows_read, "created": result.created,
-                      "updated": result.updated, "rejected": result.rejected}
+        out[label] = {
+            "seconds": time.perf_counter() - t,
+            "read": result.rows_read,
+            "created": result.created,
+            "updated": result.updated,
+            "rejected": result.rejected,
+        }
         assert result.ok, [str(e) for e in result.errors[:5]]
     out["count"] = SamplingRecord.objects.count()
     connection.close()
@@ -123,8 +160,21 @@ def child_iex(path, url):
         class Meta:
             model = SamplingRecord
             import_id_fields = ("number",)
-            fields = ("number", "sampled_on", "region", "sampled_unit", "unit_category", "stage", "food_category",
-                      "product", "task_type", "result", "failed_items", "disposal_status", "disposed_on")
+            fields = (
+                "number",
+                "sampled_on",
+                "region",
+                "sampled_unit",
+                "unit_category",
+                "stage",
+                "food_category",
+                "product",
+                "task_type",
+                "result",
+                "failed_items",
+                "disposal_status",
+                "disposed_on",
+            )
             use_bulk = True
             batch_size = 2000
             skip_diff = True
@@ -132,14 +182,20 @@ def child_iex(path, url):
 
         def before_save_instance(self, instance, row, **kwargs):  # bulk mode skips save(): set period columns
             instance.region_path = instance.region.path
-            instance.year, instance.ym = instance.sampled_on.year, instance.sampled_on.year * 100 + instance.sampled_on.month
+            instance.year, instance.ym = (
+                instance.sampled_on.year,
+                instance.sampled_on.year * 100 + instance.sampled_on.month,
+            )
 
     t = time.perf_counter()
     rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
     data = tablib.Dataset(*[tuple("" if v is None else v for v in r) for r in rows[2:]], headers=rows[1])
     result = SamplingResource().import_data(data, dry_run=False, raise_errors=True)
-    return {"seconds": time.perf_counter() - t, "errors": result.has_errors(),
-            "count": SamplingRecord.objects.count()}
+    return {
+        "seconds": time.perf_counter() - t,
+        "errors": result.has_errors(),
+        "count": SamplingRecord.objects.count(),
+    }
 
 
 def child_prepare(url):
@@ -160,7 +216,9 @@ def run_child(*args):
 
 
 def main_child(mode, *args):
-    result = {"read": child_read, "import": child_import, "iex": child_iex, "prepare": child_prepare}[mode](*args)
+    result = {"read": child_read, "import": child_import, "iex": child_iex, "prepare": child_prepare}[mode](
+        *args
+    )
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -177,7 +235,9 @@ def main():
     path = os.path.join(tmp, "抽检台账.xlsx")
     t = time.perf_counter()
     generate(path, args.rows)
-    print(f"生成 {args.rows:,} 行 xlsx：{time.perf_counter() - t:.1f} s，{os.path.getsize(path) / 1e6:.1f} MB")
+    print(
+        f"生成 {args.rows:,} 行 xlsx：{time.perf_counter() - t:.1f} s，{os.path.getsize(path) / 1e6:.1f} MB"
+    )
     read = min((run_child("read", path) for _ in range(3)), key=lambda r: r["seconds"])
     print(f"仅读取（python-calamine，逐行）：{read['seconds']:.2f} s，峰值内存 {read['peak_mb']:.0f} MB")
     for vendor in ["sqlite"] + ([] if args.no_pg else ["postgresql"]):
@@ -189,10 +249,12 @@ def main():
             imp = run_child("import", path, url)
             base = min(before, run_child("read", path)["seconds"])
             first, again = imp["first"], imp["again"]
-            print(f"[{vendor}] 同时段仅读取 {base:.2f} s；shian 导入：{first['seconds']:.2f} s（新增 {first['created']:,}），"
-                  f"比值 {first['seconds'] / base:.2f}；重复导入（更新 {again['updated']:,}）："
-                  f"{again['seconds']:.2f} s，比值 {again['seconds'] / base:.2f}；"
-                  f"进程峰值内存 {imp['peak_mb']:.0f} MB；表内 {imp['count']:,} 行")
+            print(
+                f"[{vendor}] 同时段仅读取 {base:.2f} s；shian 导入：{first['seconds']:.2f} s（新增 {first['created']:,}），"
+                f"比值 {first['seconds'] / base:.2f}；重复导入（更新 {again['updated']:,}）："
+                f"{again['seconds']:.2f} s，比值 {again['seconds'] / base:.2f}；"
+                f"进程峰值内存 {imp['peak_mb']:.0f} MB；表内 {imp['count']:,} 行"
+            )
         finally:
             drop()
         if args.no_iex:
@@ -203,8 +265,10 @@ def main():
             before = run_child("read", path)["seconds"]
             iex = run_child("iex", path, url)
             base = min(before, run_child("read", path)["seconds"])
-            print(f"[{vendor}] django-import-export（use_bulk）：{iex['seconds']:.2f} s，比值 "
-                  f"{iex['seconds'] / base:.2f}，峰值内存 {iex['peak_mb']:.0f} MB；表内 {iex['count']:,} 行")
+            print(
+                f"[{vendor}] django-import-export（use_bulk）：{iex['seconds']:.2f} s，比值 "
+                f"{iex['seconds'] / base:.2f}，峰值内存 {iex['peak_mb']:.0f} MB；表内 {iex['count']:,} 行"
+            )
         finally:
             drop()
 

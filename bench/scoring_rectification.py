@@ -26,10 +26,10 @@ def run(runs):
 
     from django.test import Client
     from django.utils import timezone
+    from shian.core.testing import build_cast
 
     from shian.campaigns.models import Campaign
     from shian.core.audit import actor_context
-    from shian.core.testing import build_cast
     from shian.organisation.models import Unit
     from shian.rectification import ledger
     from shian.rectification import services as rect
@@ -50,7 +50,9 @@ def run(runs):
         except ImportError:
             fw = cast.framework
         units = [cast.edu, cast.market] + [
-            Unit.objects.create(name=f"三台县成员单位{i}", short_name=f"单位{i}", region=cast.county) for i in range(28)]
+            Unit.objects.create(name=f"三台县成员单位{i}", short_name=f"单位{i}", region=cast.county)
+            for i in range(28)
+        ]
         t = time.perf_counter()
         a = scoring.create_assessment(cast.campaign, actor=cast.office_user, title="自评")
         items = list(fw.items().prefetch_related("deductions"))
@@ -60,17 +62,25 @@ def run(runs):
         print(f"scored {len(items)} items in {(time.perf_counter() - t) * 1000:.0f} ms")
         rows = []
         for n in range(3000):
-            rows.append(Problem(campaign=cast.campaign, seq=n + 1, description=f"问题{n}", unit=rng.choice(units),
-                                severity=rng.choice("red orange yellow blue".split()),
-                                found_on=today - datetime.timedelta(days=rng.randint(10, 200)),
-                                deadline=today + datetime.timedelta(days=rng.randint(-60, 60)),
-                                status=rng.choice(["open", "in_progress", "submitted", "verified"]),
-                                points=Decimal("0.5")))
+            rows.append(
+                Problem(
+                    campaign=cast.campaign,
+                    seq=n + 1,
+                    description=f"问题{n}",
+                    unit=rng.choice(units),
+                    severity=rng.choice("red orange yellow blue".split()),
+                    found_on=today - datetime.timedelta(days=rng.randint(10, 200)),
+                    deadline=today + datetime.timedelta(days=rng.randint(-60, 60)),
+                    status=rng.choice(["open", "in_progress", "submitted", "verified"]),
+                    points=Decimal("0.5"),
+                )
+            )
         Problem.objects.bulk_create(rows)
         Problem.objects.filter(status="verified").update(verified_at=timezone.now())
         through = Problem.items.through
-        through.objects.bulk_create([through(problem_id=p.pk, scoringitem_id=rng.choice(items).pk)
-                                     for p in Problem.objects.all()])
+        through.objects.bulk_create(
+            [through(problem_id=p.pk, scoringitem_id=rng.choice(items).pk) for p in Problem.objects.all()]
+        )
 
     spec = engine.framework_spec(fw)
     pts = dict(a.scores.values_list("item_id", "points"))

@@ -22,9 +22,9 @@ from _setup import run_in_throwaway_db, timed  # noqa: E402
 def run(runs):
     from django.test import Client
     from django.utils import timezone
+    from shian.core.testing import build_cast
 
     from shian.core.audit import actor_context
-    from shian.core.testing import build_cast
     from shian.dispatch import services
     from shian.dispatch.choices import ReportStatus, RoundStatus
     from shian.dispatch.models import DispatchReport, DispatchRound
@@ -38,31 +38,53 @@ def run(runs):
     now = timezone.now()
     with actor_context(None):
         cast = build_cast()
-        units = Unit.objects.bulk_create([Unit(name=f"测试单位{i:02d}", kind=UnitKind.MEMBER, region=cast.county)
-                                          for i in range(60)])
+        units = Unit.objects.bulk_create(
+            [Unit(name=f"测试单位{i:02d}", kind=UnitKind.MEMBER, region=cast.county) for i in range(60)]
+        )
         statuses = list(TaskStatus.values)
-        Task.objects.bulk_create([
-            Task(campaign=cast.campaign, item=cast.items[i % 4], unit=u, title=f"{u.name}任务{i:03d}",
-                 deadline=today + datetime.timedelta(days=rng.randint(-60, 120)), status=rng.choice(statuses),
-                 progress=rng.randint(0, 100))
-            for u in units for i in range(80)])
+        Task.objects.bulk_create(
+            [
+                Task(
+                    campaign=cast.campaign,
+                    item=cast.items[i % 4],
+                    unit=u,
+                    title=f"{u.name}任务{i:03d}",
+                    deadline=today + datetime.timedelta(days=rng.randint(-60, 120)),
+                    status=rng.choice(statuses),
+                    progress=rng.randint(0, 100),
+                )
+                for u in units
+                for i in range(80)
+            ]
+        )
         for m in range(24):
             opened = now - datetime.timedelta(days=30 * (m + 1))
-            rnd = DispatchRound.objects.create(campaign=cast.campaign, title=f"第{m + 1}轮", status=RoundStatus.CLOSED,
-                                               opened_at=opened, deadline=opened + datetime.timedelta(days=7))
+            rnd = DispatchRound.objects.create(
+                campaign=cast.campaign,
+                title=f"第{m + 1}轮",
+                status=RoundStatus.CLOSED,
+                opened_at=opened,
+                deadline=opened + datetime.timedelta(days=7),
+            )
             reports = []
             for u in units:
                 r = rng.random()
                 if r < 0.85:
-                    at = rnd.deadline + datetime.timedelta(hours=rng.randint(-100, -1) if r < 0.7 else rng.randint(1, 50))
-                    reports.append(DispatchReport(round=rnd, unit=u, status=ReportStatus.SUBMITTED, submitted_at=at))
+                    at = rnd.deadline + datetime.timedelta(
+                        hours=rng.randint(-100, -1) if r < 0.7 else rng.randint(1, 50)
+                    )
+                    reports.append(
+                        DispatchReport(round=rnd, unit=u, status=ReportStatus.SUBMITTED, submitted_at=at)
+                    )
                 else:
                     reports.append(DispatchReport(round=rnd, unit=u))
             DispatchReport.objects.bulk_create(reports)
         liaison = User.objects.create(username="bench_liaison", unit=units[0], role=Role.LIAISON)
         for t in Task.objects.filter(unit=units[0]).exclude(status=TaskStatus.DONE):
             Task.objects.filter(pk=t.pk).update(status=TaskStatus.IN_PROGRESS)
-    print(f"{Task.objects.count()} tasks, {DispatchRound.objects.count()} rounds, {DispatchReport.objects.count()} reports")
+    print(
+        f"{Task.objects.count()} tasks, {DispatchRound.objects.count()} rounds, {DispatchReport.objects.count()} reports"
+    )
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(cast.office_user)
@@ -74,18 +96,30 @@ def run(runs):
 
     timed("task list page", lambda: get("/tasks/"), runs)
     timed("task list page ?status=overdue", lambda: get("/tasks/?status=overdue&q=任务"), runs)
-    timed("task list xlsx export (all)", lambda: b"".join(get("/tasks/?export=xlsx").streaming_content),
-          max(3, runs // 10))
+    timed(
+        "task list xlsx export (all)",
+        lambda: b"".join(get("/tasks/?export=xlsx").streaming_content),
+        max(3, runs // 10),
+    )
     rnd = DispatchRound.objects.first()
     timed("round page", lambda: get(f"/dispatch/{rnd.pk}/"), runs)
     timed("unit_timeliness (24 rounds)", lambda: services.unit_timeliness(cast.campaign), runs)
 
     def submit_once():
-        r = services.open_round(cast.campaign, "special", "专题", now + datetime.timedelta(days=2), units=[units[0]],
-                                actor=cast.office_user)
+        r = services.open_round(
+            cast.campaign,
+            "special",
+            "专题",
+            now + datetime.timedelta(days=2),
+            units=[units[0]],
+            actor=cast.office_user,
+        )
         report = r.reports.get()
-        lines = [(t, TaskStatus.IN_PROGRESS, t.progress, "") for t in services.report_tasks(report)
-                 if t.status != TaskStatus.DONE]
+        lines = [
+            (t, TaskStatus.IN_PROGRESS, t.progress, "")
+            for t in services.report_tasks(report)
+            if t.status != TaskStatus.DONE
+        ]
         services.save_report(report, "进展", "", "", lines, True, actor=liaison)
 
     with actor_context(None):

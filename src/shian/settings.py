@@ -151,8 +151,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         # IMMEDIATE: a transaction takes the write lock up front, so the job thread and a request
         # wait for each other instead of failing with "database is locked" on lock upgrade.
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
-         "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -379,14 +382,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SHIAN_LOG_LEVEL", "WARNING")},
-    "loggers": {"shian": {"handlers": ["console"], "level": env_str("SHIAN_LOG_LEVEL", "INFO"), "propagate": False}},
+    "loggers": {
+        "shian": {"handlers": ["console"], "level": env_str("SHIAN_LOG_LEVEL", "INFO"), "propagate": False}
+    },
 }
 
 if TESTING:
     # Live-server threads must not keep connections open, or PostgreSQL refuses to drop the test database.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                        "django.contrib.auth.hashers.Argon2PasswordHasher"]
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
     SHIAN_JOBS_MODE = "eager"
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not SQLite's in-memory default: the Celery worker the distributed tests start is

@@ -18,9 +18,25 @@ class CampaignSerializer(VersionedSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "name", "region", "level", "framework", "office", "status", "started_on",
-                  "default_task_deadline", "description", "remind_days_before", "quiet_start", "quiet_end",
-                  "milestones", "next_milestone", "archived_at", "version"]
+        fields = [
+            "id",
+            "name",
+            "region",
+            "level",
+            "framework",
+            "office",
+            "status",
+            "started_on",
+            "default_task_deadline",
+            "description",
+            "remind_days_before",
+            "quiet_start",
+            "quiet_end",
+            "milestones",
+            "next_milestone",
+            "archived_at",
+            "version",
+        ]
 
     def get_next_milestone(self, obj) -> dict | None:
         m = obj.next_milestone()

@@ -7,7 +7,9 @@ class CampaignsConfig(registry.ShianApp):
     verbose_name = "创建项目"
     url_prefix = "campaigns/"
     nav = (
-        registry.NavItem("创建项目", "campaigns:campaign_list", "flag", registry.OVERSIGHT | registry.UNITS, order=20),
+        registry.NavItem(
+            "创建项目", "campaigns:campaign_list", "flag", registry.OVERSIGHT | registry.UNITS, order=20
+        ),
     )
     has_api = True
     has_demo = True

@@ -8,11 +8,26 @@ from shian.organisation.models import Region, Unit
 class CampaignForm(VersionedModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "region", "level", "framework", "office", "status", "started_on", "default_task_deadline",
-                  "description", "remind_days_before", "quiet_start", "quiet_end"]
-        widgets = {"started_on": DateInput(), "default_task_deadline": DateInput(),
-                   "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                   "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        fields = [
+            "name",
+            "region",
+            "level",
+            "framework",
+            "office",
+            "status",
+            "started_on",
+            "default_task_deadline",
+            "description",
+            "remind_days_before",
+            "quiet_start",
+            "quiet_end",
+        ]
+        widgets = {
+            "started_on": DateInput(),
+            "default_task_deadline": DateInput(),
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +58,10 @@ class MilestoneForm(VersionedModelForm):
 
 
 MilestoneFormSet = forms.inlineformset_factory(
-    Campaign, Milestone, form=MilestoneForm, extra=1, can_delete=True,
+    Campaign,
+    Milestone,
+    form=MilestoneForm,
+    extra=1,
+    can_delete=True,
     fields=["kind", "title", "date", "done", "note"],
 )

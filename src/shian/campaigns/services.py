@@ -53,15 +53,23 @@ def validate_milestones(milestones):
 
 # Without a choice of their own, users work in the oldest campaign still under way, so that a newly
 # created campaign (even one in preparation) never moves anyone's home page.
-_STATUS_RANK = {CampaignStatus.ACTIVE: 0, CampaignStatus.UNDER_REVIEW: 0, CampaignStatus.NAMED: 1,
-                CampaignStatus.PREPARING: 2, CampaignStatus.CLOSED: 3}
+_STATUS_RANK = {
+    CampaignStatus.ACTIVE: 0,
+    CampaignStatus.UNDER_REVIEW: 0,
+    CampaignStatus.NAMED: 1,
+    CampaignStatus.PREPARING: 2,
+    CampaignStatus.CLOSED: 3,
+}
 
 
 def _ranked(queryset, user):
     chosen = CampaignChoice.objects.filter(user_id=user.pk, campaign=OuterRef("pk"))
     rank = Case(*[When(status=s, then=Value(r)) for s, r in _STATUS_RANK.items()], default=Value(9))
-    return (queryset.unarchived().annotate(chosen=Exists(chosen), status_rank=rank)
-            .order_by("-chosen", "status_rank", "created_at", "pk"))
+    return (
+        queryset.unarchived()
+        .annotate(chosen=Exists(chosen), status_rank=rank)
+        .order_by("-chosen", "status_rank", "created_at", "pk")
+    )
 
 
 def current_campaign(user, requested=None, queryset=None) -> Campaign | None:
@@ -99,6 +107,7 @@ def choose_campaign(user, campaign: Campaign) -> CampaignChoice:
 
 # ------------------------------------------------------------------------------ archive and delete
 
+
 @transaction.atomic
 def archive_campaign(campaign: Campaign, *, actor) -> Campaign:
     """归档: the campaign and everything in it become read-only and leave every default."""
@@ -135,8 +144,11 @@ def deletion_summary(campaign: Campaign) -> dict:
     try:
         collector.collect([campaign])
     except (ProtectedError, RestrictedError) as exc:
-        blockers = Counter(str(obj._meta.verbose_name) for obj in exc.protected_objects if obj is not None) \
-            if isinstance(exc, ProtectedError) else Counter(str(o._meta.verbose_name) for o in exc.restricted_objects)
+        blockers = (
+            Counter(str(obj._meta.verbose_name) for obj in exc.protected_objects if obj is not None)
+            if isinstance(exc, ProtectedError)
+            else Counter(str(o._meta.verbose_name) for o in exc.restricted_objects)
+        )
         return {"removes": [], "blockers": sorted(blockers.items())}
     removes = Counter()
     for model, instances in collector.data.items():

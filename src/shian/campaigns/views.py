@@ -24,8 +24,11 @@ class CampaignListView(ObjectListView):
     create_url_name = "campaigns:campaign_add"
 
     def base_queryset(self):
-        return (Campaign.objects.select_related("region", "framework")
-                .annotate(task_count=Count("tasks")).order_by("-created_at"))
+        return (
+            Campaign.objects.select_related("region", "framework")
+            .annotate(task_count=Count("tasks"))
+            .order_by("-created_at")
+        )
 
     def can_create(self):
         return self.request.user.is_office
@@ -85,8 +88,12 @@ class CampaignEditView(ObjectEditView):
 
     def render_form(self, form, obj, status=200, formset=None):
         formset = formset or MilestoneFormSet(instance=obj or Campaign(), prefix="ms")
-        return render(self.request, self.template_name,
-                      {"form": form, "formset": formset, "object": obj, "title": self.get_title(obj)}, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "formset": formset, "object": obj, "title": self.get_title(obj)},
+            status=status,
+        )
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -111,8 +118,9 @@ class CampaignEditView(ObjectEditView):
 
 def _safe_next(request, fallback="/"):
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or fallback
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return fallback
     return target
 
@@ -121,7 +129,9 @@ def _safe_next(request, fallback="/"):
 @require_POST
 def choose(request):
     """The navbar switcher: make the posted campaign the user's current one, then go back."""
-    campaign = get_object_for_user(Campaign, request.user, services.parse_id(request.POST.get("campaign")) or 0)
+    campaign = get_object_for_user(
+        Campaign, request.user, services.parse_id(request.POST.get("campaign")) or 0
+    )
     try:
         services.choose_campaign(request.user, campaign)
     except ValidationError as exc:
@@ -165,6 +175,13 @@ def delete(request, pk):
             else:
                 messages.success(request, f"已删除创建项目“{campaign.name}”")
                 return redirect("campaigns:campaign_list")
-    return render(request, "campaigns/campaign_delete.html", {
-        "object": campaign, "summary": summary, "title": f"删除创建项目：{campaign}",
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "campaigns/campaign_delete.html",
+        {
+            "object": campaign,
+            "summary": summary,
+            "title": f"删除创建项目：{campaign}",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -22,8 +22,13 @@ def exception_handler(exc, context):
     from rest_framework.exceptions import ParseError
 
     if isinstance(exc, ParseError) and "Multipart" in str(exc.detail):
-        return Response({"detail": "上传内容无法解析：文件名过长（请控制在 120 个字符以内）或含非法字符，"
-                                   "也可能是上传被中断，请检查后重试"}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {
+                "detail": "上传内容无法解析：文件名过长（请控制在 120 个字符以内）或含非法字符，"
+                "也可能是上传被中断，请检查后重试"
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "您没有权限执行此操作"}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
@@ -52,7 +57,11 @@ class ScopedSerializerMixin:
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
-        if request is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        if (
+            request is not None
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
             restrict_related_fields(fields, request.user)
         return fields
 
@@ -60,14 +69,17 @@ class ScopedSerializerMixin:
 class VersionedSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
     """Exposes `version`; an update must send the version it read, or it is refused with 409."""
 
-    version = serializers.IntegerField(required=False, help_text="读取时的版本号；修改时必须回传，防止覆盖他人修改")
+    version = serializers.IntegerField(
+        required=False, help_text="读取时的版本号；修改时必须回传，防止覆盖他人修改"
+    )
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("version", None)
         if expected is None:
             raise serializers.ValidationError({"version": "修改时必须提供读取时的版本号 version"})
-        m2m = {k: validated_data.pop(k) for k in list(validated_data)
-               if instance._meta.get_field(k).many_to_many}
+        m2m = {
+            k: validated_data.pop(k) for k in list(validated_data) if instance._meta.get_field(k).many_to_many
+        }
         for key, value in validated_data.items():
             setattr(instance, key, value)
         instance.full_clean()
@@ -78,8 +90,9 @@ class VersionedSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("version", None)
-        instance = self.Meta.model(**{k: v for k, v in validated_data.items()
-                                      if not self.Meta.model._meta.get_field(k).many_to_many})
+        instance = self.Meta.model(
+            **{k: v for k, v in validated_data.items() if not self.Meta.model._meta.get_field(k).many_to_many}
+        )
         instance.full_clean()
         instance.save()
         return instance
@@ -99,7 +112,6 @@ class ScopedViewSetMixin:
         action = "view" if self.request.method in permissions.SAFE_METHODS else "change"
         qs = self.base_queryset if self.base_queryset is not None else self.queryset
         return qs.all().restrict(self.request.user, action)
-
 
     def perform_create(self, serializer):
         with transaction.atomic():

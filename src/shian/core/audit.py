@@ -120,7 +120,9 @@ def log_security_event(event: str, *, target, note: str = "", data: dict | None 
     `target` is the object concerned (usually a user); `actor` defaults to the request's user,
     `ip` to the request's client address.
     """
-    _write(target, "event", None, _jsonable(data) if data else None, event=event, note=note, actor=actor, ip=ip)
+    _write(
+        target, "event", None, _jsonable(data) if data else None, event=event, note=note, actor=actor, ip=ip
+    )
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):

@@ -16,12 +16,26 @@ from typing import Any
 
 # Full-width digits/letters and odd spaces -> ASCII; zero-width characters dropped. Punctuation
 # inside cell text is left alone because （）and ， are real content in Chinese prose.
-_HALF = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
-         for c in range(r[0], r[1] + 1)}
+_HALF = {
+    c: c - 0xFEE0
+    for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for c in range(r[0], r[1] + 1)
+}
 _HALF.update({0x3000: " ", 0xA0: " ", 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None})
 _HALF.update({c: " " for c in range(0x2002, 0x200B)})
 
-_NOTE_PREFIXES = ("备注", "注：", "注:", "说明：", "说明:", "填表说明", "填表人", "制表人", "填报人", "审核人")
+_NOTE_PREFIXES = (
+    "备注",
+    "注：",
+    "注:",
+    "说明：",
+    "说明:",
+    "填表说明",
+    "填表人",
+    "制表人",
+    "填报人",
+    "审核人",
+)
 _SPACE_RE = re.compile(r"\s+")
 _UNIT_RE = re.compile(r"\([^()]*\)$")
 
@@ -35,6 +49,7 @@ class SpreadsheetError(Exception):
 
 
 # ---------------------------------------------------------------------------------------- cells
+
 
 def _clean(v: Any) -> Any:
     """Normalise one raw cell: text is half-width, stripped, \\n-only; blanks become None."""
@@ -72,6 +87,7 @@ def _col_letter(idx: int) -> str:
 
 # -------------------------------------------------------------------------------------- parsers
 
+
 def parse_text(v: Any) -> str:
     """Any cell as text; 3.0 -> "3", dates -> ISO, booleans -> 是/否."""
     if type(v) is str:
@@ -102,7 +118,7 @@ def parse_decimal(v: Any) -> Decimal:
         raise CellError("不是有效的数字")
     s = v.replace("．", ".").replace("，", ",").replace("－", "-").replace("＋", "+").strip()
     m = _NUM_RE.match(s)
-    rest = s[m.end():] if m else ""
+    rest = s[m.end() :] if m else ""
     # "3.5.6" or "12,34" are typos, not a number followed by a unit
     if not m or (rest and (rest[0].isdigit() or rest[:1] in ".," and rest[1:2].isdigit())):
         raise CellError("不是有效的数字")

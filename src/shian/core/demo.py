@@ -29,7 +29,6 @@ def demo_password() -> str:
     return password
 
 
-
 def build_demo(stdout=None) -> dict:
     """Create the whole demo in an empty database; returns the password and the users to print."""
     password = demo_password()

@@ -19,7 +19,9 @@ def file_response(field_file, filename: str, inline: bool = False):
     field_file.open("rb")
     response = FileResponse(field_file, content_type=content_type)
     disposition = attachment_header(filename)
-    response["Content-Disposition"] = disposition.replace("attachment", "inline", 1) if inline else disposition
+    response["Content-Disposition"] = (
+        disposition.replace("attachment", "inline", 1) if inline else disposition
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -33,5 +35,6 @@ def _audit_download(field_file, filename: str):
     actor = current_actor()
     if instance is None or instance.pk is None or actor is None:
         return
-    log_security_event("file_downloaded", target=instance, note=f"下载文件“{filename}”"[:300],
-                       data={"file": field_file.name})
+    log_security_event(
+        "file_downloaded", target=instance, note=f"下载文件“{filename}”"[:300], data={"file": field_file.name}
+    )

@@ -20,15 +20,22 @@ class FileKind(models.TextChoices):
     ZIP = "zip", "ZIP压缩包"
 
 
-
 ALLOWED_LABEL = "PDF、Word（DOCX/DOC）、Excel（XLSX/XLS）、JPG/PNG 图片及其 ZIP 压缩包"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A ZIP may hold at most this many members and this many uncompressed bytes (zip bombs).
 ZIP_MAX_MEMBERS = 2000
 ZIP_MAX_RATIO = 20
-EXTENSION_KIND = {"pdf": FileKind.PDF, "docx": FileKind.DOCX, "doc": FileKind.DOC, "xlsx": FileKind.XLSX,
-                  "xls": FileKind.XLS, "jpg": FileKind.JPG, "jpeg": FileKind.JPG, "png": FileKind.PNG,
-                  "zip": FileKind.ZIP}
+EXTENSION_KIND = {
+    "pdf": FileKind.PDF,
+    "docx": FileKind.DOCX,
+    "doc": FileKind.DOC,
+    "xlsx": FileKind.XLSX,
+    "xls": FileKind.XLS,
+    "jpg": FileKind.JPG,
+    "jpeg": FileKind.JPG,
+    "png": FileKind.PNG,
+    "zip": FileKind.ZIP,
+}
 
 
 def _ole_kind(head: bytes, name: str) -> str:
@@ -83,10 +90,13 @@ def _zip_kind(fileobj, name: str, size: int, depth: int = 0) -> str:
                 import io
 
                 try:
-                    member_kind = detect_kind(io.BytesIO(head), info.filename, info.file_size, depth=depth + 1,
-                                              head=head)
+                    member_kind = detect_kind(
+                        io.BytesIO(head), info.filename, info.file_size, depth=depth + 1, head=head
+                    )
                 except ValidationError:
-                    raise ValidationError(f"压缩包“{name}”中的“{info.filename}”类型不受支持（仅限{ALLOWED_LABEL}）")
+                    raise ValidationError(
+                        f"压缩包“{name}”中的“{info.filename}”类型不受支持（仅限{ALLOWED_LABEL}）"
+                    )
                 if member_kind == FileKind.ZIP and not _is_office_package(zf, info):
                     # A ZIP signature inside the archive must be a Word/Excel file, not another archive
                     # (whose members would escape these checks).

@@ -15,7 +15,9 @@ class FastSelect(forms.Select):
         choices = list(self.choices)
         if any(isinstance(label, (list, tuple)) for _, label in choices):
             return super().render(name, value, attrs, renderer)
-        wanted = {"" if v is None else str(v) for v in (value if isinstance(value, (list, tuple)) else [value])}
+        wanted = {
+            "" if v is None else str(v) for v in (value if isinstance(value, (list, tuple)) else [value])
+        }
         final = {"name": name, **self.build_attrs(self.attrs, attrs)}
         rows = []
         for choice, label in choices:
@@ -25,8 +27,13 @@ class FastSelect(forms.Select):
                 wanted = set()  # like Django: a single select marks only the first match
             rows.append((v, mark_safe(" selected") if chosen else "", label))
         options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
-        attrs_html = mark_safe("".join(format_html(" {}", k) if v is True else format_html(' {}="{}"', k, v)
-                                       for k, v in final.items() if v is not None and v is not False))
+        attrs_html = mark_safe(
+            "".join(
+                format_html(" {}", k) if v is True else format_html(' {}="{}"', k, v)
+                for k, v in final.items()
+                if v is not None and v is not False
+            )
+        )
         return format_html("<select{}>{}</select>", attrs_html, options)
 
 
@@ -34,8 +41,11 @@ class SearchFilterSet(django_filters.FilterSet):
     """FilterSet with a free-text `q` that subclasses map onto their fields via `search_fields`."""
 
     search_fields: tuple[str, ...] = ()
-    q = django_filters.CharFilter(method="search", label="搜索",
-                                  widget=forms.TextInput(attrs={"type": "search", "placeholder": "关键词"}))
+    q = django_filters.CharFilter(
+        method="search",
+        label="搜索",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "关键词"}),
+    )
 
     def search(self, queryset, name, value):
         from django.db.models import Q
@@ -63,7 +73,11 @@ class SearchFilterSet(django_filters.FilterSet):
                 fast = FastSelect(attrs=widget.attrs)
                 fast.choices = widget.choices
                 field.widget = widget = fast
-            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             widget.attrs.setdefault("class", css)
 
 
@@ -83,7 +97,11 @@ def _audited_kinds(request=None):
 def _actors(request=None):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.only("id", "username", "name", "first_name", "last_name").order_by("username")
+    return (
+        get_user_model()
+        .objects.only("id", "username", "name", "first_name", "last_name")
+        .order_by("username")
+    )
 
 
 def _event_choices():
@@ -98,10 +116,18 @@ class AuditLogFilterSet(SearchFilterSet):
     content_type = django_filters.ModelChoiceFilter(label="对象类型", queryset=_audited_kinds)
     action = django_filters.ChoiceFilter(choices=AuditLog.Action.choices, label="动作")
     event = django_filters.ChoiceFilter(choices=_event_choices, label="事件")
-    at_after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="起始日期",
-                                         widget=forms.DateInput(attrs={"type": "date"}))
-    at_before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="截止日期",
-                                          widget=forms.DateInput(attrs={"type": "date"}))
+    at_after = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__gte",
+        label="起始日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    at_before = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__lte",
+        label="截止日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = AuditLog
@@ -109,5 +135,6 @@ class AuditLogFilterSet(SearchFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["content_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name
-                                                                              if ct.model_class() else ct.name)
+        self.form.fields["content_type"].label_from_instance = lambda ct: str(
+            ct.model_class()._meta.verbose_name if ct.model_class() else ct.name
+        )

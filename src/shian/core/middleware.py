@@ -58,5 +58,6 @@ class RefusedWriteMiddleware:
         back = request.headers.get("Referer") or "/"
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = "/"
-        return render(request, "core/refused.html", {"title": "未保存", "errors": errors, "back": back},
-                      status=status)
+        return render(
+            request, "core/refused.html", {"title": "未保存", "errors": errors, "back": back}, status=status
+        )

@@ -55,14 +55,20 @@ class AuditLog(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     # No database constraint and no cascade: removing a user must not rewrite (and so break) the chain.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.DO_NOTHING,
-        related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField("操作人名称", max_length=150, blank=True)
     action = models.CharField("动作", max_length=10, choices=Action.choices)
     event = models.CharField("事件", max_length=60, blank=True, help_text="领域事件名，如 task_claimed")
-    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name="对象类型",
-                                     on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name="对象类型", on_delete=models.PROTECT, related_name="+"
+    )
     object_id = models.CharField("对象ID", max_length=64)
     object_repr = models.CharField("对象", max_length=300)
     before = models.JSONField("修改前", null=True, blank=True)
@@ -78,8 +84,10 @@ class AuditLog(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="auditlog_object_idx"),
-                   models.Index(fields=["actor", "at"], name="auditlog_actor_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="auditlog_object_idx"),
+            models.Index(fields=["actor", "at"], name="auditlog_actor_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
@@ -134,13 +142,18 @@ class Job(models.Model):
     result = models.JSONField("结果", default=dict, blank=True)
     result_file = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True, max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    heartbeat_at = models.DateTimeField("心跳时间", null=True, blank=True,
-                                        help_text="运行中的任务定时更新；长时间无心跳说明进程已中断")
+    heartbeat_at = models.DateTimeField(
+        "心跳时间", null=True, blank=True, help_text="运行中的任务定时更新；长时间无心跳说明进程已中断"
+    )
     worker = models.CharField("执行进程", max_length=100, blank=True, help_text="主机名:进程号")
 
     objects = JobQuerySet.as_manager()

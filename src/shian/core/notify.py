@@ -36,8 +36,18 @@ def set_dispatcher(func):
     _dispatcher = func
 
 
-def notify_event(event: str, obj, *, title: str, body: str = "", users=(), units=(), occasion="", campaign=None,
-                 url: str | None = None) -> None:
+def notify_event(
+    event: str,
+    obj,
+    *,
+    title: str,
+    body: str = "",
+    users=(),
+    units=(),
+    occasion="",
+    campaign=None,
+    url: str | None = None,
+) -> None:
     spec = {
         "event": str(event),
         "content_type_id": ContentType.objects.get_for_model(obj.__class__).pk if obj is not None else None,
@@ -45,7 +55,9 @@ def notify_event(event: str, obj, *, title: str, body: str = "", users=(), units
         "occasion": str(occasion or ""),
         "title": title[:200],
         "body": body or "",
-        "url": url if url is not None else (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""),
+        "url": url
+        if url is not None
+        else (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""),
         "campaign_id": getattr(campaign, "pk", campaign),
         "user_ids": sorted({getattr(u, "pk", u) for u in users}),
         "unit_ids": sorted({getattr(u, "pk", u) for u in units}),

@@ -55,7 +55,11 @@ def shian_apps() -> list[ShianApp]:
 
 
 def url_patterns() -> list:
-    return [path(app.url_prefix, include(f"{app.name}.urls")) for app in shian_apps() if app.url_prefix is not None]
+    return [
+        path(app.url_prefix, include(f"{app.name}.urls"))
+        for app in shian_apps()
+        if app.url_prefix is not None
+    ]
 
 
 def register_api(router) -> None:

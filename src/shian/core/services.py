@@ -32,8 +32,10 @@ def save_versioned(obj: models.Model, expected_version: int | None, update_field
         return obj
     expected_version = check_version(obj, expected_version)
     with transaction.atomic():
-        bumped = type(obj)._default_manager.filter(pk=obj.pk, version=expected_version).update(
-            version=F("version") + 1
+        bumped = (
+            type(obj)
+            ._default_manager.filter(pk=obj.pk, version=expected_version)
+            .update(version=F("version") + 1)
         )
         if not bumped:
             raise ConcurrentEditError()

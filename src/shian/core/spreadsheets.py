@@ -115,15 +115,22 @@ def errors_to_xlsx(errors: Iterable[RowError], path_or_buffer: Any) -> None:
     ws = wb.add_worksheet("错误报告")
     bold = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    for col, (title, width) in enumerate([("工作表", 16), ("行", 6), ("列", 6), ("列名", 14), ("值", 30), ("原因", 50)]):
+    for col, (title, width) in enumerate(
+        [("工作表", 16), ("行", 6), ("列", 6), ("列名", 14), ("值", 30), ("原因", 50)]
+    ):
         ws.write_string(0, col, title, bold)
         ws.set_column(col, col, width)
     n = 0
     for n, e in enumerate(errors, start=1):
         if e.row_number is not None:
             ws.write_number(n, 1, e.row_number)
-        cells = [(0, e.sheet), (2, e.column_letter), (3, e.column_label),
-                 (4, None if e.value is None else parse_text(e.value)), (5, e.message)]
+        cells = [
+            (0, e.sheet),
+            (2, e.column_letter),
+            (3, e.column_label),
+            (4, None if e.value is None else parse_text(e.value)),
+            (5, e.message),
+        ]
         for col, text in cells:
             if text:  # leave blanks truly empty so filters show "(空白)"
                 ws.write_string(n, col, text, wrap if col >= 4 else None)
@@ -164,6 +171,7 @@ class WorkbookReadResult:
 
 # ------------------------------------------------------------------------------------- sources
 
+
 class _Book:
     """One opened file: sheet names, raw row iterators (absolute coordinates) and merges."""
 
@@ -194,8 +202,11 @@ class _Book:
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
         try:
-            self.wb = (CalamineWorkbook.from_path(self.path) if self.path
-                       else CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
+            self.wb = (
+                CalamineWorkbook.from_path(self.path)
+                if self.path
+                else CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+            )
         except Exception as exc:
             raise SpreadsheetError(f"无法读取文件，请确认是有效的 Excel 文件（{exc}）")
         self.sheet_names = list(self.wb.sheet_names)
@@ -235,8 +246,10 @@ class _Book:
 
             if self._opx is None:
                 self._opx = openpyxl.load_workbook(self.path or io.BytesIO(self._bytes()), data_only=True)
-            return [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
-                    for m in self._opx[sheet].merged_cells.ranges]
+            return [
+                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+                for m in self._opx[sheet].merged_cells.ranges
+            ]
         try:
             import xlrd
         except ImportError:  # fill_down columns still cover the usual case
@@ -267,7 +280,9 @@ def _calamine_merges(sh: Any) -> list | None:
     return getattr(sh, "merged_cell_ranges", None)
 
 
-def _apply_merges(rows: Iterable[list], merges: list[tuple[int, int, int, int]]) -> Iterator[tuple[int, list]]:
+def _apply_merges(
+    rows: Iterable[list], merges: list[tuple[int, int, int, int]]
+) -> Iterator[tuple[int, list]]:
     """Enumerate rows, copying each merged range's top-left value into all its cells."""
     if not merges:
         yield from enumerate(rows)
@@ -284,12 +299,13 @@ def _apply_merges(rows: Iterable[list], merges: list[tuple[int, int, int, int]])
             if len(row) < need:
                 row = list(row) + [""] * (need - len(row))
             for _r1, c0, c1, val in active:
-                row[c0:c1 + 1] = [val] * (c1 - c0 + 1)
+                row[c0 : c1 + 1] = [val] * (c1 - c0 + 1)
             active = [a for a in active if a[0] > r]
         yield r, row
 
 
 # --------------------------------------------------------------------------------- the reader
+
 
 def _lookup(columns: Sequence[Column]) -> dict[str, str]:
     keys = [c.key for c in columns]
@@ -329,8 +345,14 @@ class RowStream:
     ``header_row``, ``columns_found`` and header errors are known before iterating;
     ``errors`` grows while iterating. Iterate once."""
 
-    def __init__(self, sheet: str, rows: Iterator[tuple[int, list]], columns: Sequence[Column],
-                 merges: Sequence[tuple[int, int, int, int]] = (), book: _Book | None = None):
+    def __init__(
+        self,
+        sheet: str,
+        rows: Iterator[tuple[int, list]],
+        columns: Sequence[Column],
+        merges: Sequence[tuple[int, int, int, int]] = (),
+        book: _Book | None = None,
+    ):
         self.sheet = sheet
         self.columns = list(columns)
         self.errors: list[RowError] = []
@@ -365,37 +387,69 @@ class RowStream:
                 best = (i, found, second)
         wanted = "、".join(c.label for c in self.columns)
         if best is None or len(best[1]) < min(2, len(self.columns)):
-            self.errors.append(RowError(self.sheet, None, None, None, None,
-                                        f"未找到表头（前{HEADER_SCAN_ROWS}行中没有包含这些列名的行：{wanted}）"))
+            self.errors.append(
+                RowError(
+                    self.sheet,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"未找到表头（前{HEADER_SCAN_ROWS}行中没有包含这些列名的行：{wanted}）",
+                )
+            )
             self._buffer = []
             return
         i, found, second = best
         self.header_found = True
         self.header_row = buf[i][0] + 1
-        self.columns_found = {c.key: _clean(parse_text(found[c.key][1]))
-                              for c in self.columns if c.key in found}
+        self.columns_found = {
+            c.key: _clean(parse_text(found[c.key][1])) for c in self.columns if c.key in found
+        }
         for col in self.columns:
             if col.required and col.key not in found:
-                self.errors.append(RowError(
-                    self.sheet, None, None, col.label, None,
-                    f"缺少必需的列“{col.label}”（可用列名：{'、'.join(col.names)}）"))
+                self.errors.append(
+                    RowError(
+                        self.sheet,
+                        None,
+                        None,
+                        col.label,
+                        None,
+                        f"缺少必需的列“{col.label}”（可用列名：{'、'.join(col.names)}）",
+                    )
+                )
         header_rows = [buf[i][1]] + ([buf[i + 1][1]] if second else [])
         self._quick = {str(v).strip() for row in header_rows for v in row if v not in ("", None)}
         self._table = table
-        self._specs = [(c.key, found[c.key][0], c.parser, c.fill_down, c.allow_blank, c.label,
-                        _col_letter(found[c.key][0])) for c in self.columns if c.key in found]
+        self._specs = [
+            (
+                c.key,
+                found[c.key][0],
+                c.parser,
+                c.fill_down,
+                c.allow_blank,
+                c.label,
+                _col_letter(found[c.key][0]),
+            )
+            for c in self.columns
+            if c.key in found
+        ]
         self._missing = {c.key: None for c in self.columns if c.key not in found}
         idxs = [s[1] for s in self._specs]
         last_header = buf[i + (1 if second else 0)][0]
         # A merge spanning every declared column below the header is a section title row.
-        self._sections = {r for r0, c0, r1, c1 in merges if len(idxs) >= 2 and r0 > last_header
-                          and c0 <= min(idxs) and c1 >= max(idxs) for r in range(r0, r1 + 1)}
+        self._sections = {
+            r
+            for r0, c0, r1, c1 in merges
+            if len(idxs) >= 2 and r0 > last_header and c0 <= min(idxs) and c1 >= max(idxs)
+            for r in range(r0, r1 + 1)
+        }
         self._first_idx = min(idxs) if idxs else 0
-        self._buffer = buf[i + (2 if second else 1):]
+        self._buffer = buf[i + (2 if second else 1) :]
 
     def _is_repeated_header(self, row: list) -> bool:
-        hits = sum(1 for key, idx, *_ in self._specs
-                   if idx < len(row) and _match(row[idx], self._table) == key)
+        hits = sum(
+            1 for key, idx, *_ in self._specs if idx < len(row) and _match(row[idx], self._table) == key
+        )
         return hits >= min(2, len(self._specs))
 
     def result(self) -> SheetReadResult:
@@ -435,7 +489,9 @@ class RowStream:
                 if all(v is None for v in values):
                     continue  # content only in undeclared columns
                 rec, bad = {}, False
-                for (key, _idx, parser, fill, allow_blank, label, letter), v in zip(specs, values, strict=True):
+                for (key, _idx, parser, fill, allow_blank, label, letter), v in zip(
+                    specs, values, strict=True
+                ):
                     if fill:
                         if v is None:
                             v = last.get(key)
@@ -479,13 +535,17 @@ def _pick_sheets(book: _Book, sheets: Sequence[str] | str | None) -> tuple[list[
     names = [sheets] if isinstance(sheets, str) else list(sheets)
     if book.kind == "csv":  # a CSV has one unnamed sheet; any requested name means it
         return book.sheet_names, []
-    missing = [RowError(n, None, None, None, None, "不存在（文件中的工作表：" + "、".join(book.sheet_names) + "）")
-               for n in names if n not in book.sheet_names]
+    missing = [
+        RowError(n, None, None, None, None, "不存在（文件中的工作表：" + "、".join(book.sheet_names) + "）")
+        for n in names
+        if n not in book.sheet_names
+    ]
     return [n for n in names if n in book.sheet_names], missing
 
 
-def iter_rows(source: Any, columns: Sequence[Column], sheet: str | None = None, *,
-              fill_merged: bool = True) -> RowStream:
+def iter_rows(
+    source: Any, columns: Sequence[Column], sheet: str | None = None, *, fill_merged: bool = True
+) -> RowStream:
     """Stream the records of one sheet (the first visible sheet with a header if ``sheet`` is
     None). Check ``stream.errors`` after construction (header problems) and after iterating."""
     book = _Book(source, fill_merged)
@@ -499,15 +559,17 @@ def iter_rows(source: Any, columns: Sequence[Column], sheet: str | None = None, 
     return empty
 
 
-def read_sheet(source: Any, columns: Sequence[Column], sheet: str | None = None, *,
-               fill_merged: bool = True) -> SheetReadResult:
+def read_sheet(
+    source: Any, columns: Sequence[Column], sheet: str | None = None, *, fill_merged: bool = True
+) -> SheetReadResult:
     """Read one sheet completely (see ``iter_rows`` for which sheet)."""
     stream = iter_rows(source, columns, sheet, fill_merged=fill_merged)
     return stream.result()
 
 
-def read_workbook(source: Any, columns: Sequence[Column], sheets: Sequence[str] | None = None, *,
-                  fill_merged: bool = True) -> WorkbookReadResult:
+def read_workbook(
+    source: Any, columns: Sequence[Column], sheets: Sequence[str] | None = None, *, fill_merged: bool = True
+) -> WorkbookReadResult:
     """Read every visible sheet that has a matching header (sheets without one, such as a
     cover sheet, are skipped), or exactly the named ``sheets``."""
     book = _Book(source, fill_merged)

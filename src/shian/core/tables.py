@@ -13,11 +13,21 @@ class AuditLogTable(tables.Table):
     changes = tables.TemplateColumn(
         '{% if record.note %}<div class="small">{{ record.note }}</div>{% endif %}'
         '{% for name, b, a in record.readable_changes|slice:":6" %}<div class="small"><span class="text-muted">'
-        '{{ name }}</span>：{% if b %}{{ b }}{% if a %} → {% endif %}{% endif %}{{ a }}</div>{% endfor %}',
-        verbose_name="内容", orderable=False,
+        "{{ name }}</span>：{% if b %}{{ b }}{% if a %} → {% endif %}{% endif %}{{ a }}</div>{% endfor %}",
+        verbose_name="内容",
+        orderable=False,
     )
 
     class Meta:
         model = AuditLog
-        fields = ("at", "actor_name", "ip_address", "action", "event", "content_type", "object_repr", "changes")
+        fields = (
+            "at",
+            "actor_name",
+            "ip_address",
+            "action",
+            "event",
+            "content_type",
+            "object_repr",
+            "changes",
+        )
         attrs = {"class": "table table-sm table-hover"}

@@ -73,8 +73,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             total = table.paginator.count  # the count the table's paginator has already made
         else:
             total = ctx["filter"].qs.count() if ctx.get("filter") is not None else None
-        ctx.update(title=self.get_title(), create_url_name=self.create_url_name if self.can_create() else None,
-                   extra_actions=self.extra_actions, total_count=total)
+        ctx.update(
+            title=self.get_title(),
+            create_url_name=self.create_url_name if self.can_create() else None,
+            extra_actions=self.extra_actions,
+            total_count=total,
+        )
         return ctx
 
     def get_template_names(self):
@@ -97,8 +101,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         rows = table.as_values(exclude_columns=exclude)
         name = self.export_name or self.get_title()
         query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k != "export" and v)
-        return xlsx_response(rows, f"{name}-{timezone.localdate():%Y%m%d}.xlsx", sheet_title=name,
-                             audit_note=f"筛选条件：{query}" if query else "全部")
+        return xlsx_response(
+            rows,
+            f"{name}-{timezone.localdate():%Y%m%d}.xlsx",
+            sheet_title=name,
+            audit_note=f"筛选条件：{query}" if query else "全部",
+        )
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
@@ -141,23 +149,32 @@ class ObjectEditView(ScopedMixin, View):
         return self.title or (f"编辑{verbose}：{obj}" if obj else f"新建{verbose}")
 
     def render_form(self, form, obj, status=200):
-        return render(self.request, self.template_name,
-                      {"form": form, "object": obj, "title": self.get_title(obj),
-                       "cancel_url": obj.get_absolute_url() if obj and hasattr(obj, "get_absolute_url") else None},
-                      status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "object": obj,
+                "title": self.get_title(obj),
+                "cancel_url": obj.get_absolute_url() if obj and hasattr(obj, "get_absolute_url") else None,
+            },
+            status=status,
+        )
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         self.check_permission(obj)
-        form = self.form_class(instance=self.get_form_instance(obj), initial=self.get_initial(),
-                               **self.get_form_kwargs())
+        form = self.form_class(
+            instance=self.get_form_instance(obj), initial=self.get_initial(), **self.get_form_kwargs()
+        )
         return self.render_form(form, obj)
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         self.check_permission(obj)
-        form = self.form_class(request.POST, request.FILES, instance=self.get_form_instance(obj),
-                               **self.get_form_kwargs())
+        form = self.form_class(
+            request.POST, request.FILES, instance=self.get_form_instance(obj), **self.get_form_kwargs()
+        )
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -192,7 +209,9 @@ class ObjectDeleteView(ScopedMixin, View):
 
     def get(self, request, pk):
         obj = get_object_or_404(self.get_queryset(), pk=pk)
-        return render(request, self.template_name, {"object": obj, "title": f"删除{self.model._meta.verbose_name}"})
+        return render(
+            request, self.template_name, {"object": obj, "title": f"删除{self.model._meta.verbose_name}"}
+        )
 
     def post(self, request, pk):
         obj = get_object_or_404(self.get_queryset(), pk=pk)
@@ -229,11 +248,16 @@ class AuditHistoryView(LoginRequiredMixin, View):
             if not request.user.is_admin:
                 raise Http404
             obj = get_object_or_404(manager, pk=pk)
-        entries = AuditLog.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")[:200]
+        entries = AuditLog.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")[
+            :200
+        ]
         fields = {f.name: f.verbose_name for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
         template = "core/_audit_table.html" if is_htmx(request) else "core/audit_history.html"
-        return render(request, template, {"object": obj, "entries": entries, "fields": fields,
-                                          "title": f"变更记录：{obj}"})
+        return render(
+            request,
+            template,
+            {"object": obj, "entries": entries, "fields": fields, "title": f"变更记录：{obj}"},
+        )
 
 
 class JobStatusView(LoginRequiredMixin, View):
@@ -290,8 +314,12 @@ class AuditListView(ObjectListView):
         if not filterset.is_valid():
             raise PermissionDenied("筛选条件无效")
         query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k != "export" and v)
-        return xlsx_response(export_rows(filterset.qs), f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
-                             sheet_title="审计日志", audit_note=f"筛选条件：{query}" if query else "全部")
+        return xlsx_response(
+            export_rows(filterset.qs),
+            f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
+            sheet_title="审计日志",
+            audit_note=f"筛选条件：{query}" if query else "全部",
+        )
 
 
 def healthz(request):
@@ -309,7 +337,9 @@ def readyz(request):
 
     checks = readiness()
     ok = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+    )
 
 
 def favicon(request):

@@ -28,7 +28,13 @@ def _bar_option(labels, done, remaining, horizontal):
         "yAxis": category_axis if horizontal else value_axis,
         "series": [
             {"name": "已完成", "type": "bar", "stack": "t", "data": done, "itemStyle": {"color": "#198754"}},
-            {"name": "未完成", "type": "bar", "stack": "t", "data": remaining, "itemStyle": {"color": "#dc8a3c"}},
+            {
+                "name": "未完成",
+                "type": "bar",
+                "stack": "t",
+                "data": remaining,
+                "itemStyle": {"color": "#dc8a3c"},
+            },
         ],
     }
 
@@ -36,7 +42,8 @@ def _bar_option(labels, done, remaining, horizontal):
 def _category_table(campaign, user):
     rows = services.progress_by_category(campaign, user)
     return ["类别", "任务数", "已完成", "未完成", "完成率(%)"], [
-        [r["category"], r["total"], r["done"], r["total"] - r["done"], r["rate"]] for r in rows]
+        [r["category"], r["total"], r["done"], r["total"] - r["done"], r["rate"]] for r in rows
+    ]
 
 
 def _category_option(header, rows):
@@ -47,7 +54,8 @@ def _units_table(campaign, user):
     rows = services.progress_by_unit(campaign, user)
     return ["单位", "任务数", "已完成", "未完成", "逾期", "完成率(%)"], [
         [r["label"], r["total"], r["done"], r["total"] - r["done"], r["overdue"], r["rate"]]
-        for r in sorted(rows, key=lambda r: (r["rate"], r["label"]))]
+        for r in sorted(rows, key=lambda r: (r["rate"], r["label"]))
+    ]
 
 
 def _units_option(header, rows):
@@ -57,7 +65,9 @@ def _units_option(header, rows):
 
 def _late_table(campaign, user):
     rows = services.late_units(campaign, user, limit=50)
-    return ["单位", "参与轮次", "迟报", "未报"], [[r["label"], r["rounds"], r["late"], r["missing"]] for r in rows]
+    return ["单位", "参与轮次", "迟报", "未报"], [
+        [r["label"], r["rounds"], r["late"], r["missing"]] for r in rows
+    ]
 
 
 def _late_option(header, rows):
@@ -68,10 +78,22 @@ def _late_option(header, rows):
         "grid": {"left": "3%", "right": "4%", "bottom": "3%", "containLabel": True},
         "xAxis": {"type": "value", "minInterval": 1},
         "yAxis": {"type": "category", "data": [r[0] for r in rows], "axisLabel": {"interval": 0}},
-        "series": [{"name": "迟报", "type": "bar", "stack": "t", "data": [r[2] for r in rows],
-                    "itemStyle": {"color": "#ffc107"}},
-                   {"name": "未报", "type": "bar", "stack": "t", "data": [r[3] for r in rows],
-                    "itemStyle": {"color": "#dc3545"}}],
+        "series": [
+            {
+                "name": "迟报",
+                "type": "bar",
+                "stack": "t",
+                "data": [r[2] for r in rows],
+                "itemStyle": {"color": "#ffc107"},
+            },
+            {
+                "name": "未报",
+                "type": "bar",
+                "stack": "t",
+                "data": [r[3] for r in rows],
+                "itemStyle": {"color": "#dc3545"},
+            },
+        ],
     }
 
 
@@ -83,14 +105,23 @@ def _problems_table(campaign, user):
 
 
 def _pie(rows, colours, name, empty="暂无数据"):
-    pairs = [(r, c) for r, c in zip(rows, colours, strict=False) if r[1]]  # zero slices only clutter the labels
+    pairs = [
+        (r, c) for r, c in zip(rows, colours, strict=False) if r[1]
+    ]  # zero slices only clutter the labels
     if not pairs:
         return _empty(empty)
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}：{c}（{d}%）"},
         "legend": {"bottom": 0},
-        "series": [{"name": name, "type": "pie", "radius": ["40%", "68%"], "label": {"formatter": "{b}\n{c}"},
-                    "data": [{"name": r[0], "value": r[1], "itemStyle": {"color": c}} for r, c in pairs]}],
+        "series": [
+            {
+                "name": name,
+                "type": "pie",
+                "radius": ["40%", "68%"],
+                "label": {"formatter": "{b}\n{c}"},
+                "data": [{"name": r[0], "value": r[1], "itemStyle": {"color": c}} for r, c in pairs],
+            }
+        ],
     }
 
 
@@ -103,7 +134,8 @@ def _materials_table(campaign, user):
     if m is None:
         return None
     return ["材料状态", "材料要求数", "占比(%)"], [
-        [r["label"], r["count"], round(r["count"] * 100 / m["total"], 1)] for r in m["rows"]]
+        [r["label"], r["count"], round(r["count"] * 100 / m["total"], 1)] for r in m["rows"]
+    ]
 
 
 def _materials_option(header, rows):
@@ -115,9 +147,13 @@ def _readiness_table(campaign, user):
     r = services.readiness(campaign, user)
     if r is None:
         return None
-    return ["项目", "分值"], [["当前得分", float(r["score"])], ["满分", float(r["max"])],
-                              ["及格线", float(r["pass_line"]) if r["pass_line"] is not None else None],
-                              ["整改到位后预测得分", float(r["forecast"])], ["示范引领加分", float(r["bonus"])]]
+    return ["项目", "分值"], [
+        ["当前得分", float(r["score"])],
+        ["满分", float(r["max"])],
+        ["及格线", float(r["pass_line"]) if r["pass_line"] is not None else None],
+        ["整改到位后预测得分", float(r["forecast"])],
+        ["示范引领加分", float(r["bonus"])],
+    ]
 
 
 def _readiness_option(header, rows):
@@ -126,16 +162,37 @@ def _readiness_option(header, rows):
     stops = [[(line / top) if line else 0.9, "#dc3545"], [1, "#198754"]]
     return {
         "series": [
-            {"name": "当前得分", "type": "gauge", "min": 0, "max": top, "progress": {"show": True, "width": 14},
-             "axisLine": {"lineStyle": {"width": 14, "color": stops}}, "pointer": {"show": True},
-             "detail": {"valueAnimation": True, "formatter": "{value}分", "fontSize": 22, "offsetCenter": [0, "60%"]},
-             "title": {"offsetCenter": [0, "85%"]},
-             "data": [{"value": values["当前得分"], "name": f"及格线{line:g}分" if line else "当前得分"}]},
-            {"name": "预测得分", "type": "gauge", "min": 0, "max": top, "pointer": {"show": True, "width": 4,
-                                                                                   "itemStyle": {"color": "#0d6efd"}},
-             "axisLine": {"show": False}, "axisTick": {"show": False}, "splitLine": {"show": False},
-             "axisLabel": {"show": False}, "detail": {"show": False}, "title": {"show": False},
-             "data": [{"value": values["整改到位后预测得分"], "name": "预测"}]},
+            {
+                "name": "当前得分",
+                "type": "gauge",
+                "min": 0,
+                "max": top,
+                "progress": {"show": True, "width": 14},
+                "axisLine": {"lineStyle": {"width": 14, "color": stops}},
+                "pointer": {"show": True},
+                "detail": {
+                    "valueAnimation": True,
+                    "formatter": "{value}分",
+                    "fontSize": 22,
+                    "offsetCenter": [0, "60%"],
+                },
+                "title": {"offsetCenter": [0, "85%"]},
+                "data": [{"value": values["当前得分"], "name": f"及格线{line:g}分" if line else "当前得分"}],
+            },
+            {
+                "name": "预测得分",
+                "type": "gauge",
+                "min": 0,
+                "max": top,
+                "pointer": {"show": True, "width": 4, "itemStyle": {"color": "#0d6efd"}},
+                "axisLine": {"show": False},
+                "axisTick": {"show": False},
+                "splitLine": {"show": False},
+                "axisLabel": {"show": False},
+                "detail": {"show": False},
+                "title": {"show": False},
+                "data": [{"value": values["整改到位后预测得分"], "name": "预测"}],
+            },
         ],
         "tooltip": {"formatter": "{a}：{c}分"},
     }
@@ -146,9 +203,17 @@ def _figures_table(campaign, user):
     if not rows:
         return None
     return ["指标", "期间", "当前值", "目标", "单位", "完成目标(%)", "是否达标"], [
-        [r["name"], r["period"], float(r["value"]) if r["value"] is not None else None,
-         float(r["target"]) if r["target"] is not None else None, r["unit"], r["share"],
-         {True: "达标", False: "未达标", None: "—"}[r["met"]]] for r in rows]
+        [
+            r["name"],
+            r["period"],
+            float(r["value"]) if r["value"] is not None else None,
+            float(r["target"]) if r["target"] is not None else None,
+            r["unit"],
+            r["share"],
+            {True: "达标", False: "未达标", None: "—"}[r["met"]],
+        ]
+        for r in rows
+    ]
 
 
 def _figures_option(header, rows):
@@ -158,10 +223,18 @@ def _figures_option(header, rows):
         "grid": {"left": "3%", "right": "8%", "bottom": "3%", "containLabel": True},
         "xAxis": {"type": "value", "name": "完成目标%", "max": lambda_max(rows)},
         "yAxis": {"type": "category", "data": [r[0] for r in rows], "axisLabel": {"interval": 0}},
-        "series": [{"name": "完成目标", "type": "bar", "label": {"show": True, "position": "right", "formatter": "{c}%"},
-                    "data": [{"value": r[5], "itemStyle": {"color": "#198754" if r[6] == "达标" else "#dc3545"}}
-                             for r in rows],
-                    "markLine": {"symbol": "none", "data": [{"xAxis": 100}], "lineStyle": {"color": "#0d6efd"}}}],
+        "series": [
+            {
+                "name": "完成目标",
+                "type": "bar",
+                "label": {"show": True, "position": "right", "formatter": "{c}%"},
+                "data": [
+                    {"value": r[5], "itemStyle": {"color": "#198754" if r[6] == "达标" else "#dc3545"}}
+                    for r in rows
+                ],
+                "markLine": {"symbol": "none", "data": [{"xAxis": 100}], "lineStyle": {"color": "#0d6efd"}},
+            }
+        ],
     }
 
 
@@ -181,7 +254,14 @@ CHARTS = {
 
 
 def _empty(text="暂无数据"):
-    return {"title": {"text": text, "left": "center", "top": "middle", "textStyle": {"color": "#999", "fontSize": 14}}}
+    return {
+        "title": {
+            "text": text,
+            "left": "center",
+            "top": "middle",
+            "textStyle": {"color": "#999", "fontSize": 14},
+        }
+    }
 
 
 def option_for(kind, campaign, user):

@@ -29,28 +29,50 @@ def task_counts(tasks, today=None):
 
 def progress_by_category(campaign, user):
     """[{category, total, done, rate}] in framework order; tasks without an item count as 其他."""
-    rows = (Task.objects.restrict(user).filter(campaign=campaign)
-            .values(category=F("item__indicator__category__name"), seq=F("item__indicator__category__seq"))
-            .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)))
-            .order_by("seq"))
-    return [{"category": r["category"] or "其他", "total": r["total"], "done": r["done"],
-             "rate": float(rate(r["done"], r["total"]) or 0)} for r in rows]
+    rows = (
+        Task.objects.restrict(user)
+        .filter(campaign=campaign)
+        .values(category=F("item__indicator__category__name"), seq=F("item__indicator__category__seq"))
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)))
+        .order_by("seq")
+    )
+    return [
+        {
+            "category": r["category"] or "其他",
+            "total": r["total"],
+            "done": r["done"],
+            "rate": float(rate(r["done"], r["total"]) or 0),
+        }
+        for r in rows
+    ]
 
 
 def progress_by_unit(campaign, user, today=None):
     today = today or timezone.localdate()
-    rows = (Task.objects.restrict(user).filter(campaign=campaign)
-            .values("unit_id", name=F("unit__name"), short=F("unit__short_name"))
-            .annotate(total=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
-                      overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=NOT_OVERDUE)))
-            .order_by("-overdue", "name"))
-    return [{**r, "label": r["short"] or r["name"],
-             "rate": float(rate(r["done"], r["total"]) or 0)} for r in rows]
+    rows = (
+        Task.objects.restrict(user)
+        .filter(campaign=campaign)
+        .values("unit_id", name=F("unit__name"), short=F("unit__short_name"))
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=TaskStatus.DONE)),
+            overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=NOT_OVERDUE)),
+        )
+        .order_by("-overdue", "name")
+    )
+    return [
+        {**r, "label": r["short"] or r["name"], "rate": float(rate(r["done"], r["total"]) or 0)} for r in rows
+    ]
 
 
 def overdue_tasks(campaign, user, limit=15):
-    return (Task.objects.restrict(user).filter(campaign=campaign).overdue()
-            .select_related("unit").order_by("deadline")[:limit])
+    return (
+        Task.objects.restrict(user)
+        .filter(campaign=campaign)
+        .overdue()
+        .select_related("unit")
+        .order_by("deadline")[:limit]
+    )
 
 
 def late_units(campaign, user, limit=15):
@@ -61,17 +83,35 @@ def late_units(campaign, user, limit=15):
     reports = DispatchReport.objects.restrict(user).filter(round__campaign=campaign)
     rows = [r for r in unit_timeliness(campaign, reports=reports) if r["late"] or r["missing"]]
     rows.sort(key=lambda r: (-r["missing"], -r["late"], r["unit"]))
-    return [{"unit_id": r["unit_id"], "name": r["unit"], "label": r["short_name"], "rounds": r["rounds"],
-             "late": r["late"], "missing": r["missing"]} for r in rows[:limit]]
+    return [
+        {
+            "unit_id": r["unit_id"],
+            "name": r["unit"],
+            "label": r["short_name"],
+            "rounds": r["rounds"],
+            "late": r["late"],
+            "missing": r["missing"],
+        }
+        for r in rows[:limit]
+    ]
 
 
 # --- figures from the other domains (each optional: None when that app or its data is absent) ---
 
 OPTIONAL_ERRORS = (ImportError, LookupError, AttributeError)
-SEVERITY_COLOURS = [("red", "红色", "#dc3545"), ("orange", "橙色", "#fd7e14"), ("yellow", "黄色", "#ffc107"),
-                    ("blue", "蓝色", "#0d6efd")]
-COVERAGE_COLOURS = {"missing": "#dc3545", "uploaded": "#0dcaf0", "approved": "#198754", "returned": "#ffc107",
-                    "out_of_period": "#6c757d"}
+SEVERITY_COLOURS = [
+    ("red", "红色", "#dc3545"),
+    ("orange", "橙色", "#fd7e14"),
+    ("yellow", "黄色", "#ffc107"),
+    ("blue", "蓝色", "#0d6efd"),
+]
+COVERAGE_COLOURS = {
+    "missing": "#dc3545",
+    "uploaded": "#0dcaf0",
+    "approved": "#198754",
+    "returned": "#ffc107",
+    "out_of_period": "#6c757d",
+}
 
 
 def readiness(campaign, user, today=None):
@@ -86,10 +126,19 @@ def readiness(campaign, user, today=None):
     res, fc = data["result"], data["forecast"]
     line = campaign.framework.pass_line
     return {
-        "assessment": data["assessment"], "score": res.base_total, "max": res.base_max, "bonus": res.bonus_total,
-        "readiness": round(float(res.readiness) * 100, 1), "pass_line": line, "forecast": fc["base"],
-        "gain": fc["gain"], "passes_now": line is None or res.base_total >= line, "passes_forecast": fc["passes"],
-        "outcome": res.outcome, "unscored": res.unscored, "late_problems": fc["late_problems"],
+        "assessment": data["assessment"],
+        "score": res.base_total,
+        "max": res.base_max,
+        "bonus": res.bonus_total,
+        "readiness": round(float(res.readiness) * 100, 1),
+        "pass_line": line,
+        "forecast": fc["base"],
+        "gain": fc["gain"],
+        "passes_now": line is None or res.base_total >= line,
+        "passes_forecast": fc["passes"],
+        "outcome": res.outcome,
+        "unscored": res.unscored,
+        "late_problems": fc["late_problems"],
     }
 
 
@@ -100,10 +149,22 @@ def problems_by_colour(campaign, user):
         return None
     today = timezone.localdate()
     qs = Problem.objects.restrict(user).filter(campaign=campaign).open()
-    counts = {r["severity"]: r for r in qs.values("severity").annotate(
-        n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))}
-    return [{"key": k, "label": label, "color": color, "open": counts.get(k, {}).get("n", 0),
-             "overdue": counts.get(k, {}).get("overdue", 0)} for k, label, color in SEVERITY_COLOURS]
+    counts = {
+        r["severity"]: r
+        for r in qs.values("severity").annotate(
+            n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today))
+        )
+    }
+    return [
+        {
+            "key": k,
+            "label": label,
+            "color": color,
+            "open": counts.get(k, {}).get("n", 0),
+            "overdue": counts.get(k, {}).get("overdue", 0),
+        }
+        for k, label, color in SEVERITY_COLOURS
+    ]
 
 
 def material_completeness(campaign, user):
@@ -114,11 +175,18 @@ def material_completeness(campaign, user):
     m = build_matrix(campaign, user)
     if not m["total"]:
         return None
-    rows = [{"key": s, "label": label, "count": n, "color": COVERAGE_COLOURS.get(s, "#999")}
-            for s, label, _css, n in m["totals"]]
+    rows = [
+        {"key": s, "label": label, "count": n, "color": COVERAGE_COLOURS.get(s, "#999")}
+        for s, label, _css, n in m["totals"]
+    ]
     approved = next((r["count"] for r in rows if r["key"] == "approved"), 0)
-    return {"rows": rows, "total": m["total"], "approved": approved,
-            "rate": float(rate(approved, m["total"])), "points_at_stake": m["points_at_stake"]}
+    return {
+        "rows": rows,
+        "total": m["total"],
+        "approved": approved,
+        "rate": float(rate(approved, m["total"])),
+        "points_at_stake": m["points_at_stake"],
+    }
 
 
 def key_figures(campaign, user, limit=12):
@@ -136,13 +204,27 @@ def key_figures(campaign, user, limit=12):
     from shian.supervision.batch import evaluate_many
 
     out = []
-    pairs = [(defn, default_period(defn.period_kind, today, campaign)) for defn in campaign_indicators(campaign)[:limit]]
-    for defn, ev in evaluate_many(pairs, campaign.region):  # ledger reads batched; a broken definition gives None
+    pairs = [
+        (defn, default_period(defn.period_kind, today, campaign))
+        for defn in campaign_indicators(campaign)[:limit]
+    ]
+    for defn, ev in evaluate_many(
+        pairs, campaign.region
+    ):  # ledger reads batched; a broken definition gives None
         if ev is None:
             continue
         share = None
         if ev.value is not None and defn.target:
             share = float(rate(ev.value, defn.target))
-        out.append({"name": defn.name, "value": ev.value, "target": defn.target, "unit": defn.value_unit,
-                    "met": ev.met, "period": ev.period_label, "share": share})
+        out.append(
+            {
+                "name": defn.name,
+                "value": ev.value,
+                "target": defn.target,
+                "unit": defn.value_unit,
+                "met": ev.met,
+                "period": ev.period_label,
+                "share": share,
+            }
+        )
     return out

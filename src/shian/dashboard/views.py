@@ -31,9 +31,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
             tasks = Task.objects.restrict(user).filter(campaign=campaign)
             ctx["countdown"] = countdown(campaign)
             ctx["counts"] = services.task_counts(tasks)
-            ctx["my_tasks"] = (tasks.exclude(status="done").select_related("unit").order_by("deadline")[:8]
-                               if user.unit_id and not user.region_scope else None)
-            ctx["overdue"] = services.overdue_tasks(campaign, user, limit=8) if user.region_scope or user.is_admin else None
+            ctx["my_tasks"] = (
+                tasks.exclude(status="done").select_related("unit").order_by("deadline")[:8]
+                if user.unit_id and not user.region_scope
+                else None
+            )
+            ctx["overdue"] = (
+                services.overdue_tasks(campaign, user, limit=8)
+                if user.region_scope or user.is_admin
+                else None
+            )
         return ctx
 
 
@@ -51,10 +58,14 @@ def leader_figures(campaign, user):
     """The dashboard's aggregates: the expensive part, cached until the data changes (shian.core.cache)."""
     tasks = Task.objects.restrict(user).filter(campaign=campaign)
     return dict(
-        counts=services.task_counts(tasks), categories=services.progress_by_category(campaign, user),
-        units=services.progress_by_unit(campaign, user), overdue=list(services.overdue_tasks(campaign, user)),
-        late_units=services.late_units(campaign, user), readiness=services.readiness(campaign, user),
-        problems=services.problems_by_colour(campaign, user), materials=services.material_completeness(campaign, user),
+        counts=services.task_counts(tasks),
+        categories=services.progress_by_category(campaign, user),
+        units=services.progress_by_unit(campaign, user),
+        overdue=list(services.overdue_tasks(campaign, user)),
+        late_units=services.late_units(campaign, user),
+        readiness=services.readiness(campaign, user),
+        problems=services.problems_by_colour(campaign, user),
+        materials=services.material_completeness(campaign, user),
         figures=services.key_figures(campaign, user),
     )
 
@@ -65,8 +76,12 @@ def leader_context(request, campaign):
     user = request.user
     figures = cached("leader", [campaign.pk], lambda: leader_figures(campaign, user), user=user)
     return dict(
-        campaign=campaign, campaigns=list(services.campaigns_for(user)[:10]), countdown=countdown(campaign),
-        milestones=list(campaign.milestones.all()), charts=CHARTS, **figures,
+        campaign=campaign,
+        campaigns=list(services.campaigns_for(user)[:10]),
+        countdown=countdown(campaign),
+        milestones=list(campaign.milestones.all()),
+        charts=CHARTS,
+        **figures,
     )
 
 
@@ -94,8 +109,11 @@ class ScreenView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(leader_context(self.request, _oversight_campaign(self.request)),
-                   refresh_seconds=self.refresh_seconds, now=timezone.localtime())
+        ctx.update(
+            leader_context(self.request, _oversight_campaign(self.request)),
+            refresh_seconds=self.refresh_seconds,
+            now=timezone.localtime(),
+        )
         return ctx
 
 
@@ -112,7 +130,12 @@ class ChartView(LoginRequiredMixin, View):
             table = chart.table(campaign, request.user)
             header, rows = table if table is not None else (["说明"], [["暂无数据"]])
             if fmt == "xlsx":
-                return xlsx_response([header, *rows], f"{chart.title}-{timezone.localdate():%Y%m%d}.xlsx",
-                                     sheet_title=chart.title)
-            return render(request, "dashboard/_chart_table.html", {"chart": chart, "header": header, "rows": rows})
+                return xlsx_response(
+                    [header, *rows],
+                    f"{chart.title}-{timezone.localdate():%Y%m%d}.xlsx",
+                    sheet_title=chart.title,
+                )
+            return render(
+                request, "dashboard/_chart_table.html", {"chart": chart, "header": header, "rows": rows}
+            )
         return JsonResponse(option_for(kind, campaign, request.user))

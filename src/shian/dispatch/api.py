@@ -20,22 +20,46 @@ from shian.workplan.models import Task
 
 
 class RoundSerializer(serializers.ModelSerializer):
-    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, write_only=True,
-                                               required=False, help_text="报送单位；不填为所有有未完成任务的单位")
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(),
+        many=True,
+        write_only=True,
+        required=False,
+        help_text="报送单位；不填为所有有未完成任务的单位",
+    )
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
     kind = serializers.ChoiceField(choices=RoundKind.choices)
 
     class Meta:
         model = DispatchRound
-        fields = ["id", "campaign", "kind", "title", "period_label", "instructions", "deadline", "status",
-                  "opened_at", "closed_at", "units", "version"]
+        fields = [
+            "id",
+            "campaign",
+            "kind",
+            "title",
+            "period_label",
+            "instructions",
+            "deadline",
+            "status",
+            "opened_at",
+            "closed_at",
+            "units",
+            "version",
+        ]
         read_only_fields = ["status", "opened_at", "closed_at", "version"]
 
     def create(self, validated_data):
         d = validated_data
-        return services.open_round(d["campaign"], d["kind"], d["title"], d["deadline"], d.get("period_label", ""),
-                                   d.get("instructions", ""), d.get("units") or None,
-                                   actor=self.context["request"].user)
+        return services.open_round(
+            d["campaign"],
+            d["kind"],
+            d["title"],
+            d["deadline"],
+            d.get("period_label", ""),
+            d.get("instructions", ""),
+            d.get("units") or None,
+            actor=self.context["request"].user,
+        )
 
 
 class SummaryReportSerializer(serializers.ModelSerializer):
@@ -89,8 +113,20 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DispatchReport
-        fields = ["id", "round", "unit", "status", "timeliness", "narrative", "problems", "help_needed",
-                  "submitted_at", "submitted_by", "lines", "version"]
+        fields = [
+            "id",
+            "round",
+            "unit",
+            "status",
+            "timeliness",
+            "narrative",
+            "problems",
+            "help_needed",
+            "submitted_at",
+            "submitted_by",
+            "lines",
+            "version",
+        ]
         read_only_fields = ["round", "unit", "status", "submitted_at", "submitted_by"]
 
 
@@ -125,17 +161,29 @@ class RoundViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"])
     def summary(self, request, pk=None):
         rnd = self.get_object()
-        visible = set(DispatchReport.objects.restrict(request.user).filter(round=rnd).values_list("id", flat=True))
+        visible = set(
+            DispatchReport.objects.restrict(request.user).filter(round=rnd).values_list("id", flat=True)
+        )
         s = services.round_summary(rnd)
 
         def rows(items):
             return SummaryReportSerializer([r for r in items if r.pk in visible], many=True).data
 
-        return Response({"round": rnd.pk, "deadline": rnd.deadline, "status": rnd.status,
-                         "on_time": rows(s["on_time"]), "late": rows(s["late"]), "missing": rows(s["missing"])})
+        return Response(
+            {
+                "round": rnd.pk,
+                "deadline": rnd.deadline,
+                "status": rnd.status,
+                "on_time": rows(s["on_time"]),
+                "late": rows(s["late"]),
+                "missing": rows(s["missing"]),
+            }
+        )
 
-    @extend_schema(parameters=[OpenApiParameter("campaign", int, required=True, description="创建项目ID")],
-                   responses=UnitTimelinessSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("campaign", int, required=True, description="创建项目ID")],
+        responses=UnitTimelinessSerializer(many=True),
+    )
     @action(detail=False, methods=["get"], pagination_class=None)
     def timeliness(self, request):
         cid = request.query_params.get("campaign")
@@ -144,7 +192,9 @@ class RoundViewSet(ScopedModelViewSet):
         campaign = Campaign.objects.restrict(request.user).filter(pk=cid).first()
         if campaign is None:
             raise NotFound("创建项目不存在")
-        return Response(services.unit_timeliness(campaign, reports=DispatchReport.objects.restrict(request.user)))
+        return Response(
+            services.unit_timeliness(campaign, reports=DispatchReport.objects.restrict(request.user))
+        )
 
 
 class ReportViewSet(ScopedModelViewSet):
@@ -164,10 +214,20 @@ class ReportViewSet(ScopedModelViewSet):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         tasks = {t.pk: t for t in Task.objects.filter(pk__in=[ln["task"] for ln in d["lines"]])}
-        lines = [(tasks.get(ln["task"], ln["task"]), ln.get("status"), ln["progress"], ln.get("note", ""))
-                 for ln in d["lines"]]
-        services.save_report(report, d["narrative"], d["problems"], d["help_needed"], lines, submit,
-                             actor=request.user, expected_version=d["version"])
+        lines = [
+            (tasks.get(ln["task"], ln["task"]), ln.get("status"), ln["progress"], ln.get("note", ""))
+            for ln in d["lines"]
+        ]
+        services.save_report(
+            report,
+            d["narrative"],
+            d["problems"],
+            d["help_needed"],
+            lines,
+            submit,
+            actor=request.user,
+            expected_version=d["version"],
+        )
         report = self.get_queryset().get(pk=report.pk)
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data)
 

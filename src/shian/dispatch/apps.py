@@ -7,7 +7,9 @@ class DispatchConfig(registry.ShianApp):
     verbose_name = "调度"
     url_prefix = "dispatch/"
     nav = (
-        registry.NavItem("调度", "dispatch:round_list", "calendar-check", registry.OVERSIGHT | registry.UNITS, order=50),
+        registry.NavItem(
+            "调度", "dispatch:round_list", "calendar-check", registry.OVERSIGHT | registry.UNITS, order=50
+        ),
     )
     has_api = True
     has_demo = True

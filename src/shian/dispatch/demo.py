@@ -17,8 +17,13 @@ NARRATIVES = [
     "完成本单位牵头指标佐证材料的收集整理，已按“一项一档”要求归档，正在补充近三年会议纪要。",
     "开展食品安全宣传进社区、进校园活动{n}场，发放宣传资料{m}份，群众知晓率进一步提升。",
 ]
-PROBLEMS = ["", "", "部分乡镇基层监管力量不足，检查频次难以保证。", "个别佐证材料年代较久，查找困难。",
-            "专项经费尚未到位，快检设备采购进度滞后。"]
+PROBLEMS = [
+    "",
+    "",
+    "部分乡镇基层监管力量不足，检查频次难以保证。",
+    "个别佐证材料年代较久，查找困难。",
+    "专项经费尚未到位，快检设备采购进度滞后。",
+]
 HELP = ["", "", "", "请创建办协调财政部门加快专项经费拨付。", "建议由创建办统一组织业务培训。"]
 
 
@@ -42,9 +47,16 @@ def _past_round(ctx, month_start, liaisons, outcomes):
     label = f"{month_start.year}年{month_start.month}月"
     opened = _at(month_start + datetime.timedelta(days=19), 9)
     deadline = _at(month_start + datetime.timedelta(days=25), 17)
-    rnd = services.open_round(ctx.campaign, "monthly", f"{label}食安创城工作月调度", deadline, label,
-                              "请各单位对照任务分解清单，如实报送本月工作进展、存在问题和需协调事项。", actor=office,
-                              opened_at=opened)
+    rnd = services.open_round(
+        ctx.campaign,
+        "monthly",
+        f"{label}食安创城工作月调度",
+        deadline,
+        label,
+        "请各单位对照任务分解清单，如实报送本月工作进展、存在问题和需协调事项。",
+        actor=office,
+        opened_at=opened,
+    )
     reports = list(rnd.reports.order_by("unit__kind", "unit__sort_order", "unit__name"))
     tasks_by_unit = {}
     for t in Task.objects.filter(campaign=ctx.campaign).order_by("id"):
@@ -66,14 +78,25 @@ def _past_round(ctx, month_start, liaisons, outcomes):
         for t in tasks_by_unit.get(report.unit_id, []):
             if t.status == TaskStatus.DONE:
                 continue
-            status = TaskStatus.IN_PROGRESS if t.status != TaskStatus.PENDING_CLAIM else TaskStatus.PENDING_CLAIM
-            lines.append(ReportLine(report=report, task=t, status=status, progress=max(0, t.progress - 20),
-                                    note="按计划推进" if status == TaskStatus.IN_PROGRESS else ""))
-    DispatchReport.objects.bulk_update(reports, ["status", "submitted_at", "submitted_by", "narrative", "problems",
-                                                 "help_needed"])
+            status = (
+                TaskStatus.IN_PROGRESS if t.status != TaskStatus.PENDING_CLAIM else TaskStatus.PENDING_CLAIM
+            )
+            lines.append(
+                ReportLine(
+                    report=report,
+                    task=t,
+                    status=status,
+                    progress=max(0, t.progress - 20),
+                    note="按计划推进" if status == TaskStatus.IN_PROGRESS else "",
+                )
+            )
+    DispatchReport.objects.bulk_update(
+        reports, ["status", "submitted_at", "submitted_by", "narrative", "problems", "help_needed"]
+    )
     ReportLine.objects.bulk_create(lines)
-    DispatchRound.objects.filter(pk=rnd.pk).update(status=RoundStatus.CLOSED,
-                                                   closed_at=deadline + datetime.timedelta(days=3))
+    DispatchRound.objects.filter(pk=rnd.pk).update(
+        status=RoundStatus.CLOSED, closed_at=deadline + datetime.timedelta(days=3)
+    )
     return rnd
 
 
@@ -94,11 +117,19 @@ def populate(ctx) -> None:
     now = timezone.now()
     opened = now - datetime.timedelta(days=3)
     label = f"{today.year}年{today.month}月"
-    rnd = services.open_round(ctx.campaign, "monthly", f"{label}食安创城工作月调度",
-                              _at(today + datetime.timedelta(days=4), 17), label,
-                              "请于截止时间前报送本月各项任务进展；临近省级初评，请重点说明资料审查准备情况。",
-                              actor=ctx.users["office"], opened_at=opened)
-    reports = list(rnd.reports.select_related("unit").order_by("unit__kind", "unit__sort_order", "unit__name"))
+    rnd = services.open_round(
+        ctx.campaign,
+        "monthly",
+        f"{label}食安创城工作月调度",
+        _at(today + datetime.timedelta(days=4), 17),
+        label,
+        "请于截止时间前报送本月各项任务进展；临近省级初评，请重点说明资料审查准备情况。",
+        actor=ctx.users["office"],
+        opened_at=opened,
+    )
+    reports = list(
+        rnd.reports.select_related("unit").order_by("unit__kind", "unit__sort_order", "unit__name")
+    )
     skip = {u.pk for u in ctx.member_units if u.short_name in ("县教育局", "县市场监管局")}
     for report in reports:
         liaison = liaisons.get(report.unit_id)
@@ -108,10 +139,22 @@ def populate(ctx) -> None:
         if roll > 0.55:
             continue
         tasks = services.report_tasks(report)
-        lines = [(t, t.status if t.status != TaskStatus.DONE else None, t.progress, "") for t in tasks
-                 if t.status != TaskStatus.DONE]
-        services.save_report(report, _text(rng, rng.choice(NARRATIVES)), rng.choice(PROBLEMS), rng.choice(HELP),
-                             lines, submit=roll < 0.45, actor=liaison, expected_version=report.version)
+        lines = [
+            (t, t.status if t.status != TaskStatus.DONE else None, t.progress, "")
+            for t in tasks
+            if t.status != TaskStatus.DONE
+        ]
+        services.save_report(
+            report,
+            _text(rng, rng.choice(NARRATIVES)),
+            rng.choice(PROBLEMS),
+            rng.choice(HELP),
+            lines,
+            submit=roll < 0.45,
+            actor=liaison,
+            expected_version=report.version,
+        )
         if roll < 0.45:  # filed over the last three days, not all at this instant
             DispatchReport.objects.filter(pk=report.pk).update(
-                submitted_at=opened + datetime.timedelta(hours=rng.randint(2, 70), minutes=rng.randint(0, 59)))
+                submitted_at=opened + datetime.timedelta(hours=rng.randint(2, 70), minutes=rng.randint(0, 59))
+            )

@@ -12,7 +12,9 @@ def _campaigns(request):
 
 
 def _rounds(request):
-    return DispatchRound.objects.restrict(request.user) if request is not None else DispatchRound.objects.none()
+    return (
+        DispatchRound.objects.restrict(request.user) if request is not None else DispatchRound.objects.none()
+    )
 
 
 def _units(request):

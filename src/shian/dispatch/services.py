@@ -37,8 +37,9 @@ def _as_deadline(value) -> datetime.datetime:
 
 
 @transaction.atomic
-def open_round(campaign, kind, title, deadline, period_label="", instructions="", units=None, *, actor,
-               opened_at=None) -> DispatchRound:
+def open_round(
+    campaign, kind, title, deadline, period_label="", instructions="", units=None, *, actor, opened_at=None
+) -> DispatchRound:
     """Open a round and create one report (未报送) per involved unit.
 
     `units` defaults to every unit with an unfinished task in the campaign. `opened_at` lets the demo
@@ -54,8 +55,13 @@ def open_round(campaign, kind, title, deadline, period_label="", instructions=""
     if deadline <= opened_at:
         raise ValidationError({"deadline": "报送截止时间必须晚于发起时间"})
     if units is None:
-        unit_ids = list(Task.objects.filter(campaign=campaign).open().values_list("unit_id", flat=True)
-                        .distinct().order_by())
+        unit_ids = list(
+            Task.objects.filter(campaign=campaign)
+            .open()
+            .values_list("unit_id", flat=True)
+            .distinct()
+            .order_by()
+        )
     else:
         unit_ids = []
         for unit in units:
@@ -65,25 +71,40 @@ def open_round(campaign, kind, title, deadline, period_label="", instructions=""
     unit_ids = sorted(set(unit_ids))
     if not unit_ids:
         raise ValidationError({"units": "没有需要报送的单位：本项目暂无未完成的任务，也未指定单位"})
-    rnd = DispatchRound(campaign=campaign, kind=kind, title=title.strip(), deadline=deadline,
-                        period_label=period_label or "", instructions=instructions or "", opened_at=opened_at)
+    rnd = DispatchRound(
+        campaign=campaign,
+        kind=kind,
+        title=title.strip(),
+        deadline=deadline,
+        period_label=period_label or "",
+        instructions=instructions or "",
+        opened_at=opened_at,
+    )
     rnd.full_clean()
     rnd.save()
     DispatchReport.objects.bulk_create([DispatchReport(round=rnd, unit_id=uid) for uid in unit_ids])
     _notify_round_opened(rnd, unit_ids)  # notify (issue 11)
-    log_event(rnd, "round_opened", note=f"{len(unit_ids)}个单位需报送，截止{timezone.localtime(deadline):%Y-%m-%d %H:%M}")
+    log_event(
+        rnd,
+        "round_opened",
+        note=f"{len(unit_ids)}个单位需报送，截止{timezone.localtime(deadline):%Y-%m-%d %H:%M}",
+    )
     return rnd
 
 
 def report_tasks(report):
     """The tasks a unit reports on in a round: its tasks in the campaign (done ones last)."""
-    return (Task.objects.filter(campaign_id=report.round.campaign_id, unit_id=report.unit_id)
-            .select_related("item").order_by("deadline", "id"))
+    return (
+        Task.objects.filter(campaign_id=report.round.campaign_id, unit_id=report.unit_id)
+        .select_related("item")
+        .order_by("deadline", "id")
+    )
 
 
 @transaction.atomic
-def save_report(report, narrative, problems, help_needed, lines, submit=False, *, actor,
-                expected_version=None) -> DispatchReport:
+def save_report(
+    report, narrative, problems, help_needed, lines, submit=False, *, actor, expected_version=None
+) -> DispatchReport:
     """Save (draft) or submit a unit's report.
 
     `lines` is [(task, status, progress, note)] for the unit's own tasks. On submit every unfinished
@@ -92,8 +113,11 @@ def save_report(report, narrative, problems, help_needed, lines, submit=False, *
     """
     if not task_services.acts_for_unit(actor, report.unit_id):
         raise PermissionDenied("只能填报本单位的调度报告")
-    report = DispatchReport.objects.select_for_update().select_related("round__campaign__region", "unit").get(
-        pk=report.pk)
+    report = (
+        DispatchReport.objects.select_for_update()
+        .select_related("round__campaign__region", "unit")
+        .get(pk=report.pk)
+    )
     rnd = report.round
     if rnd.status != RoundStatus.OPEN:
         raise ValidationError({"round": "本轮调度已结束，不能再填报"})
@@ -141,8 +165,9 @@ def save_report(report, narrative, problems, help_needed, lines, submit=False, *
         report.status = ReportStatus.DRAFT
     save_versioned(report, expected_version)
     report.lines.all().delete()
-    ReportLine.objects.bulk_create([ReportLine(report=report, task=t, status=s, progress=p, note=nt)
-                                    for t, s, p, nt in cleaned])
+    ReportLine.objects.bulk_create(
+        [ReportLine(report=report, task=t, status=s, progress=p, note=nt) for t, s, p, nt in cleaned]
+    )
     if submit:
         for t, status, value, note in cleaned:
             changed = status != t.status or value != t.progress or note
@@ -155,8 +180,9 @@ def save_report(report, narrative, problems, help_needed, lines, submit=False, *
             try:
                 # The report's own version guards the submission; each task moves from the state read
                 # under this transaction.
-                task_services.report_progress(t, value, note or f"{rnd.title}报送", status, actor=actor,
-                                              expected_version=t.version)
+                task_services.report_progress(
+                    t, value, note or f"{rnd.title}报送", status, actor=actor, expected_version=t.version
+                )
             except ValidationError as exc:
                 raise ValidationError({"lines": f"任务“{t}”：{'；'.join(exc.messages)}"}) from None
         late = report.submitted_at > rnd.deadline
@@ -174,8 +200,11 @@ def close_round(rnd, *, actor) -> DispatchRound:
     rnd.closed_at = timezone.now()
     save_versioned(rnd, rnd.version)
     summary = round_summary(rnd)
-    log_event(rnd, "round_closed", note=f"按时{len(summary['on_time'])}、逾期{len(summary['late'])}、"
-                                        f"未报送{len(summary['missing'])}")
+    log_event(
+        rnd,
+        "round_closed",
+        note=f"按时{len(summary['on_time'])}、逾期{len(summary['late'])}、未报送{len(summary['missing'])}",
+    )
     return rnd
 
 
@@ -188,16 +217,24 @@ def timeliness_of(report, deadline) -> str:
 def round_summary(rnd) -> dict:
     """{'on_time': [...], 'late': [...], 'missing': [...], 'total', 'rate'} — reports with unit and
     submitter loaded, in one query."""
-    reports = list(rnd.reports.select_related("unit", "submitted_by")
-                   .order_by("unit__kind", "unit__sort_order", "unit__name"))
+    reports = list(
+        rnd.reports.select_related("unit", "submitted_by").order_by(
+            "unit__kind", "unit__sort_order", "unit__name"
+        )
+    )
     out = {Timeliness.ON_TIME: [], Timeliness.LATE: [], Timeliness.MISSING: []}
     for r in reports:
         r.round = rnd
         out[timeliness_of(r, rnd.deadline)].append(r)
     total = len(reports)
-    return {"on_time": out[Timeliness.ON_TIME], "late": out[Timeliness.LATE], "missing": out[Timeliness.MISSING],
-            "reports": reports, "total": total,
-            "rate": rate(len(out[Timeliness.ON_TIME]), total)}
+    return {
+        "on_time": out[Timeliness.ON_TIME],
+        "late": out[Timeliness.LATE],
+        "missing": out[Timeliness.MISSING],
+        "reports": reports,
+        "total": total,
+        "rate": rate(len(out[Timeliness.ON_TIME]), total),
+    }
 
 
 def unit_timeliness(campaign, now=None, reports=None) -> list[dict]:
@@ -209,20 +246,40 @@ def unit_timeliness(campaign, now=None, reports=None) -> list[dict]:
     qs = reports if reports is not None else DispatchReport.objects.all()
     submitted = Q(status=ReportStatus.SUBMITTED, submitted_at__isnull=False)
     due = Q(round__status=RoundStatus.CLOSED) | Q(round__deadline__lt=now)
-    rows = (qs.filter(round__campaign=campaign).filter(due | submitted)
-            .values("unit_id", name=F("unit__name"), short=F("unit__short_name"), kind=F("unit__kind"),
-                    sort=F("unit__sort_order"))
-            .annotate(rounds=Count("id"),
-                      on_time=Count("id", filter=submitted & Q(submitted_at__lte=F("round__deadline"))),
-                      late=Count("id", filter=submitted & Q(submitted_at__gt=F("round__deadline"))))
-            .order_by("kind", "sort", "name"))
+    rows = (
+        qs.filter(round__campaign=campaign)
+        .filter(due | submitted)
+        .values(
+            "unit_id",
+            name=F("unit__name"),
+            short=F("unit__short_name"),
+            kind=F("unit__kind"),
+            sort=F("unit__sort_order"),
+        )
+        .annotate(
+            rounds=Count("id"),
+            on_time=Count("id", filter=submitted & Q(submitted_at__lte=F("round__deadline"))),
+            late=Count("id", filter=submitted & Q(submitted_at__gt=F("round__deadline"))),
+        )
+        .order_by("kind", "sort", "name")
+    )
     result = []
     for r in rows:
         missing = r["rounds"] - r["on_time"] - r["late"]
-        result.append({"unit_id": r["unit_id"], "unit": r["name"], "short_name": r["short"] or r["name"],
-                       "rounds": r["rounds"], "on_time": r["on_time"], "late": r["late"], "missing": missing,
-                       "rate": rate(r["on_time"], r["rounds"])})
+        result.append(
+            {
+                "unit_id": r["unit_id"],
+                "unit": r["name"],
+                "short_name": r["short"] or r["name"],
+                "rounds": r["rounds"],
+                "on_time": r["on_time"],
+                "late": r["late"],
+                "missing": missing,
+                "rate": rate(r["on_time"], r["rounds"]),
+            }
+        )
     return result
+
 
 # --- notifications (issue 11): who hears about what, in what words ----------------------------
 

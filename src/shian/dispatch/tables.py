@@ -16,13 +16,22 @@ class RoundTable(tables.Table):
 
     class Meta:
         model = DispatchRound
-        fields = ("title", "kind", "period_label", "deadline", "status", "report_count", "submitted_count",
-                  "late_count")
+        fields = (
+            "title",
+            "kind",
+            "period_label",
+            "deadline",
+            "status",
+            "report_count",
+            "submitted_count",
+            "late_count",
+        )
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_status(self, record, value):
-        return format_html('<span class="badge text-bg-{}">{}</span>', "primary" if record.is_open else "secondary",
-                           value)
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>', "primary" if record.is_open else "secondary", value
+        )
 
 
 class TimelinessColumn(tables.Column):
@@ -35,7 +44,9 @@ class TimelinessColumn(tables.Column):
 
 
 class ReportTable(tables.Table):
-    round = tables.Column(verbose_name="调度轮次", accessor="round__title", linkify=lambda record: record.get_absolute_url())
+    round = tables.Column(
+        verbose_name="调度轮次", accessor="round__title", linkify=lambda record: record.get_absolute_url()
+    )
     unit = tables.Column(verbose_name="单位", accessor="unit__name")
     timeliness = TimelinessColumn(verbose_name="及时性", accessor="status", orderable=False)
     submitted_at = tables.DateTimeColumn(format="Y-m-d H:i")
@@ -43,5 +54,14 @@ class ReportTable(tables.Table):
 
     class Meta:
         model = DispatchReport
-        fields = ("round", "unit", "status", "timeliness", "submitted_at", "submitted_by", "problems", "help_needed")
+        fields = (
+            "round",
+            "unit",
+            "status",
+            "timeliness",
+            "submitted_at",
+            "submitted_by",
+            "problems",
+            "help_needed",
+        )
         attrs = {"class": "table table-sm table-hover align-middle"}

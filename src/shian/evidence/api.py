@@ -38,16 +38,37 @@ class MaterialSerializer(VersionedSerializer):
 
     class Meta:
         model = Material
-        fields = ["id", "campaign", "requirement", "item", "unit", "title", "doc_date", "doc_date_detected",
-                  "issuer", "doc_number", "status", "status_display", "review_reason", "reviewed_by",
-                  "reviewed_at", "submitted_at", "text_status", "flags", "suggestions", "current", "version"]
+        fields = [
+            "id",
+            "campaign",
+            "requirement",
+            "item",
+            "unit",
+            "title",
+            "doc_date",
+            "doc_date_detected",
+            "issuer",
+            "doc_number",
+            "status",
+            "status_display",
+            "review_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "submitted_at",
+            "text_status",
+            "flags",
+            "suggestions",
+            "current",
+            "version",
+        ]
         read_only_fields = [f for f in fields if f != "version"]
 
 
 class UploadSerializer(serializers.Serializer):
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
-    requirement = serializers.PrimaryKeyRelatedField(queryset=MaterialRequirement.objects.all(), required=False,
-                                                     allow_null=True)
+    requirement = serializers.PrimaryKeyRelatedField(
+        queryset=MaterialRequirement.objects.all(), required=False, allow_null=True
+    )
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     doc_date = serializers.DateField(required=False, allow_null=True)
@@ -61,8 +82,9 @@ class MaterialEditSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(help_text="读取时的版本号；修改时必须回传，防止覆盖他人修改")
     title = serializers.CharField(required=False, max_length=200)
-    requirement = serializers.PrimaryKeyRelatedField(queryset=MaterialRequirement.objects.all(), required=False,
-                                                     allow_null=True)
+    requirement = serializers.PrimaryKeyRelatedField(
+        queryset=MaterialRequirement.objects.all(), required=False, allow_null=True
+    )
     doc_date = serializers.DateField(required=False, allow_null=True)
     issuer = serializers.CharField(required=False, allow_blank=True, max_length=100)
     doc_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
@@ -139,7 +161,9 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         material.refresh_from_db()
         return Response(MaterialSerializer(material).data)
 
-    @extend_schema(request={"multipart/form-data": VersionUploadSerializer}, responses={201: MaterialSerializer})
+    @extend_schema(
+        request={"multipart/form-data": VersionUploadSerializer}, responses={201: MaterialSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="versions")
     def new_version(self, request, pk=None):
         """Upload a new version of the file (multipart: `file`, `version`); earlier versions are kept and
@@ -147,8 +171,12 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         material = self.get_object()
         body = VersionUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.add_version(material, body.validated_data["file"], actor=request.user,
-                             expected_version=body.validated_data["version"])
+        services.add_version(
+            material,
+            body.validated_data["file"],
+            actor=request.user,
+            expected_version=body.validated_data["version"],
+        )
         material.refresh_from_db()
         return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
@@ -159,8 +187,12 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         material = self.get_object()
         body = AssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.assign_requirement(material, body.validated_data["requirement"], actor=request.user,
-                                    expected_version=body.validated_data["version"])
+        services.assign_requirement(
+            material,
+            body.validated_data["requirement"],
+            actor=request.user,
+            expected_version=body.validated_data["version"],
+        )
         material.refresh_from_db()
         return Response(MaterialSerializer(material).data)
 
@@ -172,9 +204,14 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         services.request_extraction(material, actor=request.user)
         return Response(MaterialSerializer(material).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(parameters=[OpenApiParameter("campaign", int, description="创建项目ID；默认为当前项目"),
-                               OpenApiParameter("unit", int, description="只看该单位")],
-                   responses=MatrixSerializer, filters=False)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("campaign", int, description="创建项目ID；默认为当前项目"),
+            OpenApiParameter("unit", int, description="只看该单位"),
+        ],
+        responses=MatrixSerializer,
+        filters=False,
+    )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def matrix(self, request):
         """The completeness matrix of ?campaign= (default: the user's latest campaign), optionally ?unit=:
@@ -194,30 +231,50 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         if unit:
             get_object_or_404(Unit.objects.restrict(request.user), pk=int(unit))
         matrix = build_matrix(campaign, request.user, unit_id=int(unit) if unit else None)
-        return Response({
-            "campaign": campaign.pk,
-            "total": matrix["total"],
-            "complete": matrix["complete"],
-            "points_at_stake": str(matrix["points_at_stake"]),
-            "totals": {code: n for code, _label, _css, n in matrix["totals"]},
-            "cells": [{
-                "requirement": c.requirement.pk, "name": c.requirement.name, "item": c.requirement.item.code,
-                "indicator": str(c.requirement.item.indicator), "unit": c.unit.pk if c.unit else None,
-                "period": c.requirement.period_label(), "status": c.status, "status_display": c.label,
-                "points": str(c.points), "materials": [m.pk for m in c.materials],
-            } for c in matrix["cells"]],
-        })
+        return Response(
+            {
+                "campaign": campaign.pk,
+                "total": matrix["total"],
+                "complete": matrix["complete"],
+                "points_at_stake": str(matrix["points_at_stake"]),
+                "totals": {code: n for code, _label, _css, n in matrix["totals"]},
+                "cells": [
+                    {
+                        "requirement": c.requirement.pk,
+                        "name": c.requirement.name,
+                        "item": c.requirement.item.code,
+                        "indicator": str(c.requirement.item.indicator),
+                        "unit": c.unit.pk if c.unit else None,
+                        "period": c.requirement.period_label(),
+                        "status": c.status,
+                        "status_display": c.label,
+                        "points": str(c.points),
+                        "materials": [m.pk for m in c.materials],
+                    }
+                    for c in matrix["cells"]
+                ],
+            }
+        )
 
-    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: MaterialSerializer(many=True)})
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer}, responses={201: MaterialSerializer(many=True)}
+    )
     def create(self, request):
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         campaign = get_object_or_404(Campaign.objects.restrict(request.user), pk=v["campaign"].pk)
         created = services.upload_materials(
-            campaign, v["files"], actor=request.user, requirement=v.get("requirement"), unit=v.get("unit"),
-            title=v.get("title", ""), doc_date=v.get("doc_date"), issuer=v.get("issuer", ""),
-            doc_number=v.get("doc_number", ""))
+            campaign,
+            v["files"],
+            actor=request.user,
+            requirement=v.get("requirement"),
+            unit=v.get("unit"),
+            title=v.get("title", ""),
+            doc_date=v.get("doc_date"),
+            issuer=v.get("issuer", ""),
+            doc_number=v.get("doc_number", ""),
+        )
         return Response(MaterialSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
     def _review(self, request, decide):
@@ -232,18 +289,27 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """通过."""
-        return self._review(request, lambda m, d: services.approve_material(
-            m, actor=request.user, expected_version=d["version"]))
+        return self._review(
+            request,
+            lambda m, d: services.approve_material(m, actor=request.user, expected_version=d["version"]),
+        )
 
     @extend_schema(request=ReviewSerializer, responses=MaterialSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_material(self, request, pk=None):
         """退回 (reason required)."""
-        return self._review(request, lambda m, d: services.return_material(
-            m, d.get("reason", ""), actor=request.user, expected_version=d["version"]))
+        return self._review(
+            request,
+            lambda m, d: services.return_material(
+                m, d.get("reason", ""), actor=request.user, expected_version=d["version"]
+            ),
+        )
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, required=True, description="检索关键词")],
-                   responses=SearchHitSerializer(many=True), filters=False)
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True, description="检索关键词")],
+        responses=SearchHitSerializer(many=True),
+        filters=False,
+    )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def search(self, request):
         """Full-text search: ?q=关键词; each hit carries the matching passage (HTML with <mark>)."""
@@ -253,7 +319,9 @@ class MaterialViewSet(ScopedReadOnlyViewSet):
         if not q:
             raise DRFValidationError({"q": "请输入检索关键词"})
         hits = search_materials(self.get_queryset(), q)
-        return Response([{"material": MaterialSerializer(h.material).data, "passage": str(h.passage)} for h in hits])
+        return Response(
+            [{"material": MaterialSerializer(h.material).data, "passage": str(h.passage)} for h in hits]
+        )
 
 
 def register(router):

@@ -6,8 +6,6 @@ class EvidenceConfig(registry.ShianApp):
     name = "shian.evidence"
     verbose_name = "佐证材料"
     url_prefix = "evidence/"
-    nav = (
-        registry.NavItem("佐证材料", "evidence:material_list", "folder2-open", None, order=60),
-    )
+    nav = (registry.NavItem("佐证材料", "evidence:material_list", "folder2-open", None, order=60),)
     has_api = True
     has_demo = True

@@ -26,8 +26,20 @@ from shian.core.filetypes import sanitize_name
 from shian.evidence.choices import Coverage, MaterialStatus
 
 CHUNK = 1024 * 1024
-INDEX_HEADER = ["序号", "类别", "指标", "评分项", "材料要求", "材料标题", "提供单位", "文号", "成文日期", "审核状态",
-                "自动检查", "归档路径"]
+INDEX_HEADER = [
+    "序号",
+    "类别",
+    "指标",
+    "评分项",
+    "材料要求",
+    "材料标题",
+    "提供单位",
+    "文号",
+    "成文日期",
+    "审核状态",
+    "自动检查",
+    "归档路径",
+]
 UNFILED = "99-未归类材料"
 
 
@@ -65,12 +77,25 @@ def archive_plan(campaign_id, user, unit_id=None, only_approved=False) -> Plan:
     from shian.evidence.models import Material
     from shian.evidence.services import requirements_for
 
-    campaign = Campaign.objects.restrict(user, "view").filter(pk=campaign_id).select_related("framework").first()
+    campaign = (
+        Campaign.objects.restrict(user, "view").filter(pk=campaign_id).select_related("framework").first()
+    )
     if campaign is None:
         raise Http404("创建项目不存在或无权访问")
-    materials = (Material.objects.restrict(user, "view").filter(campaign=campaign).with_related()
-                 .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq",
-                           "requirement__seq", "requirement_id", "submitted_at", "id"))
+    materials = (
+        Material.objects.restrict(user, "view")
+        .filter(campaign=campaign)
+        .with_related()
+        .order_by(
+            "item__indicator__category__seq",
+            "item__indicator__seq",
+            "item__seq",
+            "requirement__seq",
+            "requirement_id",
+            "submitted_at",
+            "id",
+        )
+    )
     if unit_id:
         materials = materials.filter(unit_id=unit_id)
     left_out = {}  # requirement id → coverage label of the materials an approved-only archive leaves out
@@ -78,8 +103,11 @@ def archive_plan(campaign_id, user, unit_id=None, only_approved=False) -> Plan:
         from shian.evidence.matrix import coverage_of
 
         groups = {}
-        for m in materials.exclude(status=MaterialStatus.APPROVED).select_related(None).only(
-                "id", "requirement_id", "status", "flags"):
+        for m in (
+            materials.exclude(status=MaterialStatus.APPROVED)
+            .select_related(None)
+            .only("id", "requirement_id", "status", "flags")
+        ):
             groups.setdefault(m.requirement_id, []).append(m)
         left_out = {rid: Coverage(coverage_of(ms)).label for rid, ms in groups.items()}
         materials = materials.filter(status=MaterialStatus.APPROVED)
@@ -97,7 +125,9 @@ def archive_plan(campaign_id, user, unit_id=None, only_approved=False) -> Plan:
     if unit_id:
         reqs = [r for r in reqs if r.provider_id == unit_id or r.pk in by_requirement or r.pk in left_out]
     elif not (user.is_admin or user.region_scope is not None):
-        reqs = [r for r in reqs if r.provider_id == user.unit_id or r.pk in by_requirement or r.pk in left_out]
+        reqs = [
+            r for r in reqs if r.provider_id == user.unit_id or r.pk in by_requirement or r.pk in left_out
+        ]
     order = []
     seen_items = set()
     for req in reqs:
@@ -111,15 +141,29 @@ def archive_plan(campaign_id, user, unit_id=None, only_approved=False) -> Plan:
         indicator = item.indicator if item else None
         category = indicator.category if indicator else None
         folder = _folder(category, indicator)
-        base = [category.name if category else "", str(indicator) if indicator else "", item.code if item else "",
-                req.name if req else ""]
+        base = [
+            category.name if category else "",
+            str(indicator) if indicator else "",
+            item.code if item else "",
+            req.name if req else "",
+        ]
         if not ms:
             # A requirement with nothing in the archive: 缺失, or (approved-only archive) the state of
             # the materials left out, so the index does not call a filed but unapproved material missing.
             waiting = left_out.get(req.pk) if req else None
-            plan.rows.append([None, *base, "", req.provider.short_name or req.provider.name if req and req.provider
-                              else "", "", "", waiting or Coverage.MISSING.label, "",
-                              "未审核通过，未收入资料包" if waiting else ""])
+            plan.rows.append(
+                [
+                    None,
+                    *base,
+                    "",
+                    req.provider.short_name or req.provider.name if req and req.provider else "",
+                    "",
+                    "",
+                    waiting or Coverage.MISSING.label,
+                    "",
+                    "未审核通过，未收入资料包" if waiting else "",
+                ]
+            )
             continue
         for m in ms:
             seq += 1
@@ -139,8 +183,15 @@ def _arcname(m, folder, seq):
 
 
 def _material_cells(m, folder, seq):
-    return [m.title, m.unit.short_name or m.unit.name, m.doc_number, m.doc_date.isoformat() if m.doc_date else "",
-            m.get_status_display(), "；".join(m.flag_labels()), _arcname(m, folder, seq)]
+    return [
+        m.title,
+        m.unit.short_name or m.unit.name,
+        m.doc_number,
+        m.doc_date.isoformat() if m.doc_date else "",
+        m.get_status_display(),
+        "；".join(m.flag_labels()),
+        _arcname(m, folder, seq),
+    ]
 
 
 def _add_entry(plan, m, folder, seq):
@@ -153,8 +204,11 @@ def _add_entry(plan, m, folder, seq):
 def _index_xlsx(plan, path):
     from shian.core.exports import write_xlsx
 
-    write_xlsx([INDEX_HEADER, *[[("" if v is None else v) for v in row] for row in plan.rows]], str(path),
-               sheet_title="目录")
+    write_xlsx(
+        [INDEX_HEADER, *[[("" if v is None else v) for v in row] for row in plan.rows]],
+        str(path),
+        sheet_title="目录",
+    )
 
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -196,8 +250,10 @@ def _write_entries(zf, plan, progress=None, on_chunk=None):
         info = zipfile.ZipInfo(entry.arcname, date_time=now)
         info.compress_type = zipfile.ZIP_STORED
         info.external_attr = 0o644 << 16
-        with default_storage.open(entry.storage_name, "rb") as src, \
-                zf.open(info, "w", force_zip64=entry.size >= 2**31) as dst:
+        with (
+            default_storage.open(entry.storage_name, "rb") as src,
+            zf.open(info, "w", force_zip64=entry.size >= 2**31) as dst,
+        ):
             while chunk := src.read(CHUNK):
                 dst.write(chunk)
                 if on_chunk:
@@ -283,8 +339,9 @@ def save_archive_to_job(record, plan, progress=None) -> dict:
             write_archive(plan, out, progress)
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            stored = default_storage.save(f"jobs/{datetime.date.today():%Y/%m}/{Path(path).name}",
-                                          _LocalFile(fh, name=path))
+            stored = default_storage.save(
+                f"jobs/{datetime.date.today():%Y/%m}/{Path(path).name}", _LocalFile(fh, name=path)
+            )
         Job.objects.filter(pk=record.pk).update(result_file=stored)
     finally:
         if os.path.exists(path):

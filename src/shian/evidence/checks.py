@@ -49,9 +49,11 @@ def check_period(material, today=None) -> dict | None:
     if start <= material.doc_date <= end:
         return None
     source = "（自动识别）" if material.doc_date_detected else ""
-    return {"code": Flag.OUT_OF_PERIOD,
-            "message": f"成文日期 {material.doc_date:%Y-%m-%d}{source} 不在要求的时间范围"
-                       f"（{material.requirement.period_label()}：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）内"}
+    return {
+        "code": Flag.OUT_OF_PERIOD,
+        "message": f"成文日期 {material.doc_date:%Y-%m-%d}{source} 不在要求的时间范围"
+        f"（{material.requirement.period_label()}：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）内",
+    }
 
 
 def check_duplicate(material) -> dict | None:
@@ -60,20 +62,31 @@ def check_duplicate(material) -> dict | None:
 
     if material.current is None or material.current.size == 0:
         return None
-    others = (Material.objects.filter(campaign_id=material.campaign_id, current__sha256=material.current.sha256)
-              .exclude(pk=material.pk).select_related("unit").order_by("pk")[:3])
+    others = (
+        Material.objects.filter(campaign_id=material.campaign_id, current__sha256=material.current.sha256)
+        .exclude(pk=material.pk)
+        .select_related("unit")
+        .order_by("pk")[:3]
+    )
     others = list(others)
     if not others:
         return None
     names = "、".join(f"“{o.title}”（{o.unit.short_name or o.unit.name}，编号{o.pk}）" for o in others)
-    return {"code": Flag.DUPLICATE, "message": f"与已上传的材料 {names} 内容完全相同", "others": [o.pk for o in others]}
+    return {
+        "code": Flag.DUPLICATE,
+        "message": f"与已上传的材料 {names} 内容完全相同",
+        "others": [o.pk for o in others],
+    }
 
 
 def check_empty(material) -> dict | None:
     if material.current is not None and material.current.size == 0:
         return {"code": Flag.EMPTY, "message": "文件大小为0字节，是空文件"}
-    if material.text_status == TextStatus.EMPTY and material.current and material.current.kind in (
-            "pdf", "docx", "xlsx", "xls"):
+    if (
+        material.text_status == TextStatus.EMPTY
+        and material.current
+        and material.current.kind in ("pdf", "docx", "xlsx", "xls")
+    ):
         return {"code": Flag.EMPTY, "message": "文件中没有可读取的文字（可能是空白文档或扫描件）"}
     return None
 
@@ -101,13 +114,20 @@ def check_better_match(material, text: str, matcher=None) -> dict | None:
         return None
     if best.score < own * BETTER_MATCH_RATIO:
         return None
-    return {"code": Flag.BETTER_MATCH,
-            "message": f"内容与指标“{best.indicator}”的材料要求“{best.name}”更匹配"
-                       f"（相似度 {best.score:.2f}，当前指标 {own:.2f}；匹配词：{'、'.join(best.terms)}）",
-            "requirement": best.requirement_id}
+    return {
+        "code": Flag.BETTER_MATCH,
+        "message": f"内容与指标“{best.indicator}”的材料要求“{best.name}”更匹配"
+        f"（相似度 {best.score:.2f}，当前指标 {own:.2f}；匹配词：{'、'.join(best.terms)}）",
+        "requirement": best.requirement_id,
+    }
 
 
 def run_checks(material, text: str = "", error: str = "", today=None) -> list[dict]:
-    flags = [check_empty(material), check_unreadable(material, error), check_duplicate(material),
-             check_period(material, today), check_better_match(material, text)]
+    flags = [
+        check_empty(material),
+        check_unreadable(material, error),
+        check_duplicate(material),
+        check_period(material, today),
+        check_better_match(material, text),
+    ]
     return [f for f in flags if f]

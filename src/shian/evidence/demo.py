@@ -15,8 +15,13 @@ from shian.framework.models import ItemUnit, MaterialRequirement
 from shian.organisation.choices import Role
 
 MAX_REQUIREMENTS = 40
-RETURN_REASONS = ["缺少盖章页，请上传加盖公章的扫描件", "文号与正文不一致，请核对后重新上传", "会议纪要未体现研究食品安全议题",
-                  "附件不全，缺少指标分解表", "材料为草稿版本，请上传正式印发稿"]
+RETURN_REASONS = [
+    "缺少盖章页，请上传加盖公章的扫描件",
+    "文号与正文不一致，请核对后重新上传",
+    "会议纪要未体现研究食品安全议题",
+    "附件不全，缺少指标分解表",
+    "材料为草稿版本，请上传正式印发稿",
+]
 ISSUERS = {"县食安办": "安澜县食品安全委员会办公室"}
 
 
@@ -36,19 +41,32 @@ def _docx(title: str, unit_name: str, date: datetime.date, body: str) -> bytes:
 
 
 def _ensure_requirements(ctx):
-    reqs = list(MaterialRequirement.objects.filter(item__indicator__category__framework=ctx.framework)
-                .select_related("item__indicator", "provider").order_by("item__indicator__category__seq",
-                                                                        "item__indicator__seq", "item__seq", "seq"))
+    reqs = list(
+        MaterialRequirement.objects.filter(item__indicator__category__framework=ctx.framework)
+        .select_related("item__indicator", "provider")
+        .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "seq")
+    )
     if len(reqs) >= 10:
         return reqs[:MAX_REQUIREMENTS]
     # A framework without a 材料清单: give its first items one requirement each.
-    periods = [MaterialPeriod.CURRENT_YEAR, MaterialPeriod.LAST_YEARS, MaterialPeriod.SINCE_CAMPAIGN, MaterialPeriod.ANY]
+    periods = [
+        MaterialPeriod.CURRENT_YEAR,
+        MaterialPeriod.LAST_YEARS,
+        MaterialPeriod.SINCE_CAMPAIGN,
+        MaterialPeriod.ANY,
+    ]
     for n, item in enumerate(ctx.framework.items().select_related("indicator")[:20]):
         if item.materials.exists():
             continue
-        reqs.append(MaterialRequirement.objects.create(
-            item=item, seq=1, name=f"{item.content[:24].rstrip('，。；')}相关文件", period=periods[n % 4],
-            period_years=3 if periods[n % 4] == MaterialPeriod.LAST_YEARS else None))
+        reqs.append(
+            MaterialRequirement.objects.create(
+                item=item,
+                seq=1,
+                name=f"{item.content[:24].rstrip('，。；')}相关文件",
+                period=periods[n % 4],
+                period_years=3 if periods[n % 4] == MaterialPeriod.LAST_YEARS else None,
+            )
+        )
     return reqs[:MAX_REQUIREMENTS]
 
 
@@ -58,8 +76,12 @@ def populate(ctx) -> None:
     reqs = _ensure_requirements(ctx)
     if not reqs:
         return
-    leads = {a.item_id: a.unit for a in ItemUnit.objects.filter(item__in=[r.item_id for r in reqs],
-                                                                  role=UnitRole.LEAD).select_related("unit")}
+    leads = {
+        a.item_id: a.unit
+        for a in ItemUnit.objects.filter(
+            item__in=[r.item_id for r in reqs], role=UnitRole.LEAD
+        ).select_related("unit")
+    }
     liaisons = {}
     for user in ctx.users.values():
         if user.role == Role.LIAISON and user.unit_id:
@@ -68,9 +90,17 @@ def populate(ctx) -> None:
     def upload(req, unit, title, content, doc_date, **kwargs):
         actor = liaisons.get(unit.pk, office_user)
         (m,) = services.upload_materials(
-            ctx.campaign, [SimpleUploadedFile(f"{title}.docx", content)], actor=actor, requirement=req,
-            unit=unit if actor.is_office else None, title=title, doc_date=doc_date,
-            issuer=ISSUERS.get(unit.short_name, unit.name), extract=False, **kwargs)
+            ctx.campaign,
+            [SimpleUploadedFile(f"{title}.docx", content)],
+            actor=actor,
+            requirement=req,
+            unit=unit if actor.is_office else None,
+            title=title,
+            doc_date=doc_date,
+            issuer=ISSUERS.get(unit.short_name, unit.name),
+            extract=False,
+            **kwargs,
+        )
         extract_material(m.pk)
         return Material.objects.get(pk=m.pk)
 
@@ -97,8 +127,12 @@ def populate(ctx) -> None:
         if state == "approved":
             services.approve_material(m, actor=office_user, expected_version=m.version)
         elif state == "returned":
-            services.return_material(m, rng.choice(RETURN_REASONS), actor=office_user, expected_version=m.version)
-        if not duplicated and n >= 3:  # the same file filed again under another requirement: flagged as a duplicate
+            services.return_material(
+                m, rng.choice(RETURN_REASONS), actor=office_user, expected_version=m.version
+            )
+        if (
+            not duplicated and n >= 3
+        ):  # the same file filed again under another requirement: flagged as a duplicate
             with m.current.file.open("rb") as fh:
                 content = fh.read()
             other = reqs[min(n + 7, len(reqs) - 1)]
@@ -110,10 +144,19 @@ def populate(ctx) -> None:
     text_title = f"关于{req.name[:30]}的情况报告"
     actor = liaisons.get(unit.pk, office_user)
     (m,) = services.upload_materials(
-        ctx.campaign, [SimpleUploadedFile(f"{text_title}.docx", _docx(text_title, unit.name, ctx.today,
-                                                                      req.item.content))],
-        actor=actor, unit=unit if actor.is_office else None, extract=False)
+        ctx.campaign,
+        [SimpleUploadedFile(f"{text_title}.docx", _docx(text_title, unit.name, ctx.today, req.item.content))],
+        actor=actor,
+        unit=unit if actor.is_office else None,
+        extract=False,
+    )
     extract_material(m.pk)
-    (m,) = services.upload_materials(ctx.campaign, [SimpleUploadedFile("扫描件（空白）.pdf", b"")],
-                                     actor=office_user, requirement=reqs[-1], unit=ctx.office, extract=False)
+    (m,) = services.upload_materials(
+        ctx.campaign,
+        [SimpleUploadedFile("扫描件（空白）.pdf", b"")],
+        actor=office_user,
+        requirement=reqs[-1],
+        unit=ctx.office,
+        extract=False,
+    )
     extract_material(m.pk)

@@ -86,8 +86,12 @@ def _image(path) -> str | None:
     if not ocr_available():
         return None
     try:
-        result = subprocess.run(["tesseract", str(path), "stdout", "-l", "chi_sim+eng"], capture_output=True,
-                                timeout=TESSERACT_TIMEOUT, check=False)
+        result = subprocess.run(
+            ["tesseract", str(path), "stdout", "-l", "chi_sim+eng"],
+            capture_output=True,
+            timeout=TESSERACT_TIMEOUT,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise Unreadable("图片文字识别超时")
     if result.returncode != 0:
@@ -127,8 +131,15 @@ def _zip(path) -> str:
     return "\n".join(parts)
 
 
-EXTRACTORS = {"pdf": _pdf, "docx": _docx, "xlsx": _sheet, "xls": _sheet, "jpg": _image, "png": _image,
-              "zip": _zip}
+EXTRACTORS = {
+    "pdf": _pdf,
+    "docx": _docx,
+    "xlsx": _sheet,
+    "xls": _sheet,
+    "jpg": _image,
+    "png": _image,
+    "zip": _zip,
+}
 
 
 def extract_text(path, kind: str) -> str | None:
@@ -143,8 +154,23 @@ def extract_text(path, kind: str) -> str | None:
 # --- Chinese tokens -----------------------------------------------------------------------------
 
 _WORD = re.compile(r"\w", re.UNICODE)
-STOPWORDS = set("的 了 和 与 及 或 等 在 对 按 是 为 有 以 中 并 其 将 由 于 被 把 之 各 该 本 年 月 日 个 项 次 第".split()) | {
-    "以上", "以下", "情况", "工作", "相关", "有关", "开展", "进行", "关于", "通知", "要求", "按照", "根据", "材料",
+STOPWORDS = set(
+    "的 了 和 与 及 或 等 在 对 按 是 为 有 以 中 并 其 将 由 于 被 把 之 各 该 本 年 月 日 个 项 次 第".split()
+) | {
+    "以上",
+    "以下",
+    "情况",
+    "工作",
+    "相关",
+    "有关",
+    "开展",
+    "进行",
+    "关于",
+    "通知",
+    "要求",
+    "按照",
+    "根据",
+    "材料",
 }
 
 
@@ -166,22 +192,41 @@ def tokens(text: str, keep_single: bool = False) -> list[str]:
 
     Single Chinese characters carry little meaning for matching and are dropped unless asked for
     (a search for one character keeps it)."""
-    return [w for w in (t.strip().lower() for t in _jieba().cut(text or "")) if w and _WORD.search(w)
-            and w not in STOPWORDS and (keep_single or len(w) > 1 or w.isascii())]
+    return [
+        w
+        for w in (t.strip().lower() for t in _jieba().cut(text or ""))
+        if w and _WORD.search(w) and w not in STOPWORDS and (keep_single or len(w) > 1 or w.isascii())
+    ]
 
 
 def segment_for_index(text: str) -> str:
     """Search-mode segmentation (words plus their sub-words), space separated, for the index."""
-    return " ".join(w for w in (t.strip().lower() for t in _jieba().cut_for_search(text or ""))
-                    if w and _WORD.search(w))
+    return " ".join(
+        w for w in (t.strip().lower() for t in _jieba().cut_for_search(text or "")) if w and _WORD.search(w)
+    )
 
 
 # --- document dates ------------------------------------------------------------------------------
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9, "十": 10}
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DATE = re.compile(r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = re.compile(
+    r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
 
 
 def _cn_number(text: str) -> int:

@@ -10,7 +10,9 @@ class MaterialFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(choices=MaterialStatus.choices, label="审核状态")
     flag = django_filters.ChoiceFilter(choices=Flag.choices, label="自动检查", method="filter_flag")
     text_status = django_filters.ChoiceFilter(choices=TextStatus.choices, label="文字提取")
-    unassigned = django_filters.BooleanFilter(field_name="requirement", lookup_expr="isnull", label="未指定要求")
+    unassigned = django_filters.BooleanFilter(
+        field_name="requirement", lookup_expr="isnull", label="未指定要求"
+    )
 
     class Meta:
         model = Material

@@ -41,15 +41,31 @@ class RequirementChoiceField(forms.ModelChoiceField):
 
 class UploadForm(StyledForm):
     campaign = forms.ModelChoiceField(Campaign.objects.none(), label="创建项目", empty_label=None)
-    requirement = RequirementChoiceField(MaterialRequirement.objects.none(), label="材料要求", required=False,
-                                         empty_label="不指定（由系统根据内容推荐）")
-    unit = forms.ModelChoiceField(Unit.objects.none(), label="提供单位", required=False,
-                                  empty_label="按材料要求的提供单位")
-    title = forms.CharField(label="标题", max_length=200, required=False, help_text="只上传一个文件时使用；多个文件时以文件名为标题")
-    doc_date = forms.DateField(label="成文日期", required=False, widget=DateInput, help_text="不填时从文件内容中自动识别")
+    requirement = RequirementChoiceField(
+        MaterialRequirement.objects.none(),
+        label="材料要求",
+        required=False,
+        empty_label="不指定（由系统根据内容推荐）",
+    )
+    unit = forms.ModelChoiceField(
+        Unit.objects.none(), label="提供单位", required=False, empty_label="按材料要求的提供单位"
+    )
+    title = forms.CharField(
+        label="标题",
+        max_length=200,
+        required=False,
+        help_text="只上传一个文件时使用；多个文件时以文件名为标题",
+    )
+    doc_date = forms.DateField(
+        label="成文日期", required=False, widget=DateInput, help_text="不填时从文件内容中自动识别"
+    )
     issuer = forms.CharField(label="发文机关", max_length=100, required=False)
-    doc_number = forms.CharField(label="文号", max_length=60, required=False, help_text="如 安食安委〔2025〕3号")
-    files = MultipleFileField(label="文件", help_text="可多选或拖入，支持 PDF、Word、Excel、JPG/PNG 及其 ZIP 压缩包")
+    doc_number = forms.CharField(
+        label="文号", max_length=60, required=False, help_text="如 安食安委〔2025〕3号"
+    )
+    files = MultipleFileField(
+        label="文件", help_text="可多选或拖入，支持 PDF、Word、Excel、JPG/PNG 及其 ZIP 压缩包"
+    )
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,14 +73,17 @@ class UploadForm(StyledForm):
         self.fields["campaign"].queryset = Campaign.objects.restrict(user).order_by("-created_at")
         self.fields["requirement"].queryset = requirement_choices(user, campaign)
         if user.is_office:
-            self.fields["unit"].queryset = Unit.objects.restrict(user, "change").order_by("kind", "sort_order", "name")
+            self.fields["unit"].queryset = Unit.objects.restrict(user, "change").order_by(
+                "kind", "sort_order", "name"
+            )
         else:
             del self.fields["unit"]
 
 
 class MaterialEditForm(VersionedModelForm):
-    requirement = RequirementChoiceField(MaterialRequirement.objects.none(), label="材料要求", required=False,
-                                         empty_label="未指定")
+    requirement = RequirementChoiceField(
+        MaterialRequirement.objects.none(), label="材料要求", required=False, empty_label="未指定"
+    )
 
     class Meta:
         model = Material
@@ -96,6 +115,8 @@ class ArchiveForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.restrict(self.user).order_by("-created_at")
         if self.user.is_admin or self.user.region_scope is not None:
-            self.fields["unit"].queryset = Unit.objects.restrict(self.user).order_by("kind", "sort_order", "name")
+            self.fields["unit"].queryset = Unit.objects.restrict(self.user).order_by(
+                "kind", "sort_order", "name"
+            )
         else:
             del self.fields["unit"]

@@ -28,15 +28,20 @@ class Match:
     terms: list[str] = field(default_factory=list)
 
     def as_dict(self):
-        return {"requirement": self.requirement_id, "name": self.name, "item": self.item_id,
-                "indicator_id": self.indicator_id, "indicator": self.indicator, "score": round(self.score, 4),
-                "terms": self.terms}
+        return {
+            "requirement": self.requirement_id,
+            "name": self.name,
+            "item": self.item_id,
+            "indicator_id": self.indicator_id,
+            "indicator": self.indicator,
+            "score": round(self.score, 4),
+            "terms": self.terms,
+        }
 
 
 def requirement_document(req) -> list[str]:
     indicator = req.item.indicator
-    return (tokens(req.name) * 2 + tokens(req.description) + tokens(req.item.content)
-            + tokens(indicator.name))
+    return tokens(req.name) * 2 + tokens(req.description) + tokens(req.item.content) + tokens(indicator.name)
 
 
 class Matcher:
@@ -59,8 +64,9 @@ class Matcher:
         """The matcher of a framework, rebuilt only when its requirements or items changed."""
         from django.db.models import Count, Max
 
-        stamp = (MaterialRequirement.objects.filter(item__indicator__category__framework_id=framework_id)
-                 .aggregate(n=Count("id"), r=Max("updated_at"), i=Max("item__updated_at")))
+        stamp = MaterialRequirement.objects.filter(
+            item__indicator__category__framework_id=framework_id
+        ).aggregate(n=Count("id"), r=Max("updated_at"), i=Max("item__updated_at"))
         key = (framework_id, stamp["n"], stamp["r"], stamp["i"])
         cached = _CACHE.get(framework_id)
         if cached is not None and cached[0] == key:
@@ -71,9 +77,11 @@ class Matcher:
 
     @classmethod
     def _build(cls, framework_id):
-        reqs = (MaterialRequirement.objects.filter(item__indicator__category__framework_id=framework_id)
-                .select_related("item__indicator").order_by("item__indicator__category__seq",
-                                                            "item__indicator__seq", "item__seq", "seq", "id"))
+        reqs = (
+            MaterialRequirement.objects.filter(item__indicator__category__framework_id=framework_id)
+            .select_related("item__indicator")
+            .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "seq", "id")
+        )
         return cls(reqs)
 
     def text_vector(self, text: str) -> dict[str, float]:

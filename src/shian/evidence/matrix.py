@@ -44,7 +44,9 @@ NOT_EVIDENCE = {Flag.EMPTY, Flag.UNREADABLE}
 
 
 def _is_void(material) -> bool:
-    return material.status == MaterialStatus.PENDING and any(f.get("code") in NOT_EVIDENCE for f in material.flags)
+    return material.status == MaterialStatus.PENDING and any(
+        f.get("code") in NOT_EVIDENCE for f in material.flags
+    )
 
 
 def coverage_of(materials) -> str:
@@ -72,15 +74,23 @@ def build_matrix(campaign, user, unit_id=None) -> dict:
     reqs = list(requirements_for(campaign))
     expert = user.role == Role.EXPERT and not user.is_admin
     if expert:  # a review group's expert sees the requirements of the items their groups hold, nothing else
-        held = set(ScoringItem.objects.filter(review_groups__members=user,
-                                              review_groups__assessment__campaign=campaign)
-                   .values_list("pk", flat=True))  # through the relation: evidence sits below scoring
+        held = set(
+            ScoringItem.objects.filter(
+                review_groups__members=user, review_groups__assessment__campaign=campaign
+            ).values_list("pk", flat=True)
+        )  # through the relation: evidence sits below scoring
         reqs = [r for r in reqs if r.item_id in held]
     leads = {}
-    for a in ItemUnit.objects.filter(item__in={r.item_id for r in reqs}, role=UnitRole.LEAD).select_related("unit"):
+    for a in ItemUnit.objects.filter(item__in={r.item_id for r in reqs}, role=UnitRole.LEAD).select_related(
+        "unit"
+    ):
         leads.setdefault(a.item_id, a.unit)
-    materials = (Material.objects.restrict(user, "view").filter(campaign=campaign, requirement__isnull=False)
-                 .select_related("unit", "current").order_by("submitted_at", "id"))
+    materials = (
+        Material.objects.restrict(user, "view")
+        .filter(campaign=campaign, requirement__isnull=False)
+        .select_related("unit", "current")
+        .order_by("submitted_at", "id")
+    )
     by_req = {}
     for m in materials:
         by_req.setdefault(m.requirement_id, []).append(m)
@@ -100,8 +110,10 @@ def build_matrix(campaign, user, unit_id=None) -> dict:
     indicators = OrderedDict()
     for cell in cells:
         indicator = cell.requirement.item.indicator
-        group = indicators.setdefault(indicator.pk, {"indicator": indicator, "category": indicator.category,
-                                                     "cells": [], "gap_items": {}})
+        group = indicators.setdefault(
+            indicator.pk,
+            {"indicator": indicator, "category": indicator.category, "cells": [], "gap_items": {}},
+        )
         group["cells"].append(cell)
         if cell.is_gap:
             group["gap_items"][cell.requirement.item_id] = cell.points
@@ -112,17 +124,26 @@ def build_matrix(campaign, user, unit_id=None) -> dict:
     units = OrderedDict()
     for cell in cells:
         key = cell.unit.pk if cell.unit else 0
-        row = units.setdefault(key, {"unit": cell.unit, "counts": dict.fromkeys(Coverage.values, 0),
-                                     "total": 0, "gap_items": {}})
+        row = units.setdefault(
+            key, {"unit": cell.unit, "counts": dict.fromkeys(Coverage.values, 0), "total": 0, "gap_items": {}}
+        )
         row["counts"][cell.status] += 1
         row["total"] += 1
         if cell.is_gap:
             row["gap_items"][cell.requirement.item_id] = cell.points
-    unit_rows = sorted(units.values(), key=lambda r: (r["unit"] is None, r["unit"].sort_order if r["unit"] else 0,
-                                                      r["unit"].name if r["unit"] else ""))
+    unit_rows = sorted(
+        units.values(),
+        key=lambda r: (
+            r["unit"] is None,
+            r["unit"].sort_order if r["unit"] else 0,
+            r["unit"].name if r["unit"] else "",
+        ),
+    )
     for row in unit_rows:
         row["points_at_stake"] = sum(row["gap_items"].values(), Decimal(0))
-        row["count_list"] = [(s, Coverage(s).label, COVERAGE_CSS[s], row["counts"][s]) for s in Coverage.values]
+        row["count_list"] = [
+            (s, Coverage(s).label, COVERAGE_CSS[s], row["counts"][s]) for s in Coverage.values
+        ]
 
     totals = dict.fromkeys(Coverage.values, 0)
     gap_items = {}

@@ -15,9 +15,12 @@ from shian.evidence.choices import FileKind, Flag, MaterialStatus, TextStatus
 def _reviewed_by(user):
     """Materials of the items held by a review group, with `user` in it, of a review of the same campaign.
     Both conditions sit in one filter() so they apply to the same review group."""
-    return Q(pk__in=Material._base_manager.filter(
-        item__review_groups__members=user, item__review_groups__assessment__campaign=F("campaign"),
-    ).values("pk"))
+    return Q(
+        pk__in=Material._base_manager.filter(
+            item__review_groups__members=user,
+            item__review_groups__assessment__campaign=F("campaign"),
+        ).values("pk")
+    )
 
 
 class MaterialQuerySet(ScopedQuerySet):
@@ -27,7 +30,12 @@ class MaterialQuerySet(ScopedQuerySet):
 
     def with_related(self):
         return self.select_related(
-            "campaign", "unit", "requirement", "item__indicator__category", "current", "reviewed_by",
+            "campaign",
+            "unit",
+            "requirement",
+            "item__indicator__category",
+            "current",
+            "reviewed_by",
         )
 
 
@@ -37,32 +45,65 @@ class Material(BusinessModel):
     Its file may be replaced: every upload is a `MaterialFile` version, `current` is the latest.
     """
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE,
-                                 related_name="materials")
-    requirement = models.ForeignKey("framework.MaterialRequirement", verbose_name="材料要求", null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="evidence")
-    item = models.ForeignKey("framework.ScoringItem", verbose_name="评分项", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="evidence")
-    unit = models.ForeignKey("organisation.Unit", verbose_name="提供单位", on_delete=models.PROTECT,
-                             related_name="materials")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE, related_name="materials"
+    )
+    requirement = models.ForeignKey(
+        "framework.MaterialRequirement",
+        verbose_name="材料要求",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence",
+    )
+    item = models.ForeignKey(
+        "framework.ScoringItem",
+        verbose_name="评分项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence",
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="提供单位", on_delete=models.PROTECT, related_name="materials"
+    )
     title = models.CharField("标题", max_length=200)
     doc_date = models.DateField("成文日期", null=True, blank=True)
     doc_date_detected = models.BooleanField("日期为自动识别", default=False)
     issuer = models.CharField("发文机关", max_length=100, blank=True)
     doc_number = models.CharField("文号", max_length=60, blank=True)
-    status = models.CharField("审核状态", max_length=10, choices=MaterialStatus.choices,
-                              default=MaterialStatus.PENDING, db_index=True)
+    status = models.CharField(
+        "审核状态",
+        max_length=10,
+        choices=MaterialStatus.choices,
+        default=MaterialStatus.PENDING,
+        db_index=True,
+    )
     review_reason = models.TextField("退回原因", blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     submitted_at = models.DateTimeField("提交时间", db_index=True)
-    current = models.ForeignKey("MaterialFile", verbose_name="当前文件", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
-    text_status = models.CharField("文字提取", max_length=12, choices=TextStatus.choices,
-                                   default=TextStatus.PENDING)
-    flags = models.JSONField("自动检查", default=list, blank=True,
-                             help_text='[{"code": "duplicate", "message": "..."}]')
+    current = models.ForeignKey(
+        "MaterialFile",
+        verbose_name="当前文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text_status = models.CharField(
+        "文字提取", max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    flags = models.JSONField(
+        "自动检查", default=list, blank=True, help_text='[{"code": "duplicate", "message": "..."}]'
+    )
     suggestions = models.JSONField("推荐要求", default=list, blank=True)
 
     objects = MaterialQuerySet.as_manager()
@@ -84,7 +125,6 @@ class Material(BusinessModel):
 
     def flag_labels(self):
         return [Flag(f["code"]).label if f.get("code") in Flag.values else f.get("code") for f in self.flags]
-
 
 
 class MaterialTextQuerySet(ScopedQuerySet):
@@ -119,15 +159,22 @@ class MaterialFileQuerySet(ScopedQuerySet):
 class MaterialFile(BusinessModel):
     """One uploaded version of a material's file (earlier versions are kept)."""
 
-    material = models.ForeignKey(Material, verbose_name="材料", on_delete=models.CASCADE, related_name="files")
+    material = models.ForeignKey(
+        Material, verbose_name="材料", on_delete=models.CASCADE, related_name="files"
+    )
     number = models.PositiveSmallIntegerField("版本号", default=1)
     file = models.FileField("文件", upload_to="evidence/", max_length=300)
     original_name = models.CharField("原文件名", max_length=200)
     kind = models.CharField("类型", max_length=8, choices=FileKind.choices)
     size = models.PositiveBigIntegerField("大小（字节）", default=0)
     sha256 = models.CharField("内容哈希", max_length=64, db_index=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = MaterialFileQuerySet.as_manager()
 
@@ -135,8 +182,11 @@ class MaterialFile(BusinessModel):
         verbose_name = verbose_name_plural = "材料文件版本"
         ordering = ["material", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["material", "number"], name="materialfile_unique_number",
-                                    violation_error_message="版本号重复"),
+            models.UniqueConstraint(
+                fields=["material", "number"],
+                name="materialfile_unique_number",
+                violation_error_message="版本号重复",
+            ),
         ]
 
     def __str__(self):
@@ -158,7 +208,9 @@ class MaterialStatusChangeQuerySet(ScopedQuerySet):
 class MaterialStatusChange(StatusChange):
     """A review status the material entered and when (待审核 on upload, 已通过, 已退回)."""
 
-    subject = models.ForeignKey(Material, verbose_name="材料", on_delete=models.CASCADE, related_name="status_changes")
+    subject = models.ForeignKey(
+        Material, verbose_name="材料", on_delete=models.CASCADE, related_name="status_changes"
+    )
 
     objects = MaterialStatusChangeQuerySet.as_manager()
 

@@ -42,7 +42,9 @@ def query_terms(query: str) -> list[str]:
 
     terms = []
     for t in tokens(query, keep_single=True):
-        pieces = [t[i:i + 2] for i in range(len(t) - 1) if jieba.get_FREQ(t[i:i + 2])] if len(t) > 2 else []
+        pieces = (
+            [t[i : i + 2] for i in range(len(t) - 1) if jieba.get_FREQ(t[i : i + 2])] if len(t) > 2 else []
+        )
         for piece in pieces or [t]:
             if piece not in terms:
                 terms.append(piece)
@@ -51,8 +53,11 @@ def query_terms(query: str) -> list[str]:
 
 def _matching_ids_sql(terms: list[str]):
     if connection.vendor == "postgresql":
-        return ("SELECT material_id FROM evidence_materialtext "
-                "WHERE to_tsvector('simple', segmented) @@ plainto_tsquery('simple', %s)", [" ".join(terms)])
+        return (
+            "SELECT material_id FROM evidence_materialtext "
+            "WHERE to_tsvector('simple', segmented) @@ plainto_tsquery('simple', %s)",
+            [" ".join(terms)],
+        )
     if connection.vendor == "sqlite":
         fts = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
         return "SELECT rowid FROM evidence_material_fts WHERE evidence_material_fts MATCH %s", [fts]
@@ -74,7 +79,7 @@ def passage(text: str, terms: list[str], before: int = 30, after: int = 70) -> s
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
     out, last = [], 0
     for m in pattern.finditer(snippet):
-        out.append(escape(snippet[last:m.start()]))
+        out.append(escape(snippet[last : m.start()]))
         out.append(f"<mark>{escape(m.group(0))}</mark>")
         last = m.end()
     out.append(escape(snippet[last:]))
@@ -88,8 +93,12 @@ def search_materials(queryset, query: str, limit: int = 50) -> list[Hit]:
     if not terms:
         return []
     sql, params = _matching_ids_sql(terms)
-    rows = (queryset.filter(pk__in=RawSQL(sql, params)).with_related().select_related("body")
-            .order_by("-submitted_at")[:MAX_HITS])
+    rows = (
+        queryset.filter(pk__in=RawSQL(sql, params))
+        .with_related()
+        .select_related("body")
+        .order_by("-submitted_at")[:MAX_HITS]
+    )
     hits = []
     for material in rows:
         body = getattr(material, "body", None)

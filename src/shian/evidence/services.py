@@ -40,7 +40,9 @@ def inspect_upload(upload) -> dict:
     name = sanitize_name(getattr(upload, "name", "") or "未命名")
     size = _file_size(upload)
     if size > settings.SHIAN_MAX_UPLOAD_BYTES:
-        raise ValidationError({"files": f"文件“{name}”大小 {size / 1024 / 1024:.1f}MB 超过上限 {_limit_label()}"})
+        raise ValidationError(
+            {"files": f"文件“{name}”大小 {size / 1024 / 1024:.1f}MB 超过上限 {_limit_label()}"}
+        )
     try:
         kind = detect_kind(upload, name, size)
     except ValidationError as exc:
@@ -89,16 +91,33 @@ def _schedule_extraction(material_ids, actor):
     from shian.core.jobs import enqueue
 
     ids = list(material_ids)
-    transaction.on_commit(lambda: enqueue("evidence.extract", f"提取材料文字（{len(ids)}份）",
-                                          {"materials": ids}, actor if actor and actor.pk else None))
+    transaction.on_commit(
+        lambda: enqueue(
+            "evidence.extract",
+            f"提取材料文字（{len(ids)}份）",
+            {"materials": ids},
+            actor if actor and actor.pk else None,
+        )
+    )
 
 
 def _refresh_flags(material, text="", error=""):
     material.flags = run_checks(material, text, error)
 
 
-def upload_materials(campaign, files, *, actor, requirement=None, unit=None, title="", doc_date=None,
-                     issuer="", doc_number="", extract=True) -> list[Material]:
+def upload_materials(
+    campaign,
+    files,
+    *,
+    actor,
+    requirement=None,
+    unit=None,
+    title="",
+    doc_date=None,
+    issuer="",
+    doc_number="",
+    extract=True,
+) -> list[Material]:
     """File one material per uploaded file, all or nothing.
 
     Every file is checked (size, type from content) before anything is written; files are written
@@ -121,14 +140,26 @@ def upload_materials(campaign, files, *, actor, requirement=None, unit=None, tit
                 stored = _store(upload, info, campaign)
                 saved.append(stored)
                 material = Material.objects.create(
-                    campaign=campaign, requirement=requirement, item=requirement.item if requirement else None,
-                    unit=unit, title=(title if title and len(files) == 1 else stem_of(info["name"]))[:200],
-                    doc_date=doc_date, issuer=issuer, doc_number=doc_number, submitted_at=now,
+                    campaign=campaign,
+                    requirement=requirement,
+                    item=requirement.item if requirement else None,
+                    unit=unit,
+                    title=(title if title and len(files) == 1 else stem_of(info["name"]))[:200],
+                    doc_date=doc_date,
+                    issuer=issuer,
+                    doc_number=doc_number,
+                    submitted_at=now,
                     text_status=TextStatus.PENDING,
                 )
                 version = MaterialFile.objects.create(
-                    material=material, number=1, file=stored, original_name=info["name"], kind=info["kind"],
-                    size=info["size"], sha256=info["sha256"], uploaded_by=actor,
+                    material=material,
+                    number=1,
+                    file=stored,
+                    original_name=info["name"],
+                    kind=info["kind"],
+                    size=info["size"],
+                    sha256=info["sha256"],
+                    uploaded_by=actor,
                 )
                 material.current = version
                 _refresh_flags(material)
@@ -152,16 +183,24 @@ def upload_materials(campaign, files, *, actor, requirement=None, unit=None, tit
 
 def add_version(material, upload, *, actor, expected_version) -> MaterialFile:
     """Replace the material's file; earlier versions are kept; the material goes back to review."""
-    require(Material.objects.restrict(actor, "change").filter(pk=material.pk).exists() and not actor.is_read_only,
-            "您无权修改该材料")
+    require(
+        Material.objects.restrict(actor, "change").filter(pk=material.pk).exists() and not actor.is_read_only,
+        "您无权修改该材料",
+    )
     info = inspect_upload(upload)
     stored = _store(upload, info, material.campaign)
     try:
         with transaction.atomic():
             number = (material.files.order_by("-number").values_list("number", flat=True).first() or 0) + 1
             version = MaterialFile.objects.create(
-                material=material, number=number, file=stored, original_name=info["name"], kind=info["kind"],
-                size=info["size"], sha256=info["sha256"], uploaded_by=actor,
+                material=material,
+                number=number,
+                file=stored,
+                original_name=info["name"],
+                kind=info["kind"],
+                size=info["size"],
+                sha256=info["sha256"],
+                uploaded_by=actor,
             )
             material.current = version
             material.status = MaterialStatus.PENDING
@@ -169,7 +208,9 @@ def add_version(material, upload, *, actor, expected_version) -> MaterialFile:
             material.text_status = TextStatus.PENDING
             _refresh_flags(material)
             save_versioned(material, expected_version)
-            record_status(MaterialStatusChange, material, material.status, actor=actor, at=material.submitted_at)
+            record_status(
+                MaterialStatusChange, material, material.status, actor=actor, at=material.submitted_at
+            )
             log_event(material, "material_version_added", note=f"第{number}版：{info['name']}")
             _schedule_extraction([material.pk], actor)
     except BaseException:
@@ -185,8 +226,10 @@ EDITABLE = ("title", "doc_date", "issuer", "doc_number", "requirement")
 def update_material(material, data: dict, *, actor, expected_version) -> Material:
     """Edit the description of a material (title, date, issuer, 文号, requirement); a returned
     material goes back to the reviewer's queue."""
-    require(Material.objects.restrict(actor, "change").filter(pk=material.pk).exists() and not actor.is_read_only,
-            "您无权修改该材料")
+    require(
+        Material.objects.restrict(actor, "change").filter(pk=material.pk).exists() and not actor.is_read_only,
+        "您无权修改该材料",
+    )
     if "requirement" in data:
         _check_requirement(data["requirement"], material.campaign)
     for key in EDITABLE:
@@ -210,7 +253,9 @@ def update_material(material, data: dict, *, actor, expected_version) -> Materia
 
 def assign_requirement(material, requirement, *, actor, expected_version) -> Material:
     """The user confirms a suggested (or chosen) requirement for a material."""
-    material = update_material(material, {"requirement": requirement}, actor=actor, expected_version=expected_version)
+    material = update_material(
+        material, {"requirement": requirement}, actor=actor, expected_version=expected_version
+    )
     log_event(material, "material_requirement_confirmed", note=str(requirement))
     return material
 
@@ -227,7 +272,9 @@ def approve_material(material, *, actor, expected_version) -> Material:
         current = Material.objects.filter(pk=material.pk).values_list("version", flat=True).first()
         if current != expected_version:
             raise ConcurrentEditError()
-        raise ValidationError({"status": f"材料当前状态为“{material.get_status_display()}”，只能审核待审核的材料"})
+        raise ValidationError(
+            {"status": f"材料当前状态为“{material.get_status_display()}”，只能审核待审核的材料"}
+        )
     material.status = MaterialStatus.APPROVED
     material.review_reason = ""
     material.reviewed_by = actor
@@ -293,8 +340,12 @@ def record_extraction(material, text: str | None, error: str = "") -> Material:
         _refresh_flags(material, text, error)
         updates["flags"] = material.flags
         Material.objects.filter(pk=material.pk).update(**updates)
-        log_event(material, "material_text_extracted", note=f"{material.get_text_status_display()}，{len(text)}字"
-                  + (f"；{error[:100]}" if error else ""))
+        log_event(
+            material,
+            "material_text_extracted",
+            note=f"{material.get_text_status_display()}，{len(text)}字"
+            + (f"；{error[:100]}" if error else ""),
+        )
     return material
 
 
@@ -303,8 +354,10 @@ def request_extraction(material, *, actor) -> Material:
     """重新提取文字: run the extraction job again (after a failure, or a job lost to a busy database).
 
     Only derived fields change, so the material's version (and anyone's open form) stays valid."""
-    require(Material.objects.restrict(actor, "change").filter(pk=material.pk).exists() and not actor.is_read_only,
-            "您无权修改该材料")
+    require(
+        Material.objects.restrict(actor, "change").filter(pk=material.pk).exists() and not actor.is_read_only,
+        "您无权修改该材料",
+    )
     if material.current is None:
         raise ValidationError({"current": "材料没有文件，无法提取文字"})
     Material.objects.filter(pk=material.pk).update(text_status=TextStatus.PENDING)
@@ -315,9 +368,12 @@ def request_extraction(material, *, actor) -> Material:
 
 
 def requirements_for(campaign):
-    return (MaterialRequirement.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
-            .select_related("item__indicator__category", "provider")
-            .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "seq", "id"))
+    return (
+        MaterialRequirement.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
+        .select_related("item__indicator__category", "provider")
+        .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "seq", "id")
+    )
+
 
 # --- notifications (issue 11): who hears about what, in what words ----------------------------
 

@@ -75,8 +75,10 @@ def extract_job(record):
             failed.append(material_id)
         retry_locked(job_progress, record, n, len(ids), f"已提取 {n}/{len(ids)} 份材料")
     if failed:
-        raise RuntimeError(f"{len(failed)} 份材料的文字提取因数据库繁忙未完成（材料编号 {'、'.join(map(str, failed))}），"
-                           "请在材料页面点击“重新提取文字”")
+        raise RuntimeError(
+            f"{len(failed)} 份材料的文字提取因数据库繁忙未完成（材料编号 {'、'.join(map(str, failed))}），"
+            "请在材料页面点击“重新提取文字”"
+        )
     return {"count": len(ids)}
 
 
@@ -85,8 +87,12 @@ def archive_job(record):
     """Build the 迎检资料包 ZIP into a temporary file, then hand it to storage (a move on local disk)."""
     from shian.evidence.archive import archive_plan, save_archive_to_job
 
-    plan = archive_plan(record.params["campaign"], record.created_by, unit_id=record.params.get("unit"),
-                        only_approved=record.params.get("only_approved", False))
+    plan = archive_plan(
+        record.params["campaign"],
+        record.created_by,
+        unit_id=record.params.get("unit"),
+        only_approved=record.params.get("only_approved", False),
+    )
 
     def progress(done, total):
         job_progress(record, done, total, f"已打包 {done}/{total} 份材料")

@@ -47,8 +47,13 @@ class MaterialListView(ObjectListView):
     table_class = MaterialTable
     title = "佐证材料"
     export_name = "佐证材料"
-    extra_actions = (("审核队列", "evidence:queue"), ("完整性矩阵", "evidence:matrix"), ("全文检索", "evidence:search"),
-                     ("材料清单", "evidence:requirement_list"), ("迎检资料包", "evidence:archive"))
+    extra_actions = (
+        ("审核队列", "evidence:queue"),
+        ("完整性矩阵", "evidence:matrix"),
+        ("全文检索", "evidence:search"),
+        ("材料清单", "evidence:requirement_list"),
+        ("迎检资料包", "evidence:archive"),
+    )
 
     def base_queryset(self):
         qs = Material.objects.with_related()
@@ -82,7 +87,11 @@ class QueueView(MaterialListView):
     extra_actions = (("全部材料", "evidence:material_list"), ("完整性矩阵", "evidence:matrix"))
 
     def base_queryset(self):
-        return Material.objects.with_related().filter(status=MaterialStatus.PENDING).order_by("submitted_at", "id")
+        return (
+            Material.objects.with_related()
+            .filter(status=MaterialStatus.PENDING)
+            .order_by("submitted_at", "id")
+        )
 
     def get_queryset(self):
         if not self.request.user.is_office:
@@ -113,57 +122,83 @@ class UploadView(LoginRequiredMixin, View):
             data = form.cleaned_data
             try:
                 created = services.upload_materials(
-                    data["campaign"], data["files"], actor=request.user, requirement=data["requirement"],
-                    unit=data.get("unit"), title=data["title"], doc_date=data["doc_date"], issuer=data["issuer"],
-                    doc_number=data["doc_number"])
+                    data["campaign"],
+                    data["files"],
+                    actor=request.user,
+                    requirement=data["requirement"],
+                    unit=data.get("unit"),
+                    title=data["title"],
+                    doc_date=data["doc_date"],
+                    issuer=data["issuer"],
+                    doc_number=data["doc_number"],
+                )
             except ValidationError as exc:
                 errors = _errors(exc)
             else:
                 messages.success(request, f"已上传 {len(created)} 份材料，正在后台提取文字并自动检查")
-                target = (created[0].get_absolute_url() if len(created) == 1
-                          else reverse("evidence:material_list") + f"?campaign={campaign.pk}")
+                target = (
+                    created[0].get_absolute_url()
+                    if len(created) == 1
+                    else reverse("evidence:material_list") + f"?campaign={campaign.pk}"
+                )
                 if wants_json:
                     return JsonResponse({"redirect": target, "materials": [m.pk for m in created]})
                 return redirect(target)
         else:
-            errors = [f"{form.fields[k].label if k in form.fields else ''}：{m}".lstrip("：")
-                      for k, msgs in form.errors.items() for m in msgs]
+            errors = [
+                f"{form.fields[k].label if k in form.fields else ''}：{m}".lstrip("：")
+                for k, msgs in form.errors.items()
+                for m in msgs
+            ]
         if wants_json:
             return JsonResponse({"errors": errors}, status=400)
         if form.is_valid():  # the service refused the files: show its messages above the form
             for e in errors:
                 form.add_error(None, e)
-        return render(request, self.template_name, {"form": form, "title": "上传材料", "campaign": campaign},
-                      status=400)
+        return render(
+            request, self.template_name, {"form": form, "title": "上传材料", "campaign": campaign}, status=400
+        )
 
 
 class MaterialDetailView(LoginRequiredMixin, View):
     template_name = "evidence/material_detail.html"
 
     def get_material(self, pk):
-        return get_object_for_user(Material, self.request.user, pk, "view",
-                                   queryset=Material.objects.with_related().select_related("body"))
+        return get_object_for_user(
+            Material,
+            self.request.user,
+            pk,
+            "view",
+            queryset=Material.objects.with_related().select_related("body"),
+        )
 
     def context(self, material, **forms):
         user = self.request.user
-        can_change = (not user.is_read_only
-                      and Material.objects.restrict(user, "change").filter(pk=material.pk).exists())
+        can_change = (
+            not user.is_read_only
+            and Material.objects.restrict(user, "change").filter(pk=material.pk).exists()
+        )
         can_review = can_change and user.is_office
         body = getattr(material, "body", None)
         ctx = {
-            "object": material, "material": material, "title": material.title,
+            "object": material,
+            "material": material,
+            "title": material.title,
             "versions": material.files.select_related("uploaded_by").order_by("-number"),
-            "can_change": can_change, "can_review": can_review,
+            "can_change": can_change,
+            "can_review": can_review,
             "text_preview": (body.text[:3000] if body else ""),
             "suggestions": material.suggestions if material.requirement_id is None else [],
         }
         if can_review:
-            ctx["review_form"] = forms.get("review_form") or ReviewForm(initial={"edit_version": material.version},
-                                                                        user=user)
+            ctx["review_form"] = forms.get("review_form") or ReviewForm(
+                initial={"edit_version": material.version}, user=user
+            )
         if can_change:
             ctx["edit_form"] = forms.get("edit_form") or MaterialEditForm(instance=material, user=user)
-            ctx["version_form"] = forms.get("version_form") or VersionForm(initial={"edit_version": material.version},
-                                                                           user=user)
+            ctx["version_form"] = forms.get("version_form") or VersionForm(
+                initial={"edit_version": material.version}, user=user
+            )
         return ctx
 
     def get(self, request, pk):
@@ -183,31 +218,51 @@ class MaterialDetailView(LoginRequiredMixin, View):
                         services.approve_material(material, actor=request.user, expected_version=version)
                         messages.success(request, "已审核通过")
                     else:
-                        services.return_material(material, form.cleaned_data["reason"], actor=request.user,
-                                                 expected_version=version)
+                        services.return_material(
+                            material,
+                            form.cleaned_data["reason"],
+                            actor=request.user,
+                            expected_version=version,
+                        )
                         messages.warning(request, "已退回，单位将看到退回原因")
                     return redirect(material)
             elif action == "edit":
-                form = forms["edit_form"] = MaterialEditForm(request.POST, instance=material, user=request.user)
+                form = forms["edit_form"] = MaterialEditForm(
+                    request.POST, instance=material, user=request.user
+                )
                 if form.is_valid():
-                    services.update_material(material, {k: form.cleaned_data[k] for k in form.Meta.fields},
-                                             actor=request.user, expected_version=form.cleaned_data["edit_version"])
+                    services.update_material(
+                        material,
+                        {k: form.cleaned_data[k] for k in form.Meta.fields},
+                        actor=request.user,
+                        expected_version=form.cleaned_data["edit_version"],
+                    )
                     messages.success(request, "已保存")
                     return redirect(material)
             elif action == "version":
                 form = forms["version_form"] = VersionForm(request.POST, request.FILES, user=request.user)
                 if form.is_valid():
-                    services.add_version(material, form.cleaned_data["file"], actor=request.user,
-                                         expected_version=form.cleaned_data["edit_version"])
+                    services.add_version(
+                        material,
+                        form.cleaned_data["file"],
+                        actor=request.user,
+                        expected_version=form.cleaned_data["edit_version"],
+                    )
                     messages.success(request, "已上传新版本，材料重新进入审核")
                     return redirect(material)
             elif action == "assign":
                 requirement_id = request.POST.get("requirement", "")
                 if not requirement_id.isdigit():
                     raise Http404
-                requirement = get_object_or_404(services.requirements_for(material.campaign), pk=int(requirement_id))
-                services.assign_requirement(material, requirement, actor=request.user,
-                                            expected_version=int(request.POST.get("edit_version") or 0))
+                requirement = get_object_or_404(
+                    services.requirements_for(material.campaign), pk=int(requirement_id)
+                )
+                services.assign_requirement(
+                    material,
+                    requirement,
+                    actor=request.user,
+                    expected_version=int(request.POST.get("edit_version") or 0),
+                )
                 messages.success(request, f"已归入材料要求“{requirement.name}”")
                 return redirect(material)
             elif action == "extract":
@@ -234,7 +289,8 @@ class FileDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         version = get_object_or_404(
-            MaterialFile.objects.filter(material__in=Material.objects.restrict(request.user, "view")), pk=pk)
+            MaterialFile.objects.filter(material__in=Material.objects.restrict(request.user, "view")), pk=pk
+        )
         from shian.core.filetypes import sanitize_name
 
         material = version.material
@@ -260,10 +316,19 @@ class MatrixView(LoginRequiredMixin, View):
             get_object_or_404(Unit.objects.restrict(request.user), pk=unit_id)
         matrix = build_matrix(campaign, request.user, unit_id=unit_id)
         campaigns = Campaign.objects.restrict(request.user).order_by("-created_at")
-        return render(request, self.template_name, {
-            "title": "材料完整性矩阵", "campaign": campaign, "campaigns": campaigns, "matrix": matrix,
-            "unit_id": unit_id, "view": request.GET.get("view", "indicator"), "coverage_css": COVERAGE_CSS,
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": "材料完整性矩阵",
+                "campaign": campaign,
+                "campaigns": campaigns,
+                "matrix": matrix,
+                "unit_id": unit_id,
+                "view": request.GET.get("view", "indicator"),
+                "coverage_css": COVERAGE_CSS,
+            },
+        )
 
 
 class SearchView(LoginRequiredMixin, View):
@@ -294,11 +359,19 @@ class RequirementListView(LoginRequiredMixin, View):
         matrix = build_matrix(campaign, request.user)
         items = {}
         for cell in matrix["cells"]:
-            items.setdefault(cell.requirement.item_id, {"item": cell.requirement.item, "cells": []})["cells"].append(cell)
-        return render(request, self.template_name, {
-            "title": "材料清单", "campaign": campaign, "items": list(items.values()),
-            "campaigns": Campaign.objects.restrict(request.user).order_by("-created_at"),
-        })
+            items.setdefault(cell.requirement.item_id, {"item": cell.requirement.item, "cells": []})[
+                "cells"
+            ].append(cell)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": "材料清单",
+                "campaign": campaign,
+                "items": list(items.values()),
+                "campaigns": Campaign.objects.restrict(request.user).order_by("-created_at"),
+            },
+        )
 
 
 class ArchiveView(LoginRequiredMixin, View):
@@ -307,7 +380,9 @@ class ArchiveView(LoginRequiredMixin, View):
     template_name = "evidence/archive.html"
 
     def get(self, request):
-        form = ArchiveForm(initial={"campaign": current_campaign(request).pk, "only_approved": True}, user=request.user)
+        form = ArchiveForm(
+            initial={"campaign": current_campaign(request).pk, "only_approved": True}, user=request.user
+        )
         return render(request, self.template_name, {"form": form, "title": "导出迎检资料包"})
 
     def post(self, request):
@@ -319,8 +394,12 @@ class ArchiveView(LoginRequiredMixin, View):
             return render(request, self.template_name, {"form": form, "title": "导出迎检资料包"}, status=400)
         data = form.cleaned_data
         unit = data.get("unit")
-        plan = archive_plan(data["campaign"].pk, request.user, unit_id=unit.pk if unit else None,
-                            only_approved=data["only_approved"])
+        plan = archive_plan(
+            data["campaign"].pk,
+            request.user,
+            unit_id=unit.pk if unit else None,
+            only_approved=data["only_approved"],
+        )
         if plan.total_bytes <= STREAM_LIMIT_BYTES and request.POST.get("background") != "1":
             from shian.core.exports import audit_export
 
@@ -329,7 +408,14 @@ class ArchiveView(LoginRequiredMixin, View):
             response["Content-Disposition"] = attachment_header(plan.filename)
             response["X-Content-Type-Options"] = "nosniff"
             return response
-        record = enqueue("evidence.archive", f"迎检资料包：{data['campaign'].name}",
-                         {"campaign": data["campaign"].pk, "unit": unit.pk if unit else None,
-                          "only_approved": data["only_approved"]}, request.user)
+        record = enqueue(
+            "evidence.archive",
+            f"迎检资料包：{data['campaign'].name}",
+            {
+                "campaign": data["campaign"].pk,
+                "unit": unit.pk if unit else None,
+                "only_approved": data["only_approved"],
+            },
+            request.user,
+        )
         return redirect("core:job_detail", record.pk)

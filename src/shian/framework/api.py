@@ -28,8 +28,21 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Framework
-        fields = ["id", "name", "version_label", "issuer", "description", "is_sample", "owner_region",
-                  "owner_region_name", "pass_line", "key_item_min_share", "default_step", "version", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "version_label",
+            "issuer",
+            "description",
+            "is_sample",
+            "owner_region",
+            "owner_region_name",
+            "pass_line",
+            "key_item_min_share",
+            "default_step",
+            "version",
+            "created_at",
+        ]
 
 
 class ScoringItemSerializer(VersionedSerializer):
@@ -40,9 +53,28 @@ class ScoringItemSerializer(VersionedSerializer):
 
     class Meta:
         model = ScoringItem
-        fields = ["id", "framework", "indicator", "seq", "code", "content", "points", "step", "methods", "scoring_rule",
-                  "rubric", "is_key", "key_min_share", "deadline", "deadline_text", "lead_units", "coop_units",
-                  "unmatched_units", "unmatched_coop_units", "version"]
+        fields = [
+            "id",
+            "framework",
+            "indicator",
+            "seq",
+            "code",
+            "content",
+            "points",
+            "step",
+            "methods",
+            "scoring_rule",
+            "rubric",
+            "is_key",
+            "key_min_share",
+            "deadline",
+            "deadline_text",
+            "lead_units",
+            "coop_units",
+            "unmatched_units",
+            "unmatched_coop_units",
+            "version",
+        ]
         read_only_fields = ["indicator"]
 
     def get_lead_units(self, obj) -> list[int]:
@@ -54,32 +86,92 @@ class ScoringItemSerializer(VersionedSerializer):
 
 def _tree_json(fw) -> dict:
     """The nested tree with ids, for clients that browse or edit."""
+
     def item(i):
-        return {"id": i.pk, "code": i.code, "content": i.content, "points": json_safe(i.points),
-                "step": json_safe(i.step), "methods": i.methods, "scoring_rule": i.scoring_rule, "rubric": i.rubric,
-                "is_key": i.is_key, "key_min_share": json_safe(i.key_min_share),
-                "deadline": i.deadline.isoformat() if i.deadline else None, "deadline_text": i.deadline_text,
-                "lead_units": [{"id": a.unit_id, "name": a.unit.name} for a in i.assignments.all() if a.role == "lead"],
-                "coop_units": [{"id": a.unit_id, "name": a.unit.name} for a in i.assignments.all() if a.role == "coop"],
-                "unmatched_units": i.unmatched_lead_names(), "unmatched_coop_units": i.unmatched_coop_names(),
-                "deductions": [{"id": d.pk, "description": d.description, "points": json_safe(d.points),
-                                "per_occurrence": d.per_occurrence} for d in i.deductions.all()],
-                "materials": [{"id": m.pk, "name": m.name, "description": m.description,
-                               "provider": m.provider.name if m.provider else (m.provider_name or None),
-                               "period": m.period, "period_years": m.period_years} for m in i.materials.all()],
-                "version": i.version}
+        return {
+            "id": i.pk,
+            "code": i.code,
+            "content": i.content,
+            "points": json_safe(i.points),
+            "step": json_safe(i.step),
+            "methods": i.methods,
+            "scoring_rule": i.scoring_rule,
+            "rubric": i.rubric,
+            "is_key": i.is_key,
+            "key_min_share": json_safe(i.key_min_share),
+            "deadline": i.deadline.isoformat() if i.deadline else None,
+            "deadline_text": i.deadline_text,
+            "lead_units": [
+                {"id": a.unit_id, "name": a.unit.name} for a in i.assignments.all() if a.role == "lead"
+            ],
+            "coop_units": [
+                {"id": a.unit_id, "name": a.unit.name} for a in i.assignments.all() if a.role == "coop"
+            ],
+            "unmatched_units": i.unmatched_lead_names(),
+            "unmatched_coop_units": i.unmatched_coop_names(),
+            "deductions": [
+                {
+                    "id": d.pk,
+                    "description": d.description,
+                    "points": json_safe(d.points),
+                    "per_occurrence": d.per_occurrence,
+                }
+                for d in i.deductions.all()
+            ],
+            "materials": [
+                {
+                    "id": m.pk,
+                    "name": m.name,
+                    "description": m.description,
+                    "provider": m.provider.name if m.provider else (m.provider_name or None),
+                    "period": m.period,
+                    "period_years": m.period_years,
+                }
+                for m in i.materials.all()
+            ],
+            "version": i.version,
+        }
 
     return {
-        "id": fw.pk, "name": fw.name, "version_label": fw.version_label, "is_sample": fw.is_sample,
-        "pass_line": json_safe(fw.pass_line), "key_item_min_share": json_safe(fw.key_item_min_share),
+        "id": fw.pk,
+        "name": fw.name,
+        "version_label": fw.version_label,
+        "is_sample": fw.is_sample,
+        "pass_line": json_safe(fw.pass_line),
+        "key_item_min_share": json_safe(fw.key_item_min_share),
         "default_step": json_safe(fw.default_step),
-        "categories": [{"id": c.pk, "code": c.code, "name": c.name, "kind": c.kind, "points": json_safe(c.points),
-                        "cap": json_safe(c.cap),
-                        "indicators": [{"id": ind.pk, "code": ind.code, "name": ind.name,
-                                        "description": ind.description, "items": [item(i) for i in ind.items.all()]}
-                                       for ind in c.indicators.all()]} for c in fw.categories.all()],
-        "gates": [{"id": g.pk, "kind": g.kind, "name": g.name, "description": g.description, "metric": g.metric,
-                   "threshold": json_safe(g.threshold)} for g in fw.gates.all()],
+        "categories": [
+            {
+                "id": c.pk,
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "points": json_safe(c.points),
+                "cap": json_safe(c.cap),
+                "indicators": [
+                    {
+                        "id": ind.pk,
+                        "code": ind.code,
+                        "name": ind.name,
+                        "description": ind.description,
+                        "items": [item(i) for i in ind.items.all()],
+                    }
+                    for ind in c.indicators.all()
+                ],
+            }
+            for c in fw.categories.all()
+        ],
+        "gates": [
+            {
+                "id": g.pk,
+                "kind": g.kind,
+                "name": g.name,
+                "description": g.description,
+                "metric": g.metric,
+                "threshold": json_safe(g.threshold),
+            }
+            for g in fw.gates.all()
+        ],
     }
 
 
@@ -114,8 +206,10 @@ class FrameworkViewSet(ScopedReadOnlyViewSet):
         fw = framework_queryset().get(pk=fw.pk)
         return Response(_tree_json(fw))
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["xlsx", "yaml"], description="导出格式")],
-                   responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["xlsx", "yaml"], description="导出格式")],
+        responses={(200, "application/octet-stream"): bytes},
+    )
     @action(detail=True, methods=["get"], renderer_classes=[XlsxRenderer, YamlRenderer, JSONRenderer])
     def export(self, request, pk=None):
         fw = self.get_object()
@@ -133,14 +227,31 @@ class FrameworkViewSet(ScopedReadOnlyViewSet):
         return response
 
     @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}, "region": {"type": "string", "description": "所属区划代码"},
-            "name": {"type": "string"}, "confirm": {"type": "boolean", "description": "false 只预览；true 写入"},
-            "mapping": {"type": "string", "description": 'JSON：{"未匹配名称": 单位ID | "create" | "skip"}'},
-            "create_units": {"type": "boolean"}}}},
-        responses={200: dict, 201: dict, 400: dict})
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser, JSONParser],
-            renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "region": {"type": "string", "description": "所属区划代码"},
+                    "name": {"type": "string"},
+                    "confirm": {"type": "boolean", "description": "false 只预览；true 写入"},
+                    "mapping": {
+                        "type": "string",
+                        "description": 'JSON：{"未匹配名称": 单位ID | "create" | "skip"}',
+                    },
+                    "create_units": {"type": "boolean"},
+                },
+            }
+        },
+        responses={200: dict, 201: dict, 400: dict},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+    )
     def import_file(self, request):
         user = request.user
         if not user.is_office:
@@ -175,14 +286,23 @@ class FrameworkViewSet(ScopedReadOnlyViewSet):
         confirm = str(request.data.get("confirm", "")).lower() in ("1", "true", "yes")
         create_units = str(request.data.get("create_units", "")).lower() in ("1", "true", "yes")
         try:
-            outcome = import_framework(upload, filename=upload.name, owner_region=region, actor=user,
-                                       name=request.data.get("name") or None, mapping=mapping,
-                                       create_units=create_units, dry_run=not confirm)
+            outcome = import_framework(
+                upload,
+                filename=upload.name,
+                owner_region=region,
+                actor=user,
+                name=request.data.get("name") or None,
+                mapping=mapping,
+                create_units=create_units,
+                dry_run=not confirm,
+            )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc))
         if outcome.errors:
-            return Response({"errors": outcome.errors, "preview": json_safe(outcome.preview)},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"errors": outcome.errors, "preview": json_safe(outcome.preview)},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         body = {"preview": json_safe(outcome.preview)}
         if outcome.framework is None:
             return Response(body)

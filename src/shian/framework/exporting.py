@@ -25,8 +25,25 @@ from shian.framework.importing import (
 from shian.framework.matching import UnitMatcher
 from shian.framework.treedata import FORMAT, dec_text, framework_queryset, framework_to_tree, plain_number
 
-MAIN_HEADER = ["序号", "编号", "一级指标", "二级指标", "评分要点", "分值", "计分步长", "评价方式", "评分标准", "扣分规则",
-               "材料清单", "牵头单位", "配合单位", "完成时限", "关键项", "关键项最低得分率", "等级评分"]
+MAIN_HEADER = [
+    "序号",
+    "编号",
+    "一级指标",
+    "二级指标",
+    "评分要点",
+    "分值",
+    "计分步长",
+    "评价方式",
+    "评分标准",
+    "扣分规则",
+    "材料清单",
+    "牵头单位",
+    "配合单位",
+    "完成时限",
+    "关键项",
+    "关键项最低得分率",
+    "等级评分",
+]
 MAIN_WIDTHS = [6, 8, 12, 16, 44, 6, 8, 14, 36, 30, 34, 18, 22, 14, 7, 9, 18]
 
 
@@ -44,6 +61,7 @@ def filename_for(framework, ext: str) -> str:
 
 
 # ------------------------------------------------------------------------------------ YAML
+
 
 def _yaml_value(value):
     if isinstance(value, dt.date):
@@ -68,11 +86,15 @@ def tree_to_yaml_data(tree: dict) -> dict:
         for ind in cat["indicators"]:
             items = []
             for it in ind["items"]:
-                item = _compact({k: v for k, v in it.items() if k not in ("deductions", "materials", "rubric")})
+                item = _compact(
+                    {k: v for k, v in it.items() if k not in ("deductions", "materials", "rubric")}
+                )
                 item["points"] = plain_number(it["points"])
                 if it["rubric"]:
-                    item["rubric"] = [{"level": r["level"], "min": plain_number(r["min"]), "max": plain_number(r["max"])}
-                                      for r in it["rubric"]]
+                    item["rubric"] = [
+                        {"level": r["level"], "min": plain_number(r["min"]), "max": plain_number(r["max"])}
+                        for r in it["rubric"]
+                    ]
                 if it["deductions"]:
                     item["deductions"] = [_compact(d) for d in it["deductions"]]
                 if it["materials"]:
@@ -86,18 +108,27 @@ def tree_to_yaml_data(tree: dict) -> dict:
         entry["indicators"] = inds
         cats.append(entry)
     head = _compact({k: v for k, v in tree.items() if k not in ("categories", "gates")})
-    return {"format": FORMAT, "framework": head, "categories": cats,
-            "gates": [_compact(g) for g in tree["gates"]]}
+    return {
+        "format": FORMAT,
+        "framework": head,
+        "categories": cats,
+        "gates": [_compact(g) for g in tree["gates"]],
+    }
 
 
 def export_yaml(framework) -> str:
-    header = ("# 评价细则（食安创城导出）。可编辑后用“导入细则”或 `shian import-framework 文件.yaml` 导入。\n"
-              + ("# 注意：这是系统自带的示例细则，条文和分值仅供演示。\n" if framework.is_sample else ""))
-    body = yaml.safe_dump(tree_to_yaml_data(export_tree(framework)), allow_unicode=True, sort_keys=False, width=1000)
+    header = (
+        "# 评价细则（食安创城导出）。可编辑后用“导入细则”或 `shian import-framework 文件.yaml` 导入。\n"
+        + ("# 注意：这是系统自带的示例细则，条文和分值仅供演示。\n" if framework.is_sample else "")
+    )
+    body = yaml.safe_dump(
+        tree_to_yaml_data(export_tree(framework)), allow_unicode=True, sort_keys=False, width=1000
+    )
     return header + body
 
 
 # ------------------------------------------------------------------------------------ xlsx
+
 
 def _method_text(methods) -> str:
     return "、".join(Method(m).label for m in methods if m in Method.values)
@@ -133,17 +164,36 @@ def export_xlsx(framework) -> bytes:
 
     tree = export_tree(framework)
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                     "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     title_fmt = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
-    head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "align": "center",
-                            "valign": "vcenter"})
+    head = book.add_format(
+        {
+            "bold": True,
+            "bg_color": "#E8EEF7",
+            "border": 1,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+    )
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top", "border": 1})
     note = book.add_format({"italic": True, "font_color": "#666666"})
 
     main = book.add_worksheet(MAIN_SHEET)
-    title = tree["name"] + (f"（{tree['version_label']}）" if tree["version_label"] and tree["version_label"] not in tree["name"] else "")
+    title = tree["name"] + (
+        f"（{tree['version_label']}）"
+        if tree["version_label"] and tree["version_label"] not in tree["name"]
+        else ""
+    )
     main.merge_range(0, 0, 0, len(MAIN_HEADER) - 1, title, title_fmt)
     main.set_row(0, 30)
     main.write_row(1, 0, MAIN_HEADER, head)
@@ -157,15 +207,29 @@ def export_xlsx(framework) -> bytes:
             for it in ind["items"]:
                 seq += 1
                 deadline = _deadline_cell(it)
-                row = [seq, it["code"], cat["name"], ind["name"], it["content"], float(it["points"]),
-                       float(it["step"]) if it["step"] is not None else None, _method_text(it["methods"]),
-                       it["scoring_rule"], "\n".join(_deduction_line(d) for d in it["deductions"]),
-                       "\n".join(m["name"] + _period_suffix(m) for m in it["materials"]),
-                       "、".join(it["lead_units"]), "、".join(it["coop_units"]), None,
-                       "是" if it["is_key"] else "",
-                       float(it["key_min_share"]) if it["key_min_share"] is not None else None,
-                       "；".join(f"{x['level']}：{dec_text(x['min'])}" + (f"～{dec_text(x['max'])}" if x["max"] != x["min"] else "")
-                                for x in it["rubric"])]
+                row = [
+                    seq,
+                    it["code"],
+                    cat["name"],
+                    ind["name"],
+                    it["content"],
+                    float(it["points"]),
+                    float(it["step"]) if it["step"] is not None else None,
+                    _method_text(it["methods"]),
+                    it["scoring_rule"],
+                    "\n".join(_deduction_line(d) for d in it["deductions"]),
+                    "\n".join(m["name"] + _period_suffix(m) for m in it["materials"]),
+                    "、".join(it["lead_units"]),
+                    "、".join(it["coop_units"]),
+                    None,
+                    "是" if it["is_key"] else "",
+                    float(it["key_min_share"]) if it["key_min_share"] is not None else None,
+                    "；".join(
+                        f"{x['level']}：{dec_text(x['min'])}"
+                        + (f"～{dec_text(x['max'])}" if x["max"] != x["min"] else "")
+                        for x in it["rubric"]
+                    ),
+                ]
                 for c, v in enumerate(row):
                     if v is None or v == "":
                         main.write_blank(r, c, None, wrap)
@@ -178,13 +242,29 @@ def export_xlsx(framework) -> bytes:
                     main.write_datetime(r, col, dt.datetime.combine(deadline, dt.time()), date_fmt)
                 elif deadline:
                     main.write_string(r, col, deadline, wrap)
-                deductions += [[seq, d["description"], float(d["points"]), "是" if d["per_occurrence"] else "否"]
-                               for d in it["deductions"]]
-                materials += [[seq, m["name"], m["description"], m["provider"], MaterialPeriod(m["period"]).label,
-                               m["period_years"]] for m in it["materials"]]
+                deductions += [
+                    [seq, d["description"], float(d["points"]), "是" if d["per_occurrence"] else "否"]
+                    for d in it["deductions"]
+                ]
+                materials += [
+                    [
+                        seq,
+                        m["name"],
+                        m["description"],
+                        m["provider"],
+                        MaterialPeriod(m["period"]).label,
+                        m["period_years"],
+                    ]
+                    for m in it["materials"]
+                ]
                 r += 1
-    main.write_string(r + 1, 0, "备注：本表由食安创城系统导出。“类别”“指标”“扣分规则”“材料清单”“否决项与门槛”“细则信息”"
-                      "工作表用于重新导入时完整还原，请勿删除或改名；只修改本表时，本表内容优先。", note)
+    main.write_string(
+        r + 1,
+        0,
+        "备注：本表由食安创城系统导出。“类别”“指标”“扣分规则”“材料清单”“否决项与门槛”“细则信息”"
+        "工作表用于重新导入时完整还原，请勿删除或改名；只修改本表时，本表内容优先。",
+        note,
+    )
     main.freeze_panes(2, 0)
     main.autofilter(1, 0, max(r - 1, 1), len(MAIN_HEADER) - 1)
 
@@ -203,25 +283,67 @@ def export_xlsx(framework) -> bytes:
                     ws.write_string(i, c, str(v))
         ws.freeze_panes(1, 0)
 
-    sheet(CATEGORY_SHEET, ["序号", "编号", "名称", "类型", "分值", "封顶分"],
-          [[i, c["code"], c["name"], CategoryKind(c["kind"]).label,
-            float(c["points"]) if c["points"] is not None else None, float(c["cap"]) if c["cap"] is not None else None]
-           for i, c in enumerate(tree["categories"], start=1)], [6, 8, 16, 18, 8, 8])
-    sheet(INDICATOR_SHEET, ["一级指标", "编号", "二级指标", "说明"],
-          [[c["name"], ind["code"], ind["name"], ind["description"]] for c in tree["categories"]
-           for ind in c["indicators"]], [16, 8, 24, 50])
+    sheet(
+        CATEGORY_SHEET,
+        ["序号", "编号", "名称", "类型", "分值", "封顶分"],
+        [
+            [
+                i,
+                c["code"],
+                c["name"],
+                CategoryKind(c["kind"]).label,
+                float(c["points"]) if c["points"] is not None else None,
+                float(c["cap"]) if c["cap"] is not None else None,
+            ]
+            for i, c in enumerate(tree["categories"], start=1)
+        ],
+        [6, 8, 16, 18, 8, 8],
+    )
+    sheet(
+        INDICATOR_SHEET,
+        ["一级指标", "编号", "二级指标", "说明"],
+        [
+            [c["name"], ind["code"], ind["name"], ind["description"]]
+            for c in tree["categories"]
+            for ind in c["indicators"]
+        ],
+        [16, 8, 24, 50],
+    )
     sheet(DEDUCTION_SHEET, ["评分项序号", "扣分情形", "扣分", "按次扣分"], deductions, [10, 50, 8, 10])
-    sheet(MATERIAL_SHEET, ["评分项序号", "材料名称", "要求", "提供单位", "时间范围", "年数"], materials,
-          [10, 40, 40, 18, 10, 6])
-    sheet(GATE_SHEET, ["类型", "名称", "测评指标", "门槛值", "说明"],
-          [[GateKind(g["kind"]).label, g["name"], SurveyMetric(g["metric"]).label if g["metric"] else "",
-            float(g["threshold"]) if g["threshold"] is not None else None, g["description"]] for g in tree["gates"]],
-          [14, 30, 10, 8, 50])
-    info = [("名称", tree["name"]), ("版本", tree["version_label"]), ("发布机关", tree["issuer"]),
-            ("说明", tree["description"]), ("示例", "是" if tree["is_sample"] else "否"),
-            ("及格线", float(tree["pass_line"]) if tree["pass_line"] is not None else None),
-            ("关键项最低得分率", float(tree["key_item_min_share"]) if tree["key_item_min_share"] is not None else None),
-            ("默认计分步长", float(tree["default_step"]))]
+    sheet(
+        MATERIAL_SHEET,
+        ["评分项序号", "材料名称", "要求", "提供单位", "时间范围", "年数"],
+        materials,
+        [10, 40, 40, 18, 10, 6],
+    )
+    sheet(
+        GATE_SHEET,
+        ["类型", "名称", "测评指标", "门槛值", "说明"],
+        [
+            [
+                GateKind(g["kind"]).label,
+                g["name"],
+                SurveyMetric(g["metric"]).label if g["metric"] else "",
+                float(g["threshold"]) if g["threshold"] is not None else None,
+                g["description"],
+            ]
+            for g in tree["gates"]
+        ],
+        [14, 30, 10, 8, 50],
+    )
+    info = [
+        ("名称", tree["name"]),
+        ("版本", tree["version_label"]),
+        ("发布机关", tree["issuer"]),
+        ("说明", tree["description"]),
+        ("示例", "是" if tree["is_sample"] else "否"),
+        ("及格线", float(tree["pass_line"]) if tree["pass_line"] is not None else None),
+        (
+            "关键项最低得分率",
+            float(tree["key_item_min_share"]) if tree["key_item_min_share"] is not None else None,
+        ),
+        ("默认计分步长", float(tree["default_step"])),
+    ]
     sheet(INFO_SHEET, ["项目", "内容"], [list(x) for x in info], [18, 60])
     book.close()
     return buf.getvalue()

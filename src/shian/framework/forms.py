@@ -39,8 +39,16 @@ def units_for(framework):
 class FrameworkForm(VersionedModelForm):
     class Meta:
         model = Framework
-        fields = ["name", "version_label", "issuer", "owner_region", "pass_line", "key_item_min_share", "default_step",
-                  "description"]
+        fields = [
+            "name",
+            "version_label",
+            "issuer",
+            "owner_region",
+            "pass_line",
+            "key_item_min_share",
+            "default_step",
+            "description",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,8 +71,10 @@ class IndicatorForm(VersionedModelForm):
 
 
 def rubric_text(rubric) -> str:
-    return "；".join(f"{r['level']}：{dec_text(r['min'])}" + (f"～{dec_text(r['max'])}" if r["max"] != r["min"] else "")
-                    for r in rubric or [])
+    return "；".join(
+        f"{r['level']}：{dec_text(r['min'])}" + (f"～{dec_text(r['max'])}" if r["max"] != r["min"] else "")
+        for r in rubric or []
+    )
 
 
 def parse_rubric(text: str) -> list[dict]:
@@ -72,7 +82,9 @@ def parse_rubric(text: str) -> list[dict]:
     for part in re.split(r"[；;\n]+", text or ""):
         if not part.strip():
             continue
-        m = re.fullmatch(r"\s*(.+?)\s*[：:]\s*(\d+(?:\.\d+)?)\s*(?:[-~～—至]\s*(\d+(?:\.\d+)?))?\s*分?\s*", part)
+        m = re.fullmatch(
+            r"\s*(.+?)\s*[：:]\s*(\d+(?:\.\d+)?)\s*(?:[-~～—至]\s*(\d+(?:\.\d+)?))?\s*分?\s*", part
+        )
         if not m:
             raise ValidationError(f"“{part.strip()}”格式不正确，应为“等级：最低分～最高分”，如“好：4～5”")
         lo = Decimal(m.group(2))
@@ -82,19 +94,38 @@ def parse_rubric(text: str) -> list[dict]:
 
 
 class ScoringItemForm(VersionedModelForm):
-    methods = forms.MultipleChoiceField(label="评价方式", choices=Method.choices, required=False,
-                                        widget=forms.CheckboxSelectMultiple)
-    rubric_text = forms.CharField(label="等级评分", required=False,
-                                  help_text="如“好：4～5；合格：2～3.5；不合格：0～1.5”，不用等级评分时留空")
-    lead = forms.ModelMultipleChoiceField(label="牵头单位", queryset=Unit.objects.none(), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
-    coop = forms.ModelMultipleChoiceField(label="配合单位", queryset=Unit.objects.none(), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    methods = forms.MultipleChoiceField(
+        label="评价方式", choices=Method.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    rubric_text = forms.CharField(
+        label="等级评分",
+        required=False,
+        help_text="如“好：4～5；合格：2～3.5；不合格：0～1.5”，不用等级评分时留空",
+    )
+    lead = forms.ModelMultipleChoiceField(
+        label="牵头单位", queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    coop = forms.ModelMultipleChoiceField(
+        label="配合单位", queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = ScoringItem
-        fields = ["seq", "code", "content", "points", "step", "methods", "scoring_rule", "is_key", "key_min_share",
-                  "deadline", "deadline_text", "unmatched_units", "unmatched_coop_units"]
+        fields = [
+            "seq",
+            "code",
+            "content",
+            "points",
+            "step",
+            "methods",
+            "scoring_rule",
+            "is_key",
+            "key_min_share",
+            "deadline",
+            "deadline_text",
+            "unmatched_units",
+            "unmatched_coop_units",
+        ]
         widgets = {"deadline": DateInput()}
 
     def __init__(self, *args, framework=None, **kwargs):
@@ -155,16 +186,27 @@ class GateForm(StyledFormMixin, forms.ModelForm):
         self._style()
 
 
-DeductionFormSet = forms.inlineformset_factory(ScoringItem, DeductionRule, form=DeductionForm, extra=1, can_delete=True)
-MaterialFormSet = forms.inlineformset_factory(ScoringItem, MaterialRequirement, form=MaterialForm, extra=1,
-                                              can_delete=True)
+DeductionFormSet = forms.inlineformset_factory(
+    ScoringItem, DeductionRule, form=DeductionForm, extra=1, can_delete=True
+)
+MaterialFormSet = forms.inlineformset_factory(
+    ScoringItem, MaterialRequirement, form=MaterialForm, extra=1, can_delete=True
+)
 GateFormSet = forms.inlineformset_factory(Framework, Gate, form=GateForm, extra=2, can_delete=True)
 
 
 class ImportForm(StyledForm):
-    file = GatedFileField(use="framework_import", label="文件", help_text="支持 .xlsx、.xls（WPS/Excel）和 .yaml；首行可为标题行")
-    owner_region = forms.ModelChoiceField(label="所属区划", queryset=Region.objects.none(), required=False,
-                                          help_text="单位名称在该区划内匹配；细则归该区划的创建办维护")
+    file = GatedFileField(
+        use="framework_import",
+        label="文件",
+        help_text="支持 .xlsx、.xls（WPS/Excel）和 .yaml；首行可为标题行",
+    )
+    owner_region = forms.ModelChoiceField(
+        label="所属区划",
+        queryset=Region.objects.none(),
+        required=False,
+        help_text="单位名称在该区划内匹配；细则归该区划的创建办维护",
+    )
     name = forms.CharField(label="细则名称", max_length=200, required=False, help_text="不填时取文件中的标题")
 
     def __init__(self, *args, **kwargs):

@@ -16,26 +16,42 @@ from dataclasses import dataclass, field
 from shian.organisation.choices import UnitKind
 
 # Long official forms → the short forms offices also write; applied to both sides of a comparison.
-ALIASES = sorted([
-    ("市场监督管理局", "市场监管局"),
-    ("卫生健康委员会", "卫健"), ("卫生和健康委员会", "卫健"), ("卫生健康局", "卫健"), ("卫健委", "卫健"),
-    ("卫健局", "卫健"),
-    ("发展和改革委员会", "发改"), ("发展和改革局", "发改"), ("发改委", "发改"), ("发改局", "发改"),
-    ("人力资源和社会保障局", "人社局"),
-    ("住房和城乡建设局", "住建局"),
-    ("文化广播电视和旅游局", "文广旅局"), ("文化和旅游局", "文广旅局"), ("文旅局", "文广旅局"),
-    ("粮食和物资储备局", "粮储局"),
-    ("综合行政执法局", "综合执法局"),
-    ("应急管理局", "应急局"),
-    ("疾病预防控制中心", "疾控中心"),
-    ("供销合作社联合社", "供销社"), ("供销合作社", "供销社"),
-    ("食品药品安全委员会办公室", "食安办"), ("食品安全委员会办公室", "食安办"), ("食药安办", "食安办"),
-    ("人民政府办公室", "政府办"), ("政府办公室", "政府办"),
-    ("委员会办公室", "委办"), ("委办公室", "委办"),
-    ("科学技术局", "科技局"),
-    ("医疗保障局", "医保局"),
-    ("农业农村局", "农业农村局"),
-], key=lambda pair: -len(pair[0]))
+ALIASES = sorted(
+    [
+        ("市场监督管理局", "市场监管局"),
+        ("卫生健康委员会", "卫健"),
+        ("卫生和健康委员会", "卫健"),
+        ("卫生健康局", "卫健"),
+        ("卫健委", "卫健"),
+        ("卫健局", "卫健"),
+        ("发展和改革委员会", "发改"),
+        ("发展和改革局", "发改"),
+        ("发改委", "发改"),
+        ("发改局", "发改"),
+        ("人力资源和社会保障局", "人社局"),
+        ("住房和城乡建设局", "住建局"),
+        ("文化广播电视和旅游局", "文广旅局"),
+        ("文化和旅游局", "文广旅局"),
+        ("文旅局", "文广旅局"),
+        ("粮食和物资储备局", "粮储局"),
+        ("综合行政执法局", "综合执法局"),
+        ("应急管理局", "应急局"),
+        ("疾病预防控制中心", "疾控中心"),
+        ("供销合作社联合社", "供销社"),
+        ("供销合作社", "供销社"),
+        ("食品药品安全委员会办公室", "食安办"),
+        ("食品安全委员会办公室", "食安办"),
+        ("食药安办", "食安办"),
+        ("人民政府办公室", "政府办"),
+        ("政府办公室", "政府办"),
+        ("委员会办公室", "委办"),
+        ("委办公室", "委办"),
+        ("科学技术局", "科技局"),
+        ("医疗保障局", "医保局"),
+        ("农业农村局", "农业农村局"),
+    ],
+    key=lambda pair: -len(pair[0]),
+)
 ALL_TOWNSHIPS = re.compile(r"^各(乡镇|镇|乡|街道)")
 SPLIT_RE = re.compile(r"[、，,；;\n/／]+")
 _TOWN_SUFFIX = re.compile(r"^(.+(?:镇|乡|街道))(?:人民政府|政府|办事处)$")
@@ -44,7 +60,7 @@ _FULLWIDTH_SPACE = str.maketrans({"\u3000": "", " ": "", "\xa0": "", "\t": ""})
 
 
 def split_names(text: str | None) -> list[str]:
-    """"县市场监管局、县教育局\n县公安局" → three names (empty parts dropped, order kept, no duplicates)."""
+    """ "县市场监管局、县教育局\n县公安局" → three names (empty parts dropped, order kept, no duplicates)."""
     if not text:
         return []
     names = [re.sub(r"\s+", "", p) for p in SPLIT_RE.split(str(text).replace("\u3000", " "))]
@@ -67,7 +83,7 @@ def normalise(name: str, prefixes: list[str]) -> str:
         stripped = False
         for prefix in prefixes:
             if key.startswith(prefix) and len(key) > len(prefix) + 1:
-                key, stripped, any_stripped = key[len(prefix):], True, True
+                key, stripped, any_stripped = key[len(prefix) :], True, True
                 break
     # "县教育局" → "教育局", but not "市场监管局" → "场监管局"
     if not any_stripped and key[:1] in "县市区" and len(key) >= 3 and not key.startswith("市场"):
@@ -110,9 +126,15 @@ class UnitMatcher:
 
         self.region = region
         if units is None:
-            units = (list(Unit.objects.filter(region__path__startswith=region.path, is_active=True)
-                          .select_related("region"))
-                     if region is not None else [])
+            units = (
+                list(
+                    Unit.objects.filter(region__path__startswith=region.path, is_active=True).select_related(
+                        "region"
+                    )
+                )
+                if region is not None
+                else []
+            )
         self.units = list(units)
         self.prefixes = region_prefixes(region)
         self.by_name, self.by_short, self.by_key = {}, {}, {}
@@ -138,8 +160,11 @@ class UnitMatcher:
         half = _half(name)
         if ALL_TOWNSHIPS.match(half) and self.townships:
             return UnitMatch(name, list(self.townships), "group")
-        for how, table, key in (("exact", self.by_name, half), ("short", self.by_short, half),
-                                ("normalised", self.by_key, normalise(name, self.prefixes))):
+        for how, table, key in (
+            ("exact", self.by_name, half),
+            ("short", self.by_short, half),
+            ("normalised", self.by_key, normalise(name, self.prefixes)),
+        ):
             found = table.get(key) or []
             if len(found) == 1:
                 return UnitMatch(name, found, how)
@@ -149,7 +174,10 @@ class UnitMatcher:
 
     def label(self, unit) -> str:
         """How exports write a unit: its short name when that alone identifies it, else its name."""
-        if unit.short_name and len(self.by_short.get(_half(unit.short_name), [])) <= 1 \
-                and _half(unit.short_name) not in self.by_name:
+        if (
+            unit.short_name
+            and len(self.by_short.get(_half(unit.short_name), [])) <= 1
+            and _half(unit.short_name) not in self.by_name
+        ):
             return unit.short_name
         return unit.name

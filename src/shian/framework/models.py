@@ -24,8 +24,12 @@ def framework_scope(path: str = "") -> Scope:
     apply to its counties), those of the subtree an office or leader oversees, and those of the
     campaigns an expert reviews. Change: the office of the owner region. `path` leads from the model
     to its Framework, so every part of a framework is scoped by the framework it belongs to."""
-    return Scope(region=f"{path}owner_region", unowned_readable=True, everyone_reads_above=True,
-                 expert=f"{path}campaigns__assessments__review_groups__members")
+    return Scope(
+        region=f"{path}owner_region",
+        unowned_readable=True,
+        everyone_reads_above=True,
+        expert=f"{path}campaigns__assessments__review_groups__members",
+    )
 
 
 class FrameworkQuerySet(ScopedQuerySet):
@@ -55,14 +59,25 @@ class Framework(BusinessModel):
     version_label = models.CharField("版本", max_length=40, blank=True, help_text="如 2023版")
     issuer = models.CharField("发布机关", max_length=100, blank=True)
     description = models.TextField("说明", blank=True)
-    is_sample = models.BooleanField("示例", default=False, help_text="系统自带的示例细则，实际使用请导入本地细则")
+    is_sample = models.BooleanField(
+        "示例", default=False, help_text="系统自带的示例细则，实际使用请导入本地细则"
+    )
     owner_region = models.ForeignKey(
-        "organisation.Region", verbose_name="所属区划", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="frameworks", help_text="为空表示全局通用",
+        "organisation.Region",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="frameworks",
+        help_text="为空表示全局通用",
     )
     pass_line = models.DecimalField("及格线（总分）", **POINTS, null=True, blank=True)
     key_item_min_share = models.DecimalField(
-        "关键项最低得分率", max_digits=4, decimal_places=3, null=True, blank=True,
+        "关键项最低得分率",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
         help_text="如 0.6 表示每个关键项须达到其分值的60%",
     )
     default_step = models.DecimalField("默认计分步长", **POINTS, default=Decimal("0.5"))
@@ -97,7 +112,9 @@ class Framework(BusinessModel):
 class Category(BusinessModel):
     """一级指标 / 评价项目: 基础工作, 能力建设, 生产经营状况, or a bonus block such as 示范引领."""
 
-    framework = models.ForeignKey(Framework, verbose_name="细则", on_delete=models.CASCADE, related_name="categories")
+    framework = models.ForeignKey(
+        Framework, verbose_name="细则", on_delete=models.CASCADE, related_name="categories"
+    )
     seq = models.PositiveIntegerField("序号", default=1)
     code = models.CharField("编号", max_length=20, blank=True)
     name = models.CharField("名称", max_length=100)
@@ -111,8 +128,11 @@ class Category(BusinessModel):
         verbose_name = verbose_name_plural = "指标类别"
         ordering = ["framework", "seq", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "name"], name="category_unique_name",
-                                    violation_error_message="同一细则中类别名称不能重复"),
+            models.UniqueConstraint(
+                fields=["framework", "name"],
+                name="category_unique_name",
+                violation_error_message="同一细则中类别名称不能重复",
+            ),
         ]
 
     def __str__(self):
@@ -133,7 +153,9 @@ class Category(BusinessModel):
 class Indicator(BusinessModel):
     """二级指标 / 评价内容 (e.g. 党政同责, 食品抽检量)."""
 
-    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.CASCADE, related_name="indicators")
+    category = models.ForeignKey(
+        Category, verbose_name="类别", on_delete=models.CASCADE, related_name="indicators"
+    )
     seq = models.PositiveIntegerField("序号", default=1)
     code = models.CharField("编号", max_length=20, blank=True)
     name = models.CharField("名称", max_length=200)
@@ -149,37 +171,58 @@ class Indicator(BusinessModel):
         return f"{self.code} {self.name}".strip()
 
     def get_absolute_url(self):
-        return reverse("framework:framework_detail", args=[self.category.framework_id]) + f"#indicator-{self.pk}"
+        return (
+            reverse("framework:framework_detail", args=[self.category.framework_id]) + f"#indicator-{self.pk}"
+        )
 
 
 class ScoringItem(BusinessModel):
     """评分项: what is judged, for how many points, how, and by whom it must be delivered."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="items"
+    )
     seq = models.PositiveIntegerField("序号", default=1)
     code = models.CharField("编号", max_length=20, blank=True)
     content = models.TextField("评分要点", help_text="评价内容 / 评价要求")
     points = models.DecimalField("分值", **POINTS, validators=[MinValueValidator(0)])
-    step = models.DecimalField("计分步长", **POINTS, null=True, blank=True, help_text="为空时使用细则默认步长")
+    step = models.DecimalField(
+        "计分步长", **POINTS, null=True, blank=True, help_text="为空时使用细则默认步长"
+    )
     methods = models.JSONField("评价方式", default=list, blank=True, help_text="资料审查、现场检查等")
     scoring_rule = models.TextField("评分标准", blank=True, help_text="扣分标准 / 评分方法")
     rubric = models.JSONField(
-        "等级评分", default=list, blank=True,
+        "等级评分",
+        default=list,
+        blank=True,
         help_text='如 [{"level": "好", "min": 4, "max": 5}, {"level": "合格", "min": 2, "max": 3.5}]',
     )
     is_key = models.BooleanField("关键项", default=False)
     key_min_share = models.DecimalField(
-        "关键项最低得分率", max_digits=4, decimal_places=3, null=True, blank=True, help_text="为空时使用细则设置"
+        "关键项最低得分率",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="为空时使用细则设置",
     )
     deadline = models.DateField("完成时限", null=True, blank=True)
     deadline_text = models.CharField("时间节点", max_length=100, blank=True, help_text="如“每季度”“长期坚持”")
     unmatched_units = models.CharField(
-        "未匹配单位", max_length=300, blank=True, help_text="导入时未能对应到系统单位的名称（牵头单位，以“、”分隔）"
+        "未匹配单位",
+        max_length=300,
+        blank=True,
+        help_text="导入时未能对应到系统单位的名称（牵头单位，以“、”分隔）",
     )
     unmatched_coop_units = models.CharField(
-        "未匹配配合单位", max_length=300, blank=True, help_text="导入时未能对应到系统单位的配合单位名称，以“、”分隔"
+        "未匹配配合单位",
+        max_length=300,
+        blank=True,
+        help_text="导入时未能对应到系统单位的配合单位名称，以“、”分隔",
     )
-    units = models.ManyToManyField("organisation.Unit", through="ItemUnit", related_name="scoring_items", blank=True)
+    units = models.ManyToManyField(
+        "organisation.Unit", through="ItemUnit", related_name="scoring_items", blank=True
+    )
 
     objects = ScoringItemQuerySet.as_manager()
 
@@ -233,7 +276,9 @@ class ItemUnit(BusinessModel):
     """A unit responsible for a scoring item, as lead (牵头) or cooperating (配合) unit."""
 
     item = models.ForeignKey(ScoringItem, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("organisation.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField("职责", max_length=4, choices=UnitRole.choices, default=UnitRole.LEAD)
     seq = models.PositiveSmallIntegerField(default=1)
 
@@ -243,8 +288,11 @@ class ItemUnit(BusinessModel):
         verbose_name = verbose_name_plural = "评分项责任单位"
         ordering = ["item", "role", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "unit"], name="itemunit_unique",
-                                    violation_error_message="该单位已是此评分项的责任单位"),
+            models.UniqueConstraint(
+                fields=["item", "unit"],
+                name="itemunit_unique",
+                violation_error_message="该单位已是此评分项的责任单位",
+            ),
         ]
 
     def __str__(self):
@@ -278,13 +326,20 @@ class MaterialRequirement(BusinessModel):
     name = models.CharField("材料名称", max_length=300)
     description = models.TextField("要求", blank=True)
     provider = models.ForeignKey(
-        "organisation.Unit", verbose_name="提供单位", null=True, blank=True, on_delete=models.SET_NULL,
+        "organisation.Unit",
+        verbose_name="提供单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
-    period = models.CharField("时间范围", max_length=16, choices=MaterialPeriod.choices, default=MaterialPeriod.ANY)
+    period = models.CharField(
+        "时间范围", max_length=16, choices=MaterialPeriod.choices, default=MaterialPeriod.ANY
+    )
     period_years = models.PositiveSmallIntegerField("年数", null=True, blank=True, help_text="近N年时的N")
-    provider_name = models.CharField("提供单位（未匹配）", max_length=100, blank=True,
-                                     help_text="导入时未能对应到系统单位的提供单位名称")
+    provider_name = models.CharField(
+        "提供单位（未匹配）", max_length=100, blank=True, help_text="导入时未能对应到系统单位的提供单位名称"
+    )
 
     objects = ItemPartQuerySet.as_manager()
 
@@ -304,14 +359,20 @@ class MaterialRequirement(BusinessModel):
 class Gate(BusinessModel):
     """A rule that decides the outcome beyond the sum of points."""
 
-    framework = models.ForeignKey(Framework, verbose_name="细则", on_delete=models.CASCADE, related_name="gates")
+    framework = models.ForeignKey(
+        Framework, verbose_name="细则", on_delete=models.CASCADE, related_name="gates"
+    )
     seq = models.PositiveSmallIntegerField("序号", default=1)
     kind = models.CharField("类型", max_length=10, choices=GateKind.choices)
     name = models.CharField("名称", max_length=200)
     description = models.TextField("说明", blank=True)
     metric = models.CharField("测评指标", max_length=16, choices=SurveyMetric.choices, blank=True)
     threshold = models.DecimalField(
-        "门槛值", max_digits=7, decimal_places=3, null=True, blank=True,
+        "门槛值",
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
         help_text="测评门槛为比例（0.8 即80%），总分门槛为分数",
     )
 

@@ -18,5 +18,10 @@ def load_sample_framework(owner_region=None, *, actor=None):
     """Create the sample framework, its unit names resolved against `owner_region`'s units."""
     from shian.framework.services import create_framework_from_tree
 
-    return create_framework_from_tree(sample_tree(), owner_region=owner_region, actor=actor,
-                                      event="sample_framework_loaded", note="载入示例评价细则")
+    return create_framework_from_tree(
+        sample_tree(),
+        owner_region=owner_region,
+        actor=actor,
+        event="sample_framework_loaded",
+        note="载入示例评价细则",
+    )

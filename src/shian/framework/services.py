@@ -30,6 +30,7 @@ from shian.framework.treedata import plain_number
 
 # ------------------------------------------------------------------------------ permissions
 
+
 def can_create_in(region, actor) -> bool:
     """May `actor` create a framework owned by `region` (None = a global framework)?"""
     if actor is None or actor.is_admin:
@@ -70,43 +71,83 @@ def framework_of(obj) -> Framework:
 
 # ------------------------------------------------------------------------------ building
 
+
 def _rubric_json(rubric):
-    return [{"level": r["level"], "min": plain_number(r["min"]), "max": plain_number(r["max"])} for r in rubric]
+    return [
+        {"level": r["level"], "min": plain_number(r["min"]), "max": plain_number(r["max"])} for r in rubric
+    ]
 
 
 @transaction.atomic
-def create_framework_from_tree(tree: dict, *, owner_region=None, matcher=None, actor, event="framework_created",
-                               note="") -> Framework:
+def create_framework_from_tree(
+    tree: dict, *, owner_region=None, matcher=None, actor, event="framework_created", note=""
+) -> Framework:
     """Create a framework with its whole tree. Unit names resolve through `matcher`
     (a `matching.UnitMatcher`); names it cannot resolve are kept in the items' unmatched fields."""
     from shian.framework.matching import UnitMatcher
 
     check_can_create_in(owner_region, actor)
     matcher = matcher or UnitMatcher(owner_region)
-    fw = Framework(name=tree["name"], version_label=tree.get("version_label", ""), issuer=tree.get("issuer", ""),
-                   description=tree.get("description", ""), is_sample=tree.get("is_sample", False),
-                   owner_region=owner_region, pass_line=tree.get("pass_line"),
-                   key_item_min_share=tree.get("key_item_min_share"),
-                   default_step=tree.get("default_step") or Decimal("0.5"))
+    fw = Framework(
+        name=tree["name"],
+        version_label=tree.get("version_label", ""),
+        issuer=tree.get("issuer", ""),
+        description=tree.get("description", ""),
+        is_sample=tree.get("is_sample", False),
+        owner_region=owner_region,
+        pass_line=tree.get("pass_line"),
+        key_item_min_share=tree.get("key_item_min_share"),
+        default_step=tree.get("default_step") or Decimal("0.5"),
+    )
     fw.full_clean()
     fw.save()
-    cats = Category.objects.bulk_create([
-        Category(framework=fw, seq=i, code=c["code"], name=c["name"], kind=c["kind"], points=c.get("points"),
-                 cap=c.get("cap"))
-        for i, c in enumerate(tree["categories"], start=1)])
-    ind_rows = [(ind, Indicator(category=cat, seq=i, code=ind["code"], name=ind["name"],
-                                description=ind.get("description", "")))
-                for cat, c in zip(cats, tree["categories"], strict=True)
-                for i, ind in enumerate(c["indicators"], start=1)]
+    cats = Category.objects.bulk_create(
+        [
+            Category(
+                framework=fw,
+                seq=i,
+                code=c["code"],
+                name=c["name"],
+                kind=c["kind"],
+                points=c.get("points"),
+                cap=c.get("cap"),
+            )
+            for i, c in enumerate(tree["categories"], start=1)
+        ]
+    )
+    ind_rows = [
+        (
+            ind,
+            Indicator(
+                category=cat,
+                seq=i,
+                code=ind["code"],
+                name=ind["name"],
+                description=ind.get("description", ""),
+            ),
+        )
+        for cat, c in zip(cats, tree["categories"], strict=True)
+        for i, ind in enumerate(c["indicators"], start=1)
+    ]
     Indicator.objects.bulk_create([row for _, row in ind_rows])
     item_rows = []
     for data, ind in ind_rows:
         for i, it in enumerate(data["items"], start=1):
-            item = ScoringItem(indicator=ind, seq=i, code=it["code"], content=it["content"], points=it["points"],
-                               step=it.get("step"), methods=list(it.get("methods") or []),
-                               scoring_rule=it.get("scoring_rule", ""), rubric=_rubric_json(it.get("rubric") or []),
-                               is_key=it.get("is_key", False), key_min_share=it.get("key_min_share"),
-                               deadline=it.get("deadline"), deadline_text=it.get("deadline_text", ""))
+            item = ScoringItem(
+                indicator=ind,
+                seq=i,
+                code=it["code"],
+                content=it["content"],
+                points=it["points"],
+                step=it.get("step"),
+                methods=list(it.get("methods") or []),
+                scoring_rule=it.get("scoring_rule", ""),
+                rubric=_rubric_json(it.get("rubric") or []),
+                is_key=it.get("is_key", False),
+                key_min_share=it.get("key_min_share"),
+                deadline=it.get("deadline"),
+                deadline_text=it.get("deadline_text", ""),
+            )
             item_rows.append((it, item))
     unmatched_seen = []
     assignments, deductions, materials = [], [], []
@@ -134,9 +175,16 @@ def create_framework_from_tree(tree: dict, *, owner_region=None, matcher=None, a
         links.append(ItemUnit(item=item, unit=unit, role=role, seq=seqs[(item.pk, role)]))
     ItemUnit.objects.bulk_create(links)
     for it, item in item_rows:
-        deductions += [DeductionRule(item=item, seq=i, description=d["description"], points=d["points"],
-                                     per_occurrence=d.get("per_occurrence", False))
-                       for i, d in enumerate(it.get("deductions") or [], start=1)]
+        deductions += [
+            DeductionRule(
+                item=item,
+                seq=i,
+                description=d["description"],
+                points=d["points"],
+                per_occurrence=d.get("per_occurrence", False),
+            )
+            for i, d in enumerate(it.get("deductions") or [], start=1)
+        ]
         for i, m in enumerate(it.get("materials") or [], start=1):
             provider = None
             provider_name = ""
@@ -146,25 +194,46 @@ def create_framework_from_tree(tree: dict, *, owner_region=None, matcher=None, a
                     provider = found.units[0]
                 else:
                     provider_name = m["provider"]
-            materials.append(MaterialRequirement(item=item, seq=i, name=m["name"], description=m.get("description", ""),
-                                                 provider=provider, provider_name=provider_name,
-                                                 period=m.get("period") or "any", period_years=m.get("period_years")))
+            materials.append(
+                MaterialRequirement(
+                    item=item,
+                    seq=i,
+                    name=m["name"],
+                    description=m.get("description", ""),
+                    provider=provider,
+                    provider_name=provider_name,
+                    period=m.get("period") or "any",
+                    period_years=m.get("period_years"),
+                )
+            )
     DeductionRule.objects.bulk_create(deductions)
     MaterialRequirement.objects.bulk_create(materials)
     gates = []
     for i, g in enumerate(tree.get("gates") or [], start=1):
-        gate = Gate(framework=fw, seq=i, kind=g["kind"], name=g["name"], description=g.get("description", ""),
-                    metric=g.get("metric", ""), threshold=g.get("threshold"))
+        gate = Gate(
+            framework=fw,
+            seq=i,
+            kind=g["kind"],
+            name=g["name"],
+            description=g.get("description", ""),
+            metric=g.get("metric", ""),
+            threshold=g.get("threshold"),
+        )
         gate.full_clean(exclude=["framework"])
         gates.append(gate)
     Gate.objects.bulk_create(gates)
     summary = f"{len(cats)}个类别、{len(ind_rows)}个指标、{len(item_rows)}个评分项、{len(links)}个责任单位"
-    log_event(fw, event, note=(note + "；" if note else "") + summary,
-              data={"unmatched_units": sorted(set(unmatched_seen))} if unmatched_seen else None)
+    log_event(
+        fw,
+        event,
+        note=(note + "；" if note else "") + summary,
+        data={"unmatched_units": sorted(set(unmatched_seen))} if unmatched_seen else None,
+    )
     return fw
 
 
 # ------------------------------------------------------------------------------ edits
+
 
 def save_part(obj, *, expected_version, actor):
     """Save an edited framework, category, indicator, item, part or gate (permission + version)."""

@@ -7,14 +7,24 @@ class FrameworkTable(tables.Table):
     name = tables.Column(linkify=True)
     owner_region = tables.Column(verbose_name="所属区划", default="全局通用")
     item_count = tables.Column(verbose_name="评分项", orderable=True, attrs={"td": {"class": "text-end"}})
-    base_points = tables.Column(verbose_name="基本项分值", orderable=False, attrs={"td": {"class": "text-end"}})
+    base_points = tables.Column(
+        verbose_name="基本项分值", orderable=False, attrs={"td": {"class": "text-end"}}
+    )
     is_sample = tables.BooleanColumn(verbose_name="示例", yesno="示例,")
     created_at = tables.DateTimeColumn(format="Y-m-d", verbose_name="创建时间")
 
     class Meta:
         model = Framework
-        fields = ("name", "version_label", "issuer", "owner_region", "item_count", "base_points", "is_sample",
-                  "created_at")
+        fields = (
+            "name",
+            "version_label",
+            "issuer",
+            "owner_region",
+            "item_count",
+            "base_points",
+            "is_sample",
+            "created_at",
+        )
         attrs = {"class": "table table-sm table-hover"}
 
     def render_base_points(self, value):
@@ -28,10 +38,16 @@ class FrameworkTable(tables.Table):
 
 class ScoringItemTable(tables.Table):
     code = tables.Column(linkify=True, verbose_name="编号")
-    framework = tables.Column(accessor="indicator__category__framework__name", verbose_name="评价细则", orderable=False)
+    framework = tables.Column(
+        accessor="indicator__category__framework__name", verbose_name="评价细则", orderable=False
+    )
     category = tables.Column(accessor="indicator__category__name", verbose_name="类别")
     indicator = tables.Column(accessor="indicator__name", verbose_name="指标")
-    content = tables.Column(verbose_name="评分要点", linkify=True, attrs={"td": {"class": "text-wrap", "data-style": "max-width:32rem"}})
+    content = tables.Column(
+        verbose_name="评分要点",
+        linkify=True,
+        attrs={"td": {"class": "text-wrap", "data-style": "max-width:32rem"}},
+    )
     points = tables.Column(attrs={"td": {"class": "text-end"}})
     is_key = tables.BooleanColumn(yesno="★,")
     lead = tables.Column(verbose_name="牵头单位", empty_values=(), orderable=False)

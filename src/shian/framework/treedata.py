@@ -31,11 +31,16 @@ from shian.framework.choices import CategoryKind, GateKind, MaterialPeriod, Meth
 FORMAT = "shian-framework/1"
 
 METHOD_WORDS = {label: value for value, label in Method.choices} | {v: v for v in Method.values}
-KIND_WORDS = {label: value for value, label in CategoryKind.choices} | {v: v for v in CategoryKind.values} | {
-    "基本项": "base", "加分项": "bonus", "示范引领": "bonus", "鼓励项": "bonus"}
+KIND_WORDS = (
+    {label: value for value, label in CategoryKind.choices}
+    | {v: v for v in CategoryKind.values}
+    | {"基本项": "base", "加分项": "bonus", "示范引领": "bonus", "鼓励项": "bonus"}
+)
 GATE_WORDS = {label: value for value, label in GateKind.choices} | {v: v for v in GateKind.values}
 METRIC_WORDS = {label: value for value, label in SurveyMetric.choices} | {v: v for v in SurveyMetric.values}
-PERIOD_WORDS = {label: value for value, label in MaterialPeriod.choices} | {v: v for v in MaterialPeriod.values}
+PERIOD_WORDS = {label: value for value, label in MaterialPeriod.choices} | {
+    v: v for v in MaterialPeriod.values
+}
 
 
 def canon(value) -> Decimal | None:
@@ -64,7 +69,9 @@ def plain_number(value):
 
 
 def canonical_rubric(rubric) -> list[dict]:
-    return [{"level": str(r["level"]), "min": canon(r["min"]), "max": canon(r["max"])} for r in (rubric or [])]
+    return [
+        {"level": str(r["level"]), "min": canon(r["min"]), "max": canon(r["max"])} for r in (rubric or [])
+    ]
 
 
 _norm = canon
@@ -83,14 +90,21 @@ def framework_queryset():
     )
 
     items = ScoringItem.objects.order_by("seq", "id").prefetch_related(
-        Prefetch("assignments", queryset=ItemUnit.objects.select_related("unit").order_by("role", "seq", "id")),
+        Prefetch(
+            "assignments", queryset=ItemUnit.objects.select_related("unit").order_by("role", "seq", "id")
+        ),
         Prefetch("deductions", queryset=DeductionRule.objects.order_by("seq", "id")),
-        Prefetch("materials", queryset=MaterialRequirement.objects.select_related("provider").order_by("seq", "id")),
+        Prefetch(
+            "materials", queryset=MaterialRequirement.objects.select_related("provider").order_by("seq", "id")
+        ),
     )
     indicators = Indicator.objects.order_by("seq", "id").prefetch_related(Prefetch("items", queryset=items))
-    categories = Category.objects.order_by("seq", "id").prefetch_related(Prefetch("indicators", queryset=indicators))
+    categories = Category.objects.order_by("seq", "id").prefetch_related(
+        Prefetch("indicators", queryset=indicators)
+    )
     return Framework.objects.select_related("owner_region").prefetch_related(
-        Prefetch("categories", queryset=categories), "gates")
+        Prefetch("categories", queryset=categories), "gates"
+    )
 
 
 def framework_to_tree(framework, label=None) -> dict:
@@ -106,31 +120,80 @@ def framework_to_tree(framework, label=None) -> dict:
             items = []
             for item in ind.items.all():
                 assignments = list(item.assignments.all())
-                lead = [label(a.unit) for a in assignments if a.role == UnitRole.LEAD] + item.unmatched_lead_names()
-                coop = [label(a.unit) for a in assignments if a.role == UnitRole.COOPERATE] + item.unmatched_coop_names()
-                items.append({
-                    "code": item.code, "content": item.content, "points": _norm(item.points),
-                    "step": _norm(item.step), "methods": list(item.methods or []),
-                    "scoring_rule": item.scoring_rule, "rubric": canonical_rubric(item.rubric),
-                    "is_key": item.is_key, "key_min_share": _norm(item.key_min_share),
-                    "deadline": item.deadline, "deadline_text": item.deadline_text,
-                    "lead_units": lead, "coop_units": coop,
-                    "deductions": [{"description": d.description, "points": _norm(d.points),
-                                    "per_occurrence": d.per_occurrence} for d in item.deductions.all()],
-                    "materials": [{"name": m.name, "description": m.description,
-                                   "provider": label(m.provider) if m.provider else m.provider_name,
-                                   "period": m.period, "period_years": m.period_years}
-                                  for m in item.materials.all()],
-                })
+                lead = [
+                    label(a.unit) for a in assignments if a.role == UnitRole.LEAD
+                ] + item.unmatched_lead_names()
+                coop = [
+                    label(a.unit) for a in assignments if a.role == UnitRole.COOPERATE
+                ] + item.unmatched_coop_names()
+                items.append(
+                    {
+                        "code": item.code,
+                        "content": item.content,
+                        "points": _norm(item.points),
+                        "step": _norm(item.step),
+                        "methods": list(item.methods or []),
+                        "scoring_rule": item.scoring_rule,
+                        "rubric": canonical_rubric(item.rubric),
+                        "is_key": item.is_key,
+                        "key_min_share": _norm(item.key_min_share),
+                        "deadline": item.deadline,
+                        "deadline_text": item.deadline_text,
+                        "lead_units": lead,
+                        "coop_units": coop,
+                        "deductions": [
+                            {
+                                "description": d.description,
+                                "points": _norm(d.points),
+                                "per_occurrence": d.per_occurrence,
+                            }
+                            for d in item.deductions.all()
+                        ],
+                        "materials": [
+                            {
+                                "name": m.name,
+                                "description": m.description,
+                                "provider": label(m.provider) if m.provider else m.provider_name,
+                                "period": m.period,
+                                "period_years": m.period_years,
+                            }
+                            for m in item.materials.all()
+                        ],
+                    }
+                )
             inds.append({"code": ind.code, "name": ind.name, "description": ind.description, "items": items})
-        cats.append({"code": cat.code, "name": cat.name, "kind": cat.kind, "points": _norm(cat.points),
-                     "cap": _norm(cat.cap), "indicators": inds})
-    gates = [{"kind": g.kind, "name": g.name, "description": g.description, "metric": g.metric,
-              "threshold": _norm(g.threshold)} for g in framework.gates.all()]
-    return {"name": framework.name, "version_label": framework.version_label, "issuer": framework.issuer,
-            "description": framework.description, "is_sample": framework.is_sample,
-            "pass_line": _norm(framework.pass_line), "key_item_min_share": _norm(framework.key_item_min_share),
-            "default_step": _norm(framework.default_step), "categories": cats, "gates": gates}
+        cats.append(
+            {
+                "code": cat.code,
+                "name": cat.name,
+                "kind": cat.kind,
+                "points": _norm(cat.points),
+                "cap": _norm(cat.cap),
+                "indicators": inds,
+            }
+        )
+    gates = [
+        {
+            "kind": g.kind,
+            "name": g.name,
+            "description": g.description,
+            "metric": g.metric,
+            "threshold": _norm(g.threshold),
+        }
+        for g in framework.gates.all()
+    ]
+    return {
+        "name": framework.name,
+        "version_label": framework.version_label,
+        "issuer": framework.issuer,
+        "description": framework.description,
+        "is_sample": framework.is_sample,
+        "pass_line": _norm(framework.pass_line),
+        "key_item_min_share": _norm(framework.key_item_min_share),
+        "default_step": _norm(framework.default_step),
+        "categories": cats,
+        "gates": gates,
+    }
 
 
 def tree_summary(tree: dict) -> dict:
@@ -148,10 +211,27 @@ def tree_summary(tree: dict) -> dict:
             bonus += cat["cap"] if cat.get("cap") is not None else item_points
         else:
             base += cat["points"] if cat.get("points") is not None else item_points
-        cats.append({"name": cat["name"], "kind": cat["kind"], "points": cat.get("points"), "cap": cat.get("cap"),
-                     "item_points": item_points, "indicators": len(cat["indicators"]), "items": items})
-    return {"categories": cats, "category_count": len(cats), "indicator_count": n_ind, "item_count": n_items,
-            "key_item_count": n_key, "base_points": base, "bonus_points": bonus, "gate_count": len(tree["gates"])}
+        cats.append(
+            {
+                "name": cat["name"],
+                "kind": cat["kind"],
+                "points": cat.get("points"),
+                "cap": cat.get("cap"),
+                "item_points": item_points,
+                "indicators": len(cat["indicators"]),
+                "items": items,
+            }
+        )
+    return {
+        "categories": cats,
+        "category_count": len(cats),
+        "indicator_count": n_ind,
+        "item_count": n_items,
+        "key_item_count": n_key,
+        "base_points": base,
+        "bonus_points": bonus,
+        "gate_count": len(tree["gates"]),
+    }
 
 
 def tree_warnings(tree: dict) -> list[str]:
@@ -159,8 +239,14 @@ def tree_warnings(tree: dict) -> list[str]:
     out = []
     for cat in tree["categories"]:
         item_points = sum((i["points"] for ind in cat["indicators"] for i in ind["items"]), Decimal(0))
-        if cat["kind"] == CategoryKind.BASE and cat.get("points") is not None and item_points != cat["points"]:
-            out.append(f"类别“{cat['name']}”分值为{dec_text(cat['points'])}分，所含评分项合计{dec_text(item_points)}分")
+        if (
+            cat["kind"] == CategoryKind.BASE
+            and cat.get("points") is not None
+            and item_points != cat["points"]
+        ):
+            out.append(
+                f"类别“{cat['name']}”分值为{dec_text(cat['points'])}分，所含评分项合计{dec_text(item_points)}分"
+            )
     base = tree_summary(tree)["base_points"]
     if tree["categories"] and base != 100:
         out.append(f"基本项合计{dec_text(base)}分（通常为100分）")
@@ -168,6 +254,7 @@ def tree_warnings(tree: dict) -> list[str]:
 
 
 # ------------------------------------------------------------------------------- validation
+
 
 def date_from_text(text: str) -> dt.date | None:
     """The date a deadline text names ("2025年6月30日前" → 2025-06-30), or None ("每季度")."""
@@ -227,7 +314,9 @@ def _to_choice(value, words, where, field, default=None):
         return default
     key = str(value).strip()
     if key not in words:
-        raise TreeError(f"{where}：“{field}”的值“{key}”无法识别（可填：{'、'.join(sorted(set(words) - set(words.values())) or words)}）")
+        raise TreeError(
+            f"{where}：“{field}”的值“{key}”无法识别（可填：{'、'.join(sorted(set(words) - set(words.values())) or words)}）"
+        )
     return words[key]
 
 
@@ -281,10 +370,13 @@ def clean_tree(raw: dict) -> dict:
         "description": _to_text(fw.get("description"), "细则", "description（说明）"),
         "is_sample": _to_bool(fw.get("is_sample"), "细则", "is_sample（示例）"),
         "pass_line": _to_dec(fw.get("pass_line"), "细则", "pass_line（及格线）", minimum=0),
-        "key_item_min_share": _to_dec(fw.get("key_item_min_share"), "细则", "key_item_min_share（关键项最低得分率）",
-                                      minimum=0),
-        "default_step": _to_dec(fw.get("default_step"), "细则", "default_step（默认计分步长）") or Decimal("0.5"),
-        "categories": [], "gates": [],
+        "key_item_min_share": _to_dec(
+            fw.get("key_item_min_share"), "细则", "key_item_min_share（关键项最低得分率）", minimum=0
+        ),
+        "default_step": _to_dec(fw.get("default_step"), "细则", "default_step（默认计分步长）")
+        or Decimal("0.5"),
+        "categories": [],
+        "gates": [],
     }
     if tree["key_item_min_share"] is not None and tree["key_item_min_share"] > 1:
         raise TreeError("细则：“key_item_min_share（关键项最低得分率）”应在0到1之间（如0.6）")
@@ -292,21 +384,26 @@ def clean_tree(raw: dict) -> dict:
     for ci, rc in enumerate(_to_list(raw.get("categories"), "文件", "categories（类别）"), start=1):
         rc = _to_dict(rc, f"第{ci}个类别")
         where = f"第{ci}个类别“{rc.get('name') or ''}”"
-        cat = {"code": _to_text(rc.get("code"), where, "code（编号）", max_length=20),
-               "name": _to_text(rc.get("name"), where, "name（名称）", required=True, max_length=100),
-               "kind": _to_choice(rc.get("kind"), KIND_WORDS, where, "kind（类型）", default="base"),
-               "points": _to_dec(rc.get("points"), where, "points（分值）", minimum=0),
-               "cap": _to_dec(rc.get("cap"), where, "cap（封顶分）", minimum=0),
-               "indicators": []}
+        cat = {
+            "code": _to_text(rc.get("code"), where, "code（编号）", max_length=20),
+            "name": _to_text(rc.get("name"), where, "name（名称）", required=True, max_length=100),
+            "kind": _to_choice(rc.get("kind"), KIND_WORDS, where, "kind（类型）", default="base"),
+            "points": _to_dec(rc.get("points"), where, "points（分值）", minimum=0),
+            "cap": _to_dec(rc.get("cap"), where, "cap（封顶分）", minimum=0),
+            "indicators": [],
+        }
         if cat["name"] in names:
             raise TreeError(f"{where}：类别名称重复")
         names.add(cat["name"])
         for ii, ri in enumerate(_to_list(rc.get("indicators"), where, "indicators（指标）"), start=1):
             ri = _to_dict(ri, f"{where}第{ii}个指标")
             iwhere = f"{where}第{ii}个指标“{ri.get('name') or ''}”"
-            ind = {"code": _to_text(ri.get("code"), iwhere, "code（编号）", max_length=20),
-                   "name": _to_text(ri.get("name"), iwhere, "name（名称）", required=True, max_length=200),
-                   "description": _to_text(ri.get("description"), iwhere, "description（说明）"), "items": []}
+            ind = {
+                "code": _to_text(ri.get("code"), iwhere, "code（编号）", max_length=20),
+                "name": _to_text(ri.get("name"), iwhere, "name（名称）", required=True, max_length=200),
+                "description": _to_text(ri.get("description"), iwhere, "description（说明）"),
+                "items": [],
+            }
             for ti, rt in enumerate(_to_list(ri.get("items"), iwhere, "items（评分项）"), start=1):
                 rt = _to_dict(rt, f"{iwhere}第{ti}个评分项")
                 ind["items"].append(clean_item(rt, f"{iwhere}第{ti}个评分项"))
@@ -330,8 +427,13 @@ def clean_item(rt: dict, where: str) -> dict:
         level = _to_dict(level, where)
         lo = _to_dec(level.get("min"), where, "rubric.min（等级最低分）", required=True, minimum=0)
         hi = _to_dec(level.get("max"), where, "rubric.max（等级最高分）", required=True, minimum=0)
-        rubric.append({"level": _to_text(level.get("level"), where, "rubric.level（等级）", required=True),
-                       "min": lo, "max": hi})
+        rubric.append(
+            {
+                "level": _to_text(level.get("level"), where, "rubric.level（等级）", required=True),
+                "min": lo,
+                "max": hi,
+            }
+        )
     deadline = rt.get("deadline")
     if isinstance(deadline, str) and deadline.strip():
         try:
@@ -353,12 +455,17 @@ def clean_item(rt: dict, where: str) -> dict:
         "scoring_rule": _to_text(rt.get("scoring_rule"), where, "scoring_rule（评分标准）"),
         "rubric": rubric,
         "is_key": _to_bool(rt.get("is_key"), where, "is_key（关键项）"),
-        "key_min_share": _to_dec(rt.get("key_min_share"), where, "key_min_share（关键项最低得分率）", minimum=0),
+        "key_min_share": _to_dec(
+            rt.get("key_min_share"), where, "key_min_share（关键项最低得分率）", minimum=0
+        ),
         "deadline": deadline,
-        "deadline_text": _to_text(rt.get("deadline_text"), where, "deadline_text（时间节点）", max_length=100),
+        "deadline_text": _to_text(
+            rt.get("deadline_text"), where, "deadline_text（时间节点）", max_length=100
+        ),
         "lead_units": _to_names(rt.get("lead_units"), where, "lead_units（牵头单位）"),
         "coop_units": _to_names(rt.get("coop_units"), where, "coop_units（配合单位）"),
-        "deductions": [], "materials": [],
+        "deductions": [],
+        "materials": [],
     }
     if item["deadline"] is None and item["deadline_text"]:
         item["deadline"] = date_from_text(item["deadline_text"])
@@ -372,12 +479,15 @@ def clean_item(rt: dict, where: str) -> dict:
     for di, rd in enumerate(_to_list(rt.get("deductions"), where, "deductions（扣分规则）"), start=1):
         rd = _to_dict(rd, f"{where}第{di}条扣分规则")
         dwhere = f"{where}第{di}条扣分规则"
-        item["deductions"].append({
-            "description": _to_text(rd.get("description"), dwhere, "description（扣分情形）", required=True,
-                                     max_length=300),
-            "points": _to_dec(rd.get("points"), dwhere, "points（扣分）", required=True, minimum=0),
-            "per_occurrence": _to_bool(rd.get("per_occurrence"), dwhere, "per_occurrence（按次扣分）"),
-        })
+        item["deductions"].append(
+            {
+                "description": _to_text(
+                    rd.get("description"), dwhere, "description（扣分情形）", required=True, max_length=300
+                ),
+                "points": _to_dec(rd.get("points"), dwhere, "points（扣分）", required=True, minimum=0),
+                "per_occurrence": _to_bool(rd.get("per_occurrence"), dwhere, "per_occurrence（按次扣分）"),
+            }
+        )
     for mi, rm in enumerate(_to_list(rt.get("materials"), where, "materials（材料）"), start=1):
         if isinstance(rm, str):
             rm = {"name": rm}
@@ -393,21 +503,28 @@ def clean_item(rt: dict, where: str) -> dict:
                 raise TreeError(f"{mwhere}：“period_years（年数）”应为正整数")
         else:
             years = None
-        item["materials"].append({
-            "name": _to_text(rm.get("name"), mwhere, "name（材料名称）", required=True, max_length=300),
-            "description": _to_text(rm.get("description"), mwhere, "description（要求）"),
-            "provider": _to_text(rm.get("provider"), mwhere, "provider（提供单位）", max_length=100),
-            "period": _to_choice(rm.get("period"), PERIOD_WORDS, mwhere, "period（时间范围）", default="any"),
-            "period_years": years,
-        })
+        item["materials"].append(
+            {
+                "name": _to_text(rm.get("name"), mwhere, "name（材料名称）", required=True, max_length=300),
+                "description": _to_text(rm.get("description"), mwhere, "description（要求）"),
+                "provider": _to_text(rm.get("provider"), mwhere, "provider（提供单位）", max_length=100),
+                "period": _to_choice(
+                    rm.get("period"), PERIOD_WORDS, mwhere, "period（时间范围）", default="any"
+                ),
+                "period_years": years,
+            }
+        )
     return item
 
 
 def clean_gate(rg: dict, where: str) -> dict:
-    gate = {"kind": _to_choice(rg.get("kind"), GATE_WORDS, where, "kind（类型）"),
-            "name": _to_text(rg.get("name"), where, "name（名称）", required=True, max_length=200),
-            "description": _to_text(rg.get("description"), where, "description（说明）"),
-            "metric": "", "threshold": _to_dec(rg.get("threshold"), where, "threshold（门槛值）", minimum=0)}
+    gate = {
+        "kind": _to_choice(rg.get("kind"), GATE_WORDS, where, "kind（类型）"),
+        "name": _to_text(rg.get("name"), where, "name（名称）", required=True, max_length=200),
+        "description": _to_text(rg.get("description"), where, "description（说明）"),
+        "metric": "",
+        "threshold": _to_dec(rg.get("threshold"), where, "threshold（门槛值）", minimum=0),
+    }
     if rg.get("metric") not in (None, ""):
         gate["metric"] = _to_choice(rg.get("metric"), METRIC_WORDS, where, "metric（测评指标）")
     if gate["kind"] == GateKind.SURVEY:

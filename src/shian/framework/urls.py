@@ -19,9 +19,13 @@ urlpatterns = [
     path("<int:parent_pk>/categories/add/", views.CategoryEditView.as_view(), name="category_add"),
     path("categories/<int:pk>/edit/", views.CategoryEditView.as_view(), name="category_edit"),
     path("categories/<int:pk>/delete/", views.PartDeleteView.as_view(model=Category), name="category_delete"),
-    path("categories/<int:parent_pk>/indicators/add/", views.IndicatorEditView.as_view(), name="indicator_add"),
+    path(
+        "categories/<int:parent_pk>/indicators/add/", views.IndicatorEditView.as_view(), name="indicator_add"
+    ),
     path("indicators/<int:pk>/edit/", views.IndicatorEditView.as_view(), name="indicator_edit"),
-    path("indicators/<int:pk>/delete/", views.PartDeleteView.as_view(model=Indicator), name="indicator_delete"),
+    path(
+        "indicators/<int:pk>/delete/", views.PartDeleteView.as_view(model=Indicator), name="indicator_delete"
+    ),
     path("indicators/<int:parent_pk>/items/add/", views.ItemEditView.as_view(), name="item_add"),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),

@@ -45,14 +45,25 @@ from shian.organisation.models import Region, Unit
 
 
 def _item_count():
-    return Subquery(ScoringItem.objects.filter(indicator__category__framework=OuterRef("pk")).order_by()
-                    .values("indicator__category__framework").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField())
+    return Subquery(
+        ScoringItem.objects.filter(indicator__category__framework=OuterRef("pk"))
+        .order_by()
+        .values("indicator__category__framework")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
 
 
 def _base_points():
-    return Subquery(Category.objects.filter(framework=OuterRef("pk"), kind="base").order_by().values("framework")
-                    .annotate(s=Sum("points")).values("s"), output_field=DecimalField())
+    return Subquery(
+        Category.objects.filter(framework=OuterRef("pk"), kind="base")
+        .order_by()
+        .values("framework")
+        .annotate(s=Sum("points"))
+        .values("s"),
+        output_field=DecimalField(),
+    )
 
 
 class FrameworkListView(ObjectListView):
@@ -65,7 +76,8 @@ class FrameworkListView(ObjectListView):
 
     def base_queryset(self):
         return Framework.objects.select_related("owner_region").annotate(
-            item_count=Coalesce(_item_count(), 0), base_points=_base_points())
+            item_count=Coalesce(_item_count(), 0), base_points=_base_points()
+        )
 
     def can_create(self):
         return self.request.user.is_office
@@ -91,8 +103,11 @@ class FrameworkDetailView(ObjectDetailView):
         fw = self.object
         towns = set()
         if fw.owner_region_id:
-            towns = set(Unit.objects.filter(region__path__startswith=fw.owner_region.path, kind=UnitKind.TOWNSHIP,
-                                            is_active=True).values_list("pk", flat=True))
+            towns = set(
+                Unit.objects.filter(
+                    region__path__startswith=fw.owner_region.path, kind=UnitKind.TOWNSHIP, is_active=True
+                ).values_list("pk", flat=True)
+            )
         cats = []
         for cat in fw.categories.all():
             inds = list(cat.indicators.all())
@@ -101,17 +116,43 @@ class FrameworkDetailView(ObjectDetailView):
                     item.lead_labels = unit_labels(item, "lead", towns)
                     item.coop_labels = unit_labels(item, "coop", towns)
             item_points = sum((i.points for ind in inds for i in ind.items.all()), 0)
-            cats.append({"obj": cat, "indicators": inds, "item_points": item_points,
-                         "item_count": sum(len(ind.items.all()) for ind in inds),
-                         "points_mismatch": cat.kind == "base" and cat.points is not None and cat.points != item_points})
-        base = sum(((c["obj"].points if c["obj"].points is not None else c["item_points"])
-                    for c in cats if c["obj"].kind == "base"), 0)
-        bonus = sum(((c["obj"].cap if c["obj"].cap is not None else c["item_points"])
-                     for c in cats if c["obj"].kind == "bonus"), 0)
-        ctx.update(cats=cats, base_points=base, bonus_points=bonus, gates=list(fw.gates.all()),
-                   item_count=sum(c["item_count"] for c in cats),
-                   key_count=sum(1 for c in cats for ind in c["indicators"] for i in ind.items.all() if i.is_key),
-                   can_edit=services.can_edit(fw, self.request.user), title=str(fw))
+            cats.append(
+                {
+                    "obj": cat,
+                    "indicators": inds,
+                    "item_points": item_points,
+                    "item_count": sum(len(ind.items.all()) for ind in inds),
+                    "points_mismatch": cat.kind == "base"
+                    and cat.points is not None
+                    and cat.points != item_points,
+                }
+            )
+        base = sum(
+            (
+                (c["obj"].points if c["obj"].points is not None else c["item_points"])
+                for c in cats
+                if c["obj"].kind == "base"
+            ),
+            0,
+        )
+        bonus = sum(
+            (
+                (c["obj"].cap if c["obj"].cap is not None else c["item_points"])
+                for c in cats
+                if c["obj"].kind == "bonus"
+            ),
+            0,
+        )
+        ctx.update(
+            cats=cats,
+            base_points=base,
+            bonus_points=bonus,
+            gates=list(fw.gates.all()),
+            item_count=sum(c["item_count"] for c in cats),
+            key_count=sum(1 for c in cats for ind in c["indicators"] for i in ind.items.all() if i.is_key),
+            can_edit=services.can_edit(fw, self.request.user),
+            title=str(fw),
+        )
         return ctx
 
 
@@ -135,9 +176,13 @@ class ItemListView(ObjectListView):
     title = "评分项"
 
     def base_queryset(self):
-        return ScoringItem.objects.select_related("indicator__category__framework").prefetch_related(
-            "assignments__unit").order_by("indicator__category__framework", "indicator__category__seq",
-                                          "indicator__seq", "seq", "id")
+        return (
+            ScoringItem.objects.select_related("indicator__category__framework")
+            .prefetch_related("assignments__unit")
+            .order_by(
+                "indicator__category__framework", "indicator__category__seq", "indicator__seq", "seq", "id"
+            )
+        )
 
 
 class ItemDetailView(ObjectDetailView):
@@ -145,8 +190,9 @@ class ItemDetailView(ObjectDetailView):
     template_name = "framework/item_detail.html"
 
     def base_queryset(self):
-        return ScoringItem.objects.select_related("indicator__category__framework__owner_region").prefetch_related(
-            "assignments__unit", "deductions", "materials__provider")
+        return ScoringItem.objects.select_related(
+            "indicator__category__framework__owner_region"
+        ).prefetch_related("assignments__unit", "deductions", "materials__provider")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -157,6 +203,7 @@ class ItemDetailView(ObjectDetailView):
 
 
 # ------------------------------------------------------------------------------ editing
+
 
 class _PartEditView(ObjectEditView):
     """Edit or add one part of a framework; permission via the framework's 'change' scope."""
@@ -248,12 +295,23 @@ class ItemEditView(_PartEditView):
         instance = form.instance
         fw = self._fw
         deductions = deductions or DeductionFormSet(instance=instance if instance.pk else None, prefix="ded")
-        materials = materials or MaterialFormSet(instance=instance if instance.pk else None, prefix="mat",
-                                                 form_kwargs={"framework": fw})
-        return render(self.request, self.template_name,
-                      {"form": form, "object": obj, "deductions": deductions, "materials": materials,
-                       "framework": fw, "title": self.get_title(obj),
-                       "cancel_url": obj.get_absolute_url() if obj else fw.get_absolute_url()}, status=status)
+        materials = materials or MaterialFormSet(
+            instance=instance if instance.pk else None, prefix="mat", form_kwargs={"framework": fw}
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "object": obj,
+                "deductions": deductions,
+                "materials": materials,
+                "framework": fw,
+                "title": self.get_title(obj),
+                "cancel_url": obj.get_absolute_url() if obj else fw.get_absolute_url(),
+            },
+            status=status,
+        )
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -268,13 +326,19 @@ class ItemEditView(_PartEditView):
         instance = obj if obj is not None else self.new_instance(self.get_parent())
         form = self.form_class(request.POST, instance=instance, **self.get_form_kwargs())
         deductions = DeductionFormSet(request.POST, instance=instance, prefix="ded")
-        materials = MaterialFormSet(request.POST, instance=instance, prefix="mat", form_kwargs={"framework": fw})
+        materials = MaterialFormSet(
+            request.POST, instance=instance, prefix="mat", form_kwargs={"framework": fw}
+        )
         if form.is_valid() and deductions.is_valid() and materials.is_valid():
             try:
                 with transaction.atomic():
                     item = self.save(form)
-                    services.set_item_units(item, lead=list(form.cleaned_data["lead"]),
-                                            coop=list(form.cleaned_data["coop"]), actor=request.user)
+                    services.set_item_units(
+                        item,
+                        lead=list(form.cleaned_data["lead"]),
+                        coop=list(form.cleaned_data["coop"]),
+                        actor=request.user,
+                    )
                     deductions.instance = materials.instance = item
                     _save_numbered(deductions)
                     _save_numbered(materials)
@@ -317,8 +381,15 @@ class GatesEditView(ScopedMixin, View):
 
     def get(self, request, pk):
         fw = self.dispatch_object(pk)
-        return render(request, self.template_name, {"framework": fw, "formset": GateFormSet(instance=fw, prefix="gate"),
-                                                    "title": f"否决项与门槛：{fw}"})
+        return render(
+            request,
+            self.template_name,
+            {
+                "framework": fw,
+                "formset": GateFormSet(instance=fw, prefix="gate"),
+                "title": f"否决项与门槛：{fw}",
+            },
+        )
 
     def post(self, request, pk):
         fw = self.dispatch_object(pk)
@@ -329,8 +400,12 @@ class GatesEditView(ScopedMixin, View):
                 _save_numbered(formset)
             messages.success(request, "已保存否决项与门槛")
             return redirect(fw.get_absolute_url() + "#gates")
-        return render(request, self.template_name, {"framework": fw, "formset": formset,
-                                                    "title": f"否决项与门槛：{fw}"}, status=400)
+        return render(
+            request,
+            self.template_name,
+            {"framework": fw, "formset": formset, "title": f"否决项与门槛：{fw}"},
+            status=400,
+        )
 
 
 class PartDeleteView(ScopedMixin, View):
@@ -347,7 +422,9 @@ class PartDeleteView(ScopedMixin, View):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
-        return render(request, self.template_name, {"object": obj, "title": f"删除{self.model._meta.verbose_name}"})
+        return render(
+            request, self.template_name, {"object": obj, "title": f"删除{self.model._meta.verbose_name}"}
+        )
 
     def post(self, request, pk):
         from django.db.models import ProtectedError
@@ -362,12 +439,15 @@ class PartDeleteView(ScopedMixin, View):
         except (ValidationError, ProtectedError) as exc:
             text = "；".join(exc.messages) if isinstance(exc, ValidationError) else "仍被评分、任务等数据引用"
             messages.error(request, f"不能删除“{obj}”：{text}")
-            return redirect(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else back.get_absolute_url())
+            return redirect(
+                obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else back.get_absolute_url()
+            )
         messages.success(request, f"已删除“{obj}”")
         return redirect(back.get_absolute_url() if back else "framework:framework_list")
 
 
 # ------------------------------------------------------------------------------ export / import
+
 
 class ExportView(ScopedMixin, View):
     model = Framework
@@ -375,11 +455,15 @@ class ExportView(ScopedMixin, View):
     def get(self, request, pk, fmt):
         fw = get_object_or_404(self.get_queryset(), pk=pk)
         if fmt == "xlsx":
-            response = HttpResponse(exporting.export_xlsx(fw),
-                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response = HttpResponse(
+                exporting.export_xlsx(fw),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
             name = exporting.filename_for(fw, ".xlsx")
         elif fmt == "yaml":
-            response = HttpResponse(exporting.export_yaml(fw).encode("utf-8"), content_type="application/x-yaml")
+            response = HttpResponse(
+                exporting.export_yaml(fw).encode("utf-8"), content_type="application/x-yaml"
+            )
             name = exporting.filename_for(fw, ".yaml")
         else:
             raise Http404
@@ -410,7 +494,9 @@ class ImportView(ScopedMixin, View):
 
     def get(self, request):
         self.check()
-        return render(request, self.template_name, {"form": ImportForm(user=request.user), "title": "导入评价细则"})
+        return render(
+            request, self.template_name, {"form": ImportForm(user=request.user), "title": "导入评价细则"}
+        )
 
     def post(self, request):
         self.check()
@@ -421,15 +507,23 @@ class ImportView(ScopedMixin, View):
         data = upload.read()
         read = read_tree(data, upload.name)
         if not read.ok:
-            return render(request, self.template_name, {"form": form, "title": "导入评价细则", "errors": read.errors},
-                          status=400)
+            return render(
+                request,
+                self.template_name,
+                {"form": form, "title": "导入评价细则", "errors": read.errors},
+                status=400,
+            )
         token = uuid.uuid4().hex
         ext = os.path.splitext(upload.name)[1].lower()
         path = default_storage.save(f"framework-imports/{token}{ext}", ContentFile(data))
         region = form.cleaned_data.get("owner_region")
         pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {"path": path, "filename": upload.name, "region": region.pk if region else None,
-                          "name": form.cleaned_data.get("name") or ""}
+        pending[token] = {
+            "path": path,
+            "filename": upload.name,
+            "region": region.pk if region else None,
+            "name": form.cleaned_data.get("name") or "",
+        }
         request.session[SESSION_KEY] = pending
         return redirect("framework:framework_import_preview", token=token)
 
@@ -452,17 +546,37 @@ class ImportPreviewView(ScopedMixin, View):
     def run(self, pending, region, mapping=None, dry_run=True):
         with default_storage.open(pending["path"], "rb") as fh:
             data = fh.read()
-        return import_framework(data, filename=pending["filename"], owner_region=region, actor=self.request.user,
-                                name=pending["name"] or None, mapping=mapping, dry_run=dry_run)
+        return import_framework(
+            data,
+            filename=pending["filename"],
+            owner_region=region,
+            actor=self.request.user,
+            name=pending["name"] or None,
+            mapping=mapping,
+            dry_run=dry_run,
+        )
 
     def render_preview(self, request, token, pending, region, outcome, status=200, chosen=None):
         from shian.framework.matching import UnitMatcher
 
         units = UnitMatcher(region).units if region else []
-        return render(request, self.template_name, {
-            "title": "导入评价细则：确认", "token": token, "pending": pending, "region": region,
-            "preview": outcome.preview, "errors": outcome.errors, "units": sorted(units, key=lambda u: (u.kind, u.sort_order, u.name)),
-            "chosen": chosen or {}, "CREATE": CREATE, "SKIP": SKIP}, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": "导入评价细则：确认",
+                "token": token,
+                "pending": pending,
+                "region": region,
+                "preview": outcome.preview,
+                "errors": outcome.errors,
+                "units": sorted(units, key=lambda u: (u.kind, u.sort_order, u.name)),
+                "chosen": chosen or {},
+                "CREATE": CREATE,
+                "SKIP": SKIP,
+            },
+            status=status,
+        )
 
     def get(self, request, token):
         pending, region = self.setup_import(request, token)
@@ -473,7 +587,9 @@ class ImportPreviewView(ScopedMixin, View):
         pending, region = self.setup_import(request, token)
         if "cancel" in request.POST:
             default_storage.delete(pending["path"])
-            request.session[SESSION_KEY] = {k: v for k, v in request.session.get(SESSION_KEY, {}).items() if k != token}
+            request.session[SESSION_KEY] = {
+                k: v for k, v in request.session.get(SESSION_KEY, {}).items() if k != token
+            }
             messages.info(request, "已取消导入")
             return redirect("framework:framework_list")
         names = request.POST.getlist("unit_name")
@@ -487,12 +603,22 @@ class ImportPreviewView(ScopedMixin, View):
         if not outcome.ok:
             return self.render_preview(request, token, pending, region, outcome, 400, chosen=mapping)
         default_storage.delete(pending["path"])
-        request.session[SESSION_KEY] = {k: v for k, v in request.session.get(SESSION_KEY, {}).items() if k != token}
+        request.session[SESSION_KEY] = {
+            k: v for k, v in request.session.get(SESSION_KEY, {}).items() if k != token
+        }
         fw = outcome.framework
         s = outcome.preview["summary"]
-        messages.success(request, f"已导入“{fw}”：{s['category_count']}个类别、{s['indicator_count']}个指标、"
-                                  f"{s['item_count']}个评分项" + (f"，新建单位{len(outcome.created_units)}个" if outcome.created_units else "")
-                         + (f"，{len(outcome.preview['unmatched'])}个单位名称未匹配（保留为文字）" if outcome.preview["unmatched"] else ""))
+        messages.success(
+            request,
+            f"已导入“{fw}”：{s['category_count']}个类别、{s['indicator_count']}个指标、"
+            f"{s['item_count']}个评分项"
+            + (f"，新建单位{len(outcome.created_units)}个" if outcome.created_units else "")
+            + (
+                f"，{len(outcome.preview['unmatched'])}个单位名称未匹配（保留为文字）"
+                if outcome.preview["unmatched"]
+                else ""
+            ),
+        )
         return redirect(fw.get_absolute_url())
 
 
@@ -510,5 +636,3 @@ class LoadSampleView(ScopedMixin, View):
         fw = load_sample_framework(owner_region=user.region_scope, actor=user)
         messages.success(request, f"已载入示例细则“{fw}”，可在此基础上修改")
         return redirect(fw.get_absolute_url())
-
-

@@ -18,8 +18,19 @@ class UnitSerializer(VersionedSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "short_name", "kind", "region", "region_name", "contact_person", "contact_phone",
-                  "sort_order", "is_active", "version"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "region",
+            "region_name",
+            "contact_person",
+            "contact_phone",
+            "sort_order",
+            "is_active",
+            "version",
+        ]
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -46,8 +57,9 @@ class UserSerializer(serializers.ModelSerializer):
         if not instance.pk and not password:
             raise serializers.ValidationError({"password": "新建用户必须设置密码"})
         try:
-            return save_user(instance, actor=self.context["request"].user, password=password,
-                             expected_version=expected)
+            return save_user(
+                instance, actor=self.context["request"].user, password=password, expected_version=expected
+            )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": exc.messages})
 
@@ -97,8 +109,11 @@ class UserViewSet(ScopedModelViewSet):
         qs = super().get_queryset() if self.request.method in permissions.SAFE_METHODS else User.objects.all()
         user = self.request.user
         if self.request.method not in permissions.SAFE_METHODS and not user.is_admin:
-            qs = qs.filter(unit__in=Unit.objects.restrict(user, "change"), role__in=grantable_roles(user),
-                           is_superuser=False)
+            qs = qs.filter(
+                unit__in=Unit.objects.restrict(user, "change"),
+                role__in=grantable_roles(user),
+                is_superuser=False,
+            )
         return qs.select_related("unit")
 
     def check_create_allowed(self, serializer):

@@ -11,8 +11,12 @@ class RegionFilterSet(SearchFilterSet):
     search_fields = ("name", "code")
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label="层级")
     within = extend_schema_field(OpenApiTypes.INT)(
-        django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level__lte=RegionLevel.COUNTY),
-                                         method="filter_within", label="所属区划"))
+        django_filters.ModelChoiceFilter(
+            queryset=Region.objects.filter(level__lte=RegionLevel.COUNTY),
+            method="filter_within",
+            label="所属区划",
+        )
+    )
 
     class Meta:
         model = Region
@@ -25,8 +29,11 @@ class RegionFilterSet(SearchFilterSet):
 class UnitFilterSet(SearchFilterSet):
     search_fields = ("name", "short_name", "contact_person")
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label="类型")
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level__lte=RegionLevel.TOWNSHIP),
-                                              method="filter_region", label="区划（含下级）")
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level__lte=RegionLevel.TOWNSHIP),
+        method="filter_region",
+        label="区划（含下级）",
+    )
     is_active = django_filters.BooleanFilter(label="启用")
 
     class Meta:

@@ -16,7 +16,16 @@ class RegionForm(VersionedModelForm):
 class UnitForm(VersionedModelForm):
     class Meta:
         model = Unit
-        fields = ["name", "short_name", "kind", "region", "contact_person", "contact_phone", "sort_order", "is_active"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "region",
+            "contact_person",
+            "contact_phone",
+            "sort_order",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,8 +37,12 @@ class UnitForm(VersionedModelForm):
 class UserForm(VersionedModelForm):
     """Create or edit an account; a new account gets the password typed here."""
 
-    password = forms.CharField(label="密码", required=False, widget=forms.PasswordInput(render_value=False),
-                               help_text="新建时必填；编辑时留空表示不修改")
+    password = forms.CharField(
+        label="密码",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="新建时必填；编辑时留空表示不修改",
+    )
 
     class Meta:
         model = User
@@ -45,7 +58,9 @@ class UserForm(VersionedModelForm):
         # The roles this user may grant (organisation/accounts.py); an office: unit accounts only.
         allowed = set(grantable_roles(user))
         self.fields["role"].choices = [c for c in Role.choices if c[0] in allowed]
-        self._before = User.objects.select_related("unit").get(pk=self.instance.pk) if self.instance.pk else None
+        self._before = (
+            User.objects.select_related("unit").get(pk=self.instance.pk) if self.instance.pk else None
+        )
 
     def clean(self):
         data = super().clean()
@@ -59,8 +74,13 @@ class UserForm(VersionedModelForm):
             from shian.organisation.accounts import check_account_change
 
             try:
-                check_account_change(self.user, before=self._before, role=data["role"], unit=data.get("unit"),
-                                     is_superuser=self.instance.is_superuser)
+                check_account_change(
+                    self.user,
+                    before=self._before,
+                    role=data["role"],
+                    unit=data.get("unit"),
+                    is_superuser=self.instance.is_superuser,
+                )
             except PermissionDenied as exc:
                 raise ValidationError({"role": str(exc)})
         if data.get("password"):
@@ -78,8 +98,12 @@ class UserForm(VersionedModelForm):
             from shian.organisation.services import save_user
 
             expected = self.cleaned_data.get("edit_version") if obj.pk else None
-            save_user(obj, actor=self.user, password=self.cleaned_data.get("password") or None,
-                      expected_version=expected)
+            save_user(
+                obj,
+                actor=self.user,
+                password=self.cleaned_data.get("password") or None,
+                expected_version=expected,
+            )
         return obj
 
 

@@ -30,10 +30,17 @@ class Region(BusinessModel):
     name = models.CharField("名称", max_length=60)
     level = models.PositiveSmallIntegerField("层级", choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField("路径", max_length=200, editable=False, db_index=True)
-    population = models.PositiveIntegerField("常住人口", null=True, blank=True, help_text="用于计算每千人指标")
+    population = models.PositiveIntegerField(
+        "常住人口", null=True, blank=True, help_text="用于计算每千人指标"
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -60,7 +67,7 @@ class Region(BusinessModel):
         if old_path and old_path != self.path:
             # Moving a node moves its subtree.
             for child in Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                child.path = self.path + child.path[len(old_path):]
+                child.path = self.path + child.path[len(old_path) :]
                 Region.objects.filter(pk=child.pk).update(path=child.path)
 
     def ancestors(self):
@@ -83,7 +90,9 @@ class Unit(BusinessModel):
     name = models.CharField("单位名称", max_length=100)
     short_name = models.CharField("简称", max_length=40, blank=True)
     kind = models.CharField("类型", max_length=10, choices=UnitKind.choices, default=UnitKind.MEMBER)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units"
+    )
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=100)
@@ -96,7 +105,8 @@ class Unit(BusinessModel):
         ordering = ["kind", "sort_order", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "name"], name="unit_unique_name_in_region",
+                fields=["region", "name"],
+                name="unit_unique_name_in_region",
                 violation_error_message="同一区划下已有同名单位",
             )
         ]
@@ -136,7 +146,8 @@ class User(AbstractUser):
     phone = models.CharField("手机号", max_length=20, blank=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     must_change_password = models.BooleanField(
-        "下次登录须修改密码", default=False, help_text="由他人设置或重置的密码，本人登录后必须先修改")
+        "下次登录须修改密码", default=False, help_text="由他人设置或重置的密码，本人登录后必须先修改"
+    )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
 
     objects = ShianUserManager()

@@ -11,14 +11,42 @@ from shian.organisation.choices import RegionLevel, UnitKind
 from shian.organisation.models import Region, Unit, User
 
 LEVELS = {label: value for value, label in RegionLevel.choices} | {
-    "省": 1, "省级": 1, "市": 2, "市级": 2, "地级市": 2, "县": 3, "区": 3, "县级": 3, "县区": 3, "县（市、区）": 3,
-    "乡": 4, "镇": 4, "街道": 4, "乡镇": 4, "乡镇街道": 4, "村": 5, "社区": 5, "村社区": 5,
-    "1": 1, "2": 2, "3": 3, "4": 4, "5": 5,
+    "省": 1,
+    "省级": 1,
+    "市": 2,
+    "市级": 2,
+    "地级市": 2,
+    "县": 3,
+    "区": 3,
+    "县级": 3,
+    "县区": 3,
+    "县（市、区）": 3,
+    "乡": 4,
+    "镇": 4,
+    "街道": 4,
+    "乡镇": 4,
+    "乡镇街道": 4,
+    "村": 5,
+    "社区": 5,
+    "村社区": 5,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "5": 5,
 }
 KINDS = {label: value for value, label in UnitKind.choices} | {
-    "创建办": "office", "食安办": "office", "办公室": "office", "成员单位": "member", "部门": "member",
-    "乡镇": "township", "街道": "township", "乡镇街道": "township", "其他": "other",
+    "创建办": "office",
+    "食安办": "office",
+    "办公室": "office",
+    "成员单位": "member",
+    "部门": "member",
+    "乡镇": "township",
+    "街道": "township",
+    "乡镇街道": "township",
+    "其他": "other",
 }
+
 
 @transaction.atomic
 def save_user(user, *, actor, password=None, expected_version=None):
@@ -55,7 +83,13 @@ def region_columns():
         Column("name", "名称", synonyms=["区划名称", "行政区划名称"]),
         Column("parent_code", "上级代码", synonyms=["上级区划代码", "父级代码", "上级编码"], required=False),
         Column("level", "层级", synonyms=["级别", "区划级别"]),
-        Column("population", "常住人口", synonyms=["人口", "人口数", "户籍人口"], required=False, parser=parse_int),
+        Column(
+            "population",
+            "常住人口",
+            synonyms=["人口", "人口数", "户籍人口"],
+            required=False,
+            parser=parse_int,
+        ),
     ]
 
 
@@ -122,8 +156,12 @@ def import_regions(source, *, filename=None, actor) -> ImportResult:
         for code, rec in file_codes.items():
             parent = existing.get(rec["parent_code"]) if rec["parent_code"] else None
             region = existing.get(code)
-            values = {"name": rec["name"], "level": rec["level"], "parent": parent,
-                      "population": rec.get("population")}
+            values = {
+                "name": rec["name"],
+                "level": rec["level"],
+                "parent": parent,
+                "population": rec.get("population"),
+            }
             if region is None:
                 region = Region(code=code, **values)
                 region.full_clean()
@@ -138,8 +176,11 @@ def import_regions(source, *, filename=None, actor) -> ImportResult:
                     result.updated += 1
             existing[code] = region
         if records:
-            log_event(existing[next(iter(file_codes))], "regions_imported",
-                      note=f"导入行政区划：新增{result.created}，更新{result.updated}")
+            log_event(
+                existing[next(iter(file_codes))],
+                "regions_imported",
+                note=f"导入行政区划：新增{result.created}，更新{result.updated}",
+            )
     return result
 
 
@@ -163,7 +204,9 @@ def import_units(source, *, filename=None, actor) -> ImportResult:
             continue
         kind = KINDS.get(str(rec.get("kind") or "").strip())
         if kind is None:
-            result.errors.append(f"{where}：单位类型“{rec.get('kind')}”无法识别（可填：创建办、成员单位、乡镇/街道、其他）")
+            result.errors.append(
+                f"{where}：单位类型“{rec.get('kind')}”无法识别（可填：创建办、成员单位、乡镇/街道、其他）"
+            )
             continue
         key = (region.code, rec["name"])
         if key in seen:
@@ -176,8 +219,12 @@ def import_units(source, *, filename=None, actor) -> ImportResult:
     existing = {(u.region_id, u.name): u for u in Unit.objects.filter(region__in=[r for r, _, _ in rows])}
     with transaction.atomic():
         for region, kind, rec in rows:
-            values = {"kind": kind, "short_name": rec.get("short_name") or "",
-                      "contact_person": rec.get("contact_person") or "", "contact_phone": rec.get("contact_phone") or ""}
+            values = {
+                "kind": kind,
+                "short_name": rec.get("short_name") or "",
+                "contact_person": rec.get("contact_person") or "",
+                "contact_phone": rec.get("contact_phone") or "",
+            }
             unit = existing.get((region.pk, rec["name"]))
             if unit is None:
                 Unit.objects.create(region=region, name=rec["name"], **values)

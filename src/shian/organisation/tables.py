@@ -21,7 +21,16 @@ class UnitTable(tables.Table):
 
     class Meta:
         model = Unit
-        fields = ("name", "short_name", "kind", "region", "contact_person", "contact_phone", "user_count", "is_active")
+        fields = (
+            "name",
+            "short_name",
+            "kind",
+            "region",
+            "contact_person",
+            "contact_phone",
+            "user_count",
+            "is_active",
+        )
         attrs = {"class": "table table-sm table-hover"}
 
 

@@ -54,11 +54,18 @@ class UnitListView(ObjectListView):
     filterset_class = UnitFilterSet
     table_class = UnitTable
     create_url_name = "organisation:unit_add"
-    extra_actions = [("导入单位", "organisation:unit_import"), ("用户", "organisation:user_list"),
-                     ("行政区划", "organisation:region_list")]
+    extra_actions = [
+        ("导入单位", "organisation:unit_import"),
+        ("用户", "organisation:user_list"),
+        ("行政区划", "organisation:region_list"),
+    ]
 
     def base_queryset(self):
-        return Unit.objects.select_related("region").annotate(user_count=Count("users")).order_by("kind", "sort_order", "name")
+        return (
+            Unit.objects.select_related("region")
+            .annotate(user_count=Count("users"))
+            .order_by("kind", "sort_order", "name")
+        )
 
     def can_create(self):
         return self.request.user.is_office
@@ -74,7 +81,9 @@ class UnitDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["users"] = User.objects.restrict(self.request.user).filter(unit=self.object)
-        ctx["can_edit"] = Unit.objects.restrict(self.request.user, "change").filter(pk=self.object.pk).exists()
+        ctx["can_edit"] = (
+            Unit.objects.restrict(self.request.user, "change").filter(pk=self.object.pk).exists()
+        )
         return ctx
 
 
@@ -127,16 +136,21 @@ class UserEditView(ObjectEditView):
         user = self.request.user
         if user.is_admin:
             return User.objects.all()
-        return User.objects.filter(unit__in=Unit.objects.restrict(user, "change"), role__in=grantable_roles(user),
-                                   is_superuser=False)
+        return User.objects.filter(
+            unit__in=Unit.objects.restrict(user, "change"), role__in=grantable_roles(user), is_superuser=False
+        )
 
     def save(self, form):
         from shian.organisation.services import save_user
 
         obj = form.save(commit=False)
         expected = form.cleaned_data.get("edit_version") if obj.pk else None
-        return save_user(obj, actor=self.request.user, password=form.cleaned_data.get("password") or None,
-                         expected_version=expected)
+        return save_user(
+            obj,
+            actor=self.request.user,
+            password=form.cleaned_data.get("password") or None,
+            expected_version=expected,
+        )
 
     def get_success_url(self, obj):
         return "/organisation/users/"

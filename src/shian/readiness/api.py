@@ -56,14 +56,27 @@ class GapViewSet(viewsets.ViewSet):
             raise PermissionDenied("评审专家不查看差距分析")
         assessment = get_object_for_user(Assessment, request.user, parse_id(pk) or 0)
         data = gap.analyse(assessment.campaign, assessment, user=request.user)
-        return Response({
-            "readiness": round(data["readiness"], 4), "lost_total": data["lost_total"],
-            "days_left": data["days_left"], "forecast": data["forecast"],
-            "by_unit": [{"unit": u.pk, "name": u.name, "lost": v} for u, v in data["by_unit"]],
-            "fix_first": [{"rank": r["rank"], "item": r["item"].pk, "code": r["item"].code, "lost": r["lost"],
-                           "priority": r["priority"], "why": r["why"], "source": r["source"]}
-                          for r in data["fix_first"]],
-        })
+        return Response(
+            {
+                "readiness": round(data["readiness"], 4),
+                "lost_total": data["lost_total"],
+                "days_left": data["days_left"],
+                "forecast": data["forecast"],
+                "by_unit": [{"unit": u.pk, "name": u.name, "lost": v} for u, v in data["by_unit"]],
+                "fix_first": [
+                    {
+                        "rank": r["rank"],
+                        "item": r["item"].pk,
+                        "code": r["item"].code,
+                        "lost": r["lost"],
+                        "priority": r["priority"],
+                        "why": r["why"],
+                        "source": r["source"],
+                    }
+                    for r in data["fix_first"]
+                ],
+            }
+        )
 
 
 def register(router):

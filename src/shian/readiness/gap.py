@@ -79,7 +79,10 @@ def analyse(campaign, assessment=None, today=None, user=None) -> dict:
     key_failed = {i.id for i, _ in result.key_failures}
     cats = {c.id: c for c in spec.categories}
 
-    items = {i.pk: i for i in ScoringItem.objects.filter(pk__in=[s.id for s in spec.items]).select_related("indicator")}
+    items = {
+        i.pk: i
+        for i in ScoringItem.objects.filter(pk__in=[s.id for s in spec.items]).select_related("indicator")
+    }
     leads = defaultdict(list)
     for a in ItemUnit.objects.filter(item_id__in=items, role=UnitRole.LEAD).select_related("unit"):
         leads[a.item_id].append(a.unit)
@@ -87,8 +90,13 @@ def analyse(campaign, assessment=None, today=None, user=None) -> dict:
     scored_at = dict(assessment.scores.values_list("item_id", "scored_at")) if assessment else {}
     since = assessment.created_at if assessment else None
     links = Problem.items.through.objects.filter(problem__campaign=campaign).values_list(
-        "scoringitem_id", "problem_id", "problem__status", "problem__points", "problem__deadline",
-        "problem__verified_at")
+        "scoringitem_id",
+        "problem_id",
+        "problem__status",
+        "problem__points",
+        "problem__deadline",
+        "problem__verified_at",
+    )
     for item_id, pid, status, pts, deadline, verified_at in links.iterator(chunk_size=5000):
         p = {"id": pid, "points": pts, "deadline": deadline}
         if status != Status.VERIFIED:
@@ -109,7 +117,9 @@ def analyse(campaign, assessment=None, today=None, user=None) -> dict:
         recoverable = min(full_lost, regained + sum((p["points"] or D(0) for p in open_problems), D(0)))
         if not cat.is_bonus:
             forecast_gain += recoverable
-        late += sum(1 for p in open_problems if milestone and p["deadline"] and p["deadline"] > milestone.date)
+        late += sum(
+            1 for p in open_problems if milestone and p["deadline"] and p["deadline"] > milestone.date
+        )
         if lost <= 0:
             continue
         obj = items[item.id]
@@ -119,7 +129,11 @@ def analyse(campaign, assessment=None, today=None, user=None) -> dict:
             for u in units:
                 by_unit[u] += lost / len(units)
         eff, eff_why, field = effort(item.methods, days_left)
-        why = [f"{'尚未评分，' if got is None else ''}失分{engine.fmt(lost)}分（满分{engine.fmt(item.points)}）", urg_why, eff_why]
+        why = [
+            f"{'尚未评分，' if got is None else ''}失分{engine.fmt(lost)}分（满分{engine.fmt(item.points)}）",
+            urg_why,
+            eff_why,
+        ]
         weight = D("1.0")
         if item.id in key_failed:
             weight = D("1.5")
@@ -134,12 +148,24 @@ def analyse(campaign, assessment=None, today=None, user=None) -> dict:
             why.append(f"已销号整改问题{len(done)}个，待复评挽回{engine.fmt(regained)}分（已从失分中扣除）")
         if open_problems:
             last = max((p["deadline"] for p in open_problems if p["deadline"]), default=None)
-            why.append(f"已有{len(open_problems)}个整改问题在办" + (f"，最迟{last:%Y-%m-%d}到期" if last else ""))
-        rows.append({
-            "item": obj, "spec": item, "category": cat, "lost": lost, "awarded": got, "units": units,
-            "field_work": field, "priority": (lost * urg * eff * weight).quantize(D("0.01")),
-            "why": why, "problems": open_problems, "source": "score",
-        })
+            why.append(
+                f"已有{len(open_problems)}个整改问题在办" + (f"，最迟{last:%Y-%m-%d}到期" if last else "")
+            )
+        rows.append(
+            {
+                "item": obj,
+                "spec": item,
+                "category": cat,
+                "lost": lost,
+                "awarded": got,
+                "units": units,
+                "field_work": field,
+                "priority": (lost * urg * eff * weight).quantize(D("0.01")),
+                "why": why,
+                "problems": open_problems,
+                "source": "score",
+            }
+        )
     by_item_row = {r["spec"].id: r for r in rows}
     for f in _supervision_failures(campaign):
         try:
@@ -154,11 +180,19 @@ def analyse(campaign, assessment=None, today=None, user=None) -> dict:
         if stake <= 0:
             continue
         eff, eff_why, field = effort(item.methods, days_left)
-        row = {"item": items[item.id], "spec": item, "category": cats[item.category_id], "lost": stake,
-               "awarded": points.get(item.id), "units": leads.get(item.id) or [], "field_work": field,
-               "priority": (stake * urg * eff).quantize(D("0.01")),
-               "why": [reason, f"若评审时仍未达标，涉及{engine.fmt(stake)}分", urg_why, eff_why],
-               "problems": [], "source": "supervision"}
+        row = {
+            "item": items[item.id],
+            "spec": item,
+            "category": cats[item.category_id],
+            "lost": stake,
+            "awarded": points.get(item.id),
+            "units": leads.get(item.id) or [],
+            "field_work": field,
+            "priority": (stake * urg * eff).quantize(D("0.01")),
+            "why": [reason, f"若评审时仍未达标，涉及{engine.fmt(stake)}分", urg_why, eff_why],
+            "problems": [],
+            "source": "supervision",
+        }
         rows.append(row)
         by_item_row[item.id] = row
     rows.sort(key=lambda r: (-r["priority"], -r["lost"], r["spec"].code))
@@ -167,17 +201,33 @@ def analyse(campaign, assessment=None, today=None, user=None) -> dict:
 
     forecast_base = min(result.base_total + forecast_gain, result.base_max)
     return {
-        "campaign": campaign, "assessment": assessment, "result": result, "milestone": milestone,
-        "days_left": days_left, "readiness": result.readiness,
+        "campaign": campaign,
+        "assessment": assessment,
+        "result": result,
+        "milestone": milestone,
+        "days_left": days_left,
+        "readiness": result.readiness,
         "lost_total": result.base_max - result.base_total,
-        "categories": [{"category": c.category, "max": c.max_points, "awarded": c.awarded, "lost": c.lost,
-                        "share": (c.awarded / c.max_points) if c.max_points else D(0)} for c in result.categories],
+        "categories": [
+            {
+                "category": c.category,
+                "max": c.max_points,
+                "awarded": c.awarded,
+                "lost": c.lost,
+                "share": (c.awarded / c.max_points) if c.max_points else D(0),
+            }
+            for c in result.categories
+        ],
         "by_indicator": sorted(by_indicator.items(), key=lambda kv: -kv[1]),
         "by_unit": sorted(((u, v.quantize(D("0.01"))) for u, v in by_unit.items()), key=lambda kv: -kv[1]),
         "fix_first": rows,
-        "forecast": {"base": forecast_base, "gain": forecast_gain, "total": forecast_base + result.bonus_total,
-                     "passes": (campaign.framework.pass_line is None or forecast_base >= campaign.framework.pass_line),
-                     "late_problems": late},
+        "forecast": {
+            "base": forecast_base,
+            "gain": forecast_gain,
+            "total": forecast_base + result.bonus_total,
+            "passes": (campaign.framework.pass_line is None or forecast_base >= campaign.framework.pass_line),
+            "late_problems": late,
+        },
     }
 
 
@@ -191,9 +241,19 @@ def chart_option(data) -> dict:
         "xAxis": {"type": "value"},
         "yAxis": {"type": "category", "data": [c["category"].name for c in cats]},
         "series": [
-            {"name": "得分", "type": "bar", "stack": "s", "data": [float(c["awarded"]) for c in cats],
-             "itemStyle": {"color": "#198754"}},
-            {"name": "失分", "type": "bar", "stack": "s", "data": [float(c["lost"]) for c in cats],
-             "itemStyle": {"color": "#dc3545"}},
+            {
+                "name": "得分",
+                "type": "bar",
+                "stack": "s",
+                "data": [float(c["awarded"]) for c in cats],
+                "itemStyle": {"color": "#198754"},
+            },
+            {
+                "name": "失分",
+                "type": "bar",
+                "stack": "s",
+                "data": [float(c["lost"]) for c in cats],
+                "itemStyle": {"color": "#dc3545"},
+            },
         ],
     }

@@ -34,12 +34,26 @@ class GapView(LoginRequiredMixin, View):
             from shian.core.exports import xlsx_response
 
             rows = [["排序", "评分项", "类别", "失分", "优先度", "牵头单位", "原因"]]
-            rows += [[r["rank"], f"{r['item'].code} {r['item'].content[:60]}", r["category"].name, float(r["lost"]),
-                      float(r["priority"]), "、".join(u.short_name or u.name for u in r["units"]), "；".join(r["why"])]
-                     for r in data["fix_first"]]
-            return xlsx_response(rows, f"差距分析-{timezone.localdate():%Y%m%d}.xlsx", sheet_title="优先整改清单")
-        return render(request, "readiness/gap.html", {"title": "差距分析", "data": data, "campaign": campaign,
-                                                    "campaigns": campaigns})
+            rows += [
+                [
+                    r["rank"],
+                    f"{r['item'].code} {r['item'].content[:60]}",
+                    r["category"].name,
+                    float(r["lost"]),
+                    float(r["priority"]),
+                    "、".join(u.short_name or u.name for u in r["units"]),
+                    "；".join(r["why"]),
+                ]
+                for r in data["fix_first"]
+            ]
+            return xlsx_response(
+                rows, f"差距分析-{timezone.localdate():%Y%m%d}.xlsx", sheet_title="优先整改清单"
+            )
+        return render(
+            request,
+            "readiness/gap.html",
+            {"title": "差距分析", "data": data, "campaign": campaign, "campaigns": campaigns},
+        )
 
 
 class GapChartView(LoginRequiredMixin, View):

@@ -41,18 +41,59 @@ class NoteSerializer(serializers.ModelSerializer):
 class ProblemSerializer(VersionedSerializer):
     notes = NoteSerializer(many=True, read_only=True)
     overdue_days = serializers.SerializerMethodField()
-    verify_method = serializers.ChoiceField(choices=VerifyMethod.choices, allow_blank=True, read_only=True,
-                                            help_text="核验方式；未销号时为空")
+    verify_method = serializers.ChoiceField(
+        choices=VerifyMethod.choices, allow_blank=True, read_only=True, help_text="核验方式；未销号时为空"
+    )
 
     class Meta:
         model = Problem
-        fields = ["id", "campaign", "seq", "description", "source", "source_detail", "items", "deduction", "points",
-                  "unit", "person", "severity", "measures", "found_on", "deadline", "status", "progress",
-                  "evidence_ids", "submitted_at", "verified_at", "verified_by", "verify_method", "verify_note",
-                  "reopen_count", "escalation", "escalated_on", "summons", "overdue_days", "notes", "version"]
-        read_only_fields = ["status", "progress", "submitted_at", "verified_at", "verified_by", "verify_method",
-                            "verify_note", "reopen_count", "escalation", "escalated_on", "summons", "deduction",
-                            "evidence_ids"]
+        fields = [
+            "id",
+            "campaign",
+            "seq",
+            "description",
+            "source",
+            "source_detail",
+            "items",
+            "deduction",
+            "points",
+            "unit",
+            "person",
+            "severity",
+            "measures",
+            "found_on",
+            "deadline",
+            "status",
+            "progress",
+            "evidence_ids",
+            "submitted_at",
+            "verified_at",
+            "verified_by",
+            "verify_method",
+            "verify_note",
+            "reopen_count",
+            "escalation",
+            "escalated_on",
+            "summons",
+            "overdue_days",
+            "notes",
+            "version",
+        ]
+        read_only_fields = [
+            "status",
+            "progress",
+            "submitted_at",
+            "verified_at",
+            "verified_by",
+            "verify_method",
+            "verify_note",
+            "reopen_count",
+            "escalation",
+            "escalated_on",
+            "summons",
+            "deduction",
+            "evidence_ids",
+        ]
 
     def get_overdue_days(self, obj) -> int:
         return obj.overdue_days()
@@ -71,12 +112,15 @@ class ProblemSerializer(VersionedSerializer):
             raise serializers.ValidationError({"version": "修改时必须提供读取时的版本号 version"})
         d.pop("campaign", None)
         items = d.pop("items", None)
-        return services.update_problem(instance, actor=self.context["request"].user, expected_version=expected,
-                                       items=items, **d)
+        return services.update_problem(
+            instance, actor=self.context["request"].user, expected_version=expected, items=items, **d
+        )
 
 
 class ActionInput(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, help_text="读取时的版本号，防止覆盖他人修改")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="读取时的版本号，防止覆盖他人修改"
+    )
 
 
 class ProblemProgressInput(ActionInput):
@@ -85,13 +129,16 @@ class ProblemProgressInput(ActionInput):
 
 class SubmitInput(ActionInput):
     text = serializers.CharField(help_text="整改完成情况")
-    evidence_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-                                         required=False, default=list, help_text="佐证材料编号")
+    evidence_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        help_text="佐证材料编号",
+    )
 
 
 class VerifyInput(ActionInput):
-    method = serializers.ChoiceField(choices=VerifyMethod.choices,
-                                     help_text="核验方式")
+    method = serializers.ChoiceField(choices=VerifyMethod.choices, help_text="核验方式")
     note = serializers.CharField(help_text="核验意见")
 
 
@@ -134,7 +181,9 @@ class ImportedSerializer(serializers.Serializer):
 class ProblemViewSet(ScopedModelViewSet):
     """整改问题台账。创建办登记、修改、销号、退回、重新打开；责任单位填报进展、申请销号；领导只读。"""
 
-    queryset = Problem.objects.select_related("unit", "campaign__region").prefetch_related("items", "notes__author")
+    queryset = Problem.objects.select_related("unit", "campaign__region").prefetch_related(
+        "items", "notes__author"
+    )
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -191,8 +240,16 @@ class ProblemViewSet(ScopedModelViewSet):
     def stats(self, request):
         """各责任单位：问题数、销号数、闭环率、按时销号率、平均整改天数。"""
         qs = self.filter_queryset(self.get_queryset())
-        return Response([{**{k: v for k, v in r.items() if k != "unit"}, "unit": r["unit"].pk,
-                          "unit_name": r["unit"].name} for r in services.unit_stats(qs)])
+        return Response(
+            [
+                {
+                    **{k: v for k, v in r.items() if k != "unit"},
+                    "unit": r["unit"].pk,
+                    "unit_name": r["unit"].name,
+                }
+                for r in services.unit_stats(qs)
+            ]
+        )
 
     @extend_schema(request=None, responses=EscalationSerializer)
     @action(detail=False, methods=["post"])
@@ -216,7 +273,11 @@ class ProblemViewSet(ScopedModelViewSet):
 
         body = LedgerImportInput(data=request.data)
         body.is_valid(raise_exception=True)
-        campaign = Campaign.objects.restrict(request.user, "change").filter(pk=body.validated_data["campaign"]).first()
+        campaign = (
+            Campaign.objects.restrict(request.user, "change")
+            .filter(pk=body.validated_data["campaign"])
+            .first()
+        )
         if campaign is None:
             raise serializers.ValidationError({"campaign": "请指定本辖区的创建项目"})
         upload = body.validated_data["file"]
@@ -231,10 +292,16 @@ class ProblemViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"], url_path="ledger")
     def ledger_xlsx(self, request):
         """按筛选条件导出打印格式的整改台账（xlsx）。"""
-        qs = self.filter_queryset(self.get_queryset()).prefetch_related("items").order_by("campaign", "seq", "id")
+        qs = (
+            self.filter_queryset(self.get_queryset())
+            .prefetch_related("items")
+            .order_by("campaign", "seq", "id")
+        )
         data = ledger.write_ledger_xlsx(qs, "食品安全示范创建问题整改台账")
         response = HttpResponse(data, content_type=XLSX)
-        response["Content-Disposition"] = attachment_header(f"问题整改台账-{timezone.localdate():%Y%m%d}.xlsx")
+        response["Content-Disposition"] = attachment_header(
+            f"问题整改台账-{timezone.localdate():%Y%m%d}.xlsx"
+        )
         return response
 
     def get_permissions(self):
@@ -248,17 +315,31 @@ class SummonsSerializer(VersionedSerializer):
 
     class Meta:
         model = Summons
-        fields = ["id", "campaign", "unit", "status", "reason", "held_on", "convener", "attendees", "outcome",
-                  "problems", "version"]
+        fields = [
+            "id",
+            "campaign",
+            "unit",
+            "status",
+            "reason",
+            "held_on",
+            "convener",
+            "attendees",
+            "outcome",
+            "problems",
+            "version",
+        ]
         read_only_fields = ["campaign", "unit", "status"]
 
     def update(self, instance, validated_data):
         return services.record_summons(
-            instance, actor=self.context["request"].user, held_on=validated_data.get("held_on", instance.held_on),
+            instance,
+            actor=self.context["request"].user,
+            held_on=validated_data.get("held_on", instance.held_on),
             attendees=validated_data.get("attendees", instance.attendees),
             outcome=validated_data.get("outcome", instance.outcome),
             convener=validated_data.get("convener", instance.convener),
-            expected_version=validated_data.get("version"))
+            expected_version=validated_data.get("version"),
+        )
 
 
 class SummonsViewSet(ScopedModelViewSet):
@@ -299,7 +380,10 @@ class FromAssessmentViewSet(viewsets.ViewSet):
 
 def register(router):
     router.register("problems", ProblemViewSet)
-    router.register(r"assessments/(?P<assessment_pk>[0-9]+)/to-problems", FromAssessmentViewSet,
-                    basename="assessment-to-problems")
+    router.register(
+        r"assessments/(?P<assessment_pk>[0-9]+)/to-problems",
+        FromAssessmentViewSet,
+        basename="assessment-to-problems",
+    )
     router.register("summonses", SummonsViewSet)
     router.register("problem-notes", ProblemNoteViewSet)

@@ -7,7 +7,9 @@ class RectificationConfig(registry.ShianApp):
     verbose_name = "问题整改"
     url_prefix = "rectification/"
     nav = (
-        registry.NavItem("问题整改", "rectification:problem_list", "tools", registry.OVERSIGHT | registry.UNITS, order=80),
+        registry.NavItem(
+            "问题整改", "rectification:problem_list", "tools", registry.OVERSIGHT | registry.UNITS, order=80
+        ),
     )
     has_api = True
     has_demo = True

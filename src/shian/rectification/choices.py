@@ -21,8 +21,12 @@ class Severity(models.TextChoices):
 SEVERITY_SHORT = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
 SEVERITY_CSS = {"red": "danger", "orange": "orange", "yellow": "warning", "blue": "primary"}
 # Bootstrap has no orange badge; the 色标 colours are given explicitly (background, text).
-SEVERITY_COLOURS = {"red": ("#dc3545", "#fff"), "orange": ("#fd7e14", "#fff"), "yellow": ("#ffc107", "#000"),
-                    "blue": ("#0d6efd", "#fff")}
+SEVERITY_COLOURS = {
+    "red": ("#dc3545", "#fff"),
+    "orange": ("#fd7e14", "#fff"),
+    "yellow": ("#ffc107", "#000"),
+    "blue": ("#0d6efd", "#fff"),
+}
 
 
 class Status(models.TextChoices):

@@ -20,14 +20,16 @@ def _units(request):
 class ProblemFilterSet(SearchFilterSet):
     search_fields = ("description", "measures", "progress", "person", "unit__name", "unit__short_name")
     campaign = django_filters.ModelChoiceFilter(queryset=_campaigns, label="创建项目")
-    status = django_filters.ChoiceFilter(choices=[*Status.choices, ("overdue", "逾期未销号")], method="filter_status",
-                                         label="状态")
+    status = django_filters.ChoiceFilter(
+        choices=[*Status.choices, ("overdue", "逾期未销号")], method="filter_status", label="状态"
+    )
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label="色标")
     source = django_filters.ChoiceFilter(choices=Source.choices, label="来源")
     unit = django_filters.ModelChoiceFilter(queryset=_units, label="责任单位")
     escalation = django_filters.ChoiceFilter(choices=Escalation.choices, label="逾期升级")
-    item = django_filters.CharFilter(field_name="items__code", label="评分项编号",
-                                     widget=forms.TextInput(attrs={"placeholder": "如 1.1"}))
+    item = django_filters.CharFilter(
+        field_name="items__code", label="评分项编号", widget=forms.TextInput(attrs={"placeholder": "如 1.1"})
+    )
 
     class Meta:
         model = Problem

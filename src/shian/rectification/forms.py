@@ -12,17 +12,36 @@ from shian.rectification.models import Problem, Summons
 class ProblemForm(VersionedModelForm):
     class Meta:
         model = Problem
-        fields = ["campaign", "description", "source", "source_detail", "items", "points", "unit", "person",
-                  "severity", "measures", "found_on", "deadline"]
-        widgets = {"found_on": DateInput(), "deadline": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "campaign",
+            "description",
+            "source",
+            "source_detail",
+            "items",
+            "points",
+            "unit",
+            "person",
+            "severity",
+            "measures",
+            "found_on",
+            "deadline",
+        ]
+        widgets = {
+            "found_on": DateInput(),
+            "deadline": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         campaigns = Campaign.objects.restrict(self.user, "change").unarchived()
         self.fields["campaign"].queryset = campaigns
         self.fields["unit"].queryset = Unit.objects.restrict(self.user, "change")
-        self.fields["items"].queryset = ScoringItem.objects.filter(
-            indicator__category__framework__campaigns__in=campaigns).distinct().select_related("indicator")
+        self.fields["items"].queryset = (
+            ScoringItem.objects.filter(indicator__category__framework__campaigns__in=campaigns)
+            .distinct()
+            .select_related("indicator")
+        )
         self.fields["items"].required = False
         if self.instance.pk:
             self.fields["campaign"].disabled = True
@@ -34,12 +53,18 @@ class ProgressForm(StyledForm):
 
 class SubmitForm(StyledForm):
     text = forms.CharField(label="整改完成情况", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = GatedFileField(label="整改佐证（照片、文件）", required=False, use="rectification",
-                              help_text="PDF、Word、Excel、JPG/PNG，单个不超过 20MB")
+    evidence = GatedFileField(
+        label="整改佐证（照片、文件）",
+        required=False,
+        use="rectification",
+        help_text="PDF、Word、Excel、JPG/PNG，单个不超过 20MB",
+    )
 
 
 class VerifyForm(StyledForm):
-    method = forms.ChoiceField(label="核验方式", choices=[c for c in VerifyMethod.choices if c[0] != "import"])
+    method = forms.ChoiceField(
+        label="核验方式", choices=[c for c in VerifyMethod.choices if c[0] != "import"]
+    )
     note = forms.CharField(label="核验意见", widget=forms.Textarea(attrs={"rows": 2}))
 
 

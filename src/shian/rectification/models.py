@@ -55,20 +55,38 @@ class ProblemQuerySet(ScopedQuerySet):
 class Problem(BusinessModel):
     """One problem to fix (a row of the 整改台账)."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE,
-                                 related_name="problems")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE, related_name="problems"
+    )
     seq = models.PositiveIntegerField("序号", default=0, help_text="台账中的序号")
     description = models.TextField("问题描述")
     source = models.CharField("问题来源", max_length=12, choices=Source.choices, default=Source.SELF_CHECK)
-    source_detail = models.CharField("来源说明", max_length=200, blank=True, help_text="如 第二轮督查、省级初评反馈意见")
-    items = models.ManyToManyField("framework.ScoringItem", verbose_name="涉及评分项", related_name="problems",
-                                   blank=True)
-    deduction = models.OneToOneField("scoring.Deduction", verbose_name="来自扣分", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="problem")
-    points = models.DecimalField("涉及分值", max_digits=7, decimal_places=2, null=True, blank=True,
-                                 validators=[MinValueValidator(0)], help_text="整改到位可挽回的分值")
-    unit = models.ForeignKey("organisation.Unit", verbose_name="责任单位", on_delete=models.PROTECT,
-                             related_name="problems")
+    source_detail = models.CharField(
+        "来源说明", max_length=200, blank=True, help_text="如 第二轮督查、省级初评反馈意见"
+    )
+    items = models.ManyToManyField(
+        "framework.ScoringItem", verbose_name="涉及评分项", related_name="problems", blank=True
+    )
+    deduction = models.OneToOneField(
+        "scoring.Deduction",
+        verbose_name="来自扣分",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problem",
+    )
+    points = models.DecimalField(
+        "涉及分值",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="整改到位可挽回的分值",
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="problems"
+    )
     person = models.CharField("责任人", max_length=40, blank=True)
     severity = models.CharField("色标", max_length=8, choices=Severity.choices, default=Severity.YELLOW)
     measures = models.TextField("整改措施", blank=True)
@@ -76,19 +94,35 @@ class Problem(BusinessModel):
     deadline = models.DateField("整改时限", null=True, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPEN)
     progress = models.TextField("整改情况", blank=True, help_text="最新整改进展")
-    completion_evidence = models.FileField("整改佐证", upload_to="rectification/%Y/%m/", blank=True, max_length=300)
+    completion_evidence = models.FileField(
+        "整改佐证", upload_to="rectification/%Y/%m/", blank=True, max_length=300
+    )
     evidence_ids = models.JSONField("佐证材料编号", default=list, blank=True)
     submitted_at = models.DateTimeField("申请销号时间", null=True, blank=True)
     verified_at = models.DateTimeField("销号时间", null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="销号人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="销号人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     verify_method = models.CharField("核验方式", max_length=10, choices=VerifyMethod.choices, blank=True)
     verify_note = models.TextField("核验意见", blank=True)
     reopen_count = models.PositiveSmallIntegerField("重新打开次数", default=0)
-    escalation = models.PositiveSmallIntegerField("逾期升级", choices=Escalation.choices, default=Escalation.NONE)
+    escalation = models.PositiveSmallIntegerField(
+        "逾期升级", choices=Escalation.choices, default=Escalation.NONE
+    )
     escalated_on = models.DateField("升级日期", null=True, blank=True)
-    summons = models.ForeignKey("Summons", verbose_name="约谈记录", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="problems")
+    summons = models.ForeignKey(
+        "Summons",
+        verbose_name="约谈记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+    )
 
     objects = ProblemQuerySet.as_manager()
 
@@ -156,8 +190,14 @@ class ProblemNote(models.Model):
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField("类型", max_length=10, choices=NoteKind.choices, default=NoteKind.PROGRESS)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填写人", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填写人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", default=timezone.now)
     text = models.TextField("内容")
     status_after = models.CharField("状态", max_length=12, choices=Status.choices, blank=True)
@@ -180,11 +220,15 @@ class SummonsQuerySet(ScopedQuerySet):
 class Summons(BusinessModel):
     """约谈 record: a unit called in over overdue problems — who attended, when, what was agreed."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE,
-                                 related_name="summonses")
-    unit = models.ForeignKey("organisation.Unit", verbose_name="被约谈单位", on_delete=models.PROTECT,
-                             related_name="summonses")
-    status = models.CharField("状态", max_length=8, choices=SummonsStatus.choices, default=SummonsStatus.PLANNED)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE, related_name="summonses"
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="被约谈单位", on_delete=models.PROTECT, related_name="summonses"
+    )
+    status = models.CharField(
+        "状态", max_length=8, choices=SummonsStatus.choices, default=SummonsStatus.PLANNED
+    )
     reason = models.TextField("约谈事由", blank=True)
     held_on = models.DateField("约谈日期", null=True, blank=True)
     convener = models.CharField("约谈人", max_length=100, blank=True)
@@ -211,7 +255,9 @@ class ProblemStatusChangeQuerySet(ScopedQuerySet):
 class ProblemStatusChange(StatusChange):
     """A status the problem entered and when (销号 as of a date)."""
 
-    subject = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="status_changes")
+    subject = models.ForeignKey(
+        Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="status_changes"
+    )
 
     objects = ProblemStatusChangeQuerySet.as_manager()
 

@@ -38,6 +38,7 @@ ESCALATION_DAYS = {Escalation.REMINDER: 1, Escalation.WARNING: 7, Escalation.INT
 
 # ------------------------------------------------------------------------------ permissions
 
+
 def is_office_for(campaign, user) -> bool:
     return policy.manages(user, campaign)
 
@@ -58,8 +59,13 @@ def check_unit_or_office(problem, actor):
 def _note(problem, kind, text, actor, at=None):
     """A timeline entry; a status change also goes into the status history (at `at`, else now)."""
     record_status(ProblemStatusChange, problem, problem.status, actor=actor, at=at)
-    return ProblemNote.objects.create(problem=problem, kind=kind, text=text, author=actor if actor and actor.pk else None,
-                                      status_after=problem.status)
+    return ProblemNote.objects.create(
+        problem=problem,
+        kind=kind,
+        text=text,
+        author=actor if actor and actor.pk else None,
+        status_after=problem.status,
+    )
 
 
 def _next_seq(campaign) -> int:
@@ -86,6 +92,7 @@ def _check_evidence_ids(campaign, evidence_ids):
 
 
 # ------------------------------------------------------------------------------ life cycle
+
 
 @transaction.atomic
 def create_problem(campaign, *, actor, items=(), **fields) -> Problem:
@@ -115,7 +122,9 @@ def update_problem(problem: Problem, *, actor, expected_version, items=None, **f
     save_versioned(problem, expected_version)
     if items is not None:
         problem.items.set(items)
-    _notify_problem_assigned(problem)  # notify (issue 11)  (a changed unit is a new occasion; the same unit is told once)
+    _notify_problem_assigned(
+        problem
+    )  # notify (issue 11)  (a changed unit is a new occasion; the same unit is told once)
     return problem
 
 
@@ -136,8 +145,9 @@ def add_progress(problem: Problem, *, actor, text, expected_version=None) -> Pro
 
 
 @transaction.atomic
-def submit_completion(problem: Problem, *, actor, text, evidence_file=None, evidence_ids=(),
-                      expected_version=None) -> Problem:
+def submit_completion(
+    problem: Problem, *, actor, text, evidence_file=None, evidence_ids=(), expected_version=None
+) -> Problem:
     """The unit says the problem is fixed and asks the office to verify (销号申请)."""
     check_unit_or_office(problem, actor)
     if problem.status not in (Status.OPEN, Status.IN_PROGRESS):
@@ -157,7 +167,9 @@ def submit_completion(problem: Problem, *, actor, text, evidence_file=None, evid
 
 
 @transaction.atomic
-def verify_problem(problem: Problem, *, actor, method, note="", expected_version=None, verified_at=None) -> Problem:
+def verify_problem(
+    problem: Problem, *, actor, method, note="", expected_version=None, verified_at=None
+) -> Problem:
     """销号: the office checked the fix (how, with what finding) and closes the problem."""
     check_office(problem.campaign, actor)
     if problem.is_closed:
@@ -172,7 +184,13 @@ def verify_problem(problem: Problem, *, actor, method, note="", expected_version
     problem.verify_method = method
     problem.verify_note = note.strip()
     save_versioned(problem, expected_version)
-    _note(problem, NoteKind.VERIFY, f"{VerifyMethod(method).label}：{note.strip()}", actor, at=problem.verified_at)
+    _note(
+        problem,
+        NoteKind.VERIFY,
+        f"{VerifyMethod(method).label}：{note.strip()}",
+        actor,
+        at=problem.verified_at,
+    )
     log_event(problem, "problem_verified", note=f"{actor} 销号（{VerifyMethod(method).label}）")
     _notify_problem_verified(problem)  # notify (issue 11)
     return problem
@@ -200,8 +218,12 @@ def reopen_problem(problem: Problem, *, actor, reason, deadline=None, expected_v
         raise ValidationError({"status": "只有已销号的问题可以重新打开"})
     if not (reason or "").strip():
         raise ValidationError({"verify_note": "请填写重新打开的原因"})
-    previous = (f"原销号：{problem.verified_by or '—'} {timezone.localtime(problem.verified_at):%Y-%m-%d}"
-                f"（{problem.get_verify_method_display()}）" if problem.verified_at else "")
+    previous = (
+        f"原销号：{problem.verified_by or '—'} {timezone.localtime(problem.verified_at):%Y-%m-%d}"
+        f"（{problem.get_verify_method_display()}）"
+        if problem.verified_at
+        else ""
+    )
     problem.status = Status.IN_PROGRESS
     problem.reopen_count += 1
     problem.verified_at = None
@@ -220,6 +242,7 @@ def reopen_problem(problem: Problem, *, actor, reason, deadline=None, expected_v
 
 # ------------------------------------------------------------------------------ from deductions
 
+
 def _severity_for(points: Decimal, is_key: bool) -> str:
     if is_key or points >= 3:
         return Severity.RED
@@ -231,7 +254,9 @@ def _severity_for(points: Decimal, is_key: bool) -> str:
 
 
 @transaction.atomic
-def problems_from_deductions(assessment, *, actor, deductions=None, deadline=None, today=None) -> list[Problem]:
+def problems_from_deductions(
+    assessment, *, actor, deductions=None, deadline=None, today=None
+) -> list[Problem]:
     """Every deduction of the assessment (or the given ones) without a problem becomes one: the text,
     the item, the points and the item's lead unit are carried over. Running it again adds nothing."""
     from shian.campaigns.models import Campaign
@@ -241,29 +266,46 @@ def problems_from_deductions(assessment, *, actor, deductions=None, deadline=Non
 
     campaign = Campaign.objects.select_related("region").get(pk=assessment.campaign_id)
     check_office(campaign, actor)
-    qs = Deduction.objects.filter(score__assessment=assessment, problem__isnull=True).select_related(
-        "score__item").prefetch_related("score__item__assignments__unit").order_by("score__item_id", "id")
+    qs = (
+        Deduction.objects.filter(score__assessment=assessment, problem__isnull=True)
+        .select_related("score__item")
+        .prefetch_related("score__item__assignments__unit")
+        .order_by("score__item_id", "id")
+    )
     if deductions is not None:
         qs = qs.filter(pk__in=[d.pk if hasattr(d, "pk") else d for d in deductions])
     today = today or timezone.localdate()
     if deadline is None:
         milestone = campaign.next_milestone(today)
-        deadline = (milestone.date - datetime.timedelta(days=7)) if milestone else today + datetime.timedelta(days=30)
+        deadline = (
+            (milestone.date - datetime.timedelta(days=7))
+            if milestone
+            else today + datetime.timedelta(days=30)
+        )
         deadline = max(deadline, today + datetime.timedelta(days=7))
     source = Source.SELF_CHECK if assessment.kind == AssessmentKind.SELF else Source.REVIEW
     seq = _next_seq(campaign)
     created = []
     for d in qs:
         item = d.score.item
-        leads = [a.unit for a in item.assignments.all() if a.role == UnitRole.LEAD] or \
-                [a.unit for a in item.assignments.all()]
+        leads = [a.unit for a in item.assignments.all() if a.role == UnitRole.LEAD] or [
+            a.unit for a in item.assignments.all()
+        ]
         unit = leads[0] if leads else campaign.office
         if unit is None:
             raise ValidationError({"unit": f"评分项{item.code}没有责任单位，请先在评价细则中指定牵头单位"})
         problem = Problem.objects.create(
-            campaign=campaign, seq=seq, description=f"{item.code} {d.description}".strip(), source=source,
-            source_detail=str(assessment), deduction=d, points=d.points, unit=unit,
-            severity=_severity_for(d.points, item.is_key), deadline=deadline, found_on=assessment.held_on or today,
+            campaign=campaign,
+            seq=seq,
+            description=f"{item.code} {d.description}".strip(),
+            source=source,
+            source_detail=str(assessment),
+            deduction=d,
+            points=d.points,
+            unit=unit,
+            severity=_severity_for(d.points, item.is_key),
+            deadline=deadline,
+            found_on=assessment.held_on or today,
             measures="",
         )
         problem.items.set([item])
@@ -276,6 +318,7 @@ def problems_from_deductions(assessment, *, actor, deductions=None, deadline=Non
 
 
 # ------------------------------------------------------------------------------ escalation
+
 
 def _target_level(days_overdue: int) -> int:
     level = Escalation.NONE
@@ -328,17 +371,23 @@ def _supports_for_update_of():
 
 
 def _open_summons(problem, today) -> Summons:
-    summons = Summons.objects.filter(campaign=problem.campaign, unit=problem.unit,
-                                     status=SummonsStatus.PLANNED).first()
+    summons = Summons.objects.filter(
+        campaign=problem.campaign, unit=problem.unit, status=SummonsStatus.PLANNED
+    ).first()
     if summons is None:
-        summons = Summons.objects.create(campaign=problem.campaign, unit=problem.unit,
-                                         reason=f"{problem.unit}整改问题逾期超过{ESCALATION_DAYS[Escalation.INTERVIEW]}天未销号")
+        summons = Summons.objects.create(
+            campaign=problem.campaign,
+            unit=problem.unit,
+            reason=f"{problem.unit}整改问题逾期超过{ESCALATION_DAYS[Escalation.INTERVIEW]}天未销号",
+        )
         _notify_summons_scheduled(summons)  # notify (issue 11)
     return summons
 
 
 @transaction.atomic
-def record_summons(summons: Summons, *, actor, held_on, attendees, outcome, convener="", expected_version=None):
+def record_summons(
+    summons: Summons, *, actor, held_on, attendees, outcome, convener="", expected_version=None
+):
     """Record that the 约谈 took place: date, who attended, what was agreed."""
     check_office(summons.campaign, actor)
     errors = {}
@@ -368,6 +417,7 @@ def warnings_for_bulletin(campaign, user=None):
 
 # ------------------------------------------------------------------------------ figures
 
+
 def unit_stats(problems, today=None) -> list[dict]:
     """Per responsible unit: total, closed (销号), closed-loop rate, on-time rate, average days to close,
     open overdue. `problems` is an already-restricted queryset."""
@@ -390,15 +440,27 @@ def unit_stats(problems, today=None) -> list[dict]:
                 r["overdue"] += 1
     out = []
     for unit_id, r in rows.items():
-        out.append({
-            "unit": units[unit_id], "total": r["total"], "closed": r["closed"], "open": r["open"],
-            "overdue": r["overdue"],
-            "closed_rate": round(r["closed"] / r["total"], 4) if r["total"] else None,
-            "on_time_rate": round(r["on_time"] / r["closed"], 4) if r["closed"] else None,
-            "avg_days": round(r["days"] / r["closed"], 1) if r["closed"] else None,
-        })
-    out.sort(key=lambda x: (-(x["overdue"]), x["closed_rate"] if x["closed_rate"] is not None else 1, x["unit"].name))
+        out.append(
+            {
+                "unit": units[unit_id],
+                "total": r["total"],
+                "closed": r["closed"],
+                "open": r["open"],
+                "overdue": r["overdue"],
+                "closed_rate": round(r["closed"] / r["total"], 4) if r["total"] else None,
+                "on_time_rate": round(r["on_time"] / r["closed"], 4) if r["closed"] else None,
+                "avg_days": round(r["days"] / r["closed"], 1) if r["closed"] else None,
+            }
+        )
+    out.sort(
+        key=lambda x: (
+            -(x["overdue"]),
+            x["closed_rate"] if x["closed_rate"] is not None else 1,
+            x["unit"].name,
+        )
+    )
     return out
+
 
 # --- notifications (issue 11): who hears about what, in what words ----------------------------
 

@@ -15,13 +15,27 @@ class ProblemTable(tables.Table):
 
     class Meta:
         model = Problem
-        fields = ("seq", "severity", "description", "source", "unit", "person", "deadline", "status", "escalation",
-                  "points")
+        fields = (
+            "seq",
+            "severity",
+            "description",
+            "source",
+            "unit",
+            "person",
+            "deadline",
+            "status",
+            "escalation",
+            "points",
+        )
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_severity(self, record, value):
-        return format_html('<span class="badge severity-{}" data-style="{}">{}</span>', record.severity,
-                           record.severity_style, record.severity_short)
+        return format_html(
+            '<span class="badge severity-{}" data-style="{}">{}</span>',
+            record.severity,
+            record.severity_style,
+            record.severity_short,
+        )
 
     def value_severity(self, record):
         return record.severity_short

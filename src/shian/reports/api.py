@@ -26,8 +26,18 @@ class DocumentFileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DocumentFile
-        fields = ["id", "document", "number", "title", "created_by", "created_by_name", "created_at", "has_pdf",
-                  "is_final", "figures"]
+        fields = [
+            "id",
+            "document",
+            "number",
+            "title",
+            "created_by",
+            "created_by_name",
+            "created_at",
+            "has_pdf",
+            "is_final",
+            "figures",
+        ]
 
     def get_has_pdf(self, obj) -> bool:
         return bool(obj.pdf)
@@ -38,11 +48,36 @@ class DocumentSerializer(VersionedSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "campaign", "kind", "kind_label", "title", "issue_no", "doc_number", "period", "round",
-                  "assessment_ref", "issued_on", "narrative", "created_by", "created_at", "updated_at", "version",
-                  "finalised_at"]
-        read_only_fields = ["campaign", "kind", "issue_no", "period", "round", "assessment_ref", "created_by",
-                            "doc_number", "finalised_at"]
+        fields = [
+            "id",
+            "campaign",
+            "kind",
+            "kind_label",
+            "title",
+            "issue_no",
+            "doc_number",
+            "period",
+            "round",
+            "assessment_ref",
+            "issued_on",
+            "narrative",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "version",
+            "finalised_at",
+        ]
+        read_only_fields = [
+            "campaign",
+            "kind",
+            "issue_no",
+            "period",
+            "round",
+            "assessment_ref",
+            "created_by",
+            "doc_number",
+            "finalised_at",
+        ]
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("version", None)
@@ -51,15 +86,22 @@ class DocumentSerializer(VersionedSerializer):
         narrative = validated_data.get("narrative")
         if narrative is not None and not isinstance(narrative, dict):
             raise serializers.ValidationError({"narrative": "文字部分须为 {段落标识: 文字}"})
-        return services.save_narrative(instance, narrative or {}, actor=self.context["request"].user,
-                                       expected_version=expected, title=validated_data.get("title"),
-                                       issued_on=validated_data.get("issued_on"))
+        return services.save_narrative(
+            instance,
+            narrative or {},
+            actor=self.context["request"].user,
+            expected_version=expected,
+            title=validated_data.get("title"),
+            issued_on=validated_data.get("issued_on"),
+        )
 
 
 class DocumentCreateSerializer(DocumentSerializer):
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
-    round = serializers.PrimaryKeyRelatedField(queryset=DispatchRound.objects.all(), required=False, allow_null=True)
+    round = serializers.PrimaryKeyRelatedField(
+        queryset=DispatchRound.objects.all(), required=False, allow_null=True
+    )
     period = serializers.CharField(required=False, allow_blank=True, default="")
     assessment_ref = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
     confirm_duplicate = serializers.BooleanField(required=False, default=False, write_only=True)
@@ -74,11 +116,17 @@ class DocumentCreateSerializer(DocumentSerializer):
         # county's ids read as absent.
         campaign = validated_data["campaign"]
         return services.create_document(
-            campaign, validated_data["kind"], actor=user, period=validated_data.get("period", ""),
-            round=validated_data.get("round"), assessment_ref=validated_data.get("assessment_ref"),
-            title=validated_data.get("title", ""), issued_on=validated_data.get("issued_on"),
+            campaign,
+            validated_data["kind"],
+            actor=user,
+            period=validated_data.get("period", ""),
+            round=validated_data.get("round"),
+            assessment_ref=validated_data.get("assessment_ref"),
+            title=validated_data.get("title", ""),
+            issued_on=validated_data.get("issued_on"),
             doc_number=validated_data.get("doc_number", ""),
-            confirm_duplicate=validated_data.get("confirm_duplicate", False))
+            confirm_duplicate=validated_data.get("confirm_duplicate", False),
+        )
 
 
 FORMAT = OpenApiParameter("ext", str, enum=["docx", "pdf"], description="文件格式，默认 docx")
@@ -105,10 +153,17 @@ class DocumentViewSet(ScopedModelViewSet):
         """起草结果：标题、可编辑段落（标识、名称、当前文字）、所用数据与 HTML 预览。"""
         doc = self.get_object()
         d = build_draft(doc)
-        return Response({"title": doc.title or d.title, "figures": services._jsonable(d.figures),
-                         "sections": [{"key": s.key, "label": s.label, "text": doc.narrative.get(s.key, s.default)}
-                                      for s in d.sections],
-                         "html": str(render_html(d.blocks, doc.narrative))})
+        return Response(
+            {
+                "title": doc.title or d.title,
+                "figures": services._jsonable(d.figures),
+                "sections": [
+                    {"key": s.key, "label": s.label, "text": doc.narrative.get(s.key, s.default)}
+                    for s in d.sections
+                ],
+                "html": str(render_html(d.blocks, doc.narrative)),
+            }
+        )
 
     @extend_schema(parameters=[FORMAT], responses={(200, DOCX): bytes})
     @action(detail=True, methods=["get"])
@@ -123,7 +178,9 @@ class DocumentViewSet(ScopedModelViewSet):
             if data is None:
                 raise Http404("服务器未安装 LibreOffice，无法生成 PDF")
         response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = attachment_header(f"{doc.title or d.title}.{'pdf' if ext == 'pdf' else 'docx'}")
+        response["Content-Disposition"] = attachment_header(
+            f"{doc.title or d.title}.{'pdf' if ext == 'pdf' else 'docx'}"
+        )
         return response
 
     @extend_schema(request=None, responses={201: DocumentFileSerializer})
@@ -143,8 +200,9 @@ class DocumentViewSet(ScopedModelViewSet):
             version = int(request.query_params.get("version", request.data.get("version", "")))
         except (TypeError, ValueError):
             raise serializers.ValidationError({"version": "定稿时必须提供读取时的版本号 version"})
-        f = services.finalise_document(doc, actor=request.user, expected_version=version,
-                                       pdf=request.query_params.get("pdf") == "1")
+        f = services.finalise_document(
+            doc, actor=request.user, expected_version=version, pdf=request.query_params.get("pdf") == "1"
+        )
         return Response(DocumentFileSerializer(f).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DocumentFileSerializer(many=True))

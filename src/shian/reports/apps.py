@@ -7,7 +7,9 @@ class ReportsConfig(registry.ShianApp):
     verbose_name = "公文报告"
     url_prefix = "reports/"
     nav = (
-        registry.NavItem("公文报告", "reports:document_list", "file-earmark-text", registry.OVERSIGHT, order=100),
+        registry.NavItem(
+            "公文报告", "reports:document_list", "file-earmark-text", registry.OVERSIGHT, order=100
+        ),
     )
     has_api = True
     has_demo = True

@@ -28,23 +28,41 @@ def _ensure_round(ctx):
     if rnd is not None:
         return rnd
     rng = ctx.rng
-    deadline = timezone.make_aware(datetime.datetime.combine(ctx.today - datetime.timedelta(days=6), datetime.time(18)))
+    deadline = timezone.make_aware(
+        datetime.datetime.combine(ctx.today - datetime.timedelta(days=6), datetime.time(18))
+    )
     label = f"{(ctx.today - datetime.timedelta(days=20)).year}年{(ctx.today - datetime.timedelta(days=20)).month}月"
-    rnd = DispatchRound.objects.create(campaign=ctx.campaign, title=f"{label}创建工作调度", period_label=label,
-                                       kind="monthly", deadline=deadline, status="closed",
-                                       opened_at=deadline - datetime.timedelta(days=10), closed_at=deadline,
-                                       instructions="请各单位报送本月创建任务推进情况、存在问题和需协调事项。")
+    rnd = DispatchRound.objects.create(
+        campaign=ctx.campaign,
+        title=f"{label}创建工作调度",
+        period_label=label,
+        kind="monthly",
+        deadline=deadline,
+        status="closed",
+        opened_at=deadline - datetime.timedelta(days=10),
+        closed_at=deadline,
+        instructions="请各单位报送本月创建任务推进情况、存在问题和需协调事项。",
+    )
     for i, unit in enumerate(ctx.member_units + ctx.township_units[:6]):
         roll = rng.random()
         if roll < 0.12:
             DispatchReport.objects.create(round=rnd, unit=unit, status="missing")
             continue
         late = roll < 0.25
-        at = deadline + datetime.timedelta(hours=rng.randint(5, 60)) if late else \
-            deadline - datetime.timedelta(hours=rng.randint(2, 120))
+        at = (
+            deadline + datetime.timedelta(hours=rng.randint(5, 60))
+            if late
+            else deadline - datetime.timedelta(hours=rng.randint(2, 120))
+        )
         text = NARRATIVES[i % len(NARRATIVES)].format(n=rng.randint(6, 40), m=rng.randint(3, 95))
-        DispatchReport.objects.create(round=rnd, unit=unit, status="submitted", submitted_at=at, narrative=text,
-                                      submitted_by=ctx.users.get("office"))
+        DispatchReport.objects.create(
+            round=rnd,
+            unit=unit,
+            status="submitted",
+            submitted_at=at,
+            narrative=text,
+            submitted_by=ctx.users.get("office"),
+        )
     return rnd
 
 
@@ -56,11 +74,13 @@ def populate(ctx) -> None:
         while m < 1:
             y, m = y - 1, m + 12
         issued = min(ctx.today, datetime.date(y, m, 25))
-        doc = services.create_document(ctx.campaign, DocumentKind.BULLETIN, actor=office, period=f"{y}-{m:02d}",
-                                       issued_on=issued)
+        doc = services.create_document(
+            ctx.campaign, DocumentKind.BULLETIN, actor=office, period=f"{y}-{m:02d}", issued_on=issued
+        )
         services.generate_document(doc, actor=office, pdf=False)
-    circular = services.create_document(ctx.campaign, DocumentKind.CIRCULAR, actor=office, round=rnd,
-                                        issued_on=ctx.today)
+    circular = services.create_document(
+        ctx.campaign, DocumentKind.CIRCULAR, actor=office, round=rnd, issued_on=ctx.today
+    )
     services.generate_document(circular, actor=office, pdf=False)
     # Drafts not generated yet, so the list shows documents still being written: the half-year summary,
     # and the self-assessment / review reports when the scoring demo has assessments.

@@ -161,8 +161,15 @@ _BOTTOM_FLOAT = {"vertAnchor": "margin", "horzAnchor": "margin", "tblpXSpec": "c
 # Height a rule with its spacing adds to a framed line (1 pt space + ≤ 1 pt rule, in twips).
 STACKED_RULE_TWIPS = 40
 # The same place for a frame of paragraphs (the 版记): full text width, on the type area's bottom edge.
-_BOTTOM_FRAME = {"w": TEXT_WIDTH_TWIPS, "hAnchor": "margin", "vAnchor": "margin", "xAlign": "center",
-                 "yAlign": "bottom", "wrap": "notBeside", "hRule": "auto"}
+_BOTTOM_FRAME = {
+    "w": TEXT_WIDTH_TWIPS,
+    "hAnchor": "margin",
+    "vAnchor": "margin",
+    "xAlign": "center",
+    "yAlign": "bottom",
+    "wrap": "notBeside",
+    "hRule": "auto",
+}
 
 
 def _el(tag: str, **attrs: object) -> etree._Element:
@@ -427,8 +434,15 @@ class _Writer:
             if i == 0:
                 pbdr.append(_el("top", val="single", sz=IMPRINT_OUTER_SZ, space=1, color="000000"))
             last = i == len(frames) - 1
-            pbdr.append(_el("bottom", val="single", sz=IMPRINT_OUTER_SZ if last else IMPRINT_INNER_SZ, space=1,
-                            color="000000"))
+            pbdr.append(
+                _el(
+                    "bottom",
+                    val="single",
+                    sz=IMPRINT_OUTER_SZ if last else IMPRINT_INNER_SZ,
+                    space=1,
+                    color="000000",
+                )
+            )
 
     def _ruled_table(self, lines, inner_rules: bool) -> None:
         t = self.doc.add_table(rows=len(lines), cols=1)

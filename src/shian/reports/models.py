@@ -20,26 +20,48 @@ class DocumentQuerySet(ScopedQuerySet):
 class Document(BusinessModel):
     """One official document of a campaign: 简报 (numbered series), 通报, 工作总结, 自评报告, 评审报告."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE,
-                                 related_name="documents")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField("文种", max_length=20, choices=DocumentKind.choices)
     title = models.CharField("标题", max_length=200, blank=True, help_text="为空时按数据自动拟定")
-    issue_no = models.PositiveIntegerField("期号/序号", null=True, blank=True,
-                                           help_text="简报的第N期（每个创建项目单独编号），通报的发文序号")
+    issue_no = models.PositiveIntegerField(
+        "期号/序号", null=True, blank=True, help_text="简报的第N期（每个创建项目单独编号），通报的发文序号"
+    )
     doc_number = models.CharField("发文字号", max_length=60, blank=True, help_text="如 安食安办〔2024〕12号")
     period = models.CharField("期间", max_length=20, blank=True, help_text="如 2024-05、2024-H1、2024")
-    round = models.ForeignKey("dispatch.DispatchRound", verbose_name="调度轮次", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="documents")
-    assessment_ref = models.PositiveIntegerField("评审编号", null=True, blank=True,
-                                                 help_text="自评报告/评审报告所依据的评审（评分模块）")
+    round = models.ForeignKey(
+        "dispatch.DispatchRound",
+        verbose_name="调度轮次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    assessment_ref = models.PositiveIntegerField(
+        "评审编号", null=True, blank=True, help_text="自评报告/评审报告所依据的评审（评分模块）"
+    )
     issued_on = models.DateField("成文日期", null=True, blank=True)
     narrative = models.JSONField("文字部分", default=dict, blank=True, help_text="{段落标识: 修改后的文字}")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    finalised_at = models.DateTimeField("定稿时间", null=True, blank=True,
-                                        help_text="定稿时分配发文字号并冻结该版本，此后不能再修改或生成")
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finalised_at = models.DateTimeField(
+        "定稿时间", null=True, blank=True, help_text="定稿时分配发文字号并冻结该版本，此后不能再修改或生成"
+    )
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="定稿人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -51,8 +73,11 @@ class Document(BusinessModel):
         verbose_name = verbose_name_plural = "公文报告"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "kind", "issue_no"], name="document_unique_issue",
-                                    violation_error_message="该创建项目已有同一期号的同类文件"),
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "issue_no"],
+                name="document_unique_issue",
+                violation_error_message="该创建项目已有同一期号的同类文件",
+            ),
         ]
 
     def __str__(self):
@@ -75,15 +100,23 @@ class DocumentFile(models.Model):
 
     audit_log = True
 
-    document = models.ForeignKey(Document, verbose_name="文件", on_delete=models.CASCADE, related_name="files")
+    document = models.ForeignKey(
+        Document, verbose_name="文件", on_delete=models.CASCADE, related_name="files"
+    )
     number = models.PositiveIntegerField("版本号")
     title = models.CharField("标题", max_length=200)
     docx = models.FileField("Word 文件", upload_to="reports/%Y/%m/", max_length=300)
     pdf = models.FileField("PDF 文件", upload_to="reports/%Y/%m/", max_length=300, blank=True)
     figures = models.JSONField("所用数据", default=dict, blank=True, help_text="生成时填入的数据，便于核对")
     is_final = models.BooleanField("定稿", default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
     objects = DocumentFileQuerySet.as_manager()
@@ -92,8 +125,11 @@ class DocumentFile(models.Model):
         verbose_name = verbose_name_plural = "公文版本"
         ordering = ["document", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="documentfile_unique_number",
-                                    violation_error_message="该文件已有同一版本号"),
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                name="documentfile_unique_number",
+                violation_error_message="该文件已有同一版本号",
+            ),
         ]
 
     def __str__(self):

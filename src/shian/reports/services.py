@@ -76,8 +76,19 @@ def _check_params(doc: Document):
 
 
 @transaction.atomic
-def create_document(campaign, kind, *, actor, period="", round=None, assessment_ref=None, title="",
-                    issued_on=None, doc_number="", confirm_duplicate=False) -> Document:
+def create_document(
+    campaign,
+    kind,
+    *,
+    actor,
+    period="",
+    round=None,
+    assessment_ref=None,
+    title="",
+    issued_on=None,
+    doc_number="",
+    confirm_duplicate=False,
+) -> Document:
     """A new document of `kind` for `campaign`; checks that the data it needs exists (it drafts it once).
 
     A second 简报 for a period that already has one is refused unless `confirm_duplicate`: the
@@ -85,17 +96,29 @@ def create_document(campaign, kind, *, actor, period="", round=None, assessment_
     check_can_manage(campaign, actor)
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": f"未知的文种：{kind}"})
-    doc = Document(campaign=campaign, kind=kind, period=period or "", round=round, assessment_ref=assessment_ref,
-                   title=title or "", issued_on=issued_on or timezone.localdate(), doc_number=doc_number or "",
-                   created_by=actor)
+    doc = Document(
+        campaign=campaign,
+        kind=kind,
+        period=period or "",
+        round=round,
+        assessment_ref=assessment_ref,
+        title=title or "",
+        issued_on=issued_on or timezone.localdate(),
+        doc_number=doc_number or "",
+        created_by=actor,
+    )
     doc.period = resolve_period(kind, doc.period, doc.issued_on)
     _check_params(doc)
     if kind == DocumentKind.BULLETIN and not confirm_duplicate:
         same = same_period_documents(campaign, kind, doc.period)
         if same:
             issues = "、".join(f"第{d.issue_no}期" for d in same)
-            raise ValidationError({"confirm_duplicate": f"期间 {doc.period} 已有简报（{issues}），同一月份通常只出一期；"
-                                                        "如确需再出一期，请勾选“确认再出一期”后重新提交"})
+            raise ValidationError(
+                {
+                    "confirm_duplicate": f"期间 {doc.period} 已有简报（{issues}），同一月份通常只出一期；"
+                    "如确需再出一期，请勾选“确认再出一期”后重新提交"
+                }
+            )
     doc.issue_no = next_issue_no(campaign, kind)
     d = build_draft(doc)  # refuses early when the data is not there (no assessment yet …)
     if not doc.title:
@@ -108,11 +131,17 @@ def create_document(campaign, kind, *, actor, period="", round=None, assessment_
 
 def check_not_final(doc: Document):
     if doc.is_final:
-        raise ValidationError({"status": f"该文件已于{timezone.localtime(doc.finalised_at):%Y-%m-%d %H:%M}定稿，不能再修改或生成"})
+        raise ValidationError(
+            {
+                "status": f"该文件已于{timezone.localtime(doc.finalised_at):%Y-%m-%d %H:%M}定稿，不能再修改或生成"
+            }
+        )
 
 
 @transaction.atomic
-def save_narrative(doc: Document, texts: dict, *, actor, expected_version, title=None, issued_on=None) -> Document:
+def save_narrative(
+    doc: Document, texts: dict, *, actor, expected_version, title=None, issued_on=None
+) -> Document:
     """Keep the words of the sections people changed (unknown sections are refused).
 
     A section submitted as it is shown now is left alone, and one set back to the drafted default
@@ -166,8 +195,11 @@ def next_doc_number(doc: Document) -> str:
     from shian.reports.documents import common
 
     year = (doc.issued_on or timezone.localdate()).year
-    taken = Document.objects.filter(campaign=doc.campaign, finalised_at__isnull=False, issued_on__year=year) \
-        .exclude(doc_number="").count()
+    taken = (
+        Document.objects.filter(campaign=doc.campaign, finalised_at__isnull=False, issued_on__year=year)
+        .exclude(doc_number="")
+        .count()
+    )
     return g.format_doc_number(common.agency_code(doc.campaign), year, taken + 1)
 
 
@@ -191,7 +223,11 @@ def finalise_document(doc: Document, *, actor, expected_version, pdf=True) -> Do
     locked.finalised_by = actor
     save_versioned(locked, locked.version)
     f = _generate(locked, actor=actor, pdf=pdf, final=True)
-    log_event(locked, "document_finalised", note=f"第{f.number}版定稿" + (f"，{locked.doc_number}" if locked.doc_number else ""))
+    log_event(
+        locked,
+        "document_finalised",
+        note=f"第{f.number}版定稿" + (f"，{locked.doc_number}" if locked.doc_number else ""),
+    )
     for field in ("doc_number", "finalised_at", "finalised_by_id", "version", "updated_at"):
         setattr(doc, field, getattr(locked, field))
     return f
@@ -213,8 +249,21 @@ def docx_to_pdf(data: bytes, timeout=120) -> bytes | None:
         with open(src, "wb") as fh:
             fh.write(data)
         profile = f"file://{tmp}/profile"  # private profile: parallel conversions don't lock each other
-        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", tmp, src], check=True, capture_output=True, timeout=timeout)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                src,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
         with open(os.path.join(tmp, "document.pdf"), "rb") as fh:
             return fh.read()
 
@@ -237,8 +286,14 @@ def _generate(doc: Document, *, actor, pdf=True, final=False) -> DocumentFile:
     Document.objects.select_for_update().filter(pk=doc.pk).first()  # serialise version numbers
     number = (doc.files.aggregate(m=Max("number"))["m"] or 0) + 1
     title = doc.title or d.title
-    f = DocumentFile(document=doc, number=number, title=title[:200], figures=_jsonable(d.figures), created_by=actor,
-                     is_final=final)
+    f = DocumentFile(
+        document=doc,
+        number=number,
+        title=title[:200],
+        figures=_jsonable(d.figures),
+        created_by=actor,
+        is_final=final,
+    )
     base = f"doc{doc.pk}-v{number}"
     f.docx.save(f"{base}.docx", ContentFile(data), save=False)
     if pdf_bytes:

@@ -37,7 +37,11 @@ class DocumentListView(ObjectListView):
     export_name = "公文报告"
 
     def base_queryset(self):
-        return Document.objects.select_related("campaign", "created_by").annotate(n_files=Count("files")).order_by("-updated_at", "-id")
+        return (
+            Document.objects.select_related("campaign", "created_by")
+            .annotate(n_files=Count("files"))
+            .order_by("-updated_at", "-id")
+        )
 
     def can_create(self):
         user = self.request.user
@@ -49,15 +53,29 @@ def document_add(request):
     user = request.user
     if not (user.is_admin or user.role == "office"):
         raise PermissionDenied("只有创建办可以起草公文")
-    form = DocumentCreateForm(request.POST or None, user=user,
-                              initial={"kind": request.GET.get("kind"), "round": request.GET.get("round"),
-                                       "campaign": request.GET.get("campaign")})
+    form = DocumentCreateForm(
+        request.POST or None,
+        user=user,
+        initial={
+            "kind": request.GET.get("kind"),
+            "round": request.GET.get("round"),
+            "campaign": request.GET.get("campaign"),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            doc = services.create_document(d["campaign"], d["kind"], actor=user, period=d["period"].strip(),
-                                           round=d["round"], assessment_ref=d["assessment_ref"], title=d["title"],
-                                           issued_on=d["issued_on"], confirm_duplicate=d["confirm_duplicate"])
+            doc = services.create_document(
+                d["campaign"],
+                d["kind"],
+                actor=user,
+                period=d["period"].strip(),
+                round=d["round"],
+                assessment_ref=d["assessment_ref"],
+                title=d["title"],
+                issued_on=d["issued_on"],
+                confirm_duplicate=d["confirm_duplicate"],
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errs in exc.message_dict.items():
@@ -67,13 +85,24 @@ def document_add(request):
         else:
             messages.success(request, f"已起草“{doc.title}”，请核对数据、修改文字后生成文件")
             return redirect(doc)
-    return render(request, "core/object_edit.html", {"form": form, "title": "起草公文报告"}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "core/object_edit.html",
+        {"form": form, "title": "起草公文报告"},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def document_detail(request, pk):
-    doc = get_object_for_user(Document, request.user, pk, queryset=Document.objects.select_related(
-        "campaign__region", "campaign__office", "campaign__framework", "round", "created_by"))
+    doc = get_object_for_user(
+        Document,
+        request.user,
+        pk,
+        queryset=Document.objects.select_related(
+            "campaign__region", "campaign__office", "campaign__framework", "round", "created_by"
+        ),
+    )
     can_edit = services.can_manage(doc.campaign, request.user)
     try:
         d = build_draft(doc)
@@ -90,9 +119,14 @@ def document_detail(request, pk):
         if request.method == "POST":
             if form.is_valid():
                 try:
-                    services.save_narrative(doc, form.texts(), actor=request.user,
-                                            expected_version=form.cleaned_data["edit_version"],
-                                            title=form.cleaned_data["title"], issued_on=form.cleaned_data["issued_on"])
+                    services.save_narrative(
+                        doc,
+                        form.texts(),
+                        actor=request.user,
+                        expected_version=form.cleaned_data["edit_version"],
+                        title=form.cleaned_data["title"],
+                        issued_on=form.cleaned_data["issued_on"],
+                    )
                 except ConcurrentEditError as exc:
                     form.add_error(None, str(exc))
                     status = 409
@@ -107,13 +141,25 @@ def document_detail(request, pk):
     elif request.method == "POST":
         raise PermissionDenied("已定稿的文件不能修改" if doc.is_final else "只读账号不能修改公文")
     files = list(doc.files.select_related("created_by"))
-    return render(request, "reports/document_detail.html", {
-        "document": doc, "object": doc, "title": doc.title, "draft": d, "error": error, "form": form,
-        "can_edit": can_edit, "files": files,
-        "same_period": services.same_period_documents(doc.campaign, doc.kind, doc.period, exclude=doc.pk)
-        if doc.kind == "bulletin" else [],
-        "preview": render_html(d.blocks, doc.narrative) if d is not None else "",
-    }, status=status)
+    return render(
+        request,
+        "reports/document_detail.html",
+        {
+            "document": doc,
+            "object": doc,
+            "title": doc.title,
+            "draft": d,
+            "error": error,
+            "form": form,
+            "can_edit": can_edit,
+            "files": files,
+            "same_period": services.same_period_documents(doc.campaign, doc.kind, doc.period, exclude=doc.pk)
+            if doc.kind == "bulletin"
+            else [],
+            "preview": render_html(d.blocks, doc.narrative) if d is not None else "",
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -125,14 +171,17 @@ def document_finalise(request, pk):
     except ValueError:
         version = None
     try:
-        f = services.finalise_document(doc, actor=request.user, expected_version=version,
-                                       pdf=request.POST.get("pdf") == "1")
+        f = services.finalise_document(
+            doc, actor=request.user, expected_version=version, pdf=request.POST.get("pdf") == "1"
+        )
     except ConcurrentEditError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, f"已定稿（第{f.number}版）" + (f"，发文字号 {doc.doc_number}" if doc.doc_number else ""))
+        messages.success(
+            request, f"已定稿（第{f.number}版）" + (f"，发文字号 {doc.doc_number}" if doc.doc_number else "")
+        )
     return redirect(doc)
 
 

@@ -29,8 +29,22 @@ from shian.scoring.models import (
 class AssessmentSerializer(VersionedSerializer):
     class Meta:
         model = Assessment
-        fields = ["id", "campaign", "kind", "title", "held_on", "reviewer", "status", "satisfaction", "awareness",
-                  "support", "note", "locked_at", "locked_by", "version"]
+        fields = [
+            "id",
+            "campaign",
+            "kind",
+            "title",
+            "held_on",
+            "reviewer",
+            "status",
+            "satisfaction",
+            "awareness",
+            "support",
+            "note",
+            "locked_at",
+            "locked_by",
+            "version",
+        ]
         read_only_fields = ["status", "locked_at", "locked_by"]
 
 
@@ -110,8 +124,9 @@ class ConfirmInput(serializers.Serializer):
     points = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, help_text="本组确认得分")
     deduction_text = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
-                                       help_text="该评分项已有得分时必须回传其版本号")
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="该评分项已有得分时必须回传其版本号"
+    )
 
 
 class ConfirmedSerializer(serializers.Serializer):
@@ -122,12 +137,28 @@ class ConfirmedSerializer(serializers.Serializer):
 
 def result_json(result):
     return {
-        "outcome": result.outcome, "base_total": result.base_total, "base_max": result.base_max,
-        "bonus_total": result.bonus_total, "bonus_max": result.bonus_max, "total": result.total,
-        "readiness": round(result.readiness, 4), "unscored": result.unscored,
-        "categories": [{"id": c.category.id, "name": c.category.name, "kind": c.category.kind,
-                        "max": c.max_points, "awarded": c.awarded, "raw": c.raw} for c in result.categories],
-        "gates": [{"name": g.name, "kind": g.kind, "passed": g.passed, "reason": g.reason} for g in result.gates],
+        "outcome": result.outcome,
+        "base_total": result.base_total,
+        "base_max": result.base_max,
+        "bonus_total": result.bonus_total,
+        "bonus_max": result.bonus_max,
+        "total": result.total,
+        "readiness": round(result.readiness, 4),
+        "unscored": result.unscored,
+        "categories": [
+            {
+                "id": c.category.id,
+                "name": c.category.name,
+                "kind": c.category.kind,
+                "max": c.max_points,
+                "awarded": c.awarded,
+                "raw": c.raw,
+            }
+            for c in result.categories
+        ],
+        "gates": [
+            {"name": g.name, "kind": g.kind, "passed": g.passed, "reason": g.reason} for g in result.gates
+        ],
         "key_failures": [{"item": i.id, "code": i.code, "min_share": s} for i, s in result.key_failures],
     }
 
@@ -143,8 +174,14 @@ class AssessmentViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         d = serializer.validated_data
         serializer.instance = services.create_assessment(
-            d["campaign"], actor=self.request.user, kind=d.get("kind", "self"), title=d.get("title", ""),
-            held_on=d.get("held_on"), reviewer=d.get("reviewer", ""), note=d.get("note", ""))
+            d["campaign"],
+            actor=self.request.user,
+            kind=d.get("kind", "self"),
+            title=d.get("title", ""),
+            held_on=d.get("held_on"),
+            reviewer=d.get("reviewer", ""),
+            note=d.get("note", ""),
+        )
 
     def perform_update(self, serializer):
         services.check_can_manage(serializer.instance.campaign, self.request.user)
@@ -164,11 +201,15 @@ class AssessmentViewSet(ScopedModelViewSet):
         assessment = self.get_object()
         body = LockInput(data=request.data)
         body.is_valid(raise_exception=True)
-        services.lock_assessment(assessment, actor=request.user, expected_version=body.validated_data.get("version"))
+        services.lock_assessment(
+            assessment, actor=request.user, expected_version=body.validated_data.get("version")
+        )
         return Response(AssessmentSerializer(assessment).data)
 
-    @extend_schema(parameters=[OpenApiParameter("other", int, required=True, description="对比的评审ID")],
-                   responses=CompareSerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("other", int, required=True, description="对比的评审ID")],
+        responses=CompareSerializer,
+    )
     @action(detail=True, methods=["get"])
     def compare(self, request, pk=None):
         """与 ?other=<id> 逐项对比。"""
@@ -177,9 +218,23 @@ class AssessmentViewSet(ScopedModelViewSet):
             raise DRFValidationError({"other": "请提供对比的评审ID（other）"})
         other = get_object_or_404(Assessment.objects.restrict(request.user), pk=other_id)
         data = services.compare_assessments([self.get_object(), other])
-        return Response({"items": [{"item": r["item"].id, "code": r["item"].code, "values": r["values"],
-                                    "change": r["change"]} for r in data["rows"]],
-                         "categories": [{"name": c["category"].name, "values": c["values"]} for c in data["categories"]]})
+        return Response(
+            {
+                "items": [
+                    {
+                        "item": r["item"].id,
+                        "code": r["item"].code,
+                        "values": r["values"],
+                        "change": r["change"],
+                    }
+                    for r in data["rows"]
+                ],
+                "categories": [
+                    {"name": c["category"].name, "values": c["values"]} for c in data["categories"]
+                ],
+            }
+        )
+
 
 class DeductionSerializer(serializers.ModelSerializer):
     problem = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -191,15 +246,38 @@ class DeductionSerializer(serializers.ModelSerializer):
 
 class ItemScoreSerializer(VersionedSerializer):
     deductions = DeductionSerializer(many=True, read_only=True)
-    rules = serializers.PrimaryKeyRelatedField(queryset=DeductionRule.objects.all(), many=True, write_only=True,
-                                               required=False, help_text="选用的扣分规则")
-    free_deductions = serializers.ListField(child=serializers.DictField(), write_only=True, required=False,
-                                            help_text='[{"description": "…", "points": 0.5}]')
+    rules = serializers.PrimaryKeyRelatedField(
+        queryset=DeductionRule.objects.all(),
+        many=True,
+        write_only=True,
+        required=False,
+        help_text="选用的扣分规则",
+    )
+    free_deductions = serializers.ListField(
+        child=serializers.DictField(),
+        write_only=True,
+        required=False,
+        help_text='[{"description": "…", "points": 0.5}]',
+    )
 
     class Meta:
         model = ItemScore
-        fields = ["id", "assessment", "item", "points", "rubric_level", "methods", "note", "evidence_ids",
-                  "deductions", "rules", "free_deductions", "scored_by", "scored_at", "version"]
+        fields = [
+            "id",
+            "assessment",
+            "item",
+            "points",
+            "rubric_level",
+            "methods",
+            "note",
+            "evidence_ids",
+            "deductions",
+            "rules",
+            "free_deductions",
+            "scored_by",
+            "scored_at",
+            "version",
+        ]
         read_only_fields = ["scored_by", "scored_at"]
 
     def _save(self, d, instance=None):
@@ -207,11 +285,19 @@ class ItemScoreSerializer(VersionedSerializer):
         item = instance.item if instance else d["item"]
         user = self.context["request"].user
         free = [(x.get("description", ""), x.get("points", 0)) for x in d.get("free_deductions", [])]
-        return services.score_item(assessment, item, actor=user, points=d.get("points"), rules=d.get("rules", []),
-                                   free_deductions=free, methods=d.get("methods", []),
-                                   rubric_level=d.get("rubric_level", ""), note=d.get("note", ""),
-                                   evidence_ids=d.get("evidence_ids", []),
-                                   expected_version=d.get("version") if instance else None)
+        return services.score_item(
+            assessment,
+            item,
+            actor=user,
+            points=d.get("points"),
+            rules=d.get("rules", []),
+            free_deductions=free,
+            methods=d.get("methods", []),
+            rubric_level=d.get("rubric_level", ""),
+            note=d.get("note", ""),
+            evidence_ids=d.get("evidence_ids", []),
+            expected_version=d.get("version") if instance else None,
+        )
 
     def create(self, validated_data):
         return self._save(validated_data)
@@ -243,14 +329,22 @@ class VetoAnswerSerializer(VersionedSerializer):
         read_only_fields = ["assessment", "gate"]
 
     def update(self, instance, validated_data):
-        return services.answer_veto(instance, actor=self.context["request"].user,
-                                    occurred=validated_data.get("occurred", instance.occurred),
-                                    evidence=validated_data.get("evidence", instance.evidence),
-                                    expected_version=validated_data.get("version"))
+        return services.answer_veto(
+            instance,
+            actor=self.context["request"].user,
+            occurred=validated_data.get("occurred", instance.occurred),
+            evidence=validated_data.get("evidence", instance.evidence),
+            expected_version=validated_data.get("version"),
+        )
 
 
-class VetoAnswerViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class VetoAnswerViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """否决项判定：是（存在）则无论得分多少均不达标。"""
 
     queryset = VetoAnswer.objects.select_related("gate", "assessment")
@@ -270,14 +364,23 @@ class ReviewGroupSerializer(VersionedSerializer):
 
     def _save(self, d, instance=None):
         assessment = instance.assessment if instance else d["assessment"]
+
         def get(k, default):
-            return (d.get(k, getattr(instance, k) if instance else default))
+            return d.get(k, getattr(instance, k) if instance else default)
+
         members = d.get("members", list(instance.members.all()) if instance else [])
         items = d.get("items", list(instance.items.all()) if instance else [])
-        return services.save_review_group(assessment, actor=self.context["request"].user, name=get("name", ""),
-                                          leader=get("leader", None), members=members, items=items,
-                                          note=get("note", ""), group=instance,
-                                          expected_version=d.get("version"))
+        return services.save_review_group(
+            assessment,
+            actor=self.context["request"].user,
+            name=get("name", ""),
+            leader=get("leader", None),
+            members=members,
+            items=items,
+            note=get("note", ""),
+            group=instance,
+            expected_version=d.get("version"),
+        )
 
     def create(self, validated_data):
         return self._save(validated_data)
@@ -307,9 +410,16 @@ class ReviewGroupViewSet(ScopedModelViewSet):
         out = []
         for item in group.items.all():
             s = services.spread(group, item)
-            out.append({"item": item.pk, "code": item.code,
-                        "scores": [{"expert": e.expert_id, "points": e.points} for e in s["scores"]],
-                        "min": s["min"], "max": s["max"], "spread": s["spread"]})
+            out.append(
+                {
+                    "item": item.pk,
+                    "code": item.code,
+                    "scores": [{"expert": e.expert_id, "points": e.points} for e in s["scores"]],
+                    "min": s["min"],
+                    "max": s["max"],
+                    "spread": s["spread"],
+                }
+            )
         return Response(out)
 
     @extend_schema(request=ConfirmInput, responses=ConfirmedSerializer)
@@ -321,9 +431,15 @@ class ReviewGroupViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         d = body.validated_data
         item = get_object_or_404(group.items.all(), pk=d["item"])
-        score = services.confirm_group_score(group, item, actor=request.user, points=d["points"],
-                                             deduction_text=d["deduction_text"], note=d["note"],
-                                             expected_version=d.get("version"))
+        score = services.confirm_group_score(
+            group,
+            item,
+            actor=request.user,
+            points=d["points"],
+            deduction_text=d["deduction_text"],
+            note=d["note"],
+            expected_version=d.get("version"),
+        )
         return Response({"item": item.pk, "points": fmt(score.points), "version": score.version})
 
     def get_permissions(self):
@@ -357,8 +473,13 @@ class ExpertScoreViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         d = serializer.validated_data
         group = get_object_or_404(ReviewGroup.objects.restrict(self.request.user), pk=d["group"].pk)
         serializer.instance = services.submit_expert_score(
-            group, d["item"], actor=self.request.user, points=d["points"],
-            deduction_note=d.get("deduction_note", ""), methods=d.get("methods", []))
+            group,
+            d["item"],
+            actor=self.request.user,
+            points=d["points"],
+            deduction_note=d.get("deduction_note", ""),
+            methods=d.get("methods", []),
+        )
 
     def perform_update(self, serializer):
         inst = serializer.instance
@@ -366,14 +487,21 @@ class ExpertScoreViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             raise PermissionDenied("只能修改自己的评分")
         d = serializer.validated_data
         serializer.instance = services.submit_expert_score(
-            inst.group, inst.item, actor=self.request.user, points=d.get("points", inst.points),
-            deduction_note=d.get("deduction_note", inst.deduction_note), methods=d.get("methods", inst.methods))
+            inst.group,
+            inst.item,
+            actor=self.request.user,
+            points=d.get("points", inst.points),
+            deduction_note=d.get("deduction_note", inst.deduction_note),
+            methods=d.get("methods", inst.methods),
+        )
 
 
 class QuestionSerializer(serializers.Serializer):
     question = serializers.CharField()
     answer = serializers.CharField(required=False, allow_blank=True, default="")
-    points = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True, default=None)
+    points = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, allow_null=True, default=None
+    )
 
 
 class InterviewSerializer(VersionedSerializer):
@@ -381,13 +509,29 @@ class InterviewSerializer(VersionedSerializer):
 
     class Meta:
         model = Interview
-        fields = ["id", "assessment", "group", "item", "interviewee", "position", "unit", "held_on", "interviewer",
-                  "score", "max_score", "summary", "questions", "version"]
+        fields = [
+            "id",
+            "assessment",
+            "group",
+            "item",
+            "interviewee",
+            "position",
+            "unit",
+            "held_on",
+            "interviewer",
+            "score",
+            "max_score",
+            "summary",
+            "questions",
+            "version",
+        ]
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
-        data["questions"] = [{"seq": q.seq, "question": q.question, "answer": q.answer, "points": q.points}
-                             for q in obj.questions.all()]
+        data["questions"] = [
+            {"seq": q.seq, "question": q.question, "answer": q.answer, "points": q.points}
+            for q in obj.questions.all()
+        ]
         return data
 
     def _save(self, d, instance=None):
@@ -398,8 +542,14 @@ class InterviewSerializer(VersionedSerializer):
         questions = [(q["question"], q.get("answer", ""), q.get("points")) for q in d.pop("questions", [])]
         assessment = instance.assessment if instance else d.pop("assessment")
         d.pop("assessment", None)
-        return services.save_interview(assessment, actor=self.context["request"].user, interview=instance,
-                                       questions=questions, expected_version=expected, **d)
+        return services.save_interview(
+            assessment,
+            actor=self.context["request"].user,
+            interview=instance,
+            questions=questions,
+            expected_version=expected,
+            **d,
+        )
 
     def create(self, validated_data):
         return self._save(validated_data)

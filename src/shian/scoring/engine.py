@@ -145,7 +145,9 @@ def check_points(item: ItemSpec, points, rubric_level: str = "") -> Decimal:
     if rubric_level:
         low, high = rubric_range(item, rubric_level)
         if not low <= points <= high:
-            raise ScoreError(f"等级“{rubric_level}”的得分范围为{fmt(low)}～{fmt(high)}分，{fmt(points)}不在范围内")
+            raise ScoreError(
+                f"等级“{rubric_level}”的得分范围为{fmt(low)}～{fmt(high)}分，{fmt(points)}不在范围内"
+            )
     return points
 
 
@@ -174,7 +176,9 @@ def key_share(item: ItemSpec, spec: FrameworkSpec, gate_threshold: Decimal | Non
     return item.key_min_share or gate_threshold or spec.key_item_min_share
 
 
-def compute(spec: FrameworkSpec, points: dict, vetoes: dict | None = None, survey: dict | None = None) -> Result:
+def compute(
+    spec: FrameworkSpec, points: dict, vetoes: dict | None = None, survey: dict | None = None
+) -> Result:
     """Totals and gates. `points`: item id → Decimal or None (not scored); `vetoes`: gate id → True
     (occurred) / False / None; `survey`: metric → share (0…1) or None."""
     vetoes, survey = vetoes or {}, survey or {}
@@ -224,14 +228,21 @@ def _total_gate(name, line, base, unscored) -> GateResult:
     if base >= line:
         return GateResult(name, GateKind.TOTAL, True, f"基本项得分{fmt(base)}分，达到及格线{fmt(line)}分")
     if unscored:
-        return GateResult(name, GateKind.TOTAL, None, f"基本项已得{fmt(base)}分，尚有{unscored}项未评分（及格线{fmt(line)}分）")
+        return GateResult(
+            name,
+            GateKind.TOTAL,
+            None,
+            f"基本项已得{fmt(base)}分，尚有{unscored}项未评分（及格线{fmt(line)}分）",
+        )
     return GateResult(name, GateKind.TOTAL, False, f"基本项得分{fmt(base)}分，低于及格线{fmt(line)}分")
 
 
 def _key_gate(name, key_failures, spec, points) -> GateResult:
     if key_failures:
-        names = "、".join(f"{i.code or i.id}（{fmt(_d(points[i.id]))}/{fmt(i.points)}，须≥{fmt(s * 100)}%）"
-                         for i, s in key_failures)
+        names = "、".join(
+            f"{i.code or i.id}（{fmt(_d(points[i.id]))}/{fmt(i.points)}，须≥{fmt(s * 100)}%）"
+            for i, s in key_failures
+        )
         return GateResult(name, GateKind.KEY_ITEMS, False, f"关键项得分率不足：{names}")
     pending = [i for i in spec.items if i.is_key and points.get(i.id) is None]
     if pending:
@@ -252,19 +263,29 @@ def _gate(gate: GateSpec, spec, vetoes, survey, base, key_failures, points) -> G
         if gate.threshold is None:
             return GateResult(gate.name, gate.kind, None, "未设置门槛值")
         if value is None:
-            return GateResult(gate.name, gate.kind, None, f"尚未录入测评结果（门槛{fmt(gate.threshold * 100)}%）")
+            return GateResult(
+                gate.name, gate.kind, None, f"尚未录入测评结果（门槛{fmt(gate.threshold * 100)}%）"
+            )
         value = _d(value)
         ok = value >= gate.threshold
-        return GateResult(gate.name, gate.kind, ok,
-                          f"测评结果{fmt(value * 100)}%，{'达到' if ok else '低于'}门槛{fmt(gate.threshold * 100)}%")
+        return GateResult(
+            gate.name,
+            gate.kind,
+            ok,
+            f"测评结果{fmt(value * 100)}%，{'达到' if ok else '低于'}门槛{fmt(gate.threshold * 100)}%",
+        )
     if gate.kind == GateKind.KEY_ITEMS:
         return _key_gate(gate.name, key_failures, spec, points)
     if gate.kind == GateKind.TOTAL:
         line = gate.threshold if gate.threshold is not None else spec.pass_line
         if line is None:
             return GateResult(gate.name, gate.kind, None, "未设置及格线")
-        unscored = sum(1 for i in spec.items if points.get(i.id) is None
-                       and not next(c for c in spec.categories if c.id == i.category_id).is_bonus)
+        unscored = sum(
+            1
+            for i in spec.items
+            if points.get(i.id) is None
+            and not next(c for c in spec.categories if c.id == i.category_id).is_bonus
+        )
         return _total_gate(gate.name, line, base, unscored)
     return GateResult(gate.name, gate.kind, None, "未知门槛类型")
 
@@ -273,13 +294,28 @@ def framework_spec(framework) -> FrameworkSpec:
     """Read a framework into a FrameworkSpec (three queries)."""
     from shian.framework.models import ScoringItem
 
-    cats = [CategorySpec(c.id, c.name, c.kind, c.points, c.cap) for c in framework.categories.order_by("seq", "id")]
-    items = [
-        ItemSpec(i.id, i.indicator.category_id, i.indicator_id, i.code, i.points,
-                 i.step or framework.default_step, i.is_key, i.key_min_share, tuple(i.rubric or ()),
-                 tuple(i.methods or ()))
-        for i in ScoringItem.objects.filter(indicator__category__framework=framework)
-        .select_related("indicator").order_by("indicator__category__seq", "indicator__seq", "seq", "id")
+    cats = [
+        CategorySpec(c.id, c.name, c.kind, c.points, c.cap)
+        for c in framework.categories.order_by("seq", "id")
     ]
-    gates = [GateSpec(g.id, g.kind, g.name, g.metric, g.threshold) for g in framework.gates.order_by("seq", "id")]
+    items = [
+        ItemSpec(
+            i.id,
+            i.indicator.category_id,
+            i.indicator_id,
+            i.code,
+            i.points,
+            i.step or framework.default_step,
+            i.is_key,
+            i.key_min_share,
+            tuple(i.rubric or ()),
+            tuple(i.methods or ()),
+        )
+        for i in ScoringItem.objects.filter(indicator__category__framework=framework)
+        .select_related("indicator")
+        .order_by("indicator__category__seq", "indicator__seq", "seq", "id")
+    ]
+    gates = [
+        GateSpec(g.id, g.kind, g.name, g.metric, g.threshold) for g in framework.gates.order_by("seq", "id")
+    ]
     return FrameworkSpec(cats, items, gates, framework.pass_line, framework.key_item_min_share)

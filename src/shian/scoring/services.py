@@ -30,6 +30,7 @@ from shian.scoring.models import (
 
 # ------------------------------------------------------------------------------ permissions
 
+
 def can_manage(campaign, user) -> bool:
     return policy.manages(user, campaign)
 
@@ -66,16 +67,25 @@ def check_evidence_ids(campaign, evidence_ids) -> list[int]:
 
 # ------------------------------------------------------------------------------ assessments
 
+
 @transaction.atomic
-def create_assessment(campaign, *, actor, kind=AssessmentKind.SELF, title="", held_on=None, reviewer="",
-                      note="") -> Assessment:
+def create_assessment(
+    campaign, *, actor, kind=AssessmentKind.SELF, title="", held_on=None, reviewer="", note=""
+) -> Assessment:
     """A new assessment of the campaign's framework; veto answers are prepared unanswered."""
     check_can_manage(campaign, actor)
     if kind not in AssessmentKind.values:
         raise ValidationError({"kind": "评审类型无效"})
-    assessment = Assessment(campaign=campaign, kind=kind, held_on=held_on, reviewer=reviewer, note=note,
-                            title=title or f"{campaign.region}{AssessmentKind(kind).label}"
-                                           f"{'（' + held_on.strftime('%Y年%-m月') + '）' if held_on else ''}")
+    assessment = Assessment(
+        campaign=campaign,
+        kind=kind,
+        held_on=held_on,
+        reviewer=reviewer,
+        note=note,
+        title=title
+        or f"{campaign.region}{AssessmentKind(kind).label}"
+        f"{'（' + held_on.strftime('%Y年%-m月') + '）' if held_on else ''}",
+    )
     assessment.full_clean()
     assessment.save()
     for gate in campaign.framework.gates.filter(kind=GateKind.VETO):
@@ -126,6 +136,7 @@ def answer_veto(answer: VetoAnswer, *, actor, occurred, evidence="", expected_ve
 
 # ------------------------------------------------------------------------------ item scores
 
+
 def _deduction_rows(item, rules, free):
     """[(rule or None, description, points)] from chosen DeductionRules and free text [(text, points)]."""
     rows = []
@@ -149,27 +160,70 @@ def _deduction_rows(item, rules, free):
 
 def _item_spec(item):
     fw = item.indicator.category.framework
-    return engine.ItemSpec(item.pk, item.indicator.category_id, item.indicator_id, item.code, item.points,
-                           item.step or fw.default_step, item.is_key, item.key_min_share, tuple(item.rubric or ()),
-                           tuple(item.methods or ()))
+    return engine.ItemSpec(
+        item.pk,
+        item.indicator.category_id,
+        item.indicator_id,
+        item.code,
+        item.points,
+        item.step or fw.default_step,
+        item.is_key,
+        item.key_min_share,
+        tuple(item.rubric or ()),
+        tuple(item.methods or ()),
+    )
 
 
 @transaction.atomic
-def score_item(assessment: Assessment, item, *, actor, points=None, rules=(), free_deductions=(), methods=(),
-               rubric_level="", note="", evidence_ids=(), expected_version=None) -> ItemScore:
+def score_item(
+    assessment: Assessment,
+    item,
+    *,
+    actor,
+    points=None,
+    rules=(),
+    free_deductions=(),
+    methods=(),
+    rubric_level="",
+    note="",
+    evidence_ids=(),
+    expected_version=None,
+) -> ItemScore:
     """Award points to one item. Without `points`, the item's value minus the deductions (in its step).
 
     The points must lie in 0 … value, in the item's step, inside the rubric level's range; the
     deductions replace the item's previous ones.
     """
     check_can_manage(assessment.campaign, actor)
-    return _write_score(assessment, item, actor=actor, points=points, rules=rules, free_deductions=free_deductions,
-                        methods=methods, rubric_level=rubric_level, note=note, evidence_ids=evidence_ids,
-                        expected_version=expected_version)
+    return _write_score(
+        assessment,
+        item,
+        actor=actor,
+        points=points,
+        rules=rules,
+        free_deductions=free_deductions,
+        methods=methods,
+        rubric_level=rubric_level,
+        note=note,
+        evidence_ids=evidence_ids,
+        expected_version=expected_version,
+    )
 
 
-def _write_score(assessment, item, *, actor, points, rules, free_deductions, methods, rubric_level, note,
-                 evidence_ids, expected_version):
+def _write_score(
+    assessment,
+    item,
+    *,
+    actor,
+    points,
+    rules,
+    free_deductions,
+    methods,
+    rubric_level,
+    note,
+    evidence_ids,
+    expected_version,
+):
     check_open(assessment)
     item_in_framework(assessment, item)
     unknown = set(methods) - set(Method.values)
@@ -200,8 +254,14 @@ def _write_score(assessment, item, *, actor, points, rules, free_deductions, met
     keep = []
     existing = list(score.deductions.all())
     for rule, text, pts in rows:
-        match = next((d for d in existing if d.pk not in keep and d.rule_id == (rule.pk if rule else None)
-                      and d.description == text), None)
+        match = next(
+            (
+                d
+                for d in existing
+                if d.pk not in keep and d.rule_id == (rule.pk if rule else None) and d.description == text
+            ),
+            None,
+        )
         if match is None:
             match = Deduction.objects.create(score=score, rule=rule, description=text, points=pts)
         elif match.points != pts:
@@ -222,6 +282,7 @@ def clear_score(assessment: Assessment, item, *, actor):
 
 
 # ------------------------------------------------------------------------------ results
+
 
 def scores_of(assessment) -> dict:
     return dict(assessment.scores.values_list("item_id", "points"))
@@ -248,17 +309,24 @@ def compare_assessments(assessments) -> dict:
         values = [p.get(item.id) for p in points]
         first, last = values[0], values[-1]
         change = (last - first) if first is not None and last is not None else None
-        rows.append({"item": item, "values": values, "change": change,
-                     "changed": len({v for v in values}) > 1})
+        rows.append(
+            {"item": item, "values": values, "change": change, "changed": len({v for v in values}) > 1}
+        )
     results = [assessment_result(a, spec) for a in assessments]
     cats = []
     for idx, cat in enumerate(spec.categories):
-        cats.append({"category": cat, "max": results[0].categories[idx].max_points,
-                     "values": [r.categories[idx].awarded for r in results]})
+        cats.append(
+            {
+                "category": cat,
+                "max": results[0].categories[idx].max_points,
+                "values": [r.categories[idx].awarded for r in results],
+            }
+        )
     return {"assessments": assessments, "rows": rows, "categories": cats, "results": results, "spec": spec}
 
 
 # ------------------------------------------------------------------------------ review groups
+
 
 def _check_experts(users):
     for u in users:
@@ -267,8 +335,9 @@ def _check_experts(users):
 
 
 @transaction.atomic
-def save_review_group(assessment, *, actor, name, leader=None, members=(), items=(), note="", group=None,
-                      expected_version=None) -> ReviewGroup:
+def save_review_group(
+    assessment, *, actor, name, leader=None, members=(), items=(), note="", group=None, expected_version=None
+) -> ReviewGroup:
     """Create or change a review group; the leader is always a member."""
     check_can_manage(assessment.campaign, actor)
     check_open(assessment)
@@ -296,7 +365,9 @@ def check_group_item(group, item, actor):
 
 
 @transaction.atomic
-def submit_expert_score(group: ReviewGroup, item, *, actor, points, deduction_note="", methods=()) -> ExpertScore:
+def submit_expert_score(
+    group: ReviewGroup, item, *, actor, points, deduction_note="", methods=()
+) -> ExpertScore:
     """An expert's own score of an item their group holds."""
     check_group_item(group, item, actor)
     check_open(group.assessment)
@@ -307,8 +378,9 @@ def submit_expert_score(group: ReviewGroup, item, *, actor, points, deduction_no
         points = engine.check_points(_item_spec(item), points)
     except engine.ScoreError as exc:
         raise ValidationError({"points": f"评分项{item.code}：{exc}"})
-    score, _ = ExpertScore.objects.get_or_create(group=group, item=item, expert=actor,
-                                                 defaults={"points": points})
+    score, _ = ExpertScore.objects.get_or_create(
+        group=group, item=item, expert=actor, defaults={"points": points}
+    )
     score.points, score.deduction_note, score.methods = points, deduction_note or "", list(methods)
     score.save()
     return score
@@ -318,14 +390,19 @@ def spread(group, item) -> dict:
     """The experts' scores of an item and how far apart they are."""
     values = list(ExpertScore.objects.filter(group=group, item=item).select_related("expert"))
     pts = [s.points for s in values]
-    return {"scores": values, "min": min(pts) if pts else None, "max": max(pts) if pts else None,
-            "spread": (max(pts) - min(pts)) if pts else None,
-            "mean": (sum(pts) / len(pts)) if pts else None}
+    return {
+        "scores": values,
+        "min": min(pts) if pts else None,
+        "max": max(pts) if pts else None,
+        "spread": (max(pts) - min(pts)) if pts else None,
+        "mean": (sum(pts) / len(pts)) if pts else None,
+    }
 
 
 @transaction.atomic
-def confirm_group_score(group: ReviewGroup, item, *, actor, points, deduction_text="", note="",
-                        expected_version=None) -> ItemScore:
+def confirm_group_score(
+    group: ReviewGroup, item, *, actor, points, deduction_text="", note="", expected_version=None
+) -> ItemScore:
     """The group leader sets the group's score of an item (written into the assessment); an item that
     was scored before needs the version of that score."""
     if not (actor.is_admin or group.leader_id == actor.pk):
@@ -340,10 +417,20 @@ def confirm_group_score(group: ReviewGroup, item, *, actor, points, deduction_te
     if deduction_text.strip():
         free = [(deduction_text.strip(), item.points - Decimal(str(points)))]
     methods = sorted({m for e in s["scores"] for m in e.methods})
-    score = _write_score(group.assessment, item, actor=actor, points=points, rules=(), free_deductions=free,
-                         methods=methods, rubric_level="", note=(note + "\n" if note else "") +
-                         f"{group.name}组长确认。专家评分：{summary}（极差{engine.fmt(s['spread'])}分）",
-                         evidence_ids=(), expected_version=expected_version)
+    score = _write_score(
+        group.assessment,
+        item,
+        actor=actor,
+        points=points,
+        rules=(),
+        free_deductions=free,
+        methods=methods,
+        rubric_level="",
+        note=(note + "\n" if note else "")
+        + f"{group.name}组长确认。专家评分：{summary}（极差{engine.fmt(s['spread'])}分）",
+        evidence_ids=(),
+        expected_version=expected_version,
+    )
     log_event(score, "group_score_confirmed", note=f"{group.name}：{engine.fmt(score.points)}分")
     return score
 
@@ -362,7 +449,9 @@ def can_record_interview(assessment, user, interview=None) -> bool:
 
 
 @transaction.atomic
-def save_interview(assessment, *, actor, interview=None, questions=(), expected_version=None, **fields) -> Interview:
+def save_interview(
+    assessment, *, actor, interview=None, questions=(), expected_version=None, **fields
+) -> Interview:
     """A 领导访谈 record with its questions [(question, answer, points)]; experts record their group's."""
     group = fields.get("group")
     if not can_manage(assessment.campaign, actor):
@@ -371,8 +460,12 @@ def save_interview(assessment, *, actor, interview=None, questions=(), expected_
     check_open(assessment)
     if interview is not None and interview.assessment_id != assessment.pk:
         raise ValidationError({"assessment": "访谈记录不属于该评审"})
-    if interview is not None and interview.group_id and not can_manage(assessment.campaign, actor) \
-            and not interview.group.members.filter(pk=actor.pk).exists():
+    if (
+        interview is not None
+        and interview.group_id
+        and not can_manage(assessment.campaign, actor)
+        and not interview.group.members.filter(pk=actor.pk).exists()
+    ):
         raise PermissionDenied("只能修改本组的访谈记录")
     if group is not None and group.assessment_id != assessment.pk:
         raise ValidationError({"group": f"评审组“{group}”不属于评审“{assessment}”"})

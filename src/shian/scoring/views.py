@@ -47,9 +47,13 @@ class AssessmentListView(ObjectListView):
     extra_actions = [("差距分析", "readiness:gap"), ("对比", "scoring:compare")]
 
     def base_queryset(self):
-        return Assessment.objects.select_related("campaign").annotate(
-            scored=Count("scores", filter=Q(scores__points__isnull=False)), total=Sum("scores__points")
-        ).order_by("-held_on", "-id")
+        return (
+            Assessment.objects.select_related("campaign")
+            .annotate(
+                scored=Count("scores", filter=Q(scores__points__isnull=False)), total=Sum("scores__points")
+            )
+            .order_by("-held_on", "-id")
+        )
 
     def can_create(self):
         return self.request.user.is_office
@@ -79,7 +83,9 @@ class AssessmentEditView(ObjectEditView):
             raise PermissionDenied("只有创建办可以新建评审")
 
     def get_initial(self):
-        campaign = current_campaign(self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change"))
+        campaign = current_campaign(
+            self.request.user, queryset=Campaign.objects.restrict(self.request.user, "change")
+        )
         return {"campaign": campaign.pk if campaign else None, "kind": AssessmentKind.SELF}
 
     def save(self, form):
@@ -87,8 +93,14 @@ class AssessmentEditView(ObjectEditView):
             return form.save()
         data = form.cleaned_data
         assessment = services.create_assessment(
-            data["campaign"], actor=self.request.user, kind=data["kind"], title=data["title"],
-            held_on=data["held_on"], reviewer=data["reviewer"], note=data["note"])
+            data["campaign"],
+            actor=self.request.user,
+            kind=data["kind"],
+            title=data["title"],
+            held_on=data["held_on"],
+            reviewer=data["reviewer"],
+            note=data["note"],
+        )
         for key in ("satisfaction", "awareness", "support"):
             setattr(assessment, key, data[key])
         assessment.save()
@@ -100,8 +112,11 @@ def _sections(spec, result, scores, visible_items):
     by_cat = {c.category.id: c for c in result.categories}
     sections = []
     for cat in spec.categories:
-        rows = [{"item": visible_items[i.id], "spec": i, "score": scores.get(i.id)}
-                for i in spec.items if i.category_id == cat.id and i.id in visible_items]
+        rows = [
+            {"item": visible_items[i.id], "spec": i, "score": scores.get(i.id)}
+            for i in spec.items
+            if i.category_id == cat.id and i.id in visible_items
+        ]
         if rows:
             sections.append({"category": cat, "total": by_cat[cat.id], "rows": rows})
     return sections
@@ -109,58 +124,105 @@ def _sections(spec, result, scores, visible_items):
 
 class AssessmentDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        assessment = get_object_for_user(Assessment, request.user, pk,
-                                         queryset=Assessment.objects.select_related("campaign__framework", "locked_by"))
+        assessment = get_object_for_user(
+            Assessment,
+            request.user,
+            pk,
+            queryset=Assessment.objects.select_related("campaign__framework", "locked_by"),
+        )
         user = request.user
         spec = services.engine.framework_spec(assessment.campaign.framework)
         result = services.assessment_result(assessment, spec)
-        score_qs = ItemScore.objects.restrict(user).filter(assessment=assessment).prefetch_related("deductions__problem")
+        score_qs = (
+            ItemScore.objects.restrict(user)
+            .filter(assessment=assessment)
+            .prefetch_related("deductions__problem")
+        )
         scores = {s.item_id: s for s in score_qs}
         item_qs = ScoringItem.objects.filter(pk__in=[i.id for i in spec.items]).select_related("indicator")
         if user.role == "expert":
-            item_qs = item_qs.filter(review_groups__assessment=assessment, review_groups__members=user).distinct()
+            item_qs = item_qs.filter(
+                review_groups__assessment=assessment, review_groups__members=user
+            ).distinct()
         visible = {i.pk: i for i in item_qs}
-        groups = ReviewGroup.objects.restrict(user).filter(assessment=assessment).select_related("leader") \
-            .prefetch_related("members").annotate(item_count=Count("items", distinct=True))
+        groups = (
+            ReviewGroup.objects.restrict(user)
+            .filter(assessment=assessment)
+            .select_related("leader")
+            .prefetch_related("members")
+            .annotate(item_count=Count("items", distinct=True))
+        )
         can_manage = services.can_manage(assessment.campaign, user)
         pending = sum(1 for s in scores.values() for d in s.deductions.all() if not hasattr(d, "problem"))
-        return render(request, "scoring/assessment_detail.html", {
-            "object": assessment, "title": str(assessment), "result": result, "spec": spec,
-            "sections": _sections(spec, result, scores, visible), "groups": groups,
-            "interviews": Interview.objects.restrict(user).filter(assessment=assessment).select_related("unit"),
-            "vetoes": assessment.vetoes.select_related("gate"),
-            "can_manage": can_manage, "can_edit": can_manage and not assessment.is_locked,
-            "pending_deductions": pending, "show_totals": user.role != "expert",
-            "can_record_interview": not assessment.is_locked and services.can_record_interview(assessment, user),
-        })
+        return render(
+            request,
+            "scoring/assessment_detail.html",
+            {
+                "object": assessment,
+                "title": str(assessment),
+                "result": result,
+                "spec": spec,
+                "sections": _sections(spec, result, scores, visible),
+                "groups": groups,
+                "interviews": Interview.objects.restrict(user)
+                .filter(assessment=assessment)
+                .select_related("unit"),
+                "vetoes": assessment.vetoes.select_related("gate"),
+                "can_manage": can_manage,
+                "can_edit": can_manage and not assessment.is_locked,
+                "pending_deductions": pending,
+                "show_totals": user.role != "expert",
+                "can_record_interview": not assessment.is_locked
+                and services.can_record_interview(assessment, user),
+            },
+        )
 
 
 class ScoreEditView(LoginRequiredMixin, View):
     """Score one item of an assessment (office), with deductions from the rules or written."""
 
     def _load(self, request, pk, item_pk):
-        assessment = get_object_for_user(Assessment, request.user, pk, "change",
-                                         queryset=Assessment.objects.select_related("campaign"))
-        item = get_object_or_404(ScoringItem.objects.select_related("indicator__category__framework"), pk=item_pk,
-                                 indicator__category__framework=assessment.campaign.framework)
+        assessment = get_object_for_user(
+            Assessment, request.user, pk, "change", queryset=Assessment.objects.select_related("campaign")
+        )
+        item = get_object_or_404(
+            ScoringItem.objects.select_related("indicator__category__framework"),
+            pk=item_pk,
+            indicator__category__framework=assessment.campaign.framework,
+        )
         services.check_can_manage(assessment.campaign, request.user)
         _check_editable(assessment)
         return assessment, item, ItemScore.objects.filter(assessment=assessment, item=item).first()
 
     def _render(self, request, assessment, item, form, score, status=200):
-        return render(request, "scoring/score_edit.html", {
-            "assessment": assessment, "item": item, "form": form, "score": score,
-            "title": f"评分：{item.code} {item.content[:30]}"}, status=status)
+        return render(
+            request,
+            "scoring/score_edit.html",
+            {
+                "assessment": assessment,
+                "item": item,
+                "form": form,
+                "score": score,
+                "title": f"评分：{item.code} {item.content[:30]}",
+            },
+            status=status,
+        )
 
     def get(self, request, pk, item_pk):
         assessment, item, score = self._load(request, pk, item_pk)
         initial = {}
         if score:
             deds = list(score.deductions.all())
-            initial = {"points": score.points, "rubric_level": score.rubric_level, "methods": score.methods,
-                       "note": score.note, "rules": [d.rule_id for d in deds if d.rule_id],
-                       "free_deductions": "\n".join(f"{d.description}|{d.points:g}" for d in deds if not d.rule_id),
-                       "evidence_ids": ",".join(str(i) for i in score.evidence_ids), "edit_version": score.version}
+            initial = {
+                "points": score.points,
+                "rubric_level": score.rubric_level,
+                "methods": score.methods,
+                "note": score.note,
+                "rules": [d.rule_id for d in deds if d.rule_id],
+                "free_deductions": "\n".join(f"{d.description}|{d.points:g}" for d in deds if not d.rule_id),
+                "evidence_ids": ",".join(str(i) for i in score.evidence_ids),
+                "edit_version": score.version,
+            }
         else:
             initial = {"methods": item.methods}
         if score and initial.get("evidence_ids"):
@@ -177,10 +239,19 @@ class ScoreEditView(LoginRequiredMixin, View):
             return self._render(request, assessment, item, form, score, 400)
         d = form.cleaned_data
         try:
-            services.score_item(assessment, item, actor=request.user, points=d["points"], rules=d["rules"],
-                                free_deductions=d["free_deductions"], methods=d["methods"],
-                                rubric_level=d.get("rubric_level") or "", note=d["note"],
-                                evidence_ids=d["evidence_ids"], expected_version=d.get("edit_version"))
+            services.score_item(
+                assessment,
+                item,
+                actor=request.user,
+                points=d["points"],
+                rules=d["rules"],
+                free_deductions=d["free_deductions"],
+                methods=d["methods"],
+                rubric_level=d.get("rubric_level") or "",
+                note=d["note"],
+                evidence_ids=d["evidence_ids"],
+                expected_version=d.get("edit_version"),
+            )
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
             return self._render(request, assessment, item, form, score, 409)
@@ -204,9 +275,19 @@ class GatesView(LoginRequiredMixin, View):
         answers = list(assessment.vetoes.select_related("gate"))
         for a in answers:
             a.choice = "" if a.occurred is None else ("yes" if a.occurred else "no")
-        return render(request, "scoring/gates.html", {"assessment": assessment, "form": form, "answers": answers,
-                                                      "choices": VETO_CHOICES, "errors": errors,
-                                                      "title": f"否决项与测评：{assessment}"}, status=status)
+        return render(
+            request,
+            "scoring/gates.html",
+            {
+                "assessment": assessment,
+                "form": form,
+                "answers": answers,
+                "choices": VETO_CHOICES,
+                "errors": errors,
+                "title": f"否决项与测评：{assessment}",
+            },
+            status=status,
+        )
 
     def get(self, request, pk):
         assessment = self._load(request, pk)
@@ -221,15 +302,22 @@ class GatesView(LoginRequiredMixin, View):
                 from django.db import transaction
 
                 with transaction.atomic():
-                    services.update_survey(assessment, actor=request.user,
-                                           expected_version=form.cleaned_data.get("edit_version"),
-                                           **{k: form.cleaned_data[k] for k in ("satisfaction", "awareness", "support")})
+                    services.update_survey(
+                        assessment,
+                        actor=request.user,
+                        expected_version=form.cleaned_data.get("edit_version"),
+                        **{k: form.cleaned_data[k] for k in ("satisfaction", "awareness", "support")},
+                    )
                     for answer in assessment.vetoes.select_related("gate"):
                         value = request.POST.get(f"veto-{answer.pk}", "")
                         occurred = {"yes": True, "no": False}.get(value)
-                        services.answer_veto(answer, actor=request.user, occurred=occurred,
-                                             evidence=request.POST.get(f"evidence-{answer.pk}", ""),
-                                             expected_version=request.POST.get(f"version-{answer.pk}"))
+                        services.answer_veto(
+                            answer,
+                            actor=request.user,
+                            occurred=occurred,
+                            evidence=request.POST.get(f"evidence-{answer.pk}", ""),
+                            expected_version=request.POST.get(f"version-{answer.pk}"),
+                        )
             except (ValidationError, ConcurrentEditError) as exc:
                 errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             else:
@@ -242,7 +330,9 @@ class LockView(LoginRequiredMixin, View):
     def post(self, request, pk):
         assessment = get_object_for_user(Assessment, request.user, pk, "change")
         try:
-            services.lock_assessment(assessment, actor=request.user, expected_version=request.POST.get("version"))
+            services.lock_assessment(
+                assessment, actor=request.user, expected_version=request.POST.get("version")
+            )
             messages.success(request, "已签署锁定，评分结果不可再修改")
         except (ValidationError, ConcurrentEditError) as exc:
             messages.error(request, _error_text(exc))
@@ -261,11 +351,15 @@ class CompareView(LoginRequiredMixin, View):
                 data = services.compare_assessments(chosen)
             except ValidationError as exc:
                 error = _error_text(exc)
-        return render(request, "scoring/compare.html", {"title": "评审对比", "assessments": visible[:100],
-                                                        "ids": ids, "data": data, "error": error})
+        return render(
+            request,
+            "scoring/compare.html",
+            {"title": "评审对比", "assessments": visible[:100], "ids": ids, "data": data, "error": error},
+        )
 
 
 # ------------------------------------------------------------------------------ review groups
+
 
 class GroupEditView(LoginRequiredMixin, View):
     def _load(self, request, assessment_pk=None, pk=None):
@@ -280,14 +374,26 @@ class GroupEditView(LoginRequiredMixin, View):
         return assessment, group
 
     def _render(self, request, form, assessment, group, status=200):
-        return render(request, "core/object_edit.html", {
-            "form": form, "object": group, "title": f"{'编辑' if group else '新建'}评审组（{assessment}）",
-            "cancel_url": assessment.get_absolute_url()}, status=status)
+        return render(
+            request,
+            "core/object_edit.html",
+            {
+                "form": form,
+                "object": group,
+                "title": f"{'编辑' if group else '新建'}评审组（{assessment}）",
+                "cancel_url": assessment.get_absolute_url(),
+            },
+            status=status,
+        )
 
     def get(self, request, assessment_pk=None, pk=None):
         assessment, group = self._load(request, assessment_pk, pk)
-        return self._render(request, ReviewGroupForm(instance=group, assessment=assessment, user=request.user),
-                            assessment, group)
+        return self._render(
+            request,
+            ReviewGroupForm(instance=group, assessment=assessment, user=request.user),
+            assessment,
+            group,
+        )
 
     def post(self, request, assessment_pk=None, pk=None):
         assessment, group = self._load(request, assessment_pk, pk)
@@ -295,9 +401,17 @@ class GroupEditView(LoginRequiredMixin, View):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                group = services.save_review_group(assessment, actor=request.user, name=d["name"], leader=d["leader"],
-                                                   members=d["members"], items=d["items"], note=d["note"],
-                                                   group=group, expected_version=d.get("edit_version"))
+                group = services.save_review_group(
+                    assessment,
+                    actor=request.user,
+                    name=d["name"],
+                    leader=d["leader"],
+                    members=d["members"],
+                    items=d["items"],
+                    note=d["note"],
+                    group=group,
+                    expected_version=d.get("edit_version"),
+                )
             except ConcurrentEditError as exc:
                 form.add_error(None, str(exc))
                 return self._render(request, form, assessment, group, 409)
@@ -313,55 +427,95 @@ class GroupDetailView(LoginRequiredMixin, View):
     """The group's items; each expert's score, the spread, the leader's confirmation."""
 
     def get(self, request, pk):
-        group = get_object_for_user(ReviewGroup, request.user, pk,
-                                    queryset=ReviewGroup.objects.select_related("assessment__campaign", "leader"))
-        items = list(group.items.select_related("indicator").order_by("indicator__category__seq", "indicator__seq",
-                                                                         "seq"))
+        group = get_object_for_user(
+            ReviewGroup,
+            request.user,
+            pk,
+            queryset=ReviewGroup.objects.select_related("assessment__campaign", "leader"),
+        )
+        items = list(
+            group.items.select_related("indicator").order_by(
+                "indicator__category__seq", "indicator__seq", "seq"
+            )
+        )
         by_item = {}
         for s in ExpertScore.objects.filter(group=group).select_related("expert"):
             by_item.setdefault(s.item_id, []).append(s)
-        confirmed = dict(ItemScore.objects.filter(assessment=group.assessment, item__in=items)
-                         .values_list("item_id", "points"))
+        confirmed = dict(
+            ItemScore.objects.filter(assessment=group.assessment, item__in=items).values_list(
+                "item_id", "points"
+            )
+        )
         rows = []
         for item in items:
             scores = by_item.get(item.pk, [])
             pts = [s.points for s in scores]
-            rows.append({"item": item, "scores": scores, "mine": next((s for s in scores if s.expert_id == request.user.pk), None),
-                         "spread": (max(pts) - min(pts)) if pts else None,
-                         "mean": (sum(pts) / len(pts)) if pts else None, "confirmed": confirmed.get(item.pk)})
+            rows.append(
+                {
+                    "item": item,
+                    "scores": scores,
+                    "mine": next((s for s in scores if s.expert_id == request.user.pk), None),
+                    "spread": (max(pts) - min(pts)) if pts else None,
+                    "mean": (sum(pts) / len(pts)) if pts else None,
+                    "confirmed": confirmed.get(item.pk),
+                }
+            )
         is_member = group.members.filter(pk=request.user.pk).exists()
-        return render(request, "scoring/group_detail.html", {
-            "group": group, "title": f"评审组：{group}", "rows": rows, "is_member": is_member,
-            "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
-            "can_manage": services.can_manage(group.assessment.campaign, request.user),
-            "locked": group.assessment.is_locked})
+        return render(
+            request,
+            "scoring/group_detail.html",
+            {
+                "group": group,
+                "title": f"评审组：{group}",
+                "rows": rows,
+                "is_member": is_member,
+                "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
+                "can_manage": services.can_manage(group.assessment.campaign, request.user),
+                "locked": group.assessment.is_locked,
+            },
+        )
 
 
 class ExpertScoreView(LoginRequiredMixin, View):
     """An expert scores an item of their own group; the leader confirms the group's score."""
 
     def _load(self, request, pk, item_pk):
-        group = get_object_for_user(ReviewGroup, request.user, pk,
-                                    queryset=ReviewGroup.objects.select_related("assessment__campaign"))
+        group = get_object_for_user(
+            ReviewGroup, request.user, pk, queryset=ReviewGroup.objects.select_related("assessment__campaign")
+        )
         item = get_object_or_404(group.items.all(), pk=item_pk)  # another group's item: 404
         return group, item
 
     def _render(self, request, group, item, form, confirm, status=200):
         campaign = group.assessment.campaign
-        return render(request, "scoring/expert_score.html", {
-            "group": group, "item": item, "form": form, "confirm_form": confirm, "spread": services.spread(group, item),
-            "campaign": campaign, "materials": evidence_materials(campaign, item, request.user),
-            "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
-            "is_member": group.members.filter(pk=request.user.pk).exists(),
-            "item_score": group.assessment.scores.filter(item=item, scored_at__isnull=False).first(),
-            "title": f"{group}：{item.code}"}, status=status)
+        return render(
+            request,
+            "scoring/expert_score.html",
+            {
+                "group": group,
+                "item": item,
+                "form": form,
+                "confirm_form": confirm,
+                "spread": services.spread(group, item),
+                "campaign": campaign,
+                "materials": evidence_materials(campaign, item, request.user),
+                "is_leader": group.leader_id == request.user.pk or request.user.is_admin,
+                "is_member": group.members.filter(pk=request.user.pk).exists(),
+                "item_score": group.assessment.scores.filter(item=item, scored_at__isnull=False).first(),
+                "title": f"{group}：{item.code}",
+            },
+            status=status,
+        )
 
     def get(self, request, pk, item_pk):
         group, item = self._load(request, pk, item_pk)
         mine = ExpertScore.objects.filter(group=group, item=item, expert=request.user).first()
-        form = ExpertScoreForm(initial={"points": mine.points, "deduction_note": mine.deduction_note,
-                                        "methods": mine.methods} if mine else {"methods": item.methods},
-                               user=request.user)
+        form = ExpertScoreForm(
+            initial={"points": mine.points, "deduction_note": mine.deduction_note, "methods": mine.methods}
+            if mine
+            else {"methods": item.methods},
+            user=request.user,
+        )
         s = services.spread(group, item)
         agreed = {"points": s["min"]} if s["scores"] and s["spread"] == 0 else None  # unanimous: prefill it
         return self._render(request, group, item, form, ConfirmForm(user=request.user, initial=agreed))
@@ -374,23 +528,37 @@ class ExpertScoreView(LoginRequiredMixin, View):
             d = form.cleaned_data
             try:
                 if confirming:
-                    services.confirm_group_score(group, item, actor=request.user, points=d["points"],
-                                                 deduction_text=d["deduction_text"], note=d["note"],
-                                                 expected_version=request.POST.get("version") or None)
+                    services.confirm_group_score(
+                        group,
+                        item,
+                        actor=request.user,
+                        points=d["points"],
+                        deduction_text=d["deduction_text"],
+                        note=d["note"],
+                        expected_version=request.POST.get("version") or None,
+                    )
                 else:
-                    services.submit_expert_score(group, item, actor=request.user, points=d["points"],
-                                                 deduction_note=d["deduction_note"], methods=d["methods"])
+                    services.submit_expert_score(
+                        group,
+                        item,
+                        actor=request.user,
+                        points=d["points"],
+                        deduction_note=d["deduction_note"],
+                        methods=d["methods"],
+                    )
             except (ValidationError, ConcurrentEditError) as exc:
                 form.add_error(None, _error_text(exc))
             else:
                 messages.success(request, "已确认本组得分" if confirming else "已保存评分")
                 return redirect(group.get_absolute_url())
         other = ExpertScoreForm(user=request.user) if confirming else ConfirmForm(user=request.user)
-        return self._render(request, group, item, other if confirming else form,
-                            form if confirming else other, 400)
+        return self._render(
+            request, group, item, other if confirming else form, form if confirming else other, 400
+        )
 
 
 # ------------------------------------------------------------------------------ interviews
+
 
 class InterviewEditView(LoginRequiredMixin, View):
     def _load(self, request, assessment_pk=None, pk=None):
@@ -400,23 +568,43 @@ class InterviewEditView(LoginRequiredMixin, View):
         return get_object_for_user(Assessment, request.user, assessment_pk), None
 
     def _render(self, request, form, formset, assessment, interview, status=200):
-        editable = not assessment.is_locked and services.can_record_interview(assessment, request.user, interview)
+        editable = not assessment.is_locked and services.can_record_interview(
+            assessment, request.user, interview
+        )
         if not editable:  # leaders, units and other groups read the record; nothing to submit
             for f in [form, *formset.forms]:
                 for field in f.fields.values():
                     field.disabled = True
-        return render(request, "scoring/interview_edit.html", {
-            "form": form, "formset": formset, "assessment": assessment, "object": interview, "editable": editable,
-            "title": (f"{'编辑' if interview else '新建'}领导访谈记录" if editable else f"领导访谈记录：{interview.interviewee if interview else ''}")},
-            status=status)
+        return render(
+            request,
+            "scoring/interview_edit.html",
+            {
+                "form": form,
+                "formset": formset,
+                "assessment": assessment,
+                "object": interview,
+                "editable": editable,
+                "title": (
+                    f"{'编辑' if interview else '新建'}领导访谈记录"
+                    if editable
+                    else f"领导访谈记录：{interview.interviewee if interview else ''}"
+                ),
+            },
+            status=status,
+        )
 
     def get(self, request, assessment_pk=None, pk=None):
         assessment, interview = self._load(request, assessment_pk, pk)
         if interview is None and not services.can_record_interview(assessment, request.user):
             raise PermissionDenied("只有创建办或本评审的评审专家可以记录访谈")
         form = InterviewForm(instance=interview, assessment=assessment, user=request.user)
-        return self._render(request, form, QuestionFormSet(instance=interview or Interview(), prefix="q"),
-                            assessment, interview)
+        return self._render(
+            request,
+            form,
+            QuestionFormSet(instance=interview or Interview(), prefix="q"),
+            assessment,
+            interview,
+        )
 
     def post(self, request, assessment_pk=None, pk=None):
         assessment, interview = self._load(request, assessment_pk, pk)
@@ -426,14 +614,21 @@ class InterviewEditView(LoginRequiredMixin, View):
         form = InterviewForm(request.POST, instance=interview, assessment=assessment, user=request.user)
         formset = QuestionFormSet(request.POST, instance=interview or Interview(), prefix="q")
         if form.is_valid() and formset.is_valid():
-            questions = [(f.cleaned_data["question"], f.cleaned_data.get("answer"), f.cleaned_data.get("points"))
-                         for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                         and f.cleaned_data.get("question")]
+            questions = [
+                (f.cleaned_data["question"], f.cleaned_data.get("answer"), f.cleaned_data.get("points"))
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("question")
+            ]
             fields = {k: v for k, v in form.cleaned_data.items() if k != "edit_version"}
             try:
-                interview = services.save_interview(assessment, actor=request.user, interview=interview,
-                                                    questions=questions,
-                                                    expected_version=form.cleaned_data.get("edit_version"), **fields)
+                interview = services.save_interview(
+                    assessment,
+                    actor=request.user,
+                    interview=interview,
+                    questions=questions,
+                    expected_version=form.cleaned_data.get("edit_version"),
+                    **fields,
+                )
             except ConcurrentEditError as exc:
                 form.add_error(None, str(exc))
                 return self._render(request, form, formset, assessment, interview, 409)

@@ -49,6 +49,14 @@ class IndicatorDefinitionAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "ledger", "filename", "status", "rows_read", "created_count", "updated_count",
-                    "rejected_count")
+    list_display = (
+        "created_at",
+        "ledger",
+        "filename",
+        "status",
+        "rows_read",
+        "created_count",
+        "updated_count",
+        "rejected_count",
+    )
     list_filter = ("ledger", "status")

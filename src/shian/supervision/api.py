@@ -35,13 +35,37 @@ def _record_serializer(model_cls, extra_fields):
     return type(f"{model_cls.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": Meta})
 
 
-SamplingSerializer = _record_serializer(SamplingRecord, [
-    "sampled_on", "sampled_unit", "unit_category", "stage", "food_category", "product", "task_type", "result",
-    "failed_items", "disposal_status", "disposed_on"])
-ComplaintSerializer = _record_serializer(ComplaintRecord, [
-    "received_on", "channel", "category", "subject", "deadline", "closed_on", "outcome"])
-CaseSerializer = _record_serializer(CaseRecord, [
-    "opened_on", "closed_on", "case_type", "party", "fine_amount", "confiscation_amount", "transferred_police"])
+SamplingSerializer = _record_serializer(
+    SamplingRecord,
+    [
+        "sampled_on",
+        "sampled_unit",
+        "unit_category",
+        "stage",
+        "food_category",
+        "product",
+        "task_type",
+        "result",
+        "failed_items",
+        "disposal_status",
+        "disposed_on",
+    ],
+)
+ComplaintSerializer = _record_serializer(
+    ComplaintRecord, ["received_on", "channel", "category", "subject", "deadline", "closed_on", "outcome"]
+)
+CaseSerializer = _record_serializer(
+    CaseRecord,
+    [
+        "opened_on",
+        "closed_on",
+        "case_type",
+        "party",
+        "fine_amount",
+        "confiscation_amount",
+        "transferred_police",
+    ],
+)
 
 
 class SamplingViewSet(ScopedReadOnlyViewSet):
@@ -114,9 +138,27 @@ class MetricValueViewSet(ScopedModelViewSet):
 class IndicatorSerializer(VersionedSerializer):
     class Meta:
         model = IndicatorDefinition
-        fields = ["id", "code", "name", "description", "formula", "numerator", "denominator", "scale", "annualise",
-                  "value_unit", "period_kind", "target", "comparison", "scoring_item", "points_at_stake",
-                  "owner_region", "seq", "is_active", "version"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "formula",
+            "numerator",
+            "denominator",
+            "scale",
+            "annualise",
+            "value_unit",
+            "period_kind",
+            "target",
+            "comparison",
+            "scoring_item",
+            "points_at_stake",
+            "owner_region",
+            "seq",
+            "is_active",
+            "version",
+        ]
         read_only_fields = ["owner_region"]
 
 
@@ -136,18 +178,28 @@ class IndicatorViewSet(ScopedModelViewSet):
         defn = IndicatorDefinition(**{k: v for k, v in serializer.validated_data.items() if k != "version"})
         serializer.instance = services.save_indicator(defn, actor=self.request.user)
 
-    @extend_schema(parameters=[
-        OpenApiParameter("region", str, description="区划代码（省略时为本人辖区）"),
-        OpenApiParameter("period", str, description="2022、2022-H1、2022-Q3、2022-06、2020..2022、R12:2022-06"),
-        OpenApiParameter("drill_down", bool, description="同时返回下级区划")],
-        responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description="区划代码（省略时为本人辖区）"),
+            OpenApiParameter(
+                "period", str, description="2022、2022-H1、2022-Q3、2022-06、2020..2022、R12:2022-06"
+            ),
+            OpenApiParameter("drill_down", bool, description="同时返回下级区划"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["get"])
     def evaluate(self, request, pk=None):
         defn = self.get_object()
         code = request.query_params.get("region")
         region = get_object_or_404(Region, code=code) if code else services.default_region(request.user)
-        ev = services.evaluate_indicator(defn, region, request.query_params.get("period") or None, actor=request.user,
-                                         drill_down=request.query_params.get("drill_down") in ("1", "true"))
+        ev = services.evaluate_indicator(
+            defn,
+            region,
+            request.query_params.get("period") or None,
+            actor=request.user,
+            drill_down=request.query_params.get("drill_down") in ("1", "true"),
+        )
         return Response(ev.as_dict())
 
 

@@ -7,7 +7,13 @@ class SupervisionConfig(registry.ShianApp):
     verbose_name = "监管数据"
     url_prefix = "supervision/"
     nav = (
-        registry.NavItem("监管数据", "supervision:indicator_list", "bar-chart", registry.OVERSIGHT | registry.UNITS, order=90),
+        registry.NavItem(
+            "监管数据",
+            "supervision:indicator_list",
+            "bar-chart",
+            registry.OVERSIGHT | registry.UNITS,
+            order=90,
+        ),
     )
     has_api = True
     has_demo = True

@@ -49,9 +49,15 @@ def prefetch(tree, wanted) -> dict:
         aggs = {}
         for i, spec in enumerate(specs.values()):
             q = engine._filters_q(model, spec.get("filters") or {})
-            aggs[f"v{i}"] = (engine.sum_of(spec["field"], filter=q) if spec.get("agg") == "sum" else Count("pk", filter=q))
-        rows = (model.objects.filter(region_id__in=ids, ym__gte=start, ym__lte=end).order_by()
-                .values("region_id").annotate(**aggs))
+            aggs[f"v{i}"] = (
+                engine.sum_of(spec["field"], filter=q) if spec.get("agg") == "sum" else Count("pk", filter=q)
+            )
+        rows = (
+            model.objects.filter(region_id__in=ids, ym__gte=start, ym__lte=end)
+            .order_by()
+            .values("region_id")
+            .annotate(**aggs)
+        )
         keys = list(specs)
         for key in keys:
             out[key] = {}
@@ -77,9 +83,13 @@ def _prefetch_metrics(tree, wanted) -> dict:
         raise LookupError("unknown metric")  # evaluate_many falls back to the engine, which reports it
     start = min(p.start_ym for _, p in wanted)
     end = max(p.end_ym for _, p in wanted)
-    rows = list(MetricValue.objects.filter(metric__in=metrics.values(), region_path__startswith=tree.root.path,
-                                           ym__gte=start, ym__lte=end)
-                .order_by("metric_id", "region_id", "-ym").values_list("metric_id", "region_id", "ym", "value"))
+    rows = list(
+        MetricValue.objects.filter(
+            metric__in=metrics.values(), region_path__startswith=tree.root.path, ym__gte=start, ym__lte=end
+        )
+        .order_by("metric_id", "region_id", "-ym")
+        .values_list("metric_id", "region_id", "ym", "value")
+    )
     out = {}
     for spec, period in wanted:
         metric = metrics[spec["metric"]]

@@ -22,12 +22,18 @@ from shian.supervision.models import CaseRecord, ComplaintRecord, Metric, Metric
 from shian.supervision.periods import Period, parse_period
 
 LEDGER_MODELS = {"sampling": SamplingRecord, "complaints": ComplaintRecord, "cases": CaseRecord}
-SOURCE_LABELS = {"sampling": "抽检记录", "complaints": "投诉举报", "cases": "执法案件", "metric": "统计数据",
-                 "constant": "常数"}
+SOURCE_LABELS = {
+    "sampling": "抽检记录",
+    "complaints": "投诉举报",
+    "cases": "执法案件",
+    "metric": "统计数据",
+    "constant": "常数",
+}
 Q4 = Decimal("0.0001")
 
 
 # ------------------------------------------------------------------------------- definitions
+
 
 def check_definition(defn):
     """Validate formula and sources; ValidationError names the field in Chinese."""
@@ -51,7 +57,7 @@ def check_definition(defn):
 def _check_source(spec, name):
     label = "分子" if name == "numerator" else "分母"
     if not isinstance(spec, dict) or "source" not in spec:
-        raise ValidationError(f"{label}应为 {{\"source\": …}} 形式的数据来源")
+        raise ValidationError(f'{label}应为 {{"source": …}} 形式的数据来源')
     source = spec["source"]
     if source in LEDGER_MODELS:
         model = LEDGER_MODELS[source]
@@ -77,7 +83,9 @@ def _check_source(spec, name):
         except InvalidOperation:
             raise ValidationError(f"{label}常数 value 不是数字")
     else:
-        raise ValidationError(f"{label}的数据来源“{source}”不存在（可选：sampling、complaints、cases、metric、constant）")
+        raise ValidationError(
+            f"{label}的数据来源“{source}”不存在（可选：sampling、complaints、cases、metric、constant）"
+        )
 
 
 def sum_of(field: str, **kwargs) -> Sum:
@@ -103,6 +111,7 @@ def _filters_q(model, filters: dict) -> Q:
 
 # ----------------------------------------------------------------------------------- sources
 
+
 @dataclass
 class Tree:
     """The region subtree: nodes by id with children, populations."""
@@ -115,8 +124,11 @@ class Tree:
     def load(cls, region):
         from shian.organisation.models import Region
 
-        rows = list(Region.objects.filter(path__startswith=region.path)
-                    .values("id", "parent_id", "name", "code", "population", "path", "level"))
+        rows = list(
+            Region.objects.filter(path__startswith=region.path).values(
+                "id", "parent_id", "name", "code", "population", "path", "level"
+            )
+        )
         nodes = {r["id"]: r for r in rows}
         children = {}
         for r in rows:
@@ -136,13 +148,22 @@ class Tree:
 
 
 # Set by `supervision.batch.evaluate_many`: ledger sources already read together, by source_key().
-PREFETCHED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("shian_ledger_prefetch", default=None)
+PREFETCHED: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "shian_ledger_prefetch", default=None
+)
 
 
 def source_key(spec, tree_root_id, period: Period) -> tuple:
     """What identifies one ledger read: source, filters, aggregate, subtree and months."""
-    return (spec.get("source"), json.dumps(spec.get("filters") or {}, sort_keys=True, ensure_ascii=False, default=str),
-            spec.get("agg") or "count", spec.get("field") or "", tree_root_id, period.start_ym, period.end_ym)
+    return (
+        spec.get("source"),
+        json.dumps(spec.get("filters") or {}, sort_keys=True, ensure_ascii=False, default=str),
+        spec.get("agg") or "count",
+        spec.get("field") or "",
+        tree_root_id,
+        period.start_ym,
+        period.end_ym,
+    )
 
 
 def _ledger_values(spec, tree, period: Period) -> dict:
@@ -155,7 +176,10 @@ def _ledger_values(spec, tree, period: Period) -> dict:
     qs = model.objects.filter(region_id__in=list(tree.nodes), ym__gte=period.start_ym, ym__lte=period.end_ym)
     qs = qs.filter(_filters_q(model, spec.get("filters") or {}))
     agg = sum_of(spec["field"]) if spec.get("agg") == "sum" else Count("*")  # COUNT(*): index-only scans
-    return {rid: Decimal(v or 0) for rid, v in qs.order_by().values("region_id").annotate(v=agg).values_list("region_id", "v")}
+    return {
+        rid: Decimal(v or 0)
+        for rid, v in qs.order_by().values("region_id").annotate(v=agg).values_list("region_id", "v")
+    }
 
 
 def metric_key(spec, tree_root_id, period: Period) -> tuple:
@@ -169,11 +193,17 @@ def _metric_values(spec, tree, period: Period) -> dict:
         if hit is not None:
             return dict(hit)
     metric = Metric.objects.get(code=spec["metric"])
-    qs = MetricValue.objects.filter(metric=metric, region_path__startswith=tree.root.path,
-                                    ym__gte=period.start_ym, ym__lte=period.end_ym)
+    qs = MetricValue.objects.filter(
+        metric=metric, region_path__startswith=tree.root.path, ym__gte=period.start_ym, ym__lte=period.end_ym
+    )
     if metric.aggregation == MetricAggregation.SUM:
-        return {rid: v for rid, v in qs.order_by().values("region_id").annotate(v=Sum("value"))
-                .values_list("region_id", "v")}
+        return {
+            rid: v
+            for rid, v in qs.order_by()
+            .values("region_id")
+            .annotate(v=Sum("value"))
+            .values_list("region_id", "v")
+        }
     latest = {}
     for rid, v in qs.order_by("region_id", "-ym").values_list("region_id", "value"):
         latest.setdefault(rid, v)
@@ -215,6 +245,7 @@ class SourceValues:
 
 # -------------------------------------------------------------------------------- evaluation
 
+
 @dataclass
 class Evaluation:
     code: str
@@ -238,11 +269,23 @@ class Evaluation:
         def num(v):
             return None if v is None else float(v)
 
-        return {"code": self.code, "name": self.name, "region": self.region_code, "region_name": self.region_name,
-                "period": self.period, "period_label": self.period_label, "value": num(self.value),
-                "numerator": num(self.numerator), "denominator": num(self.denominator), "target": num(self.target),
-                "met": self.met, "population": num(self.population), "value_unit": self.value_unit,
-                "note": self.note, "children": [c.as_dict() for c in self.children]}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "region": self.region_code,
+            "region_name": self.region_name,
+            "period": self.period,
+            "period_label": self.period_label,
+            "value": num(self.value),
+            "numerator": num(self.numerator),
+            "denominator": num(self.denominator),
+            "target": num(self.target),
+            "met": self.met,
+            "population": num(self.population),
+            "value_unit": self.value_unit,
+            "note": self.note,
+            "children": [c.as_dict() for c in self.children],
+        }
 
 
 def _div(a, b):
@@ -301,8 +344,23 @@ def evaluate(defn, region, period: Period | str, *, drill_down=False, tree=None)
         met = None
         if value is not None and defn.target is not None:
             met = value >= defn.target if defn.comparison == Comparison.GTE else value <= defn.target
-        return Evaluation(defn.code, defn.name, rid, node["name"], node["code"], period.code, period.label, value, n, d,
-                          defn.target, met, pop if pop is not None else tree.population(rid), defn.value_unit, note)
+        return Evaluation(
+            defn.code,
+            defn.name,
+            rid,
+            node["name"],
+            node["code"],
+            period.code,
+            period.label,
+            value,
+            n,
+            d,
+            defn.target,
+            met,
+            pop if pop is not None else tree.population(rid),
+            defn.value_unit,
+            note,
+        )
 
     result = one(region.pk)
     if drill_down:
@@ -318,11 +376,16 @@ def records_queryset(defn, part: str, region, period: Period):
     source = (spec or {}).get("source")
     if source in LEDGER_MODELS:
         model = LEDGER_MODELS[source]
-        return model.objects.filter(region_path__startswith=region.path, ym__gte=period.start_ym,
-                                    ym__lte=period.end_ym).filter(_filters_q(model, spec.get("filters") or {}))
+        return model.objects.filter(
+            region_path__startswith=region.path, ym__gte=period.start_ym, ym__lte=period.end_ym
+        ).filter(_filters_q(model, spec.get("filters") or {}))
     if source == "metric":
-        return MetricValue.objects.filter(metric__code=spec["metric"], region_path__startswith=region.path,
-                                          ym__gte=period.start_ym, ym__lte=period.end_ym)
+        return MetricValue.objects.filter(
+            metric__code=spec["metric"],
+            region_path__startswith=region.path,
+            ym__gte=period.start_ym,
+            ym__lte=period.end_ym,
+        )
     return None
 
 

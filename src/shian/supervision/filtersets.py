@@ -30,9 +30,14 @@ def scope_regions(request):
 class LedgerFilterSet(SearchFilterSet):
     """Region subtree and period (2023, 2023-H1, 2023-Q2, 2023-06, 2021..2023)."""
 
-    region = django_filters.ModelChoiceFilter(queryset=scope_regions, method="filter_region", label="区划（含下级）")
-    period = django_filters.CharFilter(method="filter_period", label="期间",
-                                       widget=forms.TextInput(attrs={"placeholder": "如 2024、2024-Q2"}))
+    region = django_filters.ModelChoiceFilter(
+        queryset=scope_regions, method="filter_region", label="区划（含下级）"
+    )
+    period = django_filters.CharFilter(
+        method="filter_period",
+        label="期间",
+        widget=forms.TextInput(attrs={"placeholder": "如 2024、2024-Q2"}),
+    )
 
     def filter_region(self, qs, name, value):
         return qs.filter(region_path__startswith=value.path) if value else qs
@@ -74,8 +79,12 @@ class SamplingFilterSet(LedgerFilterSet):
 
 class ComplaintFilterSet(LedgerFilterSet):
     search_fields = ("number", "category", "subject", "outcome")
-    open_only = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="未办结",
-                                             widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]))
+    open_only = django_filters.BooleanFilter(
+        field_name="closed_on",
+        lookup_expr="isnull",
+        label="未办结",
+        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+    )
 
     class Meta:
         model = ComplaintRecord
@@ -84,8 +93,9 @@ class ComplaintFilterSet(LedgerFilterSet):
 
 class CaseFilterSet(LedgerFilterSet):
     search_fields = ("number", "case_type", "party")
-    transferred_police = django_filters.BooleanFilter(label="移送公安", widget=forms.Select(
-        choices=[("", "全部"), ("true", "是"), ("false", "否")]))
+    transferred_police = django_filters.BooleanFilter(
+        label="移送公安", widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+    )
 
     class Meta:
         model = CaseRecord
@@ -102,7 +112,9 @@ class IndicatorFilterSet(SearchFilterSet):
 
 class MetricValueFilterSet(SearchFilterSet):
     search_fields = ("metric__name", "region__name", "note")
-    region = django_filters.ModelChoiceFilter(queryset=scope_regions, method="filter_region", label="区划（含下级）")
+    region = django_filters.ModelChoiceFilter(
+        queryset=scope_regions, method="filter_region", label="区划（含下级）"
+    )
 
     def filter_region(self, qs, name, value):
         return qs.filter(region_path__startswith=value.path) if value else qs

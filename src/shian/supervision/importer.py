@@ -63,8 +63,10 @@ class ImportResult:
         return not self.errors
 
     def summary(self) -> str:
-        return (f"读取 {self.rows_read} 行，新增 {self.created} 行，更新 {self.updated} 行，"
-                f"拒绝 {self.rejected} 行")
+        return (
+            f"读取 {self.rows_read} 行，新增 {self.created} 行，更新 {self.updated} 行，"
+            f"拒绝 {self.rejected} 行"
+        )
 
 
 class _Rejected(Exception):
@@ -75,8 +77,11 @@ def region_lookup(scope_path: str = ""):
     """{code or name → (id, path)} over the regions under `scope_path`; ambiguous names map to None."""
     from shian.organisation.models import Region
 
-    regions = list(Region.objects.filter(path__startswith=scope_path or "/").values_list("id", "code", "name", "path",
-                                                                                        "parent__name"))
+    regions = list(
+        Region.objects.filter(path__startswith=scope_path or "/").values_list(
+            "id", "code", "name", "path", "parent__name"
+        )
+    )
     table, names = {}, {}
     for pk, code, name, path, parent_name in regions:
         table[code] = (pk, path)
@@ -113,9 +118,10 @@ class _RegionFromParts:
         self._sheet, self._table = sheet, table
         self.errors = sheet.errors
         self.sheet = sheet.sheet
-        self.columns_found = {**sheet.columns_found,
-                              "region": "/".join(sheet.columns_found[k] for k in REGION_PART_KEYS
-                                                 if k in sheet.columns_found)}
+        self.columns_found = {
+            **sheet.columns_found,
+            "region": "/".join(sheet.columns_found[k] for k in REGION_PART_KEYS if k in sheet.columns_found),
+        }
 
     def chunks(self, size=CHUNK):
         for rownums, cols, read in self._sheet.chunks(size):
@@ -124,8 +130,16 @@ class _RegionFromParts:
             for i, (r, *names) in enumerate(zip(rownums, *parts, strict=True)):
                 hit = parts_region(self._table, *names)
                 if isinstance(hit, str):
-                    self.errors.append(RowError(self.sheet, r, None, self.columns_found["region"],
-                                                "/".join(n for n in names if n), hit))
+                    self.errors.append(
+                        RowError(
+                            self.sheet,
+                            r,
+                            None,
+                            self.columns_found["region"],
+                            "/".join(n for n in names if n),
+                            hit,
+                        )
+                    )
                     continue
                 regions.append(hit)
                 keep.append(i)
@@ -148,6 +162,7 @@ def region_parser(table):
 
 
 # ------------------------------------------------------------------------------------ reading
+
 
 class _Err:
     __slots__ = ("message",)
@@ -189,11 +204,19 @@ class _FastSheet:
                 prefix.append([""] * pad + row if pad else row)
             stream = RowStream(name, iter(list(enumerate(prefix))), columns)
             if stream.header_found:
-                self.sheet, self.rows, self.prefix, self.pad, self.header_stream = name, rows, prefix, pad, stream
+                self.sheet, self.rows, self.prefix, self.pad, self.header_stream = (
+                    name,
+                    rows,
+                    prefix,
+                    pad,
+                    stream,
+                )
                 break
         if self.header_stream is None:
             wanted = "、".join(c.label for c in columns)
-            self.errors = [RowError("", None, None, None, None, f"文件中没有找到包含表头的工作表（应包含列：{wanted}）")]
+            self.errors = [
+                RowError("", None, None, None, None, f"文件中没有找到包含表头的工作表（应包含列：{wanted}）")
+            ]
             return
         self.errors = list(stream.errors)
         self.columns_found = stream.columns_found
@@ -206,7 +229,11 @@ class _FastSheet:
                 if r >= len(prefix):
                     continue
                 for c, v in enumerate(prefix[r]):
-                    if v not in ("", None) and _norm(parse_text(v)) == target and c not in self.index.values():
+                    if (
+                        v not in ("", None)
+                        and _norm(parse_text(v)) == target
+                        and c not in self.index.values()
+                    ):
                         self.index[key] = c
                         break
                 if key in self.index:
@@ -227,9 +254,13 @@ class _FastSheet:
 
         specs = [(key, idx, self.columns[key]) for key, idx in self.index.items()]
         caches = {key: {} for key, _i, _c in specs}
-        rest = chain(((r, row) for r, row in enumerate(self.prefix) if r >= self.data_start),
-                     ((r, [""] * self.pad + row if self.pad else row)
-                      for r, row in enumerate(self.rows, start=len(self.prefix))))
+        rest = chain(
+            ((r, row) for r, row in enumerate(self.prefix) if r >= self.data_start),
+            (
+                (r, [""] * self.pad + row if self.pad else row)
+                for r, row in enumerate(self.rows, start=len(self.prefix))
+            ),
+        )
         idxs = [idx for _k, idx, _c in specs]
         number_names = {_norm(n) for n in self.columns["number"].names}
         number_idx = self.index.get("number")
@@ -256,8 +287,13 @@ class _FastSheet:
                             continue
                         if s:
                             continue
-                    if number_idx is not None and number_idx < n and type(row[number_idx]) is str \
-                            and not row[number_idx].isascii() and _norm(row[number_idx]) in number_names:
+                    if (
+                        number_idx is not None
+                        and number_idx < n
+                        and type(row[number_idx]) is str
+                        and not row[number_idx].isascii()
+                        and _norm(row[number_idx]) in number_names
+                    ):
                         continue  # a header repeated on every printed page
                 kept_rows.append((r, row))
             bad = set()
@@ -282,7 +318,9 @@ class _FastSheet:
                     else:
                         res = _convert(v, parser, allow_blank)
                     if type(res) is _Err:
-                        self.errors.append(RowError(self.sheet, r + 1, letter, label, clean_cell(v), res.message))
+                        self.errors.append(
+                            RowError(self.sheet, r + 1, letter, label, clean_cell(v), res.message)
+                        )
                         bad.add(r)
                         append(None)
                     else:
@@ -340,8 +378,11 @@ class _GenericSheet:
             failed = {e.row_number for e in self.errors} - before
             if not block and not failed:
                 return
-            yield [r["_row"] for r in block], {k: [r.get(k) for r in block] for k in self.keys}, \
-                len(block) + len(failed)
+            yield (
+                [r["_row"] for r in block],
+                {k: [r.get(k) for r in block] for k in self.keys},
+                len(block) + len(failed),
+            )
 
 
 def _open(source, columns):
@@ -358,8 +399,10 @@ def _open(source, columns):
 
 # ------------------------------------------------------------------------------------- import
 
-def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", progress=None, filename=None,
-                  batch=None):
+
+def import_ledger(
+    kind, source, *, actor=None, mapping=None, scope_path="", progress=None, filename=None, batch=None
+):
     """Import `source` (path or file object) into ledger `kind`. Returns an ImportResult; on any
     rejected row nothing is written and `result.errors` holds every problem found."""
     from shian.supervision.models import ImportMapping
@@ -381,8 +424,9 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
     except SpreadsheetError as exc:
         result.errors.append(RowError(filename or "", None, None, None, None, str(exc)))
         return result
-    if "region" not in getattr(sheet, "columns_found", {"region": ""}) \
-            and any(k in sheet.columns_found for k in REGION_PART_KEYS):
+    if "region" not in getattr(sheet, "columns_found", {"region": ""}) and any(
+        k in sheet.columns_found for k in REGION_PART_KEYS
+    ):
         sheet = _RegionFromParts(sheet, regions)
     if any(e.row_number is None for e in sheet.errors):
         result.errors.extend(sheet.errors)
@@ -404,7 +448,9 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
                 for i, (number, r) in enumerate(zip(numbers, rownums, strict=True)):
                     first = seen.setdefault(number, r)
                     if first != r:
-                        errors.append(RowError(sheet.sheet, r, None, "编号", number, f"编号与第{first}行重复"))
+                        errors.append(
+                            RowError(sheet.sheet, r, None, "编号", number, f"编号与第{first}行重复")
+                        )
                         dup.append(i)
                 if dup:
                     drop = set(dup)
@@ -416,8 +462,16 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
                     labels = "、".join(f.label for f in missing_required)
                     for number, r in zip(cols["number"], rownums, strict=True):
                         if number not in existing:
-                            errors.append(RowError(sheet.sheet, r, None, "编号", number,
-                                                   f"系统中没有此编号的记录；文件缺少必需的列（{labels}），只能更正已有记录"))
+                            errors.append(
+                                RowError(
+                                    sheet.sheet,
+                                    r,
+                                    None,
+                                    "编号",
+                                    number,
+                                    f"系统中没有此编号的记录；文件缺少必需的列（{labels}），只能更正已有记录",
+                                )
+                            )
                 if not errors and cols["number"]:
                     writer.write(cols)
                 if progress:
@@ -433,7 +487,7 @@ def import_ledger(kind, source, *, actor=None, mapping=None, scope_path="", prog
                 result.updated = result.rows_read - result.created
                 _log_summary(spec, result, actor, filename, batch)
     except _Rejected:
-        result.errors = sorted(errors, key=lambda e: (e.row_number or 0))[:MAX_REPORTED_ERRORS]
+        result.errors = sorted(errors, key=lambda e: e.row_number or 0)[:MAX_REPORTED_ERRORS]
         result.rejected = len({(e.sheet, e.row_number) for e in errors})
     finally:
         writer.close()
@@ -460,18 +514,31 @@ def _log_summary(spec, result, actor, filename, batch):
     from shian.supervision.models import ImportBatch
 
     if batch is None:
-        batch = ImportBatch.objects.create(ledger=spec.kind, filename=(filename or "")[:200], created_by=actor,
-                                           status=ImportStatus.DONE, rows_read=result.rows_read,
-                                           created_count=result.created, updated_count=result.updated)
+        batch = ImportBatch.objects.create(
+            ledger=spec.kind,
+            filename=(filename or "")[:200],
+            created_by=actor,
+            status=ImportStatus.DONE,
+            rows_read=result.rows_read,
+            created_count=result.created,
+            updated_count=result.updated,
+        )
     else:
         # Counters and status in the transaction that stores the rows: committed together or not at all.
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.DONE, rows_read=result.rows_read, created_count=result.created,
-            updated_count=result.updated, rejected_count=0, message=result.summary(), updated_at=timezone.now())
+            status=ImportStatus.DONE,
+            rows_read=result.rows_read,
+            created_count=result.created,
+            updated_count=result.updated,
+            rejected_count=0,
+            message=result.summary(),
+            updated_at=timezone.now(),
+        )
     log_event(batch, "ledger_imported", note=result.summary())
 
 
 # ------------------------------------------------------------------------------------ writing
+
 
 class _Writer(SqliteStaging):
     """Raw, fast writes of validated columns into one ledger table."""
@@ -493,8 +560,10 @@ class _Writer(SqliteStaging):
         for f in fields:
             is_present = f.key in present_keys
             if f.key == "region":
-                plan += [("region_id", lambda c: [v[0] for v in c["region"]]),
-                         ("region_path", lambda c: [v[1] for v in c["region"]])]
+                plan += [
+                    ("region_id", lambda c: [v[0] for v in c["region"]]),
+                    ("region_path", lambda c: [v[1] for v in c["region"]]),
+                ]
                 self.update_cols += ["region_id", "region_path"]
                 continue
             mf = self.model._meta.get_field(f.key)
@@ -503,15 +572,26 @@ class _Writer(SqliteStaging):
             if is_present:
                 self.update_cols.append(mf.column)
             if f.key == spec.date_field:
-                plan += [("year", lambda c, k=f.key: [d.year for d in c[k]]),
-                         ("ym", lambda c, k=f.key: [d.year * 100 + d.month for d in c[k]])]
+                plan += [
+                    ("year", lambda c, k=f.key: [d.year for d in c[k]]),
+                    ("ym", lambda c, k=f.key: [d.year * 100 + d.month for d in c[k]]),
+                ]
                 if is_present:
                     self.update_cols += ["year", "ym"]
         keys = self.extra_keys
         if keys:
-            plan.append(("extra", lambda c: [json.dumps({k: _json(v) for k, v in zip(keys, vals, strict=True)
-                                                         if v is not None}, ensure_ascii=False)
-                                             for vals in zip(*(c[k] for k in keys), strict=True)]))
+            plan.append(
+                (
+                    "extra",
+                    lambda c: [
+                        json.dumps(
+                            {k: _json(v) for k, v in zip(keys, vals, strict=True) if v is not None},
+                            ensure_ascii=False,
+                        )
+                        for vals in zip(*(c[k] for k in keys), strict=True)
+                    ],
+                )
+            )
         else:
             plan.append(("extra", lambda c: ["{}"] * len(c["number"])))
         self.plan = plan
@@ -543,7 +623,7 @@ class _Writer(SqliteStaging):
     def existing(self, numbers):
         found = set()
         for i in range(0, len(numbers), 900):
-            part = numbers[i:i + 900]
+            part = numbers[i : i + 900]
             found.update(self.model.objects.filter(number__in=part).values_list("number", flat=True))
         return found
 
@@ -568,18 +648,24 @@ class _Writer(SqliteStaging):
         marks = ", ".join(["?"] * len(all_cols))
         if self.mode == "update":
             assign = "".join(f'"{c}" = ?, ' for c in self.cols[1:-1])
-            sql = (f'UPDATE "{self.table}" SET {assign}"extra" = json_patch("extra", ?), "updated_at" = ?, '
-                   f'"version" = "version" + 1 WHERE "number" = ?')
+            sql = (
+                f'UPDATE "{self.table}" SET {assign}"extra" = json_patch("extra", ?), "updated_at" = ?, '
+                f'"version" = "version" + 1 WHERE "number" = ?'
+            )
             n = len(self.cols)
             params = [(*row[1:n], now, row[0]) for row in rows]
         else:
             t = f'"{self.table}"'
             sets = self._sets("excluded", t, patch="json_patch({t}.extra, {e}.extra)")
             # Unchanged rows are left alone (no new version): re-importing a file is nearly free.
-            changed = " OR ".join([f'{t}."{c}" IS NOT excluded."{c}"' for c in self.update_cols]
-                                  + [f"json_patch({t}.extra, excluded.extra) IS NOT {t}.extra"])
-            sql = (f'INSERT INTO {t} ({q}) VALUES ({marks}) ON CONFLICT("number") DO UPDATE SET {sets} '
-                   f'WHERE {changed}')
+            changed = " OR ".join(
+                [f'{t}."{c}" IS NOT excluded."{c}"' for c in self.update_cols]
+                + [f"json_patch({t}.extra, excluded.extra) IS NOT {t}.extra"]
+            )
+            sql = (
+                f'INSERT INTO {t} ({q}) VALUES ({marks}) ON CONFLICT("number") DO UPDATE SET {sets} '
+                f"WHERE {changed}"
+            )
             params = rows
         import sqlite3
 
@@ -611,8 +697,10 @@ class _Writer(SqliteStaging):
                         write(row)
             if old:
                 if not self._tmp:
-                    c.execute(f'CREATE TEMP TABLE "_imp" ON COMMIT DROP AS SELECT {q} FROM "{self.table}" '
-                              f'WITH NO DATA')
+                    c.execute(
+                        f'CREATE TEMP TABLE "_imp" ON COMMIT DROP AS SELECT {q} FROM "{self.table}" '
+                        f"WITH NO DATA"
+                    )
                     self._tmp = True
                 with c.cursor.copy(f'COPY "_imp" ({q}) FROM STDIN') as copy:
                     write = copy.write_row
@@ -626,11 +714,15 @@ class _Writer(SqliteStaging):
             return
         assign = "".join(f'"{col}" = i."{col}", ' for col in self.update_cols)
         with connection.cursor() as c:
-            changed = " OR ".join([f't."{col}" IS DISTINCT FROM i."{col}"' for col in self.update_cols]
-                                  + ['t."extra" || i."extra" IS DISTINCT FROM t."extra"'])
-            c.execute(f'UPDATE "{self.table}" AS t SET {assign}"extra" = t."extra" || i."extra", '
-                      f'"updated_at" = i."updated_at", "version" = t."version" + 1 '
-                      f'FROM "_imp" AS i WHERE t."number" = i."number" AND ({changed})')
+            changed = " OR ".join(
+                [f't."{col}" IS DISTINCT FROM i."{col}"' for col in self.update_cols]
+                + ['t."extra" || i."extra" IS DISTINCT FROM t."extra"']
+            )
+            c.execute(
+                f'UPDATE "{self.table}" AS t SET {assign}"extra" = t."extra" || i."extra", '
+                f'"updated_at" = i."updated_at", "version" = t."version" + 1 '
+                f'FROM "_imp" AS i WHERE t."number" = i."number" AND ({changed})'
+            )
             c.execute('DROP TABLE "_imp"')
         self._tmp = False
 

@@ -49,8 +49,14 @@ class LedgerRecord(BusinessModel):
     # db_index: the (region, ym) index covers it. db_constraint: every region is looked up by the importer
     # and deleting a Region is PROTECTed by Django; the database check would add a third of a second per
     # 100,000 imported rows (PostgreSQL checks deferred FKs row by row at commit).
-    region = models.ForeignKey("organisation.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+",
-                               db_index=False, db_constraint=False)
+    region = models.ForeignKey(
+        "organisation.Region",
+        verbose_name="区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     region_path = models.CharField("区划路径", max_length=200, editable=False)
     year = models.PositiveSmallIntegerField("年度", editable=False)
     ym = models.PositiveIntegerField("年月", editable=False, help_text="如 202206，供按期间汇总")
@@ -97,7 +103,9 @@ class SamplingRecord(LedgerRecord):
     task_type = models.CharField("任务类别", max_length=12, choices=TaskType.choices)
     result = models.CharField("检验结论", max_length=6, choices=SampleResult.choices)
     failed_items = models.CharField("不合格项目", max_length=300, blank=True)
-    disposal_status = models.CharField("核查处置状态", max_length=8, choices=DisposalStatus.choices, blank=True)
+    disposal_status = models.CharField(
+        "核查处置状态", max_length=8, choices=DisposalStatus.choices, blank=True
+    )
     disposed_on = models.DateField("处置完成日期", null=True, blank=True)
 
     class Meta:
@@ -172,8 +180,13 @@ class LedgerField(BusinessModel):
     class Meta:
         verbose_name = verbose_name_plural = "台账扩展字段"
         ordering = ["ledger", "seq", "id"]
-        constraints = [models.UniqueConstraint(fields=["ledger", "key"], name="ledgerfield_unique_key",
-                                               violation_error_message="该台账已有同一标识的字段")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger", "key"],
+                name="ledgerfield_unique_key",
+                violation_error_message="该台账已有同一标识的字段",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_ledger_display()}·{self.label}"
@@ -191,8 +204,13 @@ class ImportMapping(BusinessModel):
     class Meta:
         verbose_name = verbose_name_plural = "导入列对应"
         ordering = ["ledger", "name"]
-        constraints = [models.UniqueConstraint(fields=["ledger", "name"], name="importmapping_unique_name",
-                                               violation_error_message="该台账已有同名列对应")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger", "name"],
+                name="importmapping_unique_name",
+                violation_error_message="该台账已有同名列对应",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -210,17 +228,32 @@ class ImportBatch(BusinessModel):
     filename = models.CharField("文件名", max_length=200)
     file = models.FileField("文件", upload_to="supervision/imports/%Y/%m/", blank=True, max_length=300)
     mapping = models.CharField("列对应", max_length=60, blank=True)
-    status = models.CharField("状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     rows_read = models.PositiveIntegerField("读取行数", default=0)
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
     rejected_count = models.PositiveIntegerField("拒绝", default=0)
     message = models.TextField("信息", blank=True)
-    error_report = models.FileField("错误报告", upload_to="supervision/errors/%Y/%m/", blank=True, max_length=300)
-    job = models.ForeignKey("core.Job", verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    error_report = models.FileField(
+        "错误报告", upload_to="supervision/errors/%Y/%m/", blank=True, max_length=300
+    )
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name="后台任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -250,12 +283,26 @@ class MetricForm(BusinessModel):
 
     code = models.SlugField("标识", max_length=40, unique=True)
     name = models.CharField("报表名称", max_length=100)
-    frequency = models.CharField("填报周期", max_length=8, choices=Frequency.choices, default=Frequency.QUARTER)
-    unit = models.ForeignKey("organisation.Unit", verbose_name="责任单位", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+",
-                             help_text="为空时各单位均可填报本单位所在区划的行")
-    owner_region = models.ForeignKey("organisation.Region", verbose_name="所属区划", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    frequency = models.CharField(
+        "填报周期", max_length=8, choices=Frequency.choices, default=Frequency.QUARTER
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="为空时各单位均可填报本单位所在区划的行",
+    )
+    owner_region = models.ForeignKey(
+        "organisation.Region",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     seq = models.PositiveSmallIntegerField("序号", default=1)
 
     objects = OwnedQuerySet.as_manager()
@@ -274,12 +321,15 @@ class MetricForm(BusinessModel):
 class Metric(BusinessModel):
     """One aggregated figure reported per region and period (明厨亮灶学校食堂数, 培训人次 …)."""
 
-    form = models.ForeignKey(MetricForm, verbose_name="报表", on_delete=models.CASCADE, related_name="metrics")
+    form = models.ForeignKey(
+        MetricForm, verbose_name="报表", on_delete=models.CASCADE, related_name="metrics"
+    )
     code = models.SlugField("标识", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
     unit_label = models.CharField("计量单位", max_length=20, blank=True)
-    aggregation = models.CharField("汇总方式", max_length=6, choices=MetricAggregation.choices,
-                                   default=MetricAggregation.SUM)
+    aggregation = models.CharField(
+        "汇总方式", max_length=6, choices=MetricAggregation.choices, default=MetricAggregation.SUM
+    )
     seq = models.PositiveSmallIntegerField("序号", default=1)
 
     objects = MetricQuerySet.as_manager()
@@ -299,9 +349,11 @@ class Metric(BusinessModel):
 def _unit_may_change_value(user):
     """Units change rows of their own region, of forms assigned to them or to nobody, and never a
     value another unit entered."""
-    return (Q(region_id=user.unit.region_id)
-            & (Q(metric__form__unit__isnull=True) | Q(metric__form__unit_id=user.unit_id))
-            & (Q(unit__isnull=True) | Q(unit_id=user.unit_id)))
+    return (
+        Q(region_id=user.unit.region_id)
+        & (Q(metric__form__unit__isnull=True) | Q(metric__form__unit_id=user.unit_id))
+        & (Q(unit__isnull=True) | Q(unit_id=user.unit_id))
+    )
 
 
 class MetricValueQuerySet(RegionScopedQuerySet):
@@ -312,14 +364,22 @@ class MetricValue(BusinessModel):
     """The value of a metric for one region and one reporting period (`ym` = the period's last month)."""
 
     metric = models.ForeignKey(Metric, verbose_name="指标项", on_delete=models.CASCADE, related_name="values")
-    region = models.ForeignKey("organisation.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "organisation.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+"
+    )
     region_path = models.CharField("区划路径", max_length=200, editable=False, db_index=True)
     period = models.CharField("期间", max_length=10, help_text="如 2024、2024-H1、2024-Q2、2024-05")
     year = models.PositiveSmallIntegerField("年度", editable=False)
     ym = models.PositiveIntegerField("期末年月", editable=False)
     value = models.DecimalField("数值", max_digits=16, decimal_places=2)
-    unit = models.ForeignKey("organisation.Unit", verbose_name="填报单位", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name="填报单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     note = models.CharField("备注", max_length=200, blank=True)
 
     objects = MetricValueQuerySet.as_manager()
@@ -327,8 +387,13 @@ class MetricValue(BusinessModel):
     class Meta:
         verbose_name = verbose_name_plural = "统计数据"
         ordering = ["metric", "region_path", "ym"]
-        constraints = [models.UniqueConstraint(fields=["metric", "region", "period"], name="metricvalue_unique",
-                                               violation_error_message="该区划本期已填报此指标")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "region", "period"],
+                name="metricvalue_unique",
+                violation_error_message="该区划本期已填报此指标",
+            )
+        ]
         indexes = [models.Index(fields=["metric", "ym"], name="metricvalue_metric_ym")]
 
     def __str__(self):
@@ -357,20 +422,41 @@ class IndicatorDefinition(BusinessModel):
     description = models.TextField("说明", blank=True)
     formula = models.CharField("计算方式", max_length=16, choices=Formula.choices, default=Formula.TOTAL)
     numerator = models.JSONField("分子（数据来源）", default=dict)
-    denominator = models.JSONField("分母（数据来源）", default=dict, blank=True,
-                                   help_text="比率、完成年度目标比例时填写；每千人按常住人口")
+    denominator = models.JSONField(
+        "分母（数据来源）",
+        default=dict,
+        blank=True,
+        help_text="比率、完成年度目标比例时填写；每千人按常住人口",
+    )
     scale = models.DecimalField("倍数", max_digits=8, decimal_places=2, default=1, help_text="百分比填 100")
     annualise = models.BooleanField("按年折算", default=True, help_text="每千人指标按期间年数折算为每年")
     value_unit = models.CharField("结果单位", max_length=20, blank=True, help_text="如 批次/千人·年、%")
-    period_kind = models.CharField("默认期间", max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    period_kind = models.CharField(
+        "默认期间", max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
     target = models.DecimalField("目标值", max_digits=14, decimal_places=4, null=True, blank=True)
-    comparison = models.CharField("达标条件", max_length=4, choices=Comparison.choices, default=Comparison.GTE)
-    scoring_item = models.ForeignKey("framework.ScoringItem", verbose_name="对应评分项", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="supervision_indicators")
-    points_at_stake = models.DecimalField("涉及分值", max_digits=6, decimal_places=2, null=True, blank=True,
-                                          help_text="为空时取评分项分值")
-    owner_region = models.ForeignKey("organisation.Region", verbose_name="所属区划", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    comparison = models.CharField(
+        "达标条件", max_length=4, choices=Comparison.choices, default=Comparison.GTE
+    )
+    scoring_item = models.ForeignKey(
+        "framework.ScoringItem",
+        verbose_name="对应评分项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervision_indicators",
+    )
+    points_at_stake = models.DecimalField(
+        "涉及分值", max_digits=6, decimal_places=2, null=True, blank=True, help_text="为空时取评分项分值"
+    )
+    owner_region = models.ForeignKey(
+        "organisation.Region",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     seq = models.PositiveSmallIntegerField("序号", default=1)
     is_active = models.BooleanField("启用", default=True)
 

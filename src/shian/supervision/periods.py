@@ -75,11 +75,17 @@ def parse_period(text: str) -> Period:
             return Period(y * 100 + 1, y * 100 + 12, f"{y}年", f"{y}")
         if kind == "half":
             h = int(g[1])
-            return Period(y * 100 + (1 if h == 1 else 7), y * 100 + (6 if h == 1 else 12),
-                          f"{y}年{'上' if h == 1 else '下'}半年", f"{y}-H{h}")
+            return Period(
+                y * 100 + (1 if h == 1 else 7),
+                y * 100 + (6 if h == 1 else 12),
+                f"{y}年{'上' if h == 1 else '下'}半年",
+                f"{y}-H{h}",
+            )
         if kind == "quarter":
             q = int(g[1])
-            return Period(y * 100 + 3 * q - 2, y * 100 + 3 * q, f"{y}年第{'一二三四'[q - 1]}季度", f"{y}-Q{q}")
+            return Period(
+                y * 100 + 3 * q - 2, y * 100 + 3 * q, f"{y}年第{'一二三四'[q - 1]}季度", f"{y}-Q{q}"
+            )
         if kind == "month":
             mth = int(g[1])
             if not 1 <= mth <= 12:
@@ -91,8 +97,12 @@ def parse_period(text: str) -> Period:
                 break
             end = y * 100 + mth
             start = ym_add(end, -11)
-            return Period(start, end, f"{start // 100}年{start % 100}月至{y}年{mth}月（滚动12个月）",
-                          f"R12:{y}-{mth:02d}")
+            return Period(
+                start,
+                end,
+                f"{start // 100}年{start % 100}月至{y}年{mth}月（滚动12个月）",
+                f"R12:{y}-{mth:02d}",
+            )
         if kind == "range":
             y2 = int(g[2])
             m1 = int(g[1]) if g[1] else 1
@@ -103,7 +113,9 @@ def parse_period(text: str) -> Period:
             if m1 == 1 and m2 == 12:
                 return Period(start, end, f"{y}—{y2}年", f"{y}..{y2}")
             return Period(start, end, f"{y}年{m1}月—{y2}年{m2}月", f"{y}-{m1:02d}..{y2}-{m2:02d}")
-    raise ValidationError({"period": f"期间“{text}”无法识别，应为 2022、2022-H1、2022-Q3、2022-06、2020..2022 或 R12:2022-06"})
+    raise ValidationError(
+        {"period": f"期间“{text}”无法识别，应为 2022、2022-H1、2022-Q3、2022-06、2020..2022 或 R12:2022-06"}
+    )
 
 
 def review_date(campaign):

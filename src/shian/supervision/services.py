@@ -32,6 +32,7 @@ from shian.supervision.periods import Period, default_period, parse_period, peri
 
 # ------------------------------------------------------------------------------------ scope
 
+
 def check_can_view_region(user, region):
     """404 (not 403) for a region outside the user's supervision scope."""
     path = view_path(user)
@@ -54,6 +55,7 @@ def can_edit_definitions(user) -> bool:
 
 
 # ---------------------------------------------------------------------------- ledger import
+
 
 def start_ledger_import(kind, upload, *, actor, mapping=""):
     """Store the uploaded file and import it in the background; returns the ImportBatch."""
@@ -98,25 +100,51 @@ def run_import_batch(batch: ImportBatch, progress=None):
     # Read from a file on disk (the local storage's own file, or a chunked copy of an S3 object), never the
     # whole upload in memory: calamine and the CSV reader stream from a path.
     with _local_copy(batch.file, batch.filename) as source:
-        result = import_ledger(batch.ledger, source, actor=actor, mapping=batch.mapping or None,
-                               scope_path=scope or "", progress=progress, filename=batch.filename, batch=batch)
+        result = import_ledger(
+            batch.ledger,
+            source,
+            actor=actor,
+            mapping=batch.mapping or None,
+            scope_path=scope or "",
+            progress=progress,
+            filename=batch.filename,
+            batch=batch,
+        )
     batch.refresh_from_db()
-    batch.rows_read, batch.created_count, batch.updated_count = result.rows_read, result.created, result.updated
+    batch.rows_read, batch.created_count, batch.updated_count = (
+        result.rows_read,
+        result.created,
+        result.updated,
+    )
     batch.rejected_count = result.rejected
     if result.ok:
         batch.status = ImportStatus.DONE
         batch.message = result.summary()
     else:
         batch.status = ImportStatus.REJECTED
-        batch.message = (result.summary() + "。存在错误，未导入任何数据，请下载错误报告修改后重新导入。\n"
-                         + "\n".join(str(e) for e in result.errors[:5]))
+        batch.message = (
+            result.summary()
+            + "。存在错误，未导入任何数据，请下载错误报告修改后重新导入。\n"
+            + "\n".join(str(e) for e in result.errors[:5])
+        )
         buf = io.BytesIO()
         write_error_report(result.errors, buf)
-        batch.error_report.save(f"{os.path.splitext(batch.filename)[0]}.错误报告.xlsx", ContentFile(buf.getvalue()),
-                                save=False)
+        batch.error_report.save(
+            f"{os.path.splitext(batch.filename)[0]}.错误报告.xlsx", ContentFile(buf.getvalue()), save=False
+        )
     # Not `job`: the request that enqueued us may set it after this thread started.
-    batch.save(update_fields=["rows_read", "created_count", "updated_count", "rejected_count", "status", "message",
-                              "error_report", "updated_at"])
+    batch.save(
+        update_fields=[
+            "rows_read",
+            "created_count",
+            "updated_count",
+            "rejected_count",
+            "status",
+            "message",
+            "error_report",
+            "updated_at",
+        ]
+    )
     return result
 
 
@@ -132,6 +160,7 @@ def import_ledger_file(kind, path, *, actor=None, mapping=None):
 
 # ------------------------------------------------------------------------------------ metrics
 
+
 def check_can_enter(user, form: MetricForm, region):
     """Office: any region of its subtree; units: their own unit's region, on forms assigned to them or nobody."""
     if user.is_read_only:
@@ -141,8 +170,12 @@ def check_can_enter(user, form: MetricForm, region):
         if not region.path.startswith(path):
             raise PermissionDenied(f"“{region}”不在您的管辖范围内")
         return
-    if user.role in UNIT_ROLES and user.unit_id and region.pk == user.unit.region_id and \
-            form.unit_id in (None, user.unit_id):
+    if (
+        user.role in UNIT_ROLES
+        and user.unit_id
+        and region.pk == user.unit.region_id
+        and form.unit_id in (None, user.unit_id)
+    ):
         return
     raise PermissionDenied(f"您不能填报“{region}”的“{form}”")
 
@@ -156,7 +189,9 @@ def entry_regions(user, form: MetricForm):
         return []
     if path is not None:
         base = user.region_scope or default_region(user)
-        return list(Region.objects.filter(path__startswith=base.path, level__lte=base.level + 1).order_by("path"))
+        return list(
+            Region.objects.filter(path__startswith=base.path, level__lte=base.level + 1).order_by("path")
+        )
     if user.role in UNIT_ROLES and user.unit_id and form.unit_id in (None, user.unit_id):
         return [user.unit.region]
     return []
@@ -178,8 +213,12 @@ def save_metric_values(form: MetricForm, period: str, rows: dict, *, actor, unit
             existing = MetricValue.objects.filter(metric=metric, region=region, period=p.code).first()
             if existing is not None:
                 # A value another unit entered stays theirs (the office of the region may correct it).
-                policy.ensure_can(actor, existing, policy.CHANGE,
-                                  f"{region}“{metric.name}”由{existing.unit or '其他单位'}填报，您不能修改")
+                policy.ensure_can(
+                    actor,
+                    existing,
+                    policy.CHANGE,
+                    f"{region}“{metric.name}”由{existing.unit or '其他单位'}填报，您不能修改",
+                )
             if value is None:
                 if existing is not None:
                     existing.delete()
@@ -187,8 +226,9 @@ def save_metric_values(form: MetricForm, period: str, rows: dict, *, actor, unit
             if value < 0:
                 raise ValidationError({code: f"{region}“{metric.name}”不能为负数"})
             if existing is None:
-                MetricValue.objects.create(metric=metric, region=region, period=p.code, value=value,
-                                           unit=unit or actor.unit)
+                MetricValue.objects.create(
+                    metric=metric, region=region, period=p.code, value=value, unit=unit or actor.unit
+                )
                 saved += 1
             elif existing.value != value:
                 existing.value = value
@@ -212,7 +252,9 @@ def template_workbook(user, period: str) -> bytes:
 
     p = parse_period(period)
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     title = book.add_format({"bold": True, "font_size": 14})
     locked = book.add_format({"bg_color": "#F2F2F2"})
@@ -225,10 +267,16 @@ def template_workbook(user, period: str) -> bytes:
         metrics = list(form.metrics.all())
         sheet = book.add_worksheet(form.name[:31])
         sheet.write(0, 0, f"{form.name}（{p.label}）", title)
-        headers = ["区划代码", "区划名称", *[f"{m.name}（{m.unit_label}）" if m.unit_label else m.name for m in metrics]]
+        headers = [
+            "区划代码",
+            "区划名称",
+            *[f"{m.name}（{m.unit_label}）" if m.unit_label else m.name for m in metrics],
+        ]
         sheet.write_row(1, 0, headers, bold)
-        existing = {(v.region_id, v.metric_id): v.value for v in
-                    MetricValue.objects.filter(metric__form=form, period=p.code, region__in=regions)}
+        existing = {
+            (v.region_id, v.metric_id): v.value
+            for v in MetricValue.objects.filter(metric__form=form, period=p.code, region__in=regions)
+        }
         for r, region in enumerate(regions, start=2):
             sheet.write_string(r, 0, region.code, locked)
             sheet.write_string(r, 1, region.name, locked)
@@ -240,7 +288,9 @@ def template_workbook(user, period: str) -> bytes:
         sheet.set_column(2, len(headers), 18)
         sheet.freeze_panes(2, 2)
     info = book.add_worksheet("填报说明")
-    info.write(0, 0, f"期间：{p.code}（{p.label}）。每个工作表对应一张报表，每行一个区划，只填数字；空白表示未填报。")
+    info.write(
+        0, 0, f"期间：{p.code}（{p.label}）。每个工作表对应一张报表，每行一个区划，只填数字；空白表示未填报。"
+    )
     book.close()
     return buf.getvalue()
 
@@ -269,8 +319,16 @@ def import_metric_workbook(source, period: str, *, actor):
             continue
         metrics = list(form.metrics.all())
         columns = [Column("code", "区划代码", parser=parse_text), Column("name", "区划名称", required=False)]
-        columns += [Column(m.code, m.name, synonyms=(f"{m.name}（{m.unit_label}）",), required=False,
-                           parser=parse_decimal) for m in metrics]
+        columns += [
+            Column(
+                m.code,
+                m.name,
+                synonyms=(f"{m.name}（{m.unit_label}）",),
+                required=False,
+                parser=parse_decimal,
+            )
+            for m in metrics
+        ]
         res = read_sheet(io.BytesIO(data), columns, sheet=name, fill_merged=False)
         errors.extend(res.errors)
         for rec in res.records:
@@ -300,8 +358,16 @@ def import_metric_workbook(source, period: str, *, actor):
 
 # -------------------------------------------------------------------------------- indicators
 
-def evaluate_indicator(defn: IndicatorDefinition, region, period: str | None = None, *, actor=None,
-                       drill_down=False, campaign=None):
+
+def evaluate_indicator(
+    defn: IndicatorDefinition,
+    region,
+    period: str | None = None,
+    *,
+    actor=None,
+    drill_down=False,
+    campaign=None,
+):
     """Evaluate an indicator for a region subtree the actor may see (404 otherwise)."""
     if actor is not None:
         check_can_view_region(actor, region)
@@ -309,8 +375,11 @@ def evaluate_indicator(defn: IndicatorDefinition, region, period: str | None = N
 
     p = period_for(period, defn.period_kind, timezone.localdate(), campaign)
     # Values per (indicator, region, period), kept until any data changes (imports and corrections log).
-    return cached("indicator", [defn.pk, defn.version, region.pk, p.code, drill_down],
-                  lambda: engine.evaluate(defn, region, p, drill_down=drill_down))
+    return cached(
+        "indicator",
+        [defn.pk, defn.version, region.pk, p.code, drill_down],
+        lambda: engine.evaluate(defn, region, p, drill_down=drill_down),
+    )
 
 
 @transaction.atomic
@@ -330,8 +399,13 @@ def save_indicator(defn: IndicatorDefinition, *, actor, expected_version=None):
 
 
 def campaign_indicators(campaign):
-    return (IndicatorDefinition.objects.filter(is_active=True, scoring_item__indicator__category__framework=campaign.framework)
-            .select_related("scoring_item").order_by("seq", "code"))
+    return (
+        IndicatorDefinition.objects.filter(
+            is_active=True, scoring_item__indicator__category__framework=campaign.framework
+        )
+        .select_related("scoring_item")
+        .order_by("seq", "code")
+    )
 
 
 def failed_thresholds(campaign, today: datetime.date | None = None) -> list[dict]:
@@ -344,14 +418,30 @@ def failed_thresholds(campaign, today: datetime.date | None = None) -> list[dict
 
     today = today or timezone.localdate()
     out = []
-    pairs = [(defn, default_period(defn.period_kind, today, campaign))
-             for defn in campaign_indicators(campaign) if defn.target is not None]
+    pairs = [
+        (defn, default_period(defn.period_kind, today, campaign))
+        for defn in campaign_indicators(campaign)
+        if defn.target is not None
+    ]
     periods = dict(pairs)
     for defn, ev in evaluate_many(pairs, campaign.region):  # ledger reads batched
         p = periods[defn]
         if ev is None:
-            ev = engine.Evaluation(defn.code, defn.name, campaign.region.pk, campaign.region.name, campaign.region.code,
-                                   p.code, p.label, None, None, None, defn.target, None, note="定义有误，无法计算")
+            ev = engine.Evaluation(
+                defn.code,
+                defn.name,
+                campaign.region.pk,
+                campaign.region.name,
+                campaign.region.code,
+                p.code,
+                p.label,
+                None,
+                None,
+                None,
+                defn.target,
+                None,
+                note="定义有误，无法计算",
+            )
         if ev.met:
             continue
         points = defn.points_at_stake if defn.points_at_stake is not None else defn.scoring_item.points
@@ -359,11 +449,22 @@ def failed_thresholds(campaign, today: datetime.date | None = None) -> list[dict
         if ev.value is None:
             reason = f"{p.label}{defn.name}缺少数据（{ev.note or '无法计算'}），目标{_fmt(defn.target)}{defn.value_unit}"
         else:
-            reason = (f"{p.label}{defn.name}为{_fmt(ev.value)}{defn.value_unit}，{cmp_word}目标"
-                      f"{_fmt(defn.target)}{defn.value_unit}")
-        out.append({"item_id": defn.scoring_item_id, "indicator_name": defn.name, "value": ev.value,
-                    "target": defn.target, "points_at_stake": points, "reason": reason, "indicator_id": defn.pk,
-                    "period": p.code})
+            reason = (
+                f"{p.label}{defn.name}为{_fmt(ev.value)}{defn.value_unit}，{cmp_word}目标"
+                f"{_fmt(defn.target)}{defn.value_unit}"
+            )
+        out.append(
+            {
+                "item_id": defn.scoring_item_id,
+                "indicator_name": defn.name,
+                "value": ev.value,
+                "target": defn.target,
+                "points_at_stake": points,
+                "reason": reason,
+                "indicator_id": defn.pk,
+                "period": p.code,
+            }
+        )
     return out
 
 

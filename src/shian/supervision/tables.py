@@ -19,8 +19,20 @@ class SamplingTable(tables.Table):
 
     class Meta:
         model = SamplingRecord
-        fields = ("number", "sampled_on", "region", "sampled_unit", "stage", "food_category", "product", "task_type",
-                  "result", "failed_items", "disposal_status", "disposed_on")
+        fields = (
+            "number",
+            "sampled_on",
+            "region",
+            "sampled_unit",
+            "stage",
+            "food_category",
+            "product",
+            "task_type",
+            "result",
+            "failed_items",
+            "disposal_status",
+            "disposed_on",
+        )
         attrs = ATTRS
 
 
@@ -30,8 +42,17 @@ class ComplaintTable(tables.Table):
 
     class Meta:
         model = ComplaintRecord
-        fields = ("number", "received_on", "region", "channel", "category", "subject", "deadline", "closed_on",
-                  "outcome")
+        fields = (
+            "number",
+            "received_on",
+            "region",
+            "channel",
+            "category",
+            "subject",
+            "deadline",
+            "closed_on",
+            "outcome",
+        )
         attrs = ATTRS
 
 
@@ -44,8 +65,17 @@ class CaseTable(tables.Table):
 
     class Meta:
         model = CaseRecord
-        fields = ("number", "opened_on", "closed_on", "region", "case_type", "party", "fine_amount",
-                  "confiscation_amount", "transferred_police")
+        fields = (
+            "number",
+            "opened_on",
+            "closed_on",
+            "region",
+            "case_type",
+            "party",
+            "fine_amount",
+            "confiscation_amount",
+            "transferred_police",
+        )
         attrs = ATTRS
 
 
@@ -56,11 +86,16 @@ class IndicatorTable(tables.Table):
         '{% if ev.value is None %}—{% else %}{{ ev.value|floatformat:"-2" }}{{ record.value_unit }}{% endif %}</span> '
         '{% if ev.met is True %}<span class="badge text-bg-success">达标</span>{% elif ev.met is False %}'
         '<span class="badge text-bg-danger">未达标</span>{% endif %}{% endif %}{% endwith %}',
-        verbose_name="当前值（默认期间）", orderable=False, exclude_from_export=True)
+        verbose_name="当前值（默认期间）",
+        orderable=False,
+        exclude_from_export=True,
+    )
     scoring_item = tables.Column(verbose_name="对应评分项", accessor="scoring_item__code")
-    target = tables.TemplateColumn("{% if record.target is not None %}{{ record.get_comparison_display }} "
-                                   "{{ record.target.normalize }}{{ record.value_unit }}{% else %}—{% endif %}",
-                                   verbose_name="目标")
+    target = tables.TemplateColumn(
+        "{% if record.target is not None %}{{ record.get_comparison_display }} "
+        "{{ record.target.normalize }}{{ record.value_unit }}{% else %}—{% endif %}",
+        verbose_name="目标",
+    )
 
     class Meta:
         model = IndicatorDefinition
@@ -83,6 +118,15 @@ class ImportBatchTable(tables.Table):
 
     class Meta:
         model = ImportBatch
-        fields = ("created_at", "ledger", "filename", "status", "rows_read", "created_count", "updated_count",
-                  "rejected_count", "created_by")
+        fields = (
+            "created_at",
+            "ledger",
+            "filename",
+            "status",
+            "rows_read",
+            "created_count",
+            "updated_count",
+            "rejected_count",
+            "created_by",
+        )
         attrs = ATTRS

@@ -19,8 +19,13 @@ def import_ledger_job(record):
 
     outcome = result.summary() + ("" if result.ok else "。有错误，未导入任何数据，请下载错误报告")
     Job.objects.filter(pk=record.pk).update(message=outcome)
-    return {"url": batch.get_absolute_url(), "rows_read": result.rows_read, "created": result.created,
-            "updated": result.updated, "rejected": result.rejected}
+    return {
+        "url": batch.get_absolute_url(),
+        "rows_read": result.rows_read,
+        "created": result.created,
+        "updated": result.updated,
+        "rejected": result.rejected,
+    }
 
 
 @on_job_dead("supervision.import_ledger")
@@ -29,9 +34,9 @@ def fail_batch_of_dead_job(record, reason):
     from shian.supervision.choices import ImportStatus
     from shian.supervision.models import ImportBatch
 
-    ImportBatch.objects.filter(pk=record.params.get("batch_id"),
-                               status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
-        status=ImportStatus.FAILED, message=reason)
+    ImportBatch.objects.filter(
+        pk=record.params.get("batch_id"), status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).update(status=ImportStatus.FAILED, message=reason)
 
 
 @on_sweep
@@ -49,6 +54,9 @@ def fail_orphan_batches():
 
     old = timezone.now() - datetime.timedelta(seconds=settings.SHIAN_JOB_STALE_SECONDS)
     orphans = ImportBatch.objects.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).filter(
-        Q(job__status__in=[Job.Status.FAILED, Job.Status.SUCCEEDED]) | Q(job__isnull=True, updated_at__lt=old))
-    return orphans.update(status=ImportStatus.FAILED,
-                          message="导入进程已中断，导入没有完成；未提交的数据已随事务回滚，请重新导入。")
+        Q(job__status__in=[Job.Status.FAILED, Job.Status.SUCCEEDED]) | Q(job__isnull=True, updated_at__lt=old)
+    )
+    return orphans.update(
+        status=ImportStatus.FAILED,
+        message="导入进程已中断，导入没有完成；未提交的数据已随事务回滚，请重新导入。",
+    )

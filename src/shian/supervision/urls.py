@@ -13,7 +13,11 @@ urlpatterns = [
     path("sampling/", views.SamplingListView.as_view(), name="sampling_list"),
     path("sampling/<int:pk>/", views.RecordDetailView.as_view(model=SamplingRecord), name="sampling_detail"),
     path("complaints/", views.ComplaintListView.as_view(), name="complaints_list"),
-    path("complaints/<int:pk>/", views.RecordDetailView.as_view(model=ComplaintRecord), name="complaints_detail"),
+    path(
+        "complaints/<int:pk>/",
+        views.RecordDetailView.as_view(model=ComplaintRecord),
+        name="complaints_detail",
+    ),
     path("cases/", views.CaseListView.as_view(), name="cases_list"),
     path("cases/<int:pk>/", views.RecordDetailView.as_view(model=CaseRecord), name="cases_detail"),
     path("imports/", views.ImportListView.as_view(), name="import_list"),

@@ -47,8 +47,12 @@ from shian.supervision.tables import (
     SamplingTable,
 )
 
-SUPERVISION_ACTIONS = (("抽检记录", "supervision:sampling_list"), ("投诉举报", "supervision:complaints_list"),
-                       ("执法案件", "supervision:cases_list"), ("统计报表", "supervision:metric_form_list"))
+SUPERVISION_ACTIONS = (
+    ("抽检记录", "supervision:sampling_list"),
+    ("投诉举报", "supervision:complaints_list"),
+    ("执法案件", "supervision:cases_list"),
+    ("统计报表", "supervision:metric_form_list"),
+)
 
 
 def _fmt(v):
@@ -58,6 +62,7 @@ def _fmt(v):
 
 
 # ------------------------------------------------------------------------------ indicators
+
 
 class IndicatorListView(ObjectListView):
     model = IndicatorDefinition
@@ -94,7 +99,9 @@ def _region_and_period(request, defn):
     user = request.user
     rid = request.GET.get("region")
     if rid:
-        region = get_object_or_404(Region, pk=rid) if str(rid).isdigit() else get_object_or_404(Region, code=rid)
+        region = (
+            get_object_or_404(Region, pk=rid) if str(rid).isdigit() else get_object_or_404(Region, code=rid)
+        )
     else:
         region = services.default_region(user)
     services.check_can_view_region(user, region)
@@ -107,8 +114,12 @@ def _region_and_period(request, defn):
     return region, period
 
 
-LEDGER_LIST = {"sampling": "supervision:sampling_list", "complaints": "supervision:complaints_list",
-               "cases": "supervision:cases_list", "metric": "supervision:metric_value_list"}
+LEDGER_LIST = {
+    "sampling": "supervision:sampling_list",
+    "complaints": "supervision:complaints_list",
+    "cases": "supervision:cases_list",
+    "metric": "supervision:metric_value_list",
+}
 
 
 def records_url(defn, part, region, period):
@@ -133,25 +144,49 @@ class IndicatorDetailView(LoginRequiredMixin, View):
     """One indicator for any region subtree and period: value, target, drill-down, the records behind it."""
 
     def get(self, request, pk):
-        defn = get_object_for_user(IndicatorDefinition, request.user, pk,
-                                   queryset=IndicatorDefinition.objects.select_related("scoring_item"))
+        defn = get_object_for_user(
+            IndicatorDefinition,
+            request.user,
+            pk,
+            queryset=IndicatorDefinition.objects.select_related("scoring_item"),
+        )
         region, period = _region_and_period(request, defn)
         ev = services.evaluate_indicator(defn, region, period.code, actor=request.user, drill_down=True)
-        rows = [{"ev": c, "value": _fmt(c.value), "numerator": _fmt(c.numerator), "denominator": _fmt(c.denominator),
-                 "url": f"?{urlencode({'region': c.region_id, 'period': period.code})}",
-                 "records": records_url(defn, "numerator", Region(pk=c.region_id), period)} for c in ev.children]
+        rows = [
+            {
+                "ev": c,
+                "value": _fmt(c.value),
+                "numerator": _fmt(c.numerator),
+                "denominator": _fmt(c.denominator),
+                "url": f"?{urlencode({'region': c.region_id, 'period': period.code})}",
+                "records": records_url(defn, "numerator", Region(pk=c.region_id), period),
+            }
+            for c in ev.children
+        ]
         scope = services.view_path(request.user) or ""
         parent = region.parent if region.parent_id and region.parent.path.startswith(scope) else None
         ctx = {
-            "title": defn.name, "defn": defn, "ev": ev, "region": region, "period": period, "rows": rows,
-            "value": _fmt(ev.value), "numerator": _fmt(ev.numerator), "denominator": _fmt(ev.denominator),
-            "target": _fmt(ev.target) if ev.target is not None else None, "parent": parent,
-            "num_source": describe_source(defn.numerator), "den_source": describe_source(defn.denominator),
+            "title": defn.name,
+            "defn": defn,
+            "ev": ev,
+            "region": region,
+            "period": period,
+            "rows": rows,
+            "value": _fmt(ev.value),
+            "numerator": _fmt(ev.numerator),
+            "denominator": _fmt(ev.denominator),
+            "target": _fmt(ev.target) if ev.target is not None else None,
+            "parent": parent,
+            "num_source": describe_source(defn.numerator),
+            "den_source": describe_source(defn.denominator),
             "num_url": records_url(defn, "numerator", region, period),
             "den_url": records_url(defn, "denominator", region, period),
-            "chart_url": reverse("supervision:indicator_chart", args=[defn.pk]) + "?" + urlencode(
-                {"region": region.pk, "period": period.code}),
-            "can_edit": IndicatorDefinition.objects.restrict(request.user, "change").filter(pk=defn.pk).exists()
+            "chart_url": reverse("supervision:indicator_chart", args=[defn.pk])
+            + "?"
+            + urlencode({"region": region.pk, "period": period.code}),
+            "can_edit": IndicatorDefinition.objects.restrict(request.user, "change")
+            .filter(pk=defn.pk)
+            .exists()
             and not request.user.is_read_only,
         }
         return render(request, "supervision/indicator_detail.html", ctx)
@@ -169,19 +204,35 @@ class IndicatorChartView(LoginRequiredMixin, View):
         data = []
         for c in items:
             color = "#6c757d" if c.met is None else ("#198754" if c.met else "#dc3545")
-            data.append({"value": None if c.value is None else round(float(c.value), 4), "itemStyle": {"color": color}})
+            data.append(
+                {
+                    "value": None if c.value is None else round(float(c.value), 4),
+                    "itemStyle": {"color": color},
+                }
+            )
         series = {"type": "bar", "name": defn.name, "data": data}
         if defn.target is not None:
-            series["markLine"] = {"symbol": "none", "lineStyle": {"color": "#fd7e14", "type": "dashed"},
-                                  "label": {"formatter": f"目标 {_fmt(defn.target)}", "position": "insideEndTop"},
-                                  "data": [{"yAxis": float(defn.target)}]}
+            series["markLine"] = {
+                "symbol": "none",
+                "lineStyle": {"color": "#fd7e14", "type": "dashed"},
+                "label": {"formatter": f"目标 {_fmt(defn.target)}", "position": "insideEndTop"},
+                "data": [{"yAxis": float(defn.target)}],
+            }
         values = [d["value"] for d in data if d["value"] is not None]
         top = max(values + ([float(defn.target)] if defn.target is not None else []), default=0)
         option = {
-            "title": {"text": f"{region.name}{period.label}{defn.name}", "left": "center", "textStyle": {"fontSize": 14}},
+            "title": {
+                "text": f"{region.name}{period.label}{defn.name}",
+                "left": "center",
+                "textStyle": {"fontSize": 14},
+            },
             "tooltip": {"trigger": "axis"},
             "grid": {"left": 50, "right": 20, "bottom": 70, "top": 50},
-            "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 40 if len(names) > 8 else 0}},
+            "xAxis": {
+                "type": "category",
+                "data": names,
+                "axisLabel": {"rotate": 40 if len(names) > 8 else 0},
+            },
             "yAxis": {"type": "value", "name": defn.value_unit, "max": round(top * 1.15, 4) if top else None},
             "series": [series],
         }
@@ -199,18 +250,23 @@ class IndicatorEditView(ObjectEditView):
 
     def save(self, form):
         obj = form.save(commit=False)
-        return services.save_indicator(obj, actor=self.request.user,
-                                       expected_version=form.cleaned_data.get("edit_version"))
+        return services.save_indicator(
+            obj, actor=self.request.user, expected_version=form.cleaned_data.get("edit_version")
+        )
 
 
 # ---------------------------------------------------------------------------------- ledgers
+
 
 class LedgerListView(ObjectListView):
     """Ledger rows; `?indicator=CODE&part=numerator|denominator` narrows to the rows behind a number."""
 
     template_name = "supervision/ledger_list.html"
-    extra_actions = (("计算指标", "supervision:indicator_list"), ("导入台账", "supervision:import_add"),
-                     ("导入记录", "supervision:import_list"))
+    extra_actions = (
+        ("计算指标", "supervision:indicator_list"),
+        ("导入台账", "supervision:import_add"),
+        ("导入记录", "supervision:import_list"),
+    )
 
     def base_queryset(self):
         from shian.supervision.filtersets import indicator_records
@@ -270,33 +326,56 @@ class RecordDetailView(ObjectDetailView):
 
         labels = dict(LedgerField.objects.values_list("key", "label"))
         fields += [(labels.get(k, k), v) for k, v in (obj.extra or {}).items()]
-        ctx.update(title=f"{obj._meta.verbose_name}：{obj.number}", fields=fields,
-                   history_url=reverse("core:audit_history", args=["supervision", obj._meta.model_name, obj.pk]),
-                   list_url=reverse(LEDGER_LIST[{"samplingrecord": "sampling", "complaintrecord": "complaints",
-                                                 "caserecord": "cases"}[obj._meta.model_name]]))
+        ctx.update(
+            title=f"{obj._meta.verbose_name}：{obj.number}",
+            fields=fields,
+            history_url=reverse("core:audit_history", args=["supervision", obj._meta.model_name, obj.pk]),
+            list_url=reverse(
+                LEDGER_LIST[
+                    {"samplingrecord": "sampling", "complaintrecord": "complaints", "caserecord": "cases"}[
+                        obj._meta.model_name
+                    ]
+                ]
+            ),
+        )
         return ctx
 
 
 # ---------------------------------------------------------------------------------- imports
 
+
 class ImportCreateView(LoginRequiredMixin, View):
     def get(self, request):
         if change_path(request.user) is None or request.user.is_read_only:
             raise PermissionDenied("只有创建办可以导入监管台账")
-        return render(request, "supervision/import_form.html", {"form": LedgerImportForm(user=request.user,
-                      initial={"ledger": request.GET.get("ledger", "sampling")}), "title": "导入监管台账"})
+        return render(
+            request,
+            "supervision/import_form.html",
+            {
+                "form": LedgerImportForm(
+                    user=request.user, initial={"ledger": request.GET.get("ledger", "sampling")}
+                ),
+                "title": "导入监管台账",
+            },
+        )
 
     def post(self, request):
         form = LedgerImportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
-                batch = services.start_ledger_import(form.cleaned_data["ledger"], form.cleaned_data["file"],
-                                                     actor=request.user, mapping=form.cleaned_data["mapping"])
+                batch = services.start_ledger_import(
+                    form.cleaned_data["ledger"],
+                    form.cleaned_data["file"],
+                    actor=request.user,
+                    mapping=form.cleaned_data["mapping"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 return redirect(batch.get_absolute_url())
-        return render(request, "supervision/import_form.html", {"form": form, "title": "导入监管台账"}, status=400)
+        return render(
+            request, "supervision/import_form.html", {"form": form, "title": "导入监管台账"}, status=400
+        )
 
 
 class ImportListView(ObjectListView):
@@ -331,13 +410,22 @@ class ImportErrorReportView(LoginRequiredMixin, View):
 
 # ---------------------------------------------------------------------------------- metrics
 
+
 class MetricFormListView(LoginRequiredMixin, View):
     def get(self, request):
         forms = MetricForm.objects.restrict(request.user).select_related("unit").prefetch_related("metrics")
         period = request.GET.get("period") or default_period("quarter", timezone.localdate()).code
-        return render(request, "supervision/metric_form_list.html",
-                      {"title": "统计报表", "forms": forms, "period": period, "upload": MetricWorkbookForm(),
-                       "can_enter": not request.user.is_read_only})
+        return render(
+            request,
+            "supervision/metric_form_list.html",
+            {
+                "title": "统计报表",
+                "forms": forms,
+                "period": period,
+                "upload": MetricWorkbookForm(),
+                "can_enter": not request.user.is_read_only,
+            },
+        )
 
 
 def _period_of(request, form):
@@ -363,8 +451,10 @@ class MetricEntryView(LoginRequiredMixin, View):
         if not regions:
             raise PermissionDenied("您不能填报此报表")
         metrics = list(form.metrics.all())
-        existing = {(v.region_id, v.metric_id): v.value for v in
-                    MetricValue.objects.filter(metric__form=form, period=period.code, region__in=regions)}
+        existing = {
+            (v.region_id, v.metric_id): v.value
+            for v in MetricValue.objects.filter(metric__form=form, period=period.code, region__in=regions)
+        }
         grid = []
         for region in regions:
             cells = []
@@ -373,8 +463,14 @@ class MetricEntryView(LoginRequiredMixin, View):
                 value = posted.get(name) if posted is not None else _plain(existing.get((region.pk, m.pk)))
                 cells.append({"name": name, "value": "" if value is None else value})
             grid.append({"region": region, "cells": cells})
-        return {"title": f"{form.name}（{period.label}）", "form_obj": form, "period": period, "metrics": metrics,
-                "grid": grid, "errors": errors or []}
+        return {
+            "title": f"{form.name}（{period.label}）",
+            "form_obj": form,
+            "period": period,
+            "metrics": metrics,
+            "grid": grid,
+            "errors": errors or [],
+        }
 
     def get(self, request, pk):
         form = get_object_for_user(MetricForm, request.user, pk)
@@ -411,9 +507,15 @@ class MetricEntryView(LoginRequiredMixin, View):
                 errors = exc.messages
             else:
                 messages.success(request, f"已保存（{saved} 项有变化）")
-                return redirect(reverse("supervision:metric_entry", args=[form.pk]) + f"?period={period.code}")
-        return render(request, "supervision/metric_entry.html",
-                      self.context(request, form, period, errors, posted=request.POST), status=400)
+                return redirect(
+                    reverse("supervision:metric_entry", args=[form.pk]) + f"?period={period.code}"
+                )
+        return render(
+            request,
+            "supervision/metric_entry.html",
+            self.context(request, form, period, errors, posted=request.POST),
+            status=400,
+        )
 
 
 class MetricTemplateView(LoginRequiredMixin, View):
@@ -423,7 +525,9 @@ class MetricTemplateView(LoginRequiredMixin, View):
         except ValidationError as exc:
             raise Http404(exc.messages[0])
         data = services.template_workbook(request.user, period.code)
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = attachment_header(f"统计报表模板-{period.code}.xlsx")
         return response
 
@@ -436,7 +540,9 @@ class MetricWorkbookImportView(LoginRequiredMixin, View):
             raise PermissionDenied("只读账号不能填报数据")
         if form.is_valid():
             try:
-                saved, errors = services.import_metric_workbook(form.cleaned_data["file"], period, actor=request.user)
+                saved, errors = services.import_metric_workbook(
+                    form.cleaned_data["file"], period, actor=request.user
+                )
             except ValidationError as exc:
                 errors, saved = exc.messages, 0
             if not errors:

@@ -22,18 +22,46 @@ class TaskSerializer(VersionedSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "campaign", "item", "item_code", "parent", "title", "description", "unit", "unit_name",
-                  "role", "deadline", "status", "status_label", "is_overdue", "progress", "latest_note",
-                  "claimed_by", "claimed_at", "completed_at", "version"]
-        read_only_fields = ["campaign", "parent", "status", "progress", "latest_note", "claimed_by", "claimed_at",
-                            "completed_at"]
+        fields = [
+            "id",
+            "campaign",
+            "item",
+            "item_code",
+            "parent",
+            "title",
+            "description",
+            "unit",
+            "unit_name",
+            "role",
+            "deadline",
+            "status",
+            "status_label",
+            "is_overdue",
+            "progress",
+            "latest_note",
+            "claimed_by",
+            "claimed_at",
+            "completed_at",
+            "version",
+        ]
+        read_only_fields = [
+            "campaign",
+            "parent",
+            "status",
+            "progress",
+            "latest_note",
+            "claimed_by",
+            "claimed_at",
+            "completed_at",
+        ]
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("version", None)
         if expected is None:
             raise serializers.ValidationError({"version": "修改时必须提供读取时的版本号 version"})
-        return services.update_task(instance, actor=self.context["request"].user, expected_version=expected,
-                                    **validated_data)
+        return services.update_task(
+            instance, actor=self.context["request"].user, expected_version=expected, **validated_data
+        )
 
 
 class TaskCreateSerializer(TaskSerializer):
@@ -45,8 +73,15 @@ class TaskCreateSerializer(TaskSerializer):
     def create(self, validated_data):
         validated_data.pop("version", None)
         campaign = validated_data.pop("campaign")
-        return services.create_task(campaign, actor=self.context["request"].user, **{
-            k: v for k, v in validated_data.items() if k in ("title", "unit", "deadline", "description", "role", "item")})
+        return services.create_task(
+            campaign,
+            actor=self.context["request"].user,
+            **{
+                k: v
+                for k, v in validated_data.items()
+                if k in ("title", "unit", "deadline", "description", "role", "item")
+            },
+        )
 
 
 class TaskUpdateSerializer(serializers.ModelSerializer):
@@ -60,7 +95,9 @@ class TaskUpdateSerializer(serializers.ModelSerializer):
 class ProgressInput(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    status = serializers.ChoiceField(choices=["in_progress", "submitted", "done"], required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["in_progress", "submitted", "done"], required=False, allow_null=True
+    )
     version = serializers.IntegerField(required=False)
 
 
@@ -125,8 +162,14 @@ class TaskViewSet(ScopedModelViewSet):
         data = ProgressInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        services.report_progress(task, d["progress"], d.get("note", ""), d.get("status") or None,
-                                 actor=request.user, expected_version=d.get("version"))
+        services.report_progress(
+            task,
+            d["progress"],
+            d.get("note", ""),
+            d.get("status") or None,
+            actor=request.user,
+            expected_version=d.get("version"),
+        )
         return self._respond(task)
 
     @extend_schema(request=NoteInput, responses=TaskSerializer)
@@ -136,8 +179,12 @@ class TaskViewSet(ScopedModelViewSet):
         task = self._task()
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.complete_task(task, data.validated_data["note"], actor=request.user,
-                               expected_version=data.validated_data.get("version"))
+        services.complete_task(
+            task,
+            data.validated_data["note"],
+            actor=request.user,
+            expected_version=data.validated_data.get("version"),
+        )
         return self._respond(task)
 
     @extend_schema(request=NoteInput, responses=TaskSerializer)
@@ -147,8 +194,12 @@ class TaskViewSet(ScopedModelViewSet):
         task = self._task()
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.send_back_task(task, data.validated_data["note"], actor=request.user,
-                                expected_version=data.validated_data.get("version"))
+        services.send_back_task(
+            task,
+            data.validated_data["note"],
+            actor=request.user,
+            expected_version=data.validated_data.get("version"),
+        )
         return self._respond(task)
 
     @extend_schema(request=ReassignInput, responses=TaskSerializer)
@@ -161,7 +212,9 @@ class TaskViewSet(ScopedModelViewSet):
         d = data.validated_data
         if not d["unit"].region.path.startswith(task.campaign.region.path):
             raise PermissionDenied("责任单位不在本创建项目的辖区内")
-        services.reassign_task(task, d["unit"], note=d["note"], actor=request.user, expected_version=d.get("version"))
+        services.reassign_task(
+            task, d["unit"], note=d["note"], actor=request.user, expected_version=d.get("version")
+        )
         return self._respond(task)
 
     @extend_schema(request=SplitInput, responses=TaskSerializer(many=True))
@@ -173,8 +226,10 @@ class TaskViewSet(ScopedModelViewSet):
         data.is_valid(raise_exception=True)
         parts = [(p["title"], p["unit"], p.get("deadline")) for p in data.validated_data["parts"]]
         children = services.split_task(task, parts, actor=request.user)
-        return Response(TaskSerializer(children, many=True, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            TaskSerializer(children, many=True, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(responses=TaskUpdateSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

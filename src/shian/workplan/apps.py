@@ -7,7 +7,9 @@ class WorkplanConfig(registry.ShianApp):
     verbose_name = "任务分解"
     url_prefix = "tasks/"
     nav = (
-        registry.NavItem("任务", "workplan:task_list", "list-check", registry.OVERSIGHT | registry.UNITS, order=40),
+        registry.NavItem(
+            "任务", "workplan:task_list", "list-check", registry.OVERSIGHT | registry.UNITS, order=40
+        ),
     )
     has_api = True
     has_demo = True

@@ -36,12 +36,15 @@ def liaisons_by_unit(users) -> dict:
 def populate(ctx) -> None:
     rng, today, office = ctx.rng, ctx.today, ctx.users["office"]
     services.generate_tasks(ctx.campaign, actor=office)
-    tasks = list(Task.objects.filter(campaign=ctx.campaign).select_related("campaign__region", "unit")
-                 .order_by("id"))
+    tasks = list(
+        Task.objects.filter(campaign=ctx.campaign).select_related("campaign__region", "unit").order_by("id")
+    )
     # The sample framework's dates are the province's; the county sets its own staggered deadlines
     # (some already past, most in the coming months) so the demo shows every state, 逾期 included.
     for task in tasks:
-        task.deadline = today + datetime.timedelta(days=rng.choice([-30, -8, 10, 20, 30, 45, 60, 90, 120, 150]))
+        task.deadline = today + datetime.timedelta(
+            days=rng.choice([-30, -8, 10, 20, 30, 45, 60, 90, 120, 150])
+        )
     Task.objects.bulk_update(tasks, ["deadline"])
     liaisons = liaisons_by_unit(ctx.users)
     now = timezone.now()
@@ -52,22 +55,54 @@ def populate(ctx) -> None:
             continue  # 待认领 (some of them past their deadline: 逾期)
         services.claim_task(task, actor=liaison)
         if roll < 0.55:
-            services.report_progress(task, rng.choice([10, 20, 30, 40, 50, 60]), rng.choice(NOTES_IN_PROGRESS),
-                                     actor=liaison, expected_version=task.version)
+            services.report_progress(
+                task,
+                rng.choice([10, 20, 30, 40, 50, 60]),
+                rng.choice(NOTES_IN_PROGRESS),
+                actor=liaison,
+                expected_version=task.version,
+            )
         elif roll < 0.72:
-            services.report_progress(task, rng.choice([40, 60]), rng.choice(NOTES_IN_PROGRESS), actor=liaison, expected_version=task.version)
-            services.report_progress(task, 100, rng.choice(NOTES_SUBMITTED), TaskStatus.SUBMITTED, actor=liaison, expected_version=task.version)
+            services.report_progress(
+                task,
+                rng.choice([40, 60]),
+                rng.choice(NOTES_IN_PROGRESS),
+                actor=liaison,
+                expected_version=task.version,
+            )
+            services.report_progress(
+                task,
+                100,
+                rng.choice(NOTES_SUBMITTED),
+                TaskStatus.SUBMITTED,
+                actor=liaison,
+                expected_version=task.version,
+            )
         else:
-            services.report_progress(task, 100, rng.choice(NOTES_SUBMITTED), TaskStatus.SUBMITTED, actor=liaison, expected_version=task.version)
+            services.report_progress(
+                task,
+                100,
+                rng.choice(NOTES_SUBMITTED),
+                TaskStatus.SUBMITTED,
+                actor=liaison,
+                expected_version=task.version,
+            )
             services.complete_task(task, rng.choice(NOTES_DONE), actor=office, expected_version=task.version)
     # A submitted task sent back once, so the log shows the whole cycle.
     sent_back = next((t for t in tasks if t.status == TaskStatus.SUBMITTED), None)
     if sent_back is not None:
-        services.send_back_task(sent_back, "佐证材料缺少2023年度会议纪要，请补充后重新提交", actor=office, expected_version=sent_back.version)
+        services.send_back_task(
+            sent_back,
+            "佐证材料缺少2023年度会议纪要，请补充后重新提交",
+            actor=office,
+            expected_version=sent_back.version,
+        )
     # One large task split into township parts.
     big = next((t for t in tasks if t.status == TaskStatus.PENDING_CLAIM and t.unit == ctx.office), None)
     if big is not None and ctx.township_units:
-        parts = [(f"{u.short_name or u.name}：{big.title[:40]}", u, big.deadline) for u in ctx.township_units[:3]]
+        parts = [
+            (f"{u.short_name or u.name}：{big.title[:40]}", u, big.deadline) for u in ctx.township_units[:3]
+        ]
         services.split_task(big, parts, actor=office)
     # Spread each task's log over the past weeks, in order, instead of "just now".
     updates = list(TaskUpdate.objects.filter(task__campaign=ctx.campaign).order_by("task_id", "id"))
@@ -90,7 +125,9 @@ def populate(ctx) -> None:
         last = None
         for u in log:
             if u.status_after != last:
-                history.append(TaskStatusChange(subject_id=task_id, status=u.status_after, at=u.at, actor_id=u.author_id))
+                history.append(
+                    TaskStatusChange(subject_id=task_id, status=u.status_after, at=u.at, actor_id=u.author_id)
+                )
                 last = u.status_after
             if u.status_after == TaskStatus.DONE:
                 completed_at[task_id] = u.at
@@ -103,6 +140,7 @@ def populate(ctx) -> None:
     Task.objects.bulk_update(claimed, ["claimed_at", "completed_at"])
     # Tasks were generated when the campaign was mobilised, not today.
     mobilised = ctx.campaign.milestones.filter(kind="mobilise").values_list("date", flat=True).first()
-    created = timezone.make_aware(datetime.datetime.combine(mobilised or today - datetime.timedelta(days=75),
-                                                            datetime.time(9)))
+    created = timezone.make_aware(
+        datetime.datetime.combine(mobilised or today - datetime.timedelta(days=75), datetime.time(9))
+    )
     Task.objects.filter(campaign=ctx.campaign).update(created_at=created)

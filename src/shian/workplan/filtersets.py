@@ -34,13 +34,22 @@ class TaskFilterSet(SearchFilterSet):
     search_fields = ("title", "description", "latest_note", "unit__name", "unit__short_name", "item__code")
     campaign = django_filters.ModelChoiceFilter(queryset=_campaigns, label="创建项目")
     unit = django_filters.ModelChoiceFilter(queryset=_units, label="责任单位")
-    category = django_filters.ModelChoiceFilter(queryset=_categories, field_name="item__indicator__category",
-                                                label="类别")
+    category = django_filters.ModelChoiceFilter(
+        queryset=_categories, field_name="item__indicator__category", label="类别"
+    )
     status = django_filters.ChoiceFilter(choices=STATUS_FILTER_CHOICES, method="filter_status", label="状态")
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="时限起",
-                                               widget=forms.DateInput(attrs={"type": "date"}))
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限止",
-                                                widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_after = django_filters.DateFilter(
+        field_name="deadline",
+        lookup_expr="gte",
+        label="时限起",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_before = django_filters.DateFilter(
+        field_name="deadline",
+        lookup_expr="lte",
+        label="时限止",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = Task

@@ -9,8 +9,11 @@ from shian.workplan.models import Task
 
 
 def campaign_units(campaign):
-    return (Unit.objects.filter(region__path__startswith=campaign.region.path, is_active=True)
-            .select_related("region").order_by("kind", "sort_order", "name"))
+    return (
+        Unit.objects.filter(region__path__startswith=campaign.region.path, is_active=True)
+        .select_related("region")
+        .order_by("kind", "sort_order", "name")
+    )
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -31,8 +34,9 @@ class TaskForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         campaign = campaign or self.instance.campaign
         self.fields["unit"].queryset = campaign_units(campaign)
-        self.fields["item"].queryset = (ScoringItem.objects.filter(indicator__category__framework=campaign.framework)
-                                        .order_by("indicator__category__seq", "indicator__seq", "seq"))
+        self.fields["item"].queryset = ScoringItem.objects.filter(
+            indicator__category__framework=campaign.framework
+        ).order_by("indicator__category__seq", "indicator__seq", "seq")
         self.fields["item"].required = False
 
 
@@ -51,17 +55,28 @@ class TaskCreateForm(TaskForm):
 
 class ProgressForm(StyledForm):
     status = forms.ChoiceField(label="状态", required=False)
-    progress = forms.IntegerField(label="进度(%)", min_value=0, max_value=100,
-                                  widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}))
+    progress = forms.IntegerField(
+        label="进度(%)",
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+    )
     note = forms.CharField(label="进展说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, task=None, office=False, **kwargs):
         super().__init__(*args, **kwargs)
         if office:
-            choices = [(TaskStatus.IN_PROGRESS, "进行中"), (TaskStatus.SUBMITTED, "已提交"), (TaskStatus.DONE, "已完成")]
+            choices = [
+                (TaskStatus.IN_PROGRESS, "进行中"),
+                (TaskStatus.SUBMITTED, "已提交"),
+                (TaskStatus.DONE, "已完成"),
+            ]
         else:
-            choices = [(TaskStatus.IN_PROGRESS, "进行中"), (TaskStatus.SUBMITTED, "提交（完成后提交创建办审核）")]
+            choices = [
+                (TaskStatus.IN_PROGRESS, "进行中"),
+                (TaskStatus.SUBMITTED, "提交（完成后提交创建办审核）"),
+            ]
         self.fields["status"].choices = [("", "保持不变"), *choices]
 
 
@@ -104,10 +119,19 @@ class BulkEditForm(StyledForm):
     """The ticked tasks' new deadline, unit and/or status (blank: unchanged)."""
 
     deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
-    unit = UnitChoiceField(queryset=Unit.objects.none(), label="责任单位", required=False, empty_label="（不变）")
-    status = forms.ChoiceField(label="状态", required=False,
-                               choices=[("", "（不变）"), (TaskStatus.DONE, "确认完成"),
-                                        (TaskStatus.IN_PROGRESS, "退回/重新打开"), (TaskStatus.PENDING_CLAIM, "待认领（须同时改派）")])
+    unit = UnitChoiceField(
+        queryset=Unit.objects.none(), label="责任单位", required=False, empty_label="（不变）"
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[
+            ("", "（不变）"),
+            (TaskStatus.DONE, "确认完成"),
+            (TaskStatus.IN_PROGRESS, "退回/重新打开"),
+            (TaskStatus.PENDING_CLAIM, "待认领（须同时改派）"),
+        ],
+    )
     note = forms.CharField(label="说明", required=False, max_length=300)
 
     def __init__(self, *args, units=None, **kwargs):

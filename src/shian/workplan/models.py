@@ -43,22 +43,46 @@ class TaskQuerySet(ScopedQuerySet):
 class Task(BusinessModel):
     """A piece of work for one unit, usually derived from a scoring item."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE,
-                                 related_name="tasks")
-    item = models.ForeignKey("framework.ScoringItem", verbose_name="评分项", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="tasks")
-    parent = models.ForeignKey("self", verbose_name="上级任务", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="subtasks", help_text="拆分而来的子任务")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name="创建项目", on_delete=models.CASCADE, related_name="tasks"
+    )
+    item = models.ForeignKey(
+        "framework.ScoringItem",
+        verbose_name="评分项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级任务",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subtasks",
+        help_text="拆分而来的子任务",
+    )
     title = models.CharField("任务名称", max_length=300)
     description = models.TextField("任务要求", blank=True)
-    unit = models.ForeignKey("organisation.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="tasks")
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="tasks"
+    )
     role = models.CharField("职责", max_length=4, choices=UnitRole.choices, default=UnitRole.LEAD)
     deadline = models.DateField("完成时限", null=True, blank=True)
-    status = models.CharField("状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.PENDING_CLAIM)
+    status = models.CharField(
+        "状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.PENDING_CLAIM
+    )
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     latest_note = models.CharField("最新进展", max_length=500, blank=True)
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认领人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="认领人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -71,8 +95,11 @@ class Task(BusinessModel):
             models.Index(fields=["campaign", "unit", "status"], name="task_campaign_unit_status"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_max_100",
-                                   violation_error_message="进度不能超过100%"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="task_progress_max_100",
+                violation_error_message="进度不能超过100%",
+            ),
         ]
 
     def __str__(self):
@@ -93,7 +120,9 @@ class Task(BusinessModel):
     def status_css(self):
         if self.is_overdue:
             return "danger"
-        return {"pending": "secondary", "in_progress": "primary", "submitted": "info", "done": "success"}[self.status]
+        return {"pending": "secondary", "in_progress": "primary", "submitted": "info", "done": "success"}[
+            self.status
+        ]
 
 
 class TaskUpdateQuerySet(ScopedQuerySet):
@@ -106,8 +135,13 @@ class TaskUpdate(models.Model):
     audit_log = True
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     status_before = models.CharField("原状态", max_length=12, choices=TaskStatus.choices, blank=True)
     status_after = models.CharField("新状态", max_length=12, choices=TaskStatus.choices)
@@ -131,7 +165,9 @@ class TaskStatusChangeQuerySet(ScopedQuerySet):
 class TaskStatusChange(StatusChange):
     """A status the task entered and when: what documents read to count tasks as of a date."""
 
-    subject = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="status_changes")
+    subject = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.CASCADE, related_name="status_changes"
+    )
 
     objects = TaskStatusChangeQuerySet.as_manager()
 

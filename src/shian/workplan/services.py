@@ -32,6 +32,7 @@ TITLE_MAX = 300
 
 # --- who may act -------------------------------------------------------------------------------
 
+
 def can_manage_campaign(actor, campaign) -> bool:
     """The office of the campaign's region (or an administrator)."""
     return policy.manages(actor, campaign)
@@ -64,10 +65,11 @@ def _check_unit_in_campaign(unit, campaign, field="unit"):
 
 def _title_from(text: str) -> str:
     first = " ".join((text or "").split())
-    return first[:TITLE_MAX - 1] + "…" if len(first) > TITLE_MAX else first
+    return first[: TITLE_MAX - 1] + "…" if len(first) > TITLE_MAX else first
 
 
 # --- creating and editing ----------------------------------------------------------------------
+
 
 @transaction.atomic
 def generate_tasks(campaign, *, actor) -> dict:
@@ -81,13 +83,21 @@ def generate_tasks(campaign, *, actor) -> dict:
     """
     check_manage(actor, campaign)
     fallback = campaign.default_task_deadline or (
-        campaign.milestones.filter(done=False, date__gte=timezone.localdate()).order_by("date")
-        .values_list("date", flat=True).first())
-    assignments = (ItemUnit.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
-                   .select_related("item", "unit__region")
-                   .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "role", "seq"))
-    existing = set(Task.objects.filter(campaign=campaign, parent__isnull=True, item__isnull=False)
-                   .values_list("item_id", "unit_id"))
+        campaign.milestones.filter(done=False, date__gte=timezone.localdate())
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    assignments = (
+        ItemUnit.objects.filter(item__indicator__category__framework_id=campaign.framework_id)
+        .select_related("item", "unit__region")
+        .order_by("item__indicator__category__seq", "item__indicator__seq", "item__seq", "role", "seq")
+    )
+    existing = set(
+        Task.objects.filter(campaign=campaign, parent__isnull=True, item__isnull=False).values_list(
+            "item_id", "unit_id"
+        )
+    )
     new, seen = [], 0
     for a in assignments:
         if (a.item_id, a.unit_id) in existing:
@@ -100,8 +110,17 @@ def generate_tasks(campaign, *, actor) -> dict:
             description += f"\n评分标准：{item.scoring_rule}"
         if item.deadline_text and not item.deadline:
             description += f"\n时间节点：{item.deadline_text}"
-        new.append(Task(campaign=campaign, item=item, unit=a.unit, role=a.role, deadline=item.deadline or fallback,
-                        title=_title_from(item.content), description=description))
+        new.append(
+            Task(
+                campaign=campaign,
+                item=item,
+                unit=a.unit,
+                role=a.role,
+                deadline=item.deadline or fallback,
+                title=_title_from(item.content),
+                description=description,
+            )
+        )
     Task.objects.bulk_create(new)
     if new:
         _notify_tasks_generated(campaign, new)  # notify (issue 11)
@@ -110,16 +129,25 @@ def generate_tasks(campaign, *, actor) -> dict:
 
 
 @transaction.atomic
-def create_task(campaign, *, actor, title, unit, deadline=None, description="", role=UnitRole.LEAD,
-                item=None, parent=None) -> Task:
+def create_task(
+    campaign, *, actor, title, unit, deadline=None, description="", role=UnitRole.LEAD, item=None, parent=None
+) -> Task:
     check_manage(actor, campaign)
     if not (title or "").strip():
         raise ValidationError({"title": "任务名称不能为空"})
     _check_unit_in_campaign(unit, campaign)
     if item is not None and item.indicator.category.framework_id != campaign.framework_id:
         raise ValidationError({"item": "评分项不属于本创建项目的评价细则"})
-    task = Task(campaign=campaign, title=title.strip(), unit=unit, deadline=deadline, description=description,
-                role=role, item=item, parent=parent)
+    task = Task(
+        campaign=campaign,
+        title=title.strip(),
+        unit=unit,
+        deadline=deadline,
+        description=description,
+        role=role,
+        item=item,
+        parent=parent,
+    )
     task.full_clean()
     task.save()
     _notify_task_assigned(task)  # notify (issue 11)
@@ -197,10 +225,21 @@ def split_task(task, parts, *, actor) -> list[Task]:
         if not unit.region.path.startswith(task.campaign.region.path):
             raise ValidationError({"parts": f"第{n}项子任务：责任单位“{unit}”不在本创建项目的辖区内"})
         if deadline and task.deadline and deadline > task.deadline:
-            raise ValidationError({"parts": f"第{n}项子任务：完成时限不能晚于原任务（{task.deadline:%Y-%m-%d}）"})
-        children.append(Task(campaign=task.campaign, item=task.item, parent=task, title=title.strip()[:TITLE_MAX],
-                             unit=unit, role=task.role, deadline=deadline or task.deadline,
-                             description=task.description))
+            raise ValidationError(
+                {"parts": f"第{n}项子任务：完成时限不能晚于原任务（{task.deadline:%Y-%m-%d}）"}
+            )
+        children.append(
+            Task(
+                campaign=task.campaign,
+                item=task.item,
+                parent=task,
+                title=title.strip()[:TITLE_MAX],
+                unit=unit,
+                role=task.role,
+                deadline=deadline or task.deadline,
+                description=task.description,
+            )
+        )
     for child in children:
         child.full_clean()
         child.save()
@@ -211,14 +250,24 @@ def split_task(task, parts, *, actor) -> list[Task]:
 
 # --- the workflow ------------------------------------------------------------------------------
 
+
 def _locked(task) -> Task:
     """Re-read the task under a row lock so two people cannot move it at the same time."""
     return Task.objects.select_for_update().select_related("campaign__region", "unit").get(pk=task.pk)
 
 
 def _sync(target, source):
-    for f in ("status", "progress", "latest_note", "claimed_by_id", "claimed_at", "completed_at", "version",
-              "updated_at", "unit_id"):
+    for f in (
+        "status",
+        "progress",
+        "latest_note",
+        "claimed_by_id",
+        "claimed_at",
+        "completed_at",
+        "version",
+        "updated_at",
+        "unit_id",
+    ):
         setattr(target, f, getattr(source, f))
 
 
@@ -239,8 +288,14 @@ def claim_task(task, *, actor) -> Task:
     locked.claimed_at = now
     save_versioned(locked, locked.version)
     record_status(TaskStatusChange, locked, locked.status, actor=actor, at=now)
-    TaskUpdate.objects.create(task=locked, author=actor, status_before=TaskStatus.PENDING_CLAIM,
-                              status_after=TaskStatus.IN_PROGRESS, progress=locked.progress, note="认领任务")
+    TaskUpdate.objects.create(
+        task=locked,
+        author=actor,
+        status_before=TaskStatus.PENDING_CLAIM,
+        status_after=TaskStatus.IN_PROGRESS,
+        progress=locked.progress,
+        note="认领任务",
+    )
     log_event(locked, "task_claimed", note=f"{actor.display_name}认领")
     _sync(task, locked)
     return task
@@ -305,13 +360,19 @@ def report_progress(task, progress, note="", status=None, *, actor, expected_ver
             raise ValidationError({"status": "只有创建办可以将任务标记为已完成"})
         if before == TaskStatus.SUBMITTED and after == TaskStatus.IN_PROGRESS:
             raise ValidationError({"status": "任务已提交，只有创建办可以退回"})
-        raise ValidationError({"status": f"任务不能从“{TaskStatus(before).label}”改为“{TaskStatus(after).label}”"})
+        raise ValidationError(
+            {"status": f"任务不能从“{TaskStatus(before).label}”改为“{TaskStatus(after).label}”"}
+        )
     if (before, after) in NEEDS_REASON and not note:
         raise ValidationError({"note": "退回或重新打开任务时必须在进展说明中写明原因"})
     if after == TaskStatus.DONE:
         value = 100
-    if before == TaskStatus.PENDING_CLAIM and after != TaskStatus.PENDING_CLAIM and not locked.claimed_by_id \
-            and acts_for_unit(actor, locked.unit_id):
+    if (
+        before == TaskStatus.PENDING_CLAIM
+        and after != TaskStatus.PENDING_CLAIM
+        and not locked.claimed_by_id
+        and acts_for_unit(actor, locked.unit_id)
+    ):
         locked.claimed_by = actor
         locked.claimed_at = timezone.now()
     locked.status = after
@@ -322,8 +383,9 @@ def report_progress(task, progress, note="", status=None, *, actor, expected_ver
     locked.completed_at = now if after == TaskStatus.DONE else None
     save_versioned(locked, locked.version)
     record_status(TaskStatusChange, locked, after, actor=actor, at=now)
-    update = TaskUpdate.objects.create(task=locked, author=actor, status_before=before, status_after=after,
-                                       progress=value, note=note)
+    update = TaskUpdate.objects.create(
+        task=locked, author=actor, status_before=before, status_after=after, progress=value, note=note
+    )
     if (before, after) == (TaskStatus.SUBMITTED, TaskStatus.IN_PROGRESS):
         log_event(locked, "task_sent_back", note=note[:300])
         _notify_task_sent_back(locked, note)  # notify (issue 11)
@@ -339,8 +401,9 @@ def complete_task(task, note="", *, actor, expected_version=None) -> TaskUpdate:
     """The office accepts the task as done (已完成, progress 100%)."""
     if actor.is_read_only or not can_manage_task(actor, task):
         raise PermissionDenied("只有创建办可以将任务标记为已完成")
-    return report_progress(task, 100, note or "创建办确认完成", TaskStatus.DONE, actor=actor,
-                           expected_version=expected_version)
+    return report_progress(
+        task, 100, note or "创建办确认完成", TaskStatus.DONE, actor=actor, expected_version=expected_version
+    )
 
 
 def send_back_task(task, reason, *, actor, expected_version=None) -> TaskUpdate:
@@ -351,14 +414,18 @@ def send_back_task(task, reason, *, actor, expected_version=None) -> TaskUpdate:
         raise ValidationError({"status": "只有已提交的任务可以退回"})
     if not (reason or "").strip():
         raise ValidationError({"note": "请填写退回原因"})
-    return report_progress(task, task.progress, reason, TaskStatus.IN_PROGRESS, actor=actor,
-                           expected_version=expected_version)
+    return report_progress(
+        task, task.progress, reason, TaskStatus.IN_PROGRESS, actor=actor, expected_version=expected_version
+    )
 
 
 # --- bulk edit ---------------------------------------------------------------------------------
 
-BULK_STATUSES = {TaskStatus.DONE: "批量确认完成", TaskStatus.IN_PROGRESS: "批量退回/重新打开",
-                 TaskStatus.PENDING_CLAIM: "批量设为待认领"}
+BULK_STATUSES = {
+    TaskStatus.DONE: "批量确认完成",
+    TaskStatus.IN_PROGRESS: "批量退回/重新打开",
+    TaskStatus.PENDING_CLAIM: "批量设为待认领",
+}
 
 
 @transaction.atomic
@@ -406,12 +473,20 @@ def bulk_update_tasks(tasks, *, actor, deadline=None, unit=None, status=None, no
         if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
             complete_task(task, reason, actor=actor, expected_version=task.version)
         elif status == TaskStatus.IN_PROGRESS and task.status in (TaskStatus.SUBMITTED, TaskStatus.DONE):
-            report_progress(task, task.progress, reason, TaskStatus.IN_PROGRESS, actor=actor,
-                            expected_version=task.version)
+            report_progress(
+                task,
+                task.progress,
+                reason,
+                TaskStatus.IN_PROGRESS,
+                actor=actor,
+                expected_version=task.version,
+            )
         changed += (task.deadline, task.unit_id, task.status) != before
     if changed:
         log_event(tasks[0].campaign, "tasks_bulk_updated", note=f"批量修改任务{changed}项")
     return changed
+
+
 # --- notifications (issue 11): who hears about what, in what words ----------------------------
 
 

@@ -31,8 +31,9 @@ from shian.workplan.tables import TaskTable
 
 
 def task_queryset():
-    return Task.objects.select_related("campaign__region", "unit", "item__indicator__category", "claimed_by",
-                                       "parent")
+    return Task.objects.select_related(
+        "campaign__region", "unit", "item__indicator__category", "claimed_by", "parent"
+    )
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -96,15 +97,22 @@ def _detail_context(request, task, progress_form=None, reason_form=None):
     own_unit = services.acts_for_unit(user, task.unit_id)
     can_report = not user.is_read_only and (own_unit or manage) and task.status != TaskStatus.DONE
     if progress_form is None:
-        progress_form = ProgressForm(task=task, office=manage,
-                                     initial={"progress": task.progress, "edit_version": task.version})
+        progress_form = ProgressForm(
+            task=task, office=manage, initial={"progress": task.progress, "edit_version": task.version}
+        )
     return {
-        "task": task, "object": task, "title": task.title,
+        "task": task,
+        "object": task,
+        "title": task.title,
         "updates": task.updates.select_related("author")[:100],
         "subtasks": task.subtasks.select_related("unit"),
-        "report_lines": task.report_lines.select_related("report__round").order_by("-report__round__deadline")[:10],
-        "can_manage": manage, "can_claim": own_unit and task.status == TaskStatus.PENDING_CLAIM,
-        "can_report": can_report and not (own_unit and task.status == TaskStatus.PENDING_CLAIM and not manage),
+        "report_lines": task.report_lines.select_related("report__round").order_by(
+            "-report__round__deadline"
+        )[:10],
+        "can_manage": manage,
+        "can_claim": own_unit and task.status == TaskStatus.PENDING_CLAIM,
+        "can_report": can_report
+        and not (own_unit and task.status == TaskStatus.PENDING_CLAIM and not manage),
         "progress_form": progress_form,
         "reason_form": reason_form or ReasonForm(),
         "htmx": is_htmx(request),
@@ -127,8 +135,12 @@ def task_materials(task, user) -> list[dict]:
     except LookupError:  # evidence app absent: the requirements alone
         return [{"requirement": r, "uploads": []} for r in reqs]
     uploads = {}
-    for m in (Material.objects.restrict(user).filter(campaign_id=task.campaign_id, requirement__in=reqs)
-              .select_related("unit").order_by("-submitted_at")):
+    for m in (
+        Material.objects.restrict(user)
+        .filter(campaign_id=task.campaign_id, requirement__in=reqs)
+        .select_related("unit")
+        .order_by("-submitted_at")
+    ):
         uploads.setdefault(m.requirement_id, []).append(m)
     return [{"requirement": r, "uploads": uploads.get(r.pk, [])} for r in reqs]
 
@@ -187,8 +199,14 @@ def task_progress(request, pk):
         return redirect(task.get_absolute_url())
     data = form.cleaned_data
     try:
-        services.report_progress(task, data["progress"], data["note"], data["status"] or None,
-                                 actor=request.user, expected_version=data.get("edit_version"))
+        services.report_progress(
+            task,
+            data["progress"],
+            data["note"],
+            data["status"] or None,
+            actor=request.user,
+            expected_version=data.get("edit_version"),
+        )
     except (ValidationError, ConcurrentEditError) as exc:
         if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
             for field, errs in exc.message_dict.items():
@@ -206,8 +224,12 @@ def task_progress(request, pk):
 def task_complete(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     try:
-        services.complete_task(task, request.POST.get("note", ""), actor=request.user,
-                               expected_version=request.POST.get("version"))
+        services.complete_task(
+            task,
+            request.POST.get("note", ""),
+            actor=request.user,
+            expected_version=request.POST.get("version"),
+        )
     except (ValidationError, ConcurrentEditError) as exc:
         return _failed(request, task, exc)
     return _done(request, task, "任务已确认完成")
@@ -218,8 +240,12 @@ def task_complete(request, pk):
 def task_send_back(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     try:
-        services.send_back_task(task, request.POST.get("note", ""), actor=request.user,
-                                expected_version=request.POST.get("version"))
+        services.send_back_task(
+            task,
+            request.POST.get("note", ""),
+            actor=request.user,
+            expected_version=request.POST.get("version"),
+        )
     except (ValidationError, ConcurrentEditError) as exc:
         return _failed(request, task, exc)
     return _done(request, task, "已退回责任单位")
@@ -238,8 +264,12 @@ class TaskEditView(ObjectEditView):
 
     def save(self, form):
         data = {k: form.cleaned_data[k] for k in TaskForm.Meta.fields}
-        return services.update_task(form.instance, actor=self.request.user,
-                                    expected_version=form.cleaned_data.get("edit_version"), **data)
+        return services.update_task(
+            form.instance,
+            actor=self.request.user,
+            expected_version=form.cleaned_data.get("edit_version"),
+            **data,
+        )
 
 
 class TaskCreateView(ObjectEditView):
@@ -250,7 +280,11 @@ class TaskCreateView(ObjectEditView):
     title = "新建任务"
 
     def campaigns(self):
-        return Campaign.objects.restrict(self.request.user, "change").unarchived().select_related("region", "framework")
+        return (
+            Campaign.objects.restrict(self.request.user, "change")
+            .unarchived()
+            .select_related("region", "framework")
+        )
 
     def campaign(self):
         cid = self.request.POST.get("campaign") or self.request.GET.get("campaign")
@@ -272,29 +306,47 @@ class TaskCreateView(ObjectEditView):
 
     def save(self, form):
         d = form.cleaned_data
-        return services.create_task(d["campaign"], actor=self.request.user, title=d["title"], unit=d["unit"],
-                                    deadline=d["deadline"], description=d["description"], role=d["role"],
-                                    item=d["item"])
+        return services.create_task(
+            d["campaign"],
+            actor=self.request.user,
+            title=d["title"],
+            unit=d["unit"],
+            deadline=d["deadline"],
+            description=d["description"],
+            role=d["role"],
+            item=d["item"],
+        )
 
 
 @login_required
 def task_reassign(request, pk):
     task = get_object_for_user(Task, request.user, pk, "change", queryset=task_queryset())
     services.check_manage(request.user, task.campaign)
-    form = ReassignForm(request.POST or None, campaign=task.campaign,
-                        initial={"unit": task.unit_id, "edit_version": task.version})
+    form = ReassignForm(
+        request.POST or None,
+        campaign=task.campaign,
+        initial={"unit": task.unit_id, "edit_version": task.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.reassign_task(task, form.cleaned_data["unit"], note=form.cleaned_data["note"], actor=request.user,
-                                   expected_version=form.cleaned_data["edit_version"])
+            services.reassign_task(
+                task,
+                form.cleaned_data["unit"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                expected_version=form.cleaned_data["edit_version"],
+            )
         except (ValidationError, ConcurrentEditError) as exc:
             form.add_error(None, str(exc) if isinstance(exc, ConcurrentEditError) else _error_text(exc))
         else:
             messages.success(request, f"已改派至“{task.unit}”")
             return redirect(task.get_absolute_url())
-    return render(request, "core/object_edit.html", {"form": form, "object": task, "title": f"改派任务：{task}",
-                                                     "cancel_url": task.get_absolute_url()},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "core/object_edit.html",
+        {"form": form, "object": task, "title": f"改派任务：{task}", "cancel_url": task.get_absolute_url()},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -304,8 +356,11 @@ def task_split(request, pk):
     formset = SplitFormSet(request.POST or None, form_kwargs={"campaign": task.campaign})
     error = None
     if request.method == "POST" and formset.is_valid():
-        parts = [(f.cleaned_data.get("title"), f.cleaned_data.get("unit"), f.cleaned_data.get("deadline"))
-                 for f in formset.forms if f.cleaned_data]
+        parts = [
+            (f.cleaned_data.get("title"), f.cleaned_data.get("unit"), f.cleaned_data.get("deadline"))
+            for f in formset.forms
+            if f.cleaned_data
+        ]
         try:
             children = services.split_task(task, parts, actor=request.user)
         except ValidationError as exc:
@@ -313,9 +368,12 @@ def task_split(request, pk):
         else:
             messages.success(request, f"已拆分为{len(children)}项子任务")
             return redirect(task.get_absolute_url())
-    return render(request, "workplan/task_split.html", {"task": task, "formset": formset, "error": error,
-                                                         "title": f"拆分任务：{task}"},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "workplan/task_split.html",
+        {"task": task, "formset": formset, "error": error, "title": f"拆分任务：{task}"},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -323,8 +381,9 @@ def task_generate(request):
     campaigns = Campaign.objects.restrict(request.user, "change").unarchived().select_related("framework")
     if request.user.is_read_only or not campaigns.exists():
         raise PermissionDenied("只有创建办可以生成任务")
-    form = GenerateForm(request.POST or None, campaigns=campaigns,
-                        initial={"campaign": request.GET.get("campaign")})
+    form = GenerateForm(
+        request.POST or None, campaigns=campaigns, initial={"campaign": request.GET.get("campaign")}
+    )
     if request.method == "POST" and form.is_valid():
         campaign = form.cleaned_data["campaign"]
         result = services.generate_tasks(campaign, actor=request.user)
@@ -355,8 +414,9 @@ def task_bulk(request):
     """The list's bulk bar: the ticked tasks (scoped: others' ids are ignored) and one action."""
     user = request.user
     ids = [int(i) for i in request.POST.getlist("pick") if i.isdigit()]
-    tasks = list(Task.objects.restrict(user, "change").filter(pk__in=ids)
-                 .select_related("campaign__region", "unit"))
+    tasks = list(
+        Task.objects.restrict(user, "change").filter(pk__in=ids).select_related("campaign__region", "unit")
+    )
     back = request.POST.get("next") or _list_url()
     if not back.startswith("/"):
         back = _list_url()
@@ -366,12 +426,20 @@ def task_bulk(request):
         return redirect(back)
     form = BulkEditForm(request.POST, units=bulk_units(user))
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{'，'.join(v)}" for k, v in form.errors.items()))
+        messages.error(
+            request, "；".join(f"{form.fields[k].label}：{'，'.join(v)}" for k, v in form.errors.items())
+        )
         return redirect(back)
     d = form.cleaned_data
     try:
-        n = services.bulk_update_tasks(tasks, actor=user, deadline=d["deadline"], unit=d["unit"],
-                                       status=d["status"] or None, note=d["note"])
+        n = services.bulk_update_tasks(
+            tasks,
+            actor=user,
+            deadline=d["deadline"],
+            unit=d["unit"],
+            status=d["status"] or None,
+            note=d["note"],
+        )
     except ValidationError as exc:
         messages.error(request, "未做任何修改：" + _error_text(exc))
     except ConcurrentEditError as exc:
@@ -385,4 +453,3 @@ def _list_url():
     from django.urls import reverse
 
     return reverse("workplan:task_list")
-

@@ -189,8 +189,9 @@ def test_restore_command_into_a_fresh_installation(tmp_path):
     src, dst = tmp_path / "src", tmp_path / "dst"
 
     def run(data_dir, *args):
-        return subprocess.run([shian, *args], env={**env, "SHIAN_DATA_DIR": str(data_dir)}, capture_output=True,
-                              text=True)
+        return subprocess.run(
+            [shian, *args], env={**env, "SHIAN_DATA_DIR": str(data_dir)}, capture_output=True, text=True
+        )
 
     assert run(src, "migrate", "-v0").returncode == 0
     (src / "media" / "evidence").mkdir(parents=True)

@@ -21,8 +21,19 @@ def test_demo_loads_and_every_role_opens_every_nav_page(db, client):
     assert Unit.objects.filter(kind="member").count() == 30
     campaign = Campaign.objects.get()
     assert [m.kind for m in campaign.milestones.order_by("date")] == [
-        "mobilise", "self_assessment", "provincial_review", "national_acceptance"]
-    assert {u.role for u in demo["users"].values()} == {"admin", "office", "leader", "expert", "liaison", "unit_head"}
+        "mobilise",
+        "self_assessment",
+        "provincial_review",
+        "national_acceptance",
+    ]
+    assert {u.role for u in demo["users"].values()} == {
+        "admin",
+        "office",
+        "leader",
+        "expert",
+        "liaison",
+        "unit_head",
+    }
     assert campaign.tasks.count() > 100
 
     for username in ROLES:
@@ -34,4 +45,6 @@ def test_demo_loads_and_every_role_opens_every_nav_page(db, client):
         assert items, f"{username}: navigation is empty"
         for item in items:
             response = client.get(item["url"])
-            assert response.status_code == 200, f"{username} {item['label']} {item['url']} → {response.status_code}"
+            assert response.status_code == 200, (
+                f"{username} {item['label']} {item['url']} → {response.status_code}"
+            )

@@ -22,17 +22,27 @@ from shian.core.tests.world import build_world
 # Models of ours that carry no scope declaration, and why.
 EXEMPT = {
     "core.AuditLog": "the log itself: administrators read it whole; the per-object history page checks the "
-                     "object's own scope (core.views.AuditHistoryView)",
+    "object's own scope (core.views.AuditHistoryView)",
     "security.LoginFailure": "failed logins, not business data: administrators see them on the lock page",
     "security.PasswordHistory": "password hashes kept for the history rule: shown to nobody, no page or API",
     "notifications.Delivery": "the delivery log holds addresses and phone numbers: administrators only "
-                              "(deny by default; notifications.views.DeliveryListView)",
+    "(deny by default; notifications.views.DeliveryListView)",
 }
 # Scoped models the world cannot give a row of, and why.
 NO_CASE = {}
 
-USERS = ["admin", "office_user", "leader", "edu_liaison", "edu_head", "market_liaison", "town_liaison",
-         "other_office_user", "other_liaison", "expert"]
+USERS = [
+    "admin",
+    "office_user",
+    "leader",
+    "edu_liaison",
+    "edu_head",
+    "market_liaison",
+    "town_liaison",
+    "other_office_user",
+    "other_liaison",
+    "expert",
+]
 
 
 @pytest.fixture
@@ -42,8 +52,11 @@ def world(cast, settings, tmp_path):
 
 
 def ours():
-    return [m for m in apps.get_models() if m._meta.app_label in {
-        c.label for c in apps.get_app_configs() if c.name.startswith("shian.")}]
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {c.label for c in apps.get_app_configs() if c.name.startswith("shian.")}
+    ]
 
 
 # ------------------------------------------------------------------ the declaration, read in Python
@@ -79,20 +92,27 @@ def _codes_above(region):
 
 # Python readings of the declarations that are functions rather than lookups.
 def _items_held_by(user, score):
-    return any(user in g.members.all() and score.item in g.items.all() for g in score.assessment.review_groups.all())
+    return any(
+        user in g.members.all() and score.item in g.items.all() for g in score.assessment.review_groups.all()
+    )
 
 
 def _reviewed_by(user, material):
     if material.item is None:
         return False
-    return any(user in g.members.all() and g.assessment.campaign_id == material.campaign_id
-               for g in material.item.review_groups.all())
+    return any(
+        user in g.members.all() and g.assessment.campaign_id == material.campaign_id
+        for g in material.item.review_groups.all()
+    )
 
 
 def _unit_may_change_value(user, value):
     form_unit = value.metric.form.unit_id
-    return (value.region_id == user.unit.region_id and form_unit in (None, user.unit_id)
-            and value.unit_id in (None, user.unit_id))
+    return (
+        value.region_id == user.unit.region_id
+        and form_unit in (None, user.unit_id)
+        and value.unit_id in (None, user.unit_id)
+    )
 
 
 def _business_unit_writes(user, business):
@@ -104,9 +124,13 @@ def _unit_accounts(user, account):
     return account.role in ("unit_head", "liaison") and not account.is_superuser and not account.is_staff
 
 
-ORACLES = {"_items_held_by": _items_held_by, "_reviewed_by": _reviewed_by,
-           "_unit_may_change_value": _unit_may_change_value, "_unit_accounts": _unit_accounts,
-           "_business_unit_writes": _business_unit_writes}
+ORACLES = {
+    "_items_held_by": _items_held_by,
+    "_reviewed_by": _reviewed_by,
+    "_unit_may_change_value": _unit_may_change_value,
+    "_unit_accounts": _unit_accounts,
+    "_business_unit_writes": _business_unit_writes,
+}
 
 
 def expected(user, action, obj) -> bool:
@@ -129,7 +153,8 @@ def expected(user, action, obj) -> bool:
     if rs is not None and (view or (user.role == policy.OFFICE and scope.office_writes)):
         narrowed = not view and callable(scope.office_writes)
         if any(p.startswith(rs.path) for p in paths) and (
-                not narrowed or ORACLES[scope.office_writes.__name__](user, obj)):
+            not narrowed or ORACLES[scope.office_writes.__name__](user, obj)
+        ):
             return True
     if user.role in policy.UNIT_ROLES and user.unit_id:
         if not view and callable(scope.unit_writes):
@@ -138,13 +163,20 @@ def expected(user, action, obj) -> bool:
         elif scope.unit and (view or scope.unit_writes):
             if user.unit_id in [_pk(v) for v in _values(obj, scope.unit)]:
                 return True
-        if view and scope.units_read_above and any(
-                r is not None and r.code in _codes_above(user.unit.region) for r in regions):
+        if (
+            view
+            and scope.units_read_above
+            and any(r is not None and r.code in _codes_above(user.unit.region) for r in regions)
+        ):
             return True
         if view and scope.units_read_below and any(p.startswith(user.unit.region.path) for p in paths):
             return True
-    if view and user.unit_id and scope.everyone_reads_above and any(
-            r is not None and r.code in _codes_above(user.unit.region) for r in regions):
+    if (
+        view
+        and user.unit_id
+        and scope.everyone_reads_above
+        and any(r is not None and r.code in _codes_above(user.unit.region) for r in regions)
+    ):
         return True
     if view and scope.unowned_readable and scope.region and any(r is None for r in regions):
         return True
@@ -154,7 +186,11 @@ def expected(user, action, obj) -> bool:
             return True
         if isinstance(grant, str) and user.pk in [_pk(v) for v in _values(obj, grant)]:
             return True
-    if scope.owner and (view or scope.owner_writes) and user.pk in [_pk(v) for v in _values(obj, scope.owner)]:
+    if (
+        scope.owner
+        and (view or scope.owner_writes)
+        and user.pk in [_pk(v) for v in _values(obj, scope.owner)]
+    ):
         return True
     return False
 
@@ -165,15 +201,22 @@ def expected(user, action, obj) -> bool:
 def test_every_model_of_ours_declares_its_scope_or_is_exempt_with_a_reason():
     scoped = set(policy.scoped_models())
     missing = [m._meta.label for m in ours() if m not in scoped and m._meta.label not in EXEMPT]
-    assert not missing, f"models without a scope declaration (add one, or an exemption with a reason): {missing}"
+    assert not missing, (
+        f"models without a scope declaration (add one, or an exemption with a reason): {missing}"
+    )
     stale = [label for label in EXEMPT if apps.get_model(label) in scoped]
     assert not stale, f"exempt models that now declare a scope: {stale}"
 
 
 def test_every_scoped_model_gets_generated_cases(world):
-    empty = [m._meta.label for m in policy.scoped_models()
-             if m._meta.label.split(".")[0] in {c.label for c in apps.get_app_configs() if c.name.startswith("shian.")}
-             and not m._default_manager.exists() and m._meta.label not in NO_CASE]
+    empty = [
+        m._meta.label
+        for m in policy.scoped_models()
+        if m._meta.label.split(".")[0]
+        in {c.label for c in apps.get_app_configs() if c.name.startswith("shian.")}
+        and not m._default_manager.exists()
+        and m._meta.label not in NO_CASE
+    ]
     assert not empty, f"the world has no row of {empty}: add one to core/tests/world.py"
 
 
@@ -199,8 +242,18 @@ def _api_endpoints():
             yield prefix, viewset, qs.model
 
 
-@pytest.mark.parametrize("who", ["office_user", "leader", "edu_liaison", "market_liaison", "other_office_user",
-                                 "other_liaison", "expert"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "office_user",
+        "leader",
+        "edu_liaison",
+        "market_liaison",
+        "other_office_user",
+        "other_liaison",
+        "expert",
+    ],
+)
 def test_api_detail_change_and_delete_follow_the_declaration(world, api, who):
     user = getattr(world, who)
     client = api(user)
@@ -211,7 +264,9 @@ def test_api_detail_change_and_delete_follow_the_declaration(world, api, who):
             url = f"/api/{prefix}/{obj.pk}/"
             response = client.get(url)
             if not expected(user, policy.VIEW, obj):
-                assert response.status_code == 404, f"GET {url} as {who}: {response.status_code}, expected 404"
+                assert response.status_code == 404, (
+                    f"GET {url} as {who}: {response.status_code}, expected 404"
+                )
             else:
                 assert response.status_code in (200, 404), f"GET {url} as {who}: {response.status_code}"
             if not expected(user, policy.CHANGE, obj):
@@ -222,12 +277,16 @@ def test_api_detail_change_and_delete_follow_the_declaration(world, api, who):
                 if "delete" in methods:
                     r = client.delete(url)
                     assert r.status_code in (403, 404, 405), f"DELETE {url} as {who}: {r.status_code}"
-                assert model._default_manager.filter(pk=obj.pk).values().get() == before, f"{url} changed by {who}"
+                assert model._default_manager.filter(pk=obj.pk).values().get() == before, (
+                    f"{url} changed by {who}"
+                )
             checked += 1
     assert checked > 30
 
 
-@pytest.mark.parametrize("who", ["office_user", "edu_liaison", "market_liaison", "other_office_user", "expert"])
+@pytest.mark.parametrize(
+    "who", ["office_user", "edu_liaison", "market_liaison", "other_office_user", "expert"]
+)
 def test_api_lists_show_only_visible_rows(world, api, who):
     user = getattr(world, who)
     client = api(user)
@@ -240,8 +299,18 @@ def test_api_lists_show_only_visible_rows(world, api, who):
         assert ids <= visible, f"/api/{prefix}/ as {who} shows {sorted(ids - visible)}"
 
 
-@pytest.mark.parametrize("who", ["office_user", "leader", "edu_liaison", "market_liaison", "other_office_user",
-                                 "other_liaison", "expert"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "office_user",
+        "leader",
+        "edu_liaison",
+        "market_liaison",
+        "other_office_user",
+        "other_liaison",
+        "expert",
+    ],
+)
 def test_detail_pages_are_404_outside_the_scope(world, login, who):
     user = getattr(world, who)
     client = login(user)
@@ -260,8 +329,9 @@ def test_detail_pages_are_404_outside_the_scope(world, login, who):
                 assert status < 500, f"{url} as {who}: {status}"
 
 
-@pytest.mark.parametrize("who", ["office_user", "edu_liaison", "market_liaison", "other_office_user",
-                                 "other_liaison", "expert"])
+@pytest.mark.parametrize(
+    "who", ["office_user", "edu_liaison", "market_liaison", "other_office_user", "other_liaison", "expert"]
+)
 def test_files_follow_the_scope_of_their_record(world, login, who):
     from shian.evidence.models import MaterialFile
     from shian.reports.models import DocumentFile
@@ -276,9 +346,11 @@ def test_files_follow_the_scope_of_their_record(world, login, who):
         assert (status == 200) == expected(user, policy.VIEW, f), f"document file {f.pk} as {who}: {status}"
 
 
-EXPORTS = [("workplan:task_list", "盐亭学校食堂责任清单", "制定学校食堂"),
-           ("rectification:problem_list", "盐亭问题", "三台问题"),
-           ("evidence:material_list", "盐亭佐证", "三台佐证")]
+EXPORTS = [
+    ("workplan:task_list", "盐亭学校食堂责任清单", "制定学校食堂"),
+    ("rectification:problem_list", "盐亭问题", "三台问题"),
+    ("evidence:material_list", "盐亭佐证", "三台佐证"),
+]
 
 
 @pytest.mark.parametrize("who", ["office_user", "edu_liaison", "market_liaison"])
@@ -288,8 +360,12 @@ def test_exports_hold_only_rows_in_scope(world, login, who):
         response = client.get(reverse(url_name), {"export": "xlsx"})
         assert response.status_code == 200, url_name
         data = b"".join(response.streaming_content) if response.streaming else response.content
-        cells = {str(c.value) for row in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows() for c in row}
-        assert not any(theirs in c for c in cells), f"{url_name} export as {who} holds the other county's rows"
+        cells = {
+            str(c.value) for row in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows() for c in row
+        }
+        assert not any(theirs in c for c in cells), (
+            f"{url_name} export as {who} holds the other county's rows"
+        )
         if who in ("office_user", "edu_liaison"):
             assert any(mine in c for c in cells), f"{url_name} export as {who} misses its own rows"
         else:

@@ -8,8 +8,14 @@ import re
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-MARKERS = ["三台县教育局", "三台县市场监督管理局", "完成年度抽检任务", "王主任", "三台县创建省级食品安全示范县",
-           "张联络员"]
+MARKERS = [
+    "三台县教育局",
+    "三台县市场监督管理局",
+    "完成年度抽检任务",
+    "王主任",
+    "三台县创建省级食品安全示范县",
+    "张联络员",
+]
 
 
 def _patterns(resolver=None, prefix=""):
@@ -31,12 +37,22 @@ def test_other_county_sees_no_business_data_of_ours(cast, login, api):
     from django.apps import apps
 
     # Every id in use by any shian model (sequences differ between SQLite and PostgreSQL runs).
-    ids = sorted({pk for m in apps.get_app_configs() if m.name.startswith("shian.")
-                  for model in m.get_models() for pk in model._default_manager.values_list("pk", flat=True)
-                  if isinstance(pk, int)})
+    ids = sorted(
+        {
+            pk
+            for m in apps.get_app_configs()
+            if m.name.startswith("shian.")
+            for model in m.get_models()
+            for pk in model._default_manager.values_list("pk", flat=True)
+            if isinstance(pk, int)
+        }
+    )
     checked = 0
     for pattern in _patterns():
-        if pattern.startswith(("admin/", "api/schema", "api/docs", "api/redoc", "static/")) or "(?P<format>" in pattern:
+        if (
+            pattern.startswith(("admin/", "api/schema", "api/docs", "api/redoc", "static/"))
+            or "(?P<format>" in pattern
+        ):
             continue
         ints = re.findall(r"<int:(\w+)>", pattern)
         if len(ints) != 1 or re.search(r"<(?:str|slug|path):", pattern):

@@ -6,7 +6,17 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC_PREFIXES = ("login/", "healthz", "readyz", "favicon.ico", "static/", "admin/", "api/token/", "survey/", "s/")
+PUBLIC_PREFIXES = (
+    "login/",
+    "healthz",
+    "readyz",
+    "favicon.ico",
+    "static/",
+    "admin/",
+    "api/token/",
+    "survey/",
+    "s/",
+)
 
 
 def _iter_patterns(resolver, prefix=""):

@@ -82,15 +82,25 @@ def test_xlsx_full_layout():
     sheet = result.sheets[0]
     assert sheet.header_row == 3
     assert sheet.columns_found == {
-        "seq": "序号", "category": "项目\n类别", "content": "评价内容", "score": "分值（分）",
-        "deadline": "完成时限", "units": "责任单位",
+        "seq": "序号",
+        "category": "项目\n类别",
+        "content": "评价内容",
+        "score": "分值（分）",
+        "deadline": "完成时限",
+        "units": "责任单位",
     }
     assert [r["_row"] for r in sheet.records] == [4, 5, 9, 11]
     r4, r5, r9, r11 = sheet.records
     assert r4 == {
-        "seq": 1, "category": "组织领导", "content": "成立创建工作领导小组", "score": Decimal("30"),
-        "deadline": dt.date(2022, 6, 30), "units": ["县市场监管局", "县卫健委"],
-        "_row": 4, "_sheet": "评价细则", "_section": None,
+        "seq": 1,
+        "category": "组织领导",
+        "content": "成立创建工作领导小组",
+        "score": Decimal("30"),
+        "deadline": dt.date(2022, 6, 30),
+        "units": ["县市场监管局", "县卫健委"],
+        "_row": 4,
+        "_sheet": "评价细则",
+        "_section": None,
     }
     assert r5["category"] == "组织领导"  # merged B4:B6
     assert r5["content"] == "第一行\n第二行"
@@ -109,7 +119,13 @@ def test_xlsx_full_layout():
         "工作表“评价细则”第6行E列（完成时限）：“2022-02-30”日期无效",
     ]
     e = result.errors[0]
-    assert (e.sheet, e.row_number, e.column_letter, e.column_label, e.value) == ("评价细则", 6, "D", "分值", "abc")
+    assert (e.sheet, e.row_number, e.column_letter, e.column_label, e.value) == (
+        "评价细则",
+        6,
+        "D",
+        "分值",
+        "abc",
+    )
     assert len(result.records) == 4
 
 
@@ -252,8 +268,11 @@ def test_xls_merged_and_fill_down():
     assert res.sheet == "台账"
     assert res.header_row == 2
     assert [(r["_row"], r["category"], r["score"]) for r in res.records] == [
-        (3, "组织领导", Decimal("30")), (4, "组织领导", Decimal("5")),
-        (5, "日常监管", Decimal("1.5")), (7, "抽检", Decimal("2")), (8, "抽检", Decimal("3")),
+        (3, "组织领导", Decimal("30")),
+        (4, "组织领导", Decimal("5")),
+        (5, "日常监管", Decimal("1.5")),
+        (7, "抽检", Decimal("2")),
+        (8, "抽检", Decimal("3")),
     ]
     assert [r["deadline"] for r in res.records[:3]] == [dt.date(2022, 6, 30)] * 3
     assert [format_error(e) for e in res.errors] == ["工作表“台账”第6行D列（分值）：“x”不是有效的数字"]
@@ -272,8 +291,10 @@ def test_csv_encodings(encoding):
     res = read_sheet(data, COLUMNS)
     assert res.header_row == 2
     assert res.sheet == "Sheet1"
-    assert [(r["_row"], r["seq"], r["category"], r["content"], r["score"], r["deadline"], r["units"])
-            for r in res.records] == [
+    assert [
+        (r["_row"], r["seq"], r["category"], r["content"], r["score"], r["deadline"], r["units"])
+        for r in res.records
+    ] == [
         (3, 1, "组织领导", "多行\n内容", Decimal("3"), dt.date(2022, 6, 1), ["甲", "乙"]),
         (4, None, "组织领导", "任务二", Decimal("4.5"), dt.date(2022, 6, 30), None),
     ]
@@ -301,8 +322,15 @@ def test_streaming_20000_rows(tmp_path):
     ws.append(["2022年度督查问题台账"])
     ws.append(["序号", "问题类别", "问题描述", "整改时限", "是否整改"])
     for i in range(1, 20001):
-        ws.append([i, f"类别{i % 7}", f"问题{i}", "2022-02-30" if i % 5000 == 0 else f"2022-{i % 12 + 1}-1",
-                   "是" if i % 2 else "否"])
+        ws.append(
+            [
+                i,
+                f"类别{i % 7}",
+                f"问题{i}",
+                "2022-02-30" if i % 5000 == 0 else f"2022-{i % 12 + 1}-1",
+                "是" if i % 2 else "否",
+            ]
+        )
     path = tmp_path / "big.xlsx"
     wb.save(path)
     cols = [
@@ -324,11 +352,22 @@ def test_streaming_20000_rows(tmp_path):
         last = rec
     elapsed = time.perf_counter() - start
     assert count == 19996
-    assert first == {"seq": 1, "category": "类别1", "text": "问题1", "due": dt.date(2022, 2, 1), "done": True,
-                     "_row": 3, "_sheet": "督查台账", "_section": None}
+    assert first == {
+        "seq": 1,
+        "category": "类别1",
+        "text": "问题1",
+        "due": dt.date(2022, 2, 1),
+        "done": True,
+        "_row": 3,
+        "_sheet": "督查台账",
+        "_section": None,
+    }
     assert last["seq"] == 19999 and last["_row"] == 20001
     assert [(e.row_number, e.column_letter, e.message) for e in stream.errors] == [
-        (5002, "D", "日期无效"), (10002, "D", "日期无效"), (15002, "D", "日期无效"), (20002, "D", "日期无效"),
+        (5002, "D", "日期无效"),
+        (10002, "D", "日期无效"),
+        (15002, "D", "日期无效"),
+        (20002, "D", "日期无效"),
     ]
     assert elapsed < 20, elapsed  # ~1 s on the CI machine; generous against slow runners
 
@@ -344,11 +383,27 @@ def test_iter_rows_picks_first_sheet_with_header_and_reports_none():
 
 # ------------------------------------------------------------------------------------ parsers
 
-@pytest.mark.parametrize("raw", [
-    "2022年6月30日", "2022年06月30日", "2022年6月30号", "2022.6.30", "2022/06/30", "2022-6-30",
-    "2022-06-30 00:00:00", "2022-06-30T08:30", "20220630", 20220630, 44742, 44742.0, "44742",
-    dt.date(2022, 6, 30), dt.datetime(2022, 6, 30, 12, 0),
-])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2022年6月30日",
+        "2022年06月30日",
+        "2022年6月30号",
+        "2022.6.30",
+        "2022/06/30",
+        "2022-6-30",
+        "2022-06-30 00:00:00",
+        "2022-06-30T08:30",
+        "20220630",
+        20220630,
+        44742,
+        44742.0,
+        "44742",
+        dt.date(2022, 6, 30),
+        dt.datetime(2022, 6, 30, 12, 0),
+    ],
+)
 def test_parse_date_forms(raw):
     assert parse_date(raw) == dt.date(2022, 6, 30)
 
@@ -368,11 +423,22 @@ def test_parse_date_month_and_errors():
             parse_date(bad)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("3", Decimal("3")), ("3.5", Decimal("3.5")), ("3．5", Decimal("3.5")), ("3分", Decimal("3")),
-    ("0.5分/项", Decimal("0.5")), ("-2", Decimal("-2")), ("1,200", Decimal("1200")), (".5", Decimal("0.5")),
-    (3, Decimal("3")), (3.0, Decimal("3")), (0.1, Decimal("0.1")),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3", Decimal("3")),
+        ("3.5", Decimal("3.5")),
+        ("3．5", Decimal("3.5")),
+        ("3分", Decimal("3")),
+        ("0.5分/项", Decimal("0.5")),
+        ("-2", Decimal("-2")),
+        ("1,200", Decimal("1200")),
+        (".5", Decimal("0.5")),
+        (3, Decimal("3")),
+        (3.0, Decimal("3")),
+        (0.1, Decimal("0.1")),
+    ],
+)
 def test_parse_decimal(raw, expected):
     assert parse_decimal(raw) == expected
 
@@ -409,7 +475,14 @@ def test_parse_choice_and_list_and_text():
         level("C级")
     assert parse_choice(["达标", "不达标"])("达标") == "达标"
     assert parse_list("市场监管局、卫健委，公安局,教育局；农业局;林业局\n商务局\n\n") == [
-        "市场监管局", "卫健委", "公安局", "教育局", "农业局", "林业局", "商务局"]
+        "市场监管局",
+        "卫健委",
+        "公安局",
+        "教育局",
+        "农业局",
+        "林业局",
+        "商务局",
+    ]
     assert parse_text(3.0) == "3"
     assert parse_text(3.25) == "3.25"
     assert parse_text(dt.datetime(2022, 6, 30)) == "2022-06-30"
@@ -439,10 +512,16 @@ def test_custom_parser_value_error_is_collected():
 
 # ------------------------------------------------------------------------------------- errors
 
+
 def test_format_error_shapes():
-    assert format_error(RowError("Sheet1", 12, "C", "分值", "abc", "不是有效的数字")) == \
-        "工作表“Sheet1”第12行C列（分值）：“abc”不是有效的数字"
-    assert format_error(RowError("Sheet1", 3, "B", "内容", None, "不能为空")) == "工作表“Sheet1”第3行B列（内容）：不能为空"
+    assert (
+        format_error(RowError("Sheet1", 12, "C", "分值", "abc", "不是有效的数字"))
+        == "工作表“Sheet1”第12行C列（分值）：“abc”不是有效的数字"
+    )
+    assert (
+        format_error(RowError("Sheet1", 3, "B", "内容", None, "不能为空"))
+        == "工作表“Sheet1”第3行B列（内容）：不能为空"
+    )
     assert str(RowError("S", 2, None, None, None, "重复")) == "工作表“S”第2行：重复"
     assert format_error(RowError("S", 2, "A", "x", 3.0, "太大")) == "工作表“S”第2行A列（x）：“3”太大"
 

@@ -48,10 +48,16 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     report = DispatchReport.objects.create(round=rnd, unit=unit)
     ReportLine.objects.create(report=report, task=task, status="in_progress")
     DispatchReport.objects.create(round=rnd, unit=other_unit)  # a round reaches several units
-    material = Material.objects.create(campaign=campaign, unit=unit, item=items[1], title=f"{tag}佐证",
-                                       submitted_at=now)
-    MaterialFile.objects.create(material=material, file=ContentFile(b"%PDF-1.4 test", name=f"{tag}.pdf"),
-                                original_name=f"{tag}.pdf", kind="pdf", sha256="0" * 64)
+    material = Material.objects.create(
+        campaign=campaign, unit=unit, item=items[1], title=f"{tag}佐证", submitted_at=now
+    )
+    MaterialFile.objects.create(
+        material=material,
+        file=ContentFile(b"%PDF-1.4 test", name=f"{tag}.pdf"),
+        original_name=f"{tag}.pdf",
+        kind="pdf",
+        sha256="0" * 64,
+    )
     MaterialText.objects.create(material=material)
     MaterialStatusChange.objects.create(subject=material, status="pending", at=now)
     assessment = Assessment.objects.create(campaign=campaign, title=f"{tag}自评", kind="mock")
@@ -71,32 +77,56 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     ProblemStatusChange.objects.create(subject=problem, status="open", at=now)
     Summons.objects.create(campaign=campaign, unit=unit)
     document = Document.objects.create(campaign=campaign, kind="bulletin", title=f"{tag}简报")
-    DocumentFile.objects.create(document=document, number=1, title=f"{tag}简报",
-                                docx=ContentFile(b"PK test", name=f"{tag}.docx"))
-    SamplingRecord.objects.create(number=f"{tag}-S1", region=county, sampled_on=today, task_type="监督抽检",
-                                  result="合格")
+    DocumentFile.objects.create(
+        document=document, number=1, title=f"{tag}简报", docx=ContentFile(b"PK test", name=f"{tag}.docx")
+    )
+    SamplingRecord.objects.create(
+        number=f"{tag}-S1", region=county, sampled_on=today, task_type="监督抽检", result="合格"
+    )
     ComplaintRecord.objects.create(number=f"{tag}-C1", region=county, received_on=today)
     CaseRecord.objects.create(number=f"{tag}-K1", region=county, opened_on=today)
-    form = MetricForm.objects.create(code=f"form-{county.code}", name=f"{tag}报表", owner_region=county,
-                                     frequency="year")
+    form = MetricForm.objects.create(
+        code=f"form-{county.code}", name=f"{tag}报表", owner_region=county, frequency="year"
+    )
     metric = Metric.objects.create(form=form, code=f"metric-{county.code}", name=f"{tag}指标")
-    MetricValue.objects.create(metric=metric, region=county, period=str(today.year), value=Decimal("3"), unit=unit)
-    IndicatorDefinition.objects.create(code=f"ind-{county.code}", name=f"{tag}计算指标", owner_region=county,
-                                       numerator={"source": "constant", "value": 1})
+    MetricValue.objects.create(
+        metric=metric, region=county, period=str(today.year), value=Decimal("3"), unit=unit
+    )
+    IndicatorDefinition.objects.create(
+        code=f"ind-{county.code}",
+        name=f"{tag}计算指标",
+        owner_region=county,
+        numerator={"source": "constant", "value": 1},
+    )
     ImportBatch.objects.create(ledger="sampling", filename=f"{tag}.xlsx", created_by=office_user)
     Job.objects.create(kind="test", title=f"{tag}任务", created_by=office_user)
     # notifications (issue 11): a message, channel settings, a unit's group robot, a 催报
-    Notification.objects.create(recipient=office_user, event="round_missed", title=f"{tag}消息", key=f"world-{tag}",
-                                url=rnd.get_absolute_url())
+    Notification.objects.create(
+        recipient=office_user,
+        event="round_missed",
+        title=f"{tag}消息",
+        key=f"world-{tag}",
+        url=rnd.get_absolute_url(),
+    )
     Preference.objects.create(user=office_user)
-    RobotHook.objects.create(name=f"{tag}工作群", kind="wecom", url="https://qyapi.weixin.qq.com/x", unit=unit)
+    RobotHook.objects.create(
+        name=f"{tag}工作群", kind="wecom", url="https://qyapi.weixin.qq.com/x", unit=unit
+    )
     from django.contrib.contenttypes.models import ContentType
 
-    Reminder.objects.create(kind="round", campaign=campaign, unit=unit, round=rnd, text=f"{tag}催报",
-                            content_type=ContentType.objects.get_for_model(DispatchReport), object_id=str(report.pk),
-                            sent_by=office_user)
-    _inspections(c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit,
-                 tag=tag)
+    Reminder.objects.create(
+        kind="round",
+        campaign=campaign,
+        unit=unit,
+        round=rnd,
+        text=f"{tag}催报",
+        content_type=ContentType.objects.get_for_model(DispatchReport),
+        object_id=str(report.pk),
+        sent_by=office_user,
+    )
+    _inspections(
+        c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit, tag=tag
+    )
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
@@ -119,8 +149,13 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
 
     ensure_defaults()
     cat = SiteCategory.objects.get(code="school")
-    biz = Business.objects.create(name=f"{tag}实验小学食堂", credit_code=make_code(f"12{county.code}MA0000001"),
-                                  category=cat, region=county, supervising_unit=unit)
+    biz = Business.objects.create(
+        name=f"{tag}实验小学食堂",
+        credit_code=make_code(f"12{county.code}MA0000001"),
+        category=cat,
+        region=county,
+        supervising_unit=unit,
+    )
     BusinessImport.objects.create(filename=f"{tag}主体.xlsx", imported_by=office_user)
     checklist = Checklist.objects.create(category=cat, version=1 if tag == "三台" else 2, name=f"{tag}检查表")
     check = ChecklistItem.objects.create(checklist=checklist, seq=1, text="证照齐全")
@@ -131,16 +166,36 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
     inspector = c.expert if tag == "三台" else c.other_liaison
     visit = Visit.objects.create(plan=plan, site=site, business=biz, checklist=checklist, inspector=inspector)
     VisitAnswer.objects.create(visit=visit, item=check, result="pass")
-    VisitPhoto.objects.create(visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png"))
+    VisitPhoto.objects.create(
+        visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png")
+    )
     ItemCategory.objects.create(item=framework.test_items[1], category=cat)
 
 
 def build_world(c):
     """The cast plus one row of every scoped model per county."""
-    _side(c, campaign=c.campaign, framework=c.framework, county=c.county, office_user=c.office_user, unit=c.edu, other_unit=c.market,
-          task=c.edu_task, tag="三台")
-    _side(c, campaign=c.other_campaign, framework=c.other_framework, county=c.other_county,
-          office_user=c.other_office_user, unit=c.other_edu, other_unit=c.other_market, task=c.other_task, tag="盐亭")
+    _side(
+        c,
+        campaign=c.campaign,
+        framework=c.framework,
+        county=c.county,
+        office_user=c.office_user,
+        unit=c.edu,
+        other_unit=c.market,
+        task=c.edu_task,
+        tag="三台",
+    )
+    _side(
+        c,
+        campaign=c.other_campaign,
+        framework=c.other_framework,
+        county=c.other_county,
+        office_user=c.other_office_user,
+        unit=c.other_edu,
+        other_unit=c.other_market,
+        task=c.other_task,
+        tag="盐亭",
+    )
     CampaignChoice.objects.create(user=c.office_user, campaign=c.campaign)
     CampaignChoice.objects.create(user=c.other_office_user, campaign=c.other_campaign)
     LedgerField.objects.create(ledger="sampling", key="extra_note", label="备注")

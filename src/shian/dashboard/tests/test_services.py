@@ -22,14 +22,19 @@ def test_progress_by_unit_counts_overdue(cast):
 
 def test_late_units_ranks_missing_then_late(cast):
     now = timezone.now()
-    rnd = DispatchRound.objects.create(campaign=cast.campaign, title="5月调度", deadline=now - datetime.timedelta(days=1))
+    rnd = DispatchRound.objects.create(
+        campaign=cast.campaign, title="5月调度", deadline=now - datetime.timedelta(days=1)
+    )
     DispatchReport.objects.create(round=rnd, unit=cast.edu, status="submitted", submitted_at=now)
     DispatchReport.objects.create(round=rnd, unit=cast.market, status="missing")
-    DispatchReport.objects.create(round=rnd, unit=cast.office, status="submitted",
-                                  submitted_at=now - datetime.timedelta(days=2))
+    DispatchReport.objects.create(
+        round=rnd, unit=cast.office, status="submitted", submitted_at=now - datetime.timedelta(days=2)
+    )
     rows = services.late_units(cast.campaign, cast.office_user)
     assert [(r["name"], r["late"], r["missing"]) for r in rows] == [
-        ("三台县市场监督管理局", 0, 1), ("三台县教育局", 1, 0)]
+        ("三台县市场监督管理局", 0, 1),
+        ("三台县教育局", 1, 0),
+    ]
 
 
 def test_leader_dashboard_scope(cast, login):

@@ -57,9 +57,14 @@ def test_liaison_claims_a_task_and_files_the_report(cast, browser_login, live_se
     assert report.submitted_by_id == cast.edu_liaison.pk
     assert report.narrative == "本月召开专题会议1次，起草学校食堂食品安全管理责任清单。"
     assert list(report.lines.values_list("task_id", "status", "progress", "note")) == [
-        (cast.edu_task.pk, "in_progress", 60, "责任清单已起草，正在征求学校意见")]
+        (cast.edu_task.pk, "in_progress", 60, "责任清单已起草，正在征求学校意见")
+    ]
     task.refresh_from_db()
-    assert (task.status, task.progress, task.latest_note) == (TaskStatus.IN_PROGRESS, 60, "责任清单已起草，正在征求学校意见")
+    assert (task.status, task.progress, task.latest_note) == (
+        TaskStatus.IN_PROGRESS,
+        60,
+        "责任清单已起草，正在征求学校意见",
+    )
 
     page.goto(f"{live_server.url}{rnd.get_absolute_url()}")
     assert "教育局" in page.inner_text("[data-group=按时]")

@@ -16,11 +16,24 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_populates_tasks_and_three_rounds(cast):
     Task.objects.filter(campaign=cast.campaign).delete()
-    users = {"office": cast.office_user, "edu": cast.edu_liaison, "market": cast.market_liaison,
-             "town": cast.town_liaison}
-    ctx = SimpleNamespace(campaign=cast.campaign, framework=cast.framework, county=cast.county, office=cast.office,
-                          member_units=[cast.edu, cast.market], township_units=[cast.town_unit], users=users,
-                          admin=cast.admin, today=timezone.localdate(), rng=random.Random(2024))
+    users = {
+        "office": cast.office_user,
+        "edu": cast.edu_liaison,
+        "market": cast.market_liaison,
+        "town": cast.town_liaison,
+    }
+    ctx = SimpleNamespace(
+        campaign=cast.campaign,
+        framework=cast.framework,
+        county=cast.county,
+        office=cast.office,
+        member_units=[cast.edu, cast.market],
+        township_units=[cast.town_unit],
+        users=users,
+        admin=cast.admin,
+        today=timezone.localdate(),
+        rng=random.Random(2024),
+    )
     from shian.dispatch import demo as dispatch_demo
     from shian.workplan import demo as workplan_demo
 

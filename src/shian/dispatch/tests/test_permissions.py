@@ -18,8 +18,12 @@ def test_liaison_cannot_open_another_units_report(cast, login, rnd):
     market = rnd.reports.get(unit=cast.market)
     assert client.get(reverse("dispatch:report_detail", args=[market.pk])).status_code == 404
     assert client.get(reverse("dispatch:report_edit", args=[market.pk])).status_code == 404
-    assert client.post(reverse("dispatch:report_edit", args=[market.pk]),
-                       {"narrative": "冒名", "action": "submit"}).status_code == 404
+    assert (
+        client.post(
+            reverse("dispatch:report_edit", args=[market.pk]), {"narrative": "冒名", "action": "submit"}
+        ).status_code
+        == 404
+    )
     assert DispatchReport.objects.get(pk=market.pk).status == ReportStatus.MISSING
 
 
@@ -67,8 +71,12 @@ def test_api_scope(cast, api, rnd):
     market = rnd.reports.get(unit=cast.market)
     edu = api(cast.edu_liaison)
     assert edu.get(f"/api/reports/{market.pk}/").status_code == 404
-    assert edu.post(f"/api/reports/{market.pk}/submit/", {"narrative": "x", "version": 1},
-                    format="json").status_code == 404
+    assert (
+        edu.post(
+            f"/api/reports/{market.pk}/submit/", {"narrative": "x", "version": 1}, format="json"
+        ).status_code
+        == 404
+    )
     assert edu.post(f"/api/rounds/{rnd.pk}/close/").status_code == 404
     other = api(cast.other_office_user)
     assert other.get(f"/api/rounds/{rnd.pk}/").status_code == 404
@@ -77,5 +85,16 @@ def test_api_scope(cast, api, rnd):
     leader = api(cast.leader)
     assert leader.get(f"/api/rounds/{rnd.pk}/summary/").status_code == 200
     assert leader.post(f"/api/rounds/{rnd.pk}/close/").status_code == 403
-    assert leader.post("/api/rounds/", {"campaign": cast.campaign.pk, "kind": "monthly", "title": "x",
-                                        "deadline": "2099-01-01T10:00:00+08:00"}, format="json").status_code == 403
+    assert (
+        leader.post(
+            "/api/rounds/",
+            {
+                "campaign": cast.campaign.pk,
+                "kind": "monthly",
+                "title": "x",
+                "deadline": "2099-01-01T10:00:00+08:00",
+            },
+            format="json",
+        ).status_code
+        == 403
+    )

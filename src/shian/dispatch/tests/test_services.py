@@ -19,20 +19,27 @@ pytestmark = pytest.mark.django_db
 def _submit(report, user, when=None, lines=None):
     if lines is None:
         lines = [(t, t.status, t.progress, "") for t in services.report_tasks(report) if t.status != "done"]
-    services.save_report(report, "本月按计划推进", "", "", lines, True, actor=user, expected_version=report.version)
+    services.save_report(
+        report, "本月按计划推进", "", "", lines, True, actor=user, expected_version=report.version
+    )
     if when is not None:
         DispatchReport.objects.filter(pk=report.pk).update(submitted_at=when)
 
 
 def test_open_round_creates_a_missing_report_per_unit_with_open_tasks(cast):
     rnd = open_test_round(cast)
-    assert sorted(rnd.reports.values_list("unit__name", flat=True)) == ["三台县市场监督管理局", "三台县教育局"]
+    assert sorted(rnd.reports.values_list("unit__name", flat=True)) == [
+        "三台县市场监督管理局",
+        "三台县教育局",
+    ]
     assert set(rnd.reports.values_list("status", flat=True)) == {ReportStatus.MISSING}
     assert AuditLog.objects.filter(event="round_opened", object_id=str(rnd.pk)).count() == 1
 
 
 def test_units_with_only_done_tasks_are_not_involved(cast):
-    task_services.complete_task(cast.market_task, actor=cast.office_user, expected_version=cast.market_task.version)
+    task_services.complete_task(
+        cast.market_task, actor=cast.office_user, expected_version=cast.market_task.version
+    )
     rnd = open_test_round(cast)
     assert list(rnd.reports.values_list("unit", flat=True)) == [cast.edu.pk]
 
@@ -48,15 +55,22 @@ def test_open_round_with_chosen_units(cast):
 def test_open_round_checks_permission_and_input(cast):
     for who in (cast.leader, cast.edu_liaison, cast.other_office_user):
         with pytest.raises(PermissionDenied):
-            services.open_round(cast.campaign, "monthly", "x", timezone.now() + datetime.timedelta(days=1),
-                                actor=who)
+            services.open_round(
+                cast.campaign, "monthly", "x", timezone.now() + datetime.timedelta(days=1), actor=who
+            )
     with pytest.raises(ValidationError) as exc:
-        services.open_round(cast.campaign, "monthly", " ", timezone.now() + datetime.timedelta(days=1),
-                            actor=cast.office_user)
+        services.open_round(
+            cast.campaign, "monthly", " ", timezone.now() + datetime.timedelta(days=1), actor=cast.office_user
+        )
     assert exc.value.message_dict == {"title": ["请填写调度名称"]}
     with pytest.raises(ValidationError) as exc:
-        services.open_round(cast.campaign, "monthly", "过期", timezone.now() - datetime.timedelta(hours=1),
-                            actor=cast.office_user)
+        services.open_round(
+            cast.campaign,
+            "monthly",
+            "过期",
+            timezone.now() - datetime.timedelta(hours=1),
+            actor=cast.office_user,
+        )
     assert exc.value.message_dict == {"deadline": ["报送截止时间必须晚于发起时间"]}
 
 
@@ -70,24 +84,47 @@ def test_a_date_deadline_means_end_of_day(cast):
 def test_save_draft_then_submit_updates_tasks(cast):
     rnd = open_test_round(cast)
     report = rnd.reports.get(unit=cast.edu)
-    services.save_report(report, "草稿", "", "", [(cast.edu_task, "in_progress", 30, "起草中")], False,
-                         actor=cast.edu_liaison, expected_version=report.version)
+    services.save_report(
+        report,
+        "草稿",
+        "",
+        "",
+        [(cast.edu_task, "in_progress", 30, "起草中")],
+        False,
+        actor=cast.edu_liaison,
+        expected_version=report.version,
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT and report.submitted_at is None
     assert Task.objects.get(pk=cast.edu_task.pk).status == TaskStatus.PENDING_CLAIM  # drafts don't move tasks
-    services.save_report(report, "已印发责任清单", "经费不足", "请协调财政", [(cast.edu_task, "submitted", 100, "已印发")],
-                         True, actor=cast.edu_liaison, expected_version=report.version)
+    services.save_report(
+        report,
+        "已印发责任清单",
+        "经费不足",
+        "请协调财政",
+        [(cast.edu_task, "submitted", 100, "已印发")],
+        True,
+        actor=cast.edu_liaison,
+        expected_version=report.version,
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == cast.edu_liaison
     assert report.timeliness == "on_time"
     assert list(report.lines.values_list("task", "status", "progress", "note")) == [
-        (cast.edu_task.pk, "submitted", 100, "已印发")]
+        (cast.edu_task.pk, "submitted", 100, "已印发")
+    ]
     task = Task.objects.get(pk=cast.edu_task.pk)
     assert (task.status, task.progress, task.latest_note, task.claimed_by) == (
-        TaskStatus.SUBMITTED, 100, "已印发", cast.edu_liaison)
+        TaskStatus.SUBMITTED,
+        100,
+        "已印发",
+        cast.edu_liaison,
+    )
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "再改", "", "", [], True, actor=cast.edu_liaison, expected_version=report.version)
+        services.save_report(
+            report, "再改", "", "", [], True, actor=cast.edu_liaison, expected_version=report.version
+        )
     assert exc.value.message_dict == {"status": ["报告已报送，不能再修改"]}
 
 
@@ -103,12 +140,28 @@ def test_lines_only_for_the_units_own_tasks(cast):
     rnd = open_test_round(cast)
     report = rnd.reports.get(unit=cast.edu)
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "x", "", "", [(cast.edu_task, "in_progress", 10, ""),
-                                                   (cast.market_task, "in_progress", 10, "")], False,
-                             actor=cast.edu_liaison, expected_version=report.version)
+        services.save_report(
+            report,
+            "x",
+            "",
+            "",
+            [(cast.edu_task, "in_progress", 10, ""), (cast.market_task, "in_progress", 10, "")],
+            False,
+            actor=cast.edu_liaison,
+            expected_version=report.version,
+        )
     assert exc.value.message_dict["lines"][0].startswith("第2行：任务")
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "x", "", "", [(cast.edu_task, "done", 100, "")], False, actor=cast.edu_liaison, expected_version=report.version)
+        services.save_report(
+            report,
+            "x",
+            "",
+            "",
+            [(cast.edu_task, "done", 100, "")],
+            False,
+            actor=cast.edu_liaison,
+            expected_version=report.version,
+        )
     assert "状态只能是" in exc.value.message_dict["lines"][0]
 
 
@@ -116,11 +169,21 @@ def test_submit_needs_narrative_and_every_open_task(cast):
     rnd = open_test_round(cast)
     report = rnd.reports.get(unit=cast.edu)
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "", "", "", [(cast.edu_task, "in_progress", 10, "")], True,
-                             actor=cast.edu_liaison, expected_version=report.version)
+        services.save_report(
+            report,
+            "",
+            "",
+            "",
+            [(cast.edu_task, "in_progress", 10, "")],
+            True,
+            actor=cast.edu_liaison,
+            expected_version=report.version,
+        )
     assert exc.value.message_dict == {"narrative": ["报送前请填写工作进展"]}
     with pytest.raises(ValidationError) as exc:
-        services.save_report(report, "进展", "", "", [], True, actor=cast.edu_liaison, expected_version=report.version)
+        services.save_report(
+            report, "进展", "", "", [], True, actor=cast.edu_liaison, expected_version=report.version
+        )
     assert "未填写本期状态和进度" in exc.value.message_dict["lines"][0]
 
 
@@ -158,7 +221,9 @@ def test_round_summary_on_time_late_missing(cast):
     rnd = open_test_round(cast, units=[cast.edu, cast.market, cast.town_unit])
     deadline = rnd.deadline
     _submit(rnd.reports.get(unit=cast.edu), cast.edu_liaison, when=deadline - datetime.timedelta(hours=1))
-    _submit(rnd.reports.get(unit=cast.market), cast.market_liaison, when=deadline + datetime.timedelta(minutes=1))
+    _submit(
+        rnd.reports.get(unit=cast.market), cast.market_liaison, when=deadline + datetime.timedelta(minutes=1)
+    )
     summary = services.round_summary(rnd)
     assert [r.unit for r in summary["on_time"]] == [cast.edu]
     assert [r.unit for r in summary["late"]] == [cast.market]
@@ -178,7 +243,9 @@ def test_unit_timeliness_across_rounds(cast, django_assert_max_num_queries):
     # Round 3 (open, before deadline): edu on time, market not yet reported → not counted for market.
     r1 = open_test_round(cast, days=10, title="一月")
     _submit(r1.reports.get(unit=cast.edu), cast.edu_liaison, when=r1.deadline - datetime.timedelta(days=1))
-    _submit(r1.reports.get(unit=cast.market), cast.market_liaison, when=r1.deadline + datetime.timedelta(days=1))
+    _submit(
+        r1.reports.get(unit=cast.market), cast.market_liaison, when=r1.deadline + datetime.timedelta(days=1)
+    )
     services.close_round(r1, actor=cast.office_user)
     r2 = open_test_round(cast, days=10, title="二月")
     _submit(r2.reports.get(unit=cast.edu), cast.edu_liaison, when=r2.deadline + datetime.timedelta(hours=2))

@@ -9,8 +9,13 @@ def ev(cast):
     """The cast plus a requirement under another indicator (食品抽检) for matching and checks."""
     cast.req_kaohe = cast.items[0].materials.get()
     cast.req_shitang = cast.items[1].materials.get()
-    cast.req_choujian = MaterialRequirement.objects.create(item=cast.items[2], seq=1, name="食品抽检计划及抽检结果通报",
-                                                           description="年度抽检计划、抽检结果公开", provider=cast.market)
+    cast.req_choujian = MaterialRequirement.objects.create(
+        item=cast.items[2],
+        seq=1,
+        name="食品抽检计划及抽检结果通报",
+        description="年度抽检计划、抽检结果公开",
+        provider=cast.market,
+    )
     return cast
 
 

@@ -60,14 +60,39 @@ def soffice_convert(tmp_path: Path, paragraphs, fmt: str) -> bytes:
         if not shutil.which("pdftoppm"):
             pytest.skip("pdftoppm 未安装")
         (tmp_path / "page.pdf").write_bytes(soffice_convert(tmp_path, paragraphs, "pdf"))
-        subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(tmp_path / "page.pdf"),
-                        str(tmp_path / "page")], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "200",
+                "-singlefile",
+                str(tmp_path / "page.pdf"),
+                str(tmp_path / "page"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         return (tmp_path / "page.png").read_bytes()
     src = tmp_path / "source.docx"
     src.write_bytes(docx_bytes(*paragraphs))
     profile = tmp_path / "lo-profile"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-                    "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return (tmp_path / f"source.{fmt}").read_bytes()
 
 
@@ -75,9 +100,19 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-KAOHE = ("安澜县党政领导干部食品安全工作责任考核办法", "食品安全工作纳入党政领导干部政绩考核，考核权重不低于3%。",
-         "县委组织部负责考核结果运用。", "2025年3月12日")
-SHITANG = ("学校食堂食品安全管理责任清单", "各中小学校长为学校食堂食品安全第一责任人，落实校长陪餐制度。",
-           "县教育局 2025年4月1日")
-CHOUJIAN = ("2025年食品安全抽检计划", "全县食品抽检量达到每年4批次/千人，抽检结果按季度公开通报。",
-            "县市场监管局 2025年2月20日")
+KAOHE = (
+    "安澜县党政领导干部食品安全工作责任考核办法",
+    "食品安全工作纳入党政领导干部政绩考核，考核权重不低于3%。",
+    "县委组织部负责考核结果运用。",
+    "2025年3月12日",
+)
+SHITANG = (
+    "学校食堂食品安全管理责任清单",
+    "各中小学校长为学校食堂食品安全第一责任人，落实校长陪餐制度。",
+    "县教育局 2025年4月1日",
+)
+CHOUJIAN = (
+    "2025年食品安全抽检计划",
+    "全县食品抽检量达到每年4批次/千人，抽检结果按季度公开通报。",
+    "县市场监管局 2025年2月20日",
+)

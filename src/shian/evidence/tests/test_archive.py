@@ -16,14 +16,28 @@ from shian.evidence.tests.factories import CHOUJIAN, KAOHE, SHITANG, docx_bytes,
 
 @pytest.fixture
 def filed(ev):
-    kaohe, = services.upload_materials(ev.campaign, [upload("考核办法.pdf", pdf_bytes("k"))], actor=ev.office_user,
-                                       requirement=ev.req_kaohe, doc_number="安委办〔2025〕1号")
-    shitang, = services.upload_materials(ev.campaign, [upload("食堂/清单.docx", docx_bytes(*SHITANG))],
-                                         actor=ev.edu_liaison, requirement=ev.req_shitang)
-    loose, = services.upload_materials(ev.campaign, [upload("其他.docx", docx_bytes(*CHOUJIAN))],
-                                       actor=ev.market_liaison)
-    services.approve_material(Material.objects.get(pk=kaohe.pk), actor=ev.office_user, expected_version=kaohe.version)
-    services.upload_materials(ev.other_campaign, [upload("盐亭.docx", docx_bytes(*KAOHE))], actor=ev.other_liaison)
+    (kaohe,) = services.upload_materials(
+        ev.campaign,
+        [upload("考核办法.pdf", pdf_bytes("k"))],
+        actor=ev.office_user,
+        requirement=ev.req_kaohe,
+        doc_number="安委办〔2025〕1号",
+    )
+    (shitang,) = services.upload_materials(
+        ev.campaign,
+        [upload("食堂/清单.docx", docx_bytes(*SHITANG))],
+        actor=ev.edu_liaison,
+        requirement=ev.req_shitang,
+    )
+    (loose,) = services.upload_materials(
+        ev.campaign, [upload("其他.docx", docx_bytes(*CHOUJIAN))], actor=ev.market_liaison
+    )
+    services.approve_material(
+        Material.objects.get(pk=kaohe.pk), actor=ev.office_user, expected_version=kaohe.version
+    )
+    services.upload_materials(
+        ev.other_campaign, [upload("盐亭.docx", docx_bytes(*KAOHE))], actor=ev.other_liaison
+    )
     return {"kaohe": kaohe, "shitang": shitang, "loose": loose}
 
 
@@ -50,19 +64,44 @@ def test_the_index_lists_every_material_with_its_status_and_the_gaps(ev, filed):
     book = CalamineWorkbook.from_filelike(io.BytesIO(zf.read("目录.xlsx")))
     rows = book.get_sheet_by_name("目录").to_python()
     assert rows[0][:6] == ["序号", "类别", "指标", "评分项", "材料要求", "材料标题"]
+
     def text(v):
         return str(int(v)) if isinstance(v, float) else str(v)
 
     body = [[text(v) for v in (r[0], r[4], r[5], r[6], r[7], r[9], r[11])] for r in rows[1:]]
     assert body == [
-        ["1", "党政领导干部考核办法", "考核办法", "创建办", "安委办〔2025〕1号", "已通过", "01-基础工作/1 党政同责/001-考核办法.pdf"],
-        ["2", "学校食堂食品安全责任清单", "清单", "教育局", "", "待审核", "01-基础工作/1 党政同责/002-清单.docx"],
+        [
+            "1",
+            "党政领导干部考核办法",
+            "考核办法",
+            "创建办",
+            "安委办〔2025〕1号",
+            "已通过",
+            "01-基础工作/1 党政同责/001-考核办法.pdf",
+        ],
+        [
+            "2",
+            "学校食堂食品安全责任清单",
+            "清单",
+            "教育局",
+            "",
+            "待审核",
+            "01-基础工作/1 党政同责/002-清单.docx",
+        ],
         ["", "食品抽检计划及抽检结果通报", "", "市场监管局", "", "缺失", ""],
         ["3", "", "其他", "市场监管局", "", "待审核", "99-未归类材料/003-其他.docx"],
     ]
     document = docx.Document(io.BytesIO(zf.read("目录.docx")))
     table = document.tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "材料要求", "材料标题", "提供单位", "成文日期", "审核状态"]
+    assert [c.text for c in table.rows[0].cells] == [
+        "序号",
+        "指标",
+        "材料要求",
+        "材料标题",
+        "提供单位",
+        "成文日期",
+        "审核状态",
+    ]
     assert [c.text for c in table.rows[1].cells][3:] == ["考核办法", "创建办", "", "已通过"]
     assert len(table.rows) == 5
 
@@ -102,7 +141,9 @@ def test_the_background_job_stores_the_archive(ev, filed, django_capture_on_comm
     from shian.core.jobs import enqueue
 
     with django_capture_on_commit_callbacks(execute=False):
-        record = enqueue("evidence.archive", "资料包", {"campaign": ev.campaign.pk, "unit": None}, ev.office_user)
+        record = enqueue(
+            "evidence.archive", "资料包", {"campaign": ev.campaign.pk, "unit": None}, ev.office_user
+        )
     run_job(record.pk)
     record = Job.objects.get(pk=record.pk)
     assert record.status == "succeeded", record.message

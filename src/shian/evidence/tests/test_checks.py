@@ -16,8 +16,9 @@ def codes(material):
 
 
 def file_one(ev, name, content, requirement=None, actor=None, **meta):
-    (m,) = services.upload_materials(ev.campaign, [upload(name, content)], actor=actor or ev.edu_liaison,
-                                     requirement=requirement, **meta)
+    (m,) = services.upload_materials(
+        ev.campaign, [upload(name, content)], actor=actor or ev.edu_liaison, requirement=requirement, **meta
+    )
     extract_material(m.pk)
     return Material.objects.get(pk=m.pk)
 
@@ -39,19 +40,37 @@ def test_it_flags_a_document_dated_outside_the_required_period(ev):
     ev.req_shitang.period = MaterialPeriod.CURRENT_YEAR
     ev.req_shitang.save()
     this_year = timezone.localdate().year
-    old = file_one(ev, "旧清单.docx", docx_bytes("学校食堂责任清单"), ev.req_shitang,
-                   doc_date=datetime.date(this_year - 1, 12, 31))
+    old = file_one(
+        ev,
+        "旧清单.docx",
+        docx_bytes("学校食堂责任清单"),
+        ev.req_shitang,
+        doc_date=datetime.date(this_year - 1, 12, 31),
+    )
     assert codes(old) == ["out_of_period"]
-    assert f"成文日期 {this_year - 1}-12-31 不在要求的时间范围（当年：{this_year}-01-01 至" in old.flags[0]["message"]
-    new = file_one(ev, "新清单.docx", docx_bytes("学校食堂责任清单 新版"), ev.req_shitang,
-                   doc_date=datetime.date(this_year, 1, 1))
+    assert (
+        f"成文日期 {this_year - 1}-12-31 不在要求的时间范围（当年：{this_year}-01-01 至"
+        in old.flags[0]["message"]
+    )
+    new = file_one(
+        ev,
+        "新清单.docx",
+        docx_bytes("学校食堂责任清单 新版"),
+        ev.req_shitang,
+        doc_date=datetime.date(this_year, 1, 1),
+    )
     assert codes(new) == []
 
 
 def test_it_checks_the_period_against_a_date_read_from_the_text(ev):
     ev.req_shitang.period, ev.req_shitang.period_years = MaterialPeriod.LAST_YEARS, 2
     ev.req_shitang.save()
-    m = file_one(ev, "清单.docx", docx_bytes("学校食堂食品安全管理责任清单", "县教育局", "二〇一九年五月八日"), ev.req_shitang)
+    m = file_one(
+        ev,
+        "清单.docx",
+        docx_bytes("学校食堂食品安全管理责任清单", "县教育局", "二〇一九年五月八日"),
+        ev.req_shitang,
+    )
     assert m.doc_date == datetime.date(2019, 5, 8) and m.doc_date_detected
     assert codes(m) == ["out_of_period"] and "（自动识别）" in m.flags[0]["message"]
     assert check_period(m, today=datetime.date(2020, 1, 1)) is None

@@ -98,7 +98,9 @@ def test_names_are_sanitised():
 
 
 def test_dates_are_read_from_chinese_documents():
-    assert detect_document_date("印发日期 2024年1月5日 …… 安澜县食安办 2024年12月30日") == datetime.date(2024, 12, 30)
+    assert detect_document_date("印发日期 2024年1月5日 …… 安澜县食安办 2024年12月30日") == datetime.date(
+        2024, 12, 30
+    )
     assert detect_document_date("二〇二五年十月二十一日") == datetime.date(2025, 10, 21)
     assert detect_document_date("没有日期") is None
     assert detect_document_date("2025年2月30日") is None

@@ -24,13 +24,17 @@ def test_unrelated_text_gets_no_suggestion(ev):
 
 
 def test_a_material_uploaded_without_requirement_gets_ranked_suggestions(ev):
-    (m,) = services.upload_materials(ev.campaign, [upload("2025年工作.docx", docx_bytes(*SHITANG))],
-                                     actor=ev.edu_liaison)
+    (m,) = services.upload_materials(
+        ev.campaign, [upload("2025年工作.docx", docx_bytes(*SHITANG))], actor=ev.edu_liaison
+    )
     extract_material(m.pk)
     m = Material.objects.get(pk=m.pk)
     assert m.requirement is None
     top = m.suggestions[0]
-    assert (top["requirement"], top["name"], top["indicator"]) == (ev.req_shitang.pk, "学校食堂食品安全责任清单",
-                                                                   "1 党政同责")
+    assert (top["requirement"], top["name"], top["indicator"]) == (
+        ev.req_shitang.pk,
+        "学校食堂食品安全责任清单",
+        "1 党政同责",
+    )
     assert top["terms"][:2] == ["学校食堂", "清单"]
     assert [s["score"] for s in m.suggestions] == sorted((s["score"] for s in m.suggestions), reverse=True)

@@ -7,10 +7,15 @@ from shian.evidence.tests.factories import docx_bytes, upload
 
 @pytest.fixture
 def materials(ev):
-    edu, = services.upload_materials(ev.campaign, [upload("教育.docx", docx_bytes("教育"))], actor=ev.edu_liaison)
-    market, = services.upload_materials(ev.campaign, [upload("市场.docx", docx_bytes("市场"))], actor=ev.market_liaison)
-    other, = services.upload_materials(ev.other_campaign, [upload("盐亭.docx", docx_bytes("盐亭"))],
-                                       actor=ev.other_liaison)
+    (edu,) = services.upload_materials(
+        ev.campaign, [upload("教育.docx", docx_bytes("教育"))], actor=ev.edu_liaison
+    )
+    (market,) = services.upload_materials(
+        ev.campaign, [upload("市场.docx", docx_bytes("市场"))], actor=ev.market_liaison
+    )
+    (other,) = services.upload_materials(
+        ev.other_campaign, [upload("盐亭.docx", docx_bytes("盐亭"))], actor=ev.other_liaison
+    )
     return {"edu": edu, "market": market, "other": other}
 
 
@@ -34,7 +39,9 @@ def test_a_unit_cannot_change_another_units_material(ev, materials):
     with pytest.raises(PermissionDenied):
         services.update_material(m, {"title": "改"}, actor=ev.edu_liaison, expected_version=m.version)
     with pytest.raises(PermissionDenied):
-        services.add_version(m, upload("x.docx", docx_bytes("x")), actor=ev.edu_liaison, expected_version=m.version)
+        services.add_version(
+            m, upload("x.docx", docx_bytes("x")), actor=ev.edu_liaison, expected_version=m.version
+        )
 
 
 def test_the_flag_filter_finds_flagged_materials(ev, materials, login):

@@ -6,8 +6,9 @@ from shian.evidence.tests.factories import CHOUJIAN, KAOHE, SHITANG, docx_bytes,
 
 
 def file_one(campaign, actor, name, paragraphs, requirement=None):
-    (m,) = services.upload_materials(campaign, [upload(name, docx_bytes(*paragraphs))], actor=actor,
-                                     requirement=requirement)
+    (m,) = services.upload_materials(
+        campaign, [upload(name, docx_bytes(*paragraphs))], actor=actor, requirement=requirement
+    )
     extract_material(m.pk)
     return m
 
@@ -39,15 +40,21 @@ def test_search_only_returns_what_the_user_may_see(ev):
     file_one(ev.campaign, ev.edu_liaison, "食堂清单.docx", SHITANG)
     file_one(ev.other_campaign, ev.other_liaison, "盐亭食堂清单.docx", SHITANG)
     assert titles(search_materials(Material.objects.restrict(ev.office_user), "陪餐")) == ["食堂清单"]
-    assert titles(search_materials(Material.objects.restrict(ev.other_office_user), "陪餐")) == ["盐亭食堂清单"]
+    assert titles(search_materials(Material.objects.restrict(ev.other_office_user), "陪餐")) == [
+        "盐亭食堂清单"
+    ]
     assert titles(search_materials(Material.objects.restrict(ev.market_liaison), "陪餐")) == []
 
 
 def test_a_new_version_replaces_the_indexed_text(ev):
     m = file_one(ev.campaign, ev.edu_liaison, "清单.docx", SHITANG)
     m = Material.objects.get(pk=m.pk)
-    services.add_version(m, upload("清单2.docx", docx_bytes("冷链食品追溯管理台账")), actor=ev.edu_liaison,
-                         expected_version=m.version)
+    services.add_version(
+        m,
+        upload("清单2.docx", docx_bytes("冷链食品追溯管理台账")),
+        actor=ev.edu_liaison,
+        expected_version=m.version,
+    )
     extract_material(m.pk)
     qs = Material.objects.all()
     assert titles(search_materials(qs, "陪餐")) == []

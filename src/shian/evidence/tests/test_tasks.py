@@ -11,8 +11,13 @@ from shian.evidence.tests.factories import SHITANG, docx_bytes, upload
 
 
 def file_unextracted(ev):
-    (m,) = services.upload_materials(ev.campaign, [upload("清单.docx", docx_bytes(*SHITANG))], actor=ev.edu_liaison,
-                                     requirement=ev.req_shitang, extract=False)
+    (m,) = services.upload_materials(
+        ev.campaign,
+        [upload("清单.docx", docx_bytes(*SHITANG))],
+        actor=ev.edu_liaison,
+        requirement=ev.req_shitang,
+        extract=False,
+    )
     return m
 
 
@@ -42,8 +47,9 @@ def test_other_database_errors_are_not_retried(ev):
         tasks.retry_locked(broken, 1, sleep=lambda s: pytest.fail("retried"))
 
 
-def test_the_job_goes_on_with_the_other_materials_and_says_which_failed(ev, monkeypatch,
-                                                                         django_capture_on_commit_callbacks):
+def test_the_job_goes_on_with_the_other_materials_and_says_which_failed(
+    ev, monkeypatch, django_capture_on_commit_callbacks
+):
     stuck, fine = file_unextracted(ev), file_unextracted(ev)
     real = tasks.extract_material
 

@@ -11,7 +11,9 @@ from shian.evidence.tests.factories import CHOUJIAN, KAOHE, SHITANG, docx_bytes,
 
 
 def file_one(ev, actor, name, content, requirement=None):
-    (m,) = services.upload_materials(ev.campaign, [upload(name, content)], actor=actor, requirement=requirement)
+    (m,) = services.upload_materials(
+        ev.campaign, [upload(name, content)], actor=actor, requirement=requirement
+    )
     extract_material(m.pk)
     return Material.objects.get(pk=m.pk)
 
@@ -38,9 +40,13 @@ def test_upload_page_files_many_files_and_answers_json(ev, login):
     assert client.get(reverse("evidence:upload") + f"?requirement={ev.req_shitang.pk}").status_code == 200
     response = client.post(
         reverse("evidence:upload") + f"?campaign={ev.campaign.pk}",
-        {"campaign": ev.campaign.pk, "requirement": ev.req_shitang.pk,
-         "files": [upload("一.docx", docx_bytes(*SHITANG)), upload("二.pdf", pdf_bytes())]},
-        HTTP_ACCEPT="application/json")
+        {
+            "campaign": ev.campaign.pk,
+            "requirement": ev.req_shitang.pk,
+            "files": [upload("一.docx", docx_bytes(*SHITANG)), upload("二.pdf", pdf_bytes())],
+        },
+        HTTP_ACCEPT="application/json",
+    )
     assert response.status_code == 200, response.content
     assert len(response.json()["materials"]) == 2
     assert Material.objects.filter(unit=ev.edu).count() == 2
@@ -48,9 +54,14 @@ def test_upload_page_files_many_files_and_answers_json(ev, login):
 
 def test_a_bad_upload_answers_with_the_files_name(ev, login):
     client = login(ev.edu_liaison)
-    response = client.post(reverse("evidence:upload"), {
-        "campaign": ev.campaign.pk, "files": [upload("好.docx", docx_bytes("a")), upload("坏.pdf", b"<svg/>")]},
-        HTTP_ACCEPT="application/json")
+    response = client.post(
+        reverse("evidence:upload"),
+        {
+            "campaign": ev.campaign.pk,
+            "files": [upload("好.docx", docx_bytes("a")), upload("坏.pdf", b"<svg/>")],
+        },
+        HTTP_ACCEPT="application/json",
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0].startswith("文件“坏.pdf”的类型不受支持")
     assert Material.objects.count() == 0
@@ -61,17 +72,23 @@ def test_detail_review_and_resubmit_through_the_page(ev, login):
     office = login(ev.office_user)
     page = office.get(m.get_absolute_url())
     assert page.status_code == 200 and "审核" in page.content.decode()
-    response = office.post(m.get_absolute_url(), {"action": "review", "decision": "return", "reason": "缺少盖章",
-                                                  "edit_version": m.version})
+    response = office.post(
+        m.get_absolute_url(),
+        {"action": "review", "decision": "return", "reason": "缺少盖章", "edit_version": m.version},
+    )
     assert response.status_code == 302
-    stale = office.post(m.get_absolute_url(), {"action": "review", "decision": "approve", "edit_version": m.version})
+    stale = office.post(
+        m.get_absolute_url(), {"action": "review", "decision": "approve", "edit_version": m.version}
+    )
     assert stale.status_code == 409
     unit = login(ev.edu_liaison)
     page = unit.get(m.get_absolute_url()).content.decode()
     assert "缺少盖章" in page and "审核结论" not in page
     m.refresh_from_db()
-    response = unit.post(m.get_absolute_url(), {"action": "version", "edit_version": m.version,
-                                                "file": upload("清单-盖章.pdf", pdf_bytes("v2"))})
+    response = unit.post(
+        m.get_absolute_url(),
+        {"action": "version", "edit_version": m.version, "file": upload("清单-盖章.pdf", pdf_bytes("v2"))},
+    )
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.status == "pending" and m.files.count() == 2
@@ -82,7 +99,10 @@ def test_files_download_only_inside_scope(ev, login, client):
     url = reverse("evidence:file_download", args=[m.current_id])
     response = login(ev.edu_liaison).get(url)
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;") and "nosniff" == response["X-Content-Type-Options"]
+    assert (
+        response["Content-Disposition"].startswith("attachment;")
+        and "nosniff" == response["X-Content-Type-Options"]
+    )
     assert b"".join(response.streaming_content) == docx_bytes(*SHITANG)
     for outsider in (ev.market_liaison, ev.other_liaison, ev.other_office_user, ev.expert):
         assert login(outsider).get(url).status_code == 404, outsider
@@ -97,11 +117,17 @@ def test_pdf_preview_is_inline_but_sandboxed(ev, login):
 
 
 def test_pages_of_other_county_materials_are_404(ev, login):
-    (other,) = services.upload_materials(ev.other_campaign, [upload("a.docx", docx_bytes("a"))], actor=ev.other_liaison)
+    (other,) = services.upload_materials(
+        ev.other_campaign, [upload("a.docx", docx_bytes("a"))], actor=ev.other_liaison
+    )
     client = login(ev.office_user)
     assert client.get(other.get_absolute_url()).status_code == 404
-    assert client.post(other.get_absolute_url(), {"action": "review", "decision": "approve",
-                                                  "edit_version": 1}).status_code == 404
+    assert (
+        client.post(
+            other.get_absolute_url(), {"action": "review", "decision": "approve", "edit_version": 1}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("evidence:matrix") + f"?campaign={ev.other_campaign.pk}").status_code == 404
 
 
@@ -126,8 +152,11 @@ def test_matrix_page_shows_statuses_and_points_in_bounded_queries(ev, login, dja
         response = client.get(reverse("evidence:matrix"))
     assert response.status_code == 200
     cells = {c.requirement.name: (c.status, c.points) for c in response.context["matrix"]["cells"]}
-    assert {k: v[0] for k, v in cells.items()} == {"党政领导干部考核办法": "uploaded", "学校食堂食品安全责任清单": "missing",
-                                                   "食品抽检计划及抽检结果通报": "missing"}
+    assert {k: v[0] for k, v in cells.items()} == {
+        "党政领导干部考核办法": "uploaded",
+        "学校食堂食品安全责任清单": "missing",
+        "食品抽检计划及抽检结果通报": "missing",
+    }
     assert str(response.context["matrix"]["points_at_stake"]) == "11.00"
     assert client.get(reverse("evidence:matrix") + "?view=unit").status_code == 200
     assert client.get(reverse("evidence:requirement_list")).status_code == 200
@@ -137,7 +166,10 @@ def test_search_page_highlights_the_passage(ev, login):
     file_one(ev, ev.edu_liaison, "清单.docx", docx_bytes(*SHITANG), ev.req_shitang)
     page = login(ev.office_user).get(reverse("evidence:search") + "?q=陪餐").content.decode()
     assert "落实校长<mark>陪餐</mark>制度" in page
-    assert "<mark>" not in login(ev.other_office_user).get(reverse("evidence:search") + "?q=陪餐").content.decode()
+    assert (
+        "<mark>"
+        not in login(ev.other_office_user).get(reverse("evidence:search") + "?q=陪餐").content.decode()
+    )
 
 
 def test_the_archive_streams_a_zip_with_the_index(ev, login):
@@ -164,8 +196,10 @@ def test_the_user_confirms_a_suggested_requirement_on_the_page(ev, login):
     assert m.suggestions[0]["requirement"] == ev.req_shitang.pk
     client = login(ev.edu_liaison)
     assert "系统推荐的材料要求" in client.get(m.get_absolute_url()).content.decode()
-    response = client.post(m.get_absolute_url(), {"action": "assign", "requirement": ev.req_shitang.pk,
-                                                  "edit_version": m.version})
+    response = client.post(
+        m.get_absolute_url(),
+        {"action": "assign", "requirement": ev.req_shitang.pk, "edit_version": m.version},
+    )
     assert response.status_code == 302
     m.refresh_from_db()
     assert (m.requirement, m.item) == (ev.req_shitang, ev.items[1])

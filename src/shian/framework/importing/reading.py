@@ -48,28 +48,95 @@ def _raw(v):
 ITEM_COLUMNS = [
     Column("seq", "序号", synonyms=["序列", "顺序号"], required=False),
     Column("code", "编号", synonyms=["指标编号", "评分项编号", "条目编号"], required=False),
-    Column("category", "一级指标", synonyms=["类别", "评价项目", "项目", "一级指标名称", "评价类别", "指标类别",
-                                          "类别名称"], required=False),
-    Column("indicator", "二级指标", synonyms=["指标", "评价内容", "二级指标名称", "评价指标", "指标名称",
-                                           "考核指标"], required=False),
-    Column("content", "评分要点", synonyms=["评价要求", "评价要点", "考核内容", "工作要求", "三级指标", "具体内容",
-                                         "工作任务", "任务内容", "评分内容", "考核要点", "评价标准要点",
-                                         "具体要求", "任务要求", "工作措施", "具体措施", "主要措施"]),
-    Column("points", "分值", synonyms=["标准分", "分数", "满分", "标准分值", "权重分", "赋分"], parser=parse_decimal),
+    Column(
+        "category",
+        "一级指标",
+        synonyms=["类别", "评价项目", "项目", "一级指标名称", "评价类别", "指标类别", "类别名称"],
+        required=False,
+    ),
+    Column(
+        "indicator",
+        "二级指标",
+        synonyms=["指标", "评价内容", "二级指标名称", "评价指标", "指标名称", "考核指标"],
+        required=False,
+    ),
+    Column(
+        "content",
+        "评分要点",
+        synonyms=[
+            "评价要求",
+            "评价要点",
+            "考核内容",
+            "工作要求",
+            "三级指标",
+            "具体内容",
+            "工作任务",
+            "任务内容",
+            "评分内容",
+            "考核要点",
+            "评价标准要点",
+            "具体要求",
+            "任务要求",
+            "工作措施",
+            "具体措施",
+            "主要措施",
+        ],
+    ),
+    Column(
+        "points",
+        "分值",
+        synonyms=["标准分", "分数", "满分", "标准分值", "权重分", "赋分"],
+        parser=parse_decimal,
+    ),
     Column("step", "计分步长", synonyms=["步长"], required=False, parser=parse_decimal),
-    Column("methods", "评价方式", synonyms=["评价方法", "考核方式", "检查方式", "核查方式", "考核方法", "验收方式"],
-           required=False),
-    Column("scoring_rule", "评分标准", synonyms=["评分方法", "扣分标准", "评分细则", "计分方法", "评分办法",
-                                              "评分说明", "计分标准"], required=False),
+    Column(
+        "methods",
+        "评价方式",
+        synonyms=["评价方法", "考核方式", "检查方式", "核查方式", "考核方法", "验收方式"],
+        required=False,
+    ),
+    Column(
+        "scoring_rule",
+        "评分标准",
+        synonyms=["评分方法", "扣分标准", "评分细则", "计分方法", "评分办法", "评分说明", "计分标准"],
+        required=False,
+    ),
     Column("deductions", "扣分规则", synonyms=["扣分项", "扣分情形"], required=False),
-    Column("materials", "材料清单", synonyms=["佐证材料", "资料要求", "证明材料", "需提供材料", "台账资料",
-                                           "支撑材料", "佐证资料", "所需材料", "印证材料"], required=False),
-    Column("lead", "牵头单位", synonyms=["责任单位", "牵头部门", "责任部门", "主责单位", "牵头责任单位"],
-           required=False),
-    Column("coop", "配合单位", synonyms=["配合部门", "协助单位", "协作单位", "协同单位", "配合责任单位"],
-           required=False),
-    Column("deadline", "完成时限", synonyms=["时间节点", "完成时间", "时限要求", "时限", "完成期限"],
-           required=False, parser=_raw),
+    Column(
+        "materials",
+        "材料清单",
+        synonyms=[
+            "佐证材料",
+            "资料要求",
+            "证明材料",
+            "需提供材料",
+            "台账资料",
+            "支撑材料",
+            "佐证资料",
+            "所需材料",
+            "印证材料",
+        ],
+        required=False,
+    ),
+    Column(
+        "lead",
+        "牵头单位",
+        synonyms=["责任单位", "牵头部门", "责任部门", "主责单位", "牵头责任单位"],
+        required=False,
+    ),
+    Column(
+        "coop",
+        "配合单位",
+        synonyms=["配合部门", "协助单位", "协作单位", "协同单位", "配合责任单位"],
+        required=False,
+    ),
+    Column(
+        "deadline",
+        "完成时限",
+        synonyms=["时间节点", "完成时间", "时限要求", "时限", "完成期限"],
+        required=False,
+        parser=_raw,
+    ),
     Column("is_key", "关键项", synonyms=["是否关键项", "关键指标", "是否关键"], required=False),
     Column("key_min_share", "关键项最低得分率", required=False, parser=parse_decimal),
     Column("rubric", "等级评分", synonyms=["评分等级", "等级标准"], required=False),
@@ -80,8 +147,11 @@ ITEM_COLUMNS = [
 TASK_WORDS = ("工作任务", "重点任务", "主要任务", "任务名称")
 TASK_LIST_COLUMNS = [replace(c, required=False) if c.key == "points" else c for c in ITEM_COLUMNS]
 TASK_ITEM_COLUMNS = [
-    replace(c, synonyms=[*c.synonyms, *TASK_WORDS]) if c.key == "indicator"
-    else replace(c, synonyms=[s for s in c.synonyms if s not in TASK_WORDS]) if c.key == "content" else c
+    replace(c, synonyms=[*c.synonyms, *TASK_WORDS])
+    if c.key == "indicator"
+    else replace(c, synonyms=[s for s in c.synonyms if s not in TASK_WORDS])
+    if c.key == "content"
+    else c
     for c in TASK_LIST_COLUMNS
 ]
 # The 2023 national criteria (and the provinces' copies) head their table 序号 / 类别 / 评价项目 /
@@ -89,10 +159,13 @@ TASK_ITEM_COLUMNS = [
 # the scoring item, where older sheets used 评价项目 for the category and 评价内容 for the indicator.
 CRITERIA_2023_WORDS = ("评价项目", "评价内容")
 CRITERIA_2023_COLUMNS = [
-    replace(c, synonyms=[s for s in c.synonyms if s not in CRITERIA_2023_WORDS]) if c.key == "category"
+    replace(c, synonyms=[s for s in c.synonyms if s not in CRITERIA_2023_WORDS])
+    if c.key == "category"
     else replace(c, synonyms=["评价项目", *[s for s in c.synonyms if s not in CRITERIA_2023_WORDS]])
     if c.key == "indicator"
-    else replace(c, synonyms=["评价内容", *c.synonyms]) if c.key == "content" else c
+    else replace(c, synonyms=["评价内容", *c.synonyms])
+    if c.key == "content"
+    else c
     for c in ITEM_COLUMNS
 ]
 
@@ -102,31 +175,59 @@ def _is_2023_layout(read) -> bool:
     评价项目 for the category) while no column gave the scoring item."""
     for s in read.sheets:
         found = s.columns_found
-        if "content" not in found and (found.get("indicator") == "评价内容" or found.get("category") == "评价项目"):
+        if "content" not in found and (
+            found.get("indicator") == "评价内容" or found.get("category") == "评价项目"
+        ):
             return True
     return False
 
 
 INFO_COLUMNS = [Column("key", "项目"), Column("value", "内容", parser=_raw)]
-CATEGORY_COLUMNS = [Column("seq", "序号", required=False), Column("code", "编号", required=False),
-                    Column("name", "名称", allow_blank=False), Column("kind", "类型", required=False),
-                    Column("points", "分值", required=False, parser=parse_decimal),
-                    Column("cap", "封顶分", required=False, parser=parse_decimal)]
-INDICATOR_COLUMNS = [Column("category", "一级指标", allow_blank=False), Column("code", "编号", required=False),
-                     Column("name", "二级指标", allow_blank=False), Column("description", "说明", required=False)]
-DEDUCTION_COLUMNS = [Column("item", "评分项序号", allow_blank=False, parser=parse_decimal),
-                     Column("description", "扣分情形", allow_blank=False),
-                     Column("points", "扣分", allow_blank=False, parser=parse_decimal),
-                     Column("per_occurrence", "按次扣分", required=False)]
-MATERIAL_COLUMNS = [Column("item", "评分项序号", allow_blank=False, parser=parse_decimal),
-                    Column("name", "材料名称", allow_blank=False), Column("description", "要求", required=False),
-                    Column("provider", "提供单位", required=False), Column("period", "时间范围", required=False),
-                    Column("period_years", "年数", required=False, parser=parse_decimal)]
-GATE_COLUMNS = [Column("kind", "类型", allow_blank=False), Column("name", "名称", allow_blank=False),
-                Column("metric", "测评指标", required=False), Column("threshold", "门槛值", required=False, parser=parse_decimal),
-                Column("description", "说明", required=False)]
-INFO_KEYS = {"名称": "name", "版本": "version_label", "发布机关": "issuer", "说明": "description", "示例": "is_sample",
-             "及格线": "pass_line", "关键项最低得分率": "key_item_min_share", "默认计分步长": "default_step"}
+CATEGORY_COLUMNS = [
+    Column("seq", "序号", required=False),
+    Column("code", "编号", required=False),
+    Column("name", "名称", allow_blank=False),
+    Column("kind", "类型", required=False),
+    Column("points", "分值", required=False, parser=parse_decimal),
+    Column("cap", "封顶分", required=False, parser=parse_decimal),
+]
+INDICATOR_COLUMNS = [
+    Column("category", "一级指标", allow_blank=False),
+    Column("code", "编号", required=False),
+    Column("name", "二级指标", allow_blank=False),
+    Column("description", "说明", required=False),
+]
+DEDUCTION_COLUMNS = [
+    Column("item", "评分项序号", allow_blank=False, parser=parse_decimal),
+    Column("description", "扣分情形", allow_blank=False),
+    Column("points", "扣分", allow_blank=False, parser=parse_decimal),
+    Column("per_occurrence", "按次扣分", required=False),
+]
+MATERIAL_COLUMNS = [
+    Column("item", "评分项序号", allow_blank=False, parser=parse_decimal),
+    Column("name", "材料名称", allow_blank=False),
+    Column("description", "要求", required=False),
+    Column("provider", "提供单位", required=False),
+    Column("period", "时间范围", required=False),
+    Column("period_years", "年数", required=False, parser=parse_decimal),
+]
+GATE_COLUMNS = [
+    Column("kind", "类型", allow_blank=False),
+    Column("name", "名称", allow_blank=False),
+    Column("metric", "测评指标", required=False),
+    Column("threshold", "门槛值", required=False, parser=parse_decimal),
+    Column("description", "说明", required=False),
+]
+INFO_KEYS = {
+    "名称": "name",
+    "版本": "version_label",
+    "发布机关": "issuer",
+    "说明": "description",
+    "示例": "is_sample",
+    "及格线": "pass_line",
+    "关键项最低得分率": "key_item_min_share",
+    "默认计分步长": "default_step",
+}
 
 # Words in a 评价方式 cell → method. Checked in order; a cell may name several methods.
 METHOD_KEYWORDS = [
@@ -136,12 +237,18 @@ METHOD_KEYWORDS = [
     (Method.SURVEY, ("问卷", "调查", "测评", "满意度", "电话")),
     (Method.DATA, ("数据", "系统", "核验", "统计", "核查", "平台")),
 ]
-_ENUM_RE = re.compile(r"^\s*(?:[（(]\s*([0-9一二三四五六七八九十]+)\s*[)）]|([一二三四五六七八九十]+)\s*[、.．]|"
-                      r"(\d+(?:\.\d+)*)(?:\s*[、.．]|\s+|(?=[\u4e00-\u9fff]))|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+_ENUM_RE = re.compile(
+    r"^\s*(?:[（(]\s*([0-9一二三四五六七八九十]+)\s*[)）]|([一二三四五六七八九十]+)\s*[、.．]|"
+    r"(\d+(?:\.\d+)*)(?:\s*[、.．]|\s+|(?=[\u4e00-\u9fff]))|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
+)
 # Enumerators at the start of a line inside a cell: "1." "（2）" "①" but not "1.5分" or "2个".
-_LINE_ENUM_RE = re.compile(r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|"
-                           r"\d+\s*[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
-_POINTS_SUFFIX = re.compile(r"[（(]\s*(?:[^()（）]*?[，,]\s*)?(?:最高|满分|共|计)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
+_LINE_ENUM_RE = re.compile(
+    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|"
+    r"\d+\s*[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
+)
+_POINTS_SUFFIX = re.compile(
+    r"[（(]\s*(?:[^()（）]*?[，,]\s*)?(?:最高|满分|共|计)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$"
+)
 _DEDUCT_RE = re.compile(r"扣\s*(\d+(?:\.\d+)?)\s*分")
 _PERIOD_RE = re.compile(r"[（(]\s*(当年|本年度|创建以来|近\s*([0-9一二三四五六七八九十]+)\s*年)\s*[)）]\s*$")
 _CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")}
@@ -163,6 +270,7 @@ class ReadResult:
 
 
 # ------------------------------------------------------------------------------------ reading
+
 
 def read_tree(source, filename: str) -> ReadResult:
     """Read a framework file into tree data; the format follows the file name's extension."""
@@ -204,7 +312,9 @@ def _read_yaml(data: bytes) -> ReadResult:
         for ind in cat["indicators"]:
             for item in ind["items"]:
                 for name in item["lead_units"] + item["coop_units"]:
-                    result.unit_places.setdefault(name, []).append(f"评分项{item['code'] or item['content'][:10]}")
+                    result.unit_places.setdefault(name, []).append(
+                        f"评分项{item['code'] or item['content'][:10]}"
+                    )
     return result
 
 
@@ -246,7 +356,7 @@ class _Sheets:
         rows = self.head_rows(sheet, header_row + 1)
         out = {}
         for key, text in found.items():
-            for r in rows[header_row - 1: header_row + 1]:
+            for r in rows[header_row - 1 : header_row + 1]:
                 for c, v in enumerate(r):
                     if isinstance(v, str) and _clean(v) == text:
                         out.setdefault(key, _col_letter(c))
@@ -284,14 +394,26 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
         return ReadResult(errors=[str(exc)])
     errors = _Errors(_as_written(e, main) for e in main.errors)
     if names is not None:  # sheets of other kinds (a cover, a notes sheet) are not errors
-        errors = _Errors(_as_written(e, main) for s in main.sheets if s.header_row or s.records for e in s.errors)
+        errors = _Errors(
+            _as_written(e, main) for s in main.sheets if s.header_row or s.records for e in s.errors
+        )
         main.sheets = [s for s in main.sheets if s.header_row]
         if not main.sheets:
             errors.append("文件中没有找到评价细则表（表头应包含“评分要点”“分值”等列）")
     result = ReadResult()
     details = {n: n in sheets.names for n in DETAIL_SHEETS}
-    tree = {"name": "", "version_label": "", "issuer": "", "description": "", "is_sample": False, "pass_line": None,
-            "key_item_min_share": None, "default_step": Decimal("0.5"), "categories": [], "gates": []}
+    tree = {
+        "name": "",
+        "version_label": "",
+        "issuer": "",
+        "description": "",
+        "is_sample": False,
+        "pass_line": None,
+        "key_item_min_share": None,
+        "default_step": Decimal("0.5"),
+        "categories": [],
+        "gates": [],
+    }
     cats: dict[str, dict] = {}
     inds: dict[tuple[str, str], dict] = {}
     by_seq: dict[int, dict] = {}
@@ -311,17 +433,31 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
     for rec in detail(CATEGORY_SHEET, CATEGORY_COLUMNS):
         kind = KIND_WORDS.get((rec.get("kind") or "").strip(), None) if rec.get("kind") else "base"
         if kind is None:
-            errors.cell(CATEGORY_SHEET, rec["_row"], None, "类型", rec.get("kind"), "无法识别（可填：基本项、加分项）")
+            errors.cell(
+                CATEGORY_SHEET, rec["_row"], None, "类型", rec.get("kind"), "无法识别（可填：基本项、加分项）"
+            )
             continue
-        cats[rec["name"]] = {"code": rec.get("code") or "", "name": rec["name"], "kind": kind,
-                             "points": rec.get("points"), "cap": rec.get("cap"), "indicators": []}
+        cats[rec["name"]] = {
+            "code": rec.get("code") or "",
+            "name": rec["name"],
+            "kind": kind,
+            "points": rec.get("points"),
+            "cap": rec.get("cap"),
+            "indicators": [],
+        }
     for rec in detail(INDICATOR_SHEET, INDICATOR_COLUMNS):
         cat = cats.get(rec["category"])
         if cat is None:
-            errors.cell(INDICATOR_SHEET, rec["_row"], None, "一级指标", rec["category"], "在“类别”工作表中不存在")
+            errors.cell(
+                INDICATOR_SHEET, rec["_row"], None, "一级指标", rec["category"], "在“类别”工作表中不存在"
+            )
             continue
-        ind = {"code": rec.get("code") or "", "name": rec["name"], "description": rec.get("description") or "",
-               "items": []}
+        ind = {
+            "code": rec.get("code") or "",
+            "name": rec["name"],
+            "description": rec.get("description") or "",
+            "items": [],
+        }
         cat["indicators"].append(ind)
         inds[(cat["name"], rec["name"])] = ind
 
@@ -346,19 +482,37 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
             if rec.get("content") is None and all(rec.get(k) is None for k in _ITEM_ONLY_KEYS):
                 continue  # a heading row: category / indicator only
             if rec.get("content") is None:
-                errors.cell(sh, row, letters.get("content"), _hdr(sheet, "content", "评分要点"), None, "不能为空")
+                errors.cell(
+                    sh, row, letters.get("content"), _hdr(sheet, "content", "评分要点"), None, "不能为空"
+                )
                 continue
             if rec.get("points") is None and "points" not in sheet.columns_found:
-                rec["points"] = Decimal(0)  # a task list without 分值: points are added when it becomes a framework
+                rec["points"] = Decimal(
+                    0
+                )  # a task list without 分值: points are added when it becomes a framework
             if rec.get("points") is None:
                 errors.cell(sh, row, letters.get("points"), _hdr(sheet, "points", "分值"), None, "不能为空")
                 continue
             if last_cat is None:
-                errors.cell(sh, row, letters.get("category"), _hdr(sheet, "category", "一级指标"), None, "未填写所属类别（一级指标）")
+                errors.cell(
+                    sh,
+                    row,
+                    letters.get("category"),
+                    _hdr(sheet, "category", "一级指标"),
+                    None,
+                    "未填写所属类别（一级指标）",
+                )
                 continue
             if last_ind is None:
                 if "indicator" in sheet.columns_found:
-                    errors.cell(sh, row, letters.get("indicator"), _hdr(sheet, "indicator", "二级指标"), None, "未填写所属指标（二级指标）")
+                    errors.cell(
+                        sh,
+                        row,
+                        letters.get("indicator"),
+                        _hdr(sheet, "indicator", "二级指标"),
+                        None,
+                        "未填写所属指标（二级指标）",
+                    )
                     continue
                 last_ind = _indicator(inds, last_cat, last_cat["name"])
             item = _item(rec, sheet, letters, errors, has_code)
@@ -384,8 +538,13 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
             continue
         if not item.get("_detail_deductions"):
             item["deductions"], item["_detail_deductions"] = [], True
-        item["deductions"].append({"description": rec["description"], "points": rec["points"],
-                                   "per_occurrence": _yes(rec.get("per_occurrence"))})
+        item["deductions"].append(
+            {
+                "description": rec["description"],
+                "points": rec["points"],
+                "per_occurrence": _yes(rec.get("per_occurrence")),
+            }
+        )
     for rec in detail(MATERIAL_SHEET, MATERIAL_COLUMNS):
         item = by_seq.get(int(rec["item"]))
         if item is None:
@@ -393,16 +552,27 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
             continue
         if not item.get("_detail_materials"):
             item["materials"], item["_detail_materials"] = [], True
-        item["materials"].append({"name": rec["name"], "description": rec.get("description") or "",
-                                  "provider": rec.get("provider") or "", "period": rec.get("period") or "any",
-                                  "period_years": rec.get("period_years")})
+        item["materials"].append(
+            {
+                "name": rec["name"],
+                "description": rec.get("description") or "",
+                "provider": rec.get("provider") or "",
+                "period": rec.get("period") or "any",
+                "period_years": rec.get("period_years"),
+            }
+        )
         if rec.get("provider"):
-            result.unit_places.setdefault(rec["provider"], []).append(f"工作表“{MATERIAL_SHEET}”第{rec['_row']}行")
+            result.unit_places.setdefault(rec["provider"], []).append(
+                f"工作表“{MATERIAL_SHEET}”第{rec['_row']}行"
+            )
     for rec in detail(GATE_SHEET, GATE_COLUMNS):
         try:
-            tree["gates"].append(clean_gate({k: rec.get(k) for k in ("kind", "name", "metric", "threshold",
-                                                                      "description")},
-                                            f"工作表“{GATE_SHEET}”第{rec['_row']}行"))
+            tree["gates"].append(
+                clean_gate(
+                    {k: rec.get(k) for k in ("kind", "name", "metric", "threshold", "description")},
+                    f"工作表“{GATE_SHEET}”第{rec['_row']}行",
+                )
+            )
         except TreeError as exc:
             errors.append(str(exc))
 
@@ -411,7 +581,12 @@ def _read_spreadsheet(data: bytes, filename: str) -> ReadResult:
     tree["categories"] = [_strip_private(c) for c in cats.values()]
     if not any(i for c in tree["categories"] for ind in c["indicators"] for i in ind["items"]):
         return ReadResult(errors=["文件中没有找到任何评分项"], title=result.title)
-    tree["name"] = tree["name"] or result.title or os.path.splitext(os.path.basename(filename or ""))[0] or "导入的评价细则"
+    tree["name"] = (
+        tree["name"]
+        or result.title
+        or os.path.splitext(os.path.basename(filename or ""))[0]
+        or "导入的评价细则"
+    )
     try:
         result.tree = clean_tree(tree)
     except TreeError as exc:
@@ -437,7 +612,9 @@ _LABEL_KEYS = {c.label: c.key for c in ITEM_COLUMNS}
 def _as_written(error: RowError, result) -> str:
     """The error with the column named as the sheet's header says (标准分 rather than 分值)."""
     sheet = next((s for s in result.sheets if s.sheet == error.sheet), None)
-    written = sheet.columns_found.get(_LABEL_KEYS.get(error.column_label)) if sheet and error.row_number else None
+    written = (
+        sheet.columns_found.get(_LABEL_KEYS.get(error.column_label)) if sheet and error.row_number else None
+    )
     return format_error(replace(error, column_label=written) if written else error)
 
 
@@ -460,19 +637,19 @@ def _yes(value) -> bool:
 
 
 def _split_heading(text: str) -> tuple[str, str, Decimal | None]:
-    """"一、基础工作（30分）" → ("一", "基础工作", 30); "1.2 党政同责" → ("1.2", "党政同责", None)."""
+    """ "一、基础工作（30分）" → ("一", "基础工作", 30); "1.2 党政同责" → ("1.2", "党政同责", None)."""
     text = text.replace("\n", "").strip()
     points = None
     m = _POINTS_SUFFIX.search(text)
     if m:
         points = canon(Decimal(m.group(1)))
-        text = text[:m.start()].strip()
+        text = text[: m.start()].strip()
     code = ""
     m = _ENUM_RE.match(text)
     if m and m.end() < len(text):
         paren, numeral, number = m.groups()
         code = f"（{paren}）" if paren else (numeral or number or m.group(0).strip())
-        text = text[m.end():].strip()
+        text = text[m.end() :].strip()
     return code, text, points
 
 
@@ -481,8 +658,14 @@ def _category(cats: dict, raw: str) -> dict:
     cat = cats.get(name)
     if cat is None:
         bonus = any(w in name for w in ("示范引领", "加分", "鼓励项"))
-        cat = {"code": code, "name": name, "kind": "bonus" if bonus else "base",
-               "points": None if bonus else points, "cap": points if bonus else None, "indicators": []}
+        cat = {
+            "code": code,
+            "name": name,
+            "kind": "bonus" if bonus else "base",
+            "points": None if bonus else points,
+            "cap": points if bonus else None,
+            "indicators": [],
+        }
         cats[name] = cat
     cat["_raw"] = raw
     return cat
@@ -506,7 +689,7 @@ def _lines(text) -> list[str]:
         line = line.strip().strip("；;")
         m = _LINE_ENUM_RE.match(line)
         if m and m.end() < len(line):
-            line = line[m.end():].strip()
+            line = line[m.end() :].strip()
         if line:
             out.append(line)
     return out
@@ -525,15 +708,23 @@ def _item(rec, sheet, letters, errors: _Errors, has_code) -> dict | None:
         if _yes(text):
             is_key = True
         elif text not in ("否", "×", "0", "", "false", "False"):
-            errors.cell(sh, row, letters.get("is_key"), _hdr(sheet, "is_key", "关键项"), text, "应填“是”或“否”（或★）")
+            errors.cell(
+                sh, row, letters.get("is_key"), _hdr(sheet, "is_key", "关键项"), text, "应填“是”或“否”（或★）"
+            )
             return None
     code = rec.get("code") if has_code else rec.get("seq")
     methods = []
     for part in split_names(rec.get("methods")):
         hits = [m for m, words in METHOD_KEYWORDS if any(w in part for w in words)]
         if not hits:
-            errors.cell(sh, row, letters.get("methods"), _hdr(sheet, "methods", "评价方式"), part,
-                        "无法识别（可填：资料审查、现场检查、领导访谈、问卷调查、数据核验）")
+            errors.cell(
+                sh,
+                row,
+                letters.get("methods"),
+                _hdr(sheet, "methods", "评价方式"),
+                part,
+                "无法识别（可填：资料审查、现场检查、领导访谈、问卷调查、数据核验）",
+            )
             return None
         methods += [m for m in hits if m not in methods]
     deadline, deadline_text = None, ""
@@ -545,7 +736,9 @@ def _item(rec, sheet, letters, errors: _Errors, has_code) -> dict | None:
             try:
                 deadline = parse_date(value)
             except CellError as exc:
-                errors.cell(sh, row, letters.get("deadline"), _hdr(sheet, "deadline", "完成时限"), value, str(exc))
+                errors.cell(
+                    sh, row, letters.get("deadline"), _hdr(sheet, "deadline", "完成时限"), value, str(exc)
+                )
                 return None
         else:
             deadline_text = str(value).strip()
@@ -562,31 +755,65 @@ def _item(rec, sheet, letters, errors: _Errors, has_code) -> dict | None:
     for part in re.split(r"[；;\n]+", rec.get("rubric") or ""):
         if not part.strip():
             continue
-        mm = re.fullmatch(r"\s*(.+?)\s*[：:]\s*(\d+(?:\.\d+)?)\s*(?:[-~～—至]\s*(\d+(?:\.\d+)?))?\s*分?\s*", part)
+        mm = re.fullmatch(
+            r"\s*(.+?)\s*[：:]\s*(\d+(?:\.\d+)?)\s*(?:[-~～—至]\s*(\d+(?:\.\d+)?))?\s*分?\s*", part
+        )
         if not mm:
-            errors.cell(sh, row, letters.get("rubric"), _hdr(sheet, "rubric", "等级评分"), part, "格式应为“等级：最低分～最高分”，如“好：4～5”")
+            errors.cell(
+                sh,
+                row,
+                letters.get("rubric"),
+                _hdr(sheet, "rubric", "等级评分"),
+                part,
+                "格式应为“等级：最低分～最高分”，如“好：4～5”",
+            )
             return None
         lo = Decimal(mm.group(2))
         rubric.append({"level": mm.group(1), "min": lo, "max": Decimal(mm.group(3)) if mm.group(3) else lo})
-    item = {"code": str(code or "").strip(), "content": content, "points": rec["points"], "step": rec.get("step"),
-            "methods": methods, "scoring_rule": rec.get("scoring_rule") or "", "rubric": rubric, "is_key": is_key,
-            "key_min_share": rec.get("key_min_share"), "deadline": deadline, "deadline_text": deadline_text,
-            "lead_units": split_names(lead_text), "coop_units": [], "deductions": [], "materials": []}
+    item = {
+        "code": str(code or "").strip(),
+        "content": content,
+        "points": rec["points"],
+        "step": rec.get("step"),
+        "methods": methods,
+        "scoring_rule": rec.get("scoring_rule") or "",
+        "rubric": rubric,
+        "is_key": is_key,
+        "key_min_share": rec.get("key_min_share"),
+        "deadline": deadline,
+        "deadline_text": deadline_text,
+        "lead_units": split_names(lead_text),
+        "coop_units": [],
+        "deductions": [],
+        "materials": [],
+    }
     item["coop_units"] = [n for n in split_names(coop_text) if n not in item["lead_units"]]
     for line in _lines(rec.get("deductions")):
         found = _DEDUCT_RE.findall(line)
         if not found:
-            errors.cell(sh, row, letters.get("deductions"), _hdr(sheet, "deductions", "扣分规则"), line, "未写明扣几分（如“未制定责任清单扣1分”）")
+            errors.cell(
+                sh,
+                row,
+                letters.get("deductions"),
+                _hdr(sheet, "deductions", "扣分规则"),
+                line,
+                "未写明扣几分（如“未制定责任清单扣1分”）",
+            )
             return None
         desc = re.sub(r"\s*[（(]\s*扣\s*\d+(?:\.\d+)?\s*分\s*(?:[，,]\s*按次)?\s*[)）]\s*$", "", line).strip()
-        item["deductions"].append({"description": desc or line, "points": Decimal(found[-1]),
-                                   "per_occurrence": "按次" in line or line.startswith("每") or "每" in desc[:6]})
+        item["deductions"].append(
+            {
+                "description": desc or line,
+                "points": Decimal(found[-1]),
+                "per_occurrence": "按次" in line or line.startswith("每") or "每" in desc[:6],
+            }
+        )
     for line in _lines(rec.get("materials")):
         period, years = "any", None
         pm = _PERIOD_RE.search(line)
         name = line
         if pm:
-            name = line[:pm.start()].strip()
+            name = line[: pm.start()].strip()
             word = pm.group(1)
             if word in ("当年", "本年度"):
                 period = "current_year"
@@ -595,6 +822,7 @@ def _item(rec, sheet, letters, errors: _Errors, has_code) -> dict | None:
             else:
                 n = pm.group(2)
                 period, years = "last_years", int(n) if n.isdigit() else _CN_NUM.get(n, None)
-        item["materials"].append({"name": name or line, "description": "", "provider": "", "period": period,
-                                  "period_years": years})
+        item["materials"].append(
+            {"name": name or line, "description": "", "provider": "", "period": period, "period_years": years}
+        )
     return item

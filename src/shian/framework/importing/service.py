@@ -15,25 +15,43 @@ from shian.framework.treedata import dec_text, tree_summary, tree_warnings
 
 # ------------------------------------------------------------------------------------ preview
 
+
 def match_units(tree: dict, matcher: UnitMatcher, places: dict | None = None) -> list[dict]:
     """Every distinct unit name of the tree with how it matched (for the preview and the command)."""
     names = []
     for cat in tree["categories"]:
         for ind in cat["indicators"]:
             for item in ind["items"]:
-                names += item["lead_units"] + item["coop_units"] + [m["provider"] for m in item["materials"]
-                                                                    if m["provider"]]
+                names += (
+                    item["lead_units"]
+                    + item["coop_units"]
+                    + [m["provider"] for m in item["materials"] if m["provider"]]
+                )
     out = []
     for name in dict.fromkeys(names):
         found = matcher.match(name)
-        out.append({"name": name, "matched": found.matched, "how": found.how,
-                    "units": [{"id": u.pk, "name": u.name} for u in found.units],
-                    "places": (places or {}).get(name, [])[:5]})
+        out.append(
+            {
+                "name": name,
+                "matched": found.matched,
+                "how": found.how,
+                "units": [{"id": u.pk, "name": u.name} for u in found.units],
+                "places": (places or {}).get(name, [])[:5],
+            }
+        )
     return out
 
 
-HOW_LABELS = {"exact": "全称一致", "short": "简称一致", "normalised": "规范化后一致", "group": "全部乡镇（街道）",
-              "mapped": "已指定", "created": "将新建", "ambiguous": "对应多个单位，请指定", "": "未匹配"}
+HOW_LABELS = {
+    "exact": "全称一致",
+    "short": "简称一致",
+    "normalised": "规范化后一致",
+    "group": "全部乡镇（街道）",
+    "mapped": "已指定",
+    "created": "将新建",
+    "ambiguous": "对应多个单位，请指定",
+    "": "未匹配",
+}
 
 
 def preview_import(read: ReadResult, owner_region, matcher: UnitMatcher | None = None) -> dict:
@@ -43,23 +61,42 @@ def preview_import(read: ReadResult, owner_region, matcher: UnitMatcher | None =
     units = match_units(tree, matcher, read.unit_places)
     for u in units:
         u["how_label"] = HOW_LABELS.get(u["how"], u["how"])
-    return {"name": tree["name"], "version_label": tree["version_label"], "summary": tree_summary(tree),
-            "tree": tree_outline(tree),
-            "warnings": tree_warnings(tree) + _no_points_warning(tree)
-            + ([] if tree["gates"] else ["文件中没有否决项与门槛，可在导入后补充"]),
-            "units": units, "unmatched": [u["name"] for u in units if not u["matched"]],
-            "owner_region": owner_region.name if owner_region else "全局通用"}
+    return {
+        "name": tree["name"],
+        "version_label": tree["version_label"],
+        "summary": tree_summary(tree),
+        "tree": tree_outline(tree),
+        "warnings": tree_warnings(tree)
+        + _no_points_warning(tree)
+        + ([] if tree["gates"] else ["文件中没有否决项与门槛，可在导入后补充"]),
+        "units": units,
+        "unmatched": [u["name"] for u in units if not u["matched"]],
+        "owner_region": owner_region.name if owner_region else "全局通用",
+    }
 
 
 def tree_outline(tree: dict) -> list[dict]:
     """The tree the import will create, as the preview shows it: categories → indicators → items
     (so a column read as the wrong level — 评价项目 taken for the category — is visible before confirming)."""
-    return [{"name": c["name"], "code": c.get("code", ""), "kind": c["kind"],
-             "indicators": [{"name": ind["name"], "code": ind.get("code", ""),
-                             "items": [{"code": i.get("code", ""), "content": i["content"], "points": i["points"]}
-                                       for i in ind["items"]]}
-                            for ind in c["indicators"]]}
-            for c in tree["categories"]]
+    return [
+        {
+            "name": c["name"],
+            "code": c.get("code", ""),
+            "kind": c["kind"],
+            "indicators": [
+                {
+                    "name": ind["name"],
+                    "code": ind.get("code", ""),
+                    "items": [
+                        {"code": i.get("code", ""), "content": i["content"], "points": i["points"]}
+                        for i in ind["items"]
+                    ],
+                }
+                for ind in c["indicators"]
+            ],
+        }
+        for c in tree["categories"]
+    ]
 
 
 def _no_points_warning(tree: dict) -> list[str]:
@@ -99,8 +136,17 @@ class ImportOutcome:
         return not self.errors
 
 
-def import_framework(source, *, filename: str, owner_region, actor, name: str | None = None,
-                     mapping: dict | None = None, create_units: bool = False, dry_run: bool = False) -> ImportOutcome:
+def import_framework(
+    source,
+    *,
+    filename: str,
+    owner_region,
+    actor,
+    name: str | None = None,
+    mapping: dict | None = None,
+    create_units: bool = False,
+    dry_run: bool = False,
+) -> ImportOutcome:
     """Read, preview and (unless `dry_run` or anything is wrong) create the framework.
 
     `mapping` maps unmatched names to a Unit (or its id), to "create" (a new member unit of the owner
@@ -134,7 +180,9 @@ def import_framework(source, *, filename: str, owner_region, actor, name: str | 
         return ImportOutcome(errors=errors)
     preview = preview_import(read, owner_region, matcher)
     if create_units:
-        to_create += [n for n in preview["unmatched"] if n not in to_create and (mapping or {}).get(n) != SKIP]
+        to_create += [
+            n for n in preview["unmatched"] if n not in to_create and (mapping or {}).get(n) != SKIP
+        ]
     to_create = [n for n in dict.fromkeys(to_create) if n in preview["unmatched"]]
     if to_create and owner_region is None:
         return ImportOutcome(errors=["全局通用的细则不能新建单位，请指定所属区划"], preview=preview)
@@ -150,8 +198,11 @@ def import_framework(source, *, filename: str, owner_region, actor, name: str | 
     with transaction.atomic():
         created = []
         for unit_name in to_create:
-            unit = Unit(name=unit_name[:100], short_name=unit_name[:40] if len(unit_name) <= 40 else "",
-                        region=owner_region)
+            unit = Unit(
+                name=unit_name[:100],
+                short_name=unit_name[:40] if len(unit_name) <= 40 else "",
+                region=owner_region,
+            )
             try:
                 unit.full_clean()
             except ValidationError as exc:
@@ -159,8 +210,14 @@ def import_framework(source, *, filename: str, owner_region, actor, name: str | 
             unit.save()
             created.append(unit)
             matcher.add_mapping(unit_name, unit)
-        fw = create_framework_from_tree(read.tree, owner_region=owner_region, matcher=matcher, actor=actor,
-                                        event="framework_imported", note=f"从“{os.path.basename(filename)}”导入")
+        fw = create_framework_from_tree(
+            read.tree,
+            owner_region=owner_region,
+            matcher=matcher,
+            actor=actor,
+            event="framework_imported",
+            note=f"从“{os.path.basename(filename)}”导入",
+        )
     return ImportOutcome(preview=preview, framework=fw, created_units=created)
 
 
@@ -169,4 +226,3 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-

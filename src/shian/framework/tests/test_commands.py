@@ -62,7 +62,10 @@ def test_export_then_import_by_command(anlan, tmp_path):
         out, _ = run("export-framework", str(fw.pk), "-o", str(target))
         assert target.exists() and "已导出" in out
         out, _ = run("import-framework", str(target), "--region", "510799")
-        assert "类别 4 个，指标 23 个，评分项 54 个（关键项 10 个），基本项合计 100 分，加分项封顶 10 分，否决项与门槛 9 条" in out
+        assert (
+            "类别 4 个，指标 23 个，评分项 54 个（关键项 10 个），基本项合计 100 分，加分项封顶 10 分，否决项与门槛 9 条"
+            in out
+        )
         assert "单位名称全部匹配" in out
     with pytest.raises(CommandError, match="扩展名"):
         call_command("export-framework", str(fw.pk), "-o", str(tmp_path / "x.pdf"))

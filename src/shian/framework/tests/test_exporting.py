@@ -36,8 +36,15 @@ def rich(anlan):
     only_date = ScoringItem.objects.get(indicator__category__framework=fw, code="4.2")
     only_date.deadline = datetime.date(2025, 3, 31)
     only_date.save()
-    MaterialRequirement.objects.create(item=item, seq=9, name="编办批复", description="须加盖公章",
-                                       provider_name="县委编办", period="last_years", period_years=2)
+    MaterialRequirement.objects.create(
+        item=item,
+        seq=9,
+        name="编办批复",
+        description="须加盖公章",
+        provider_name="县委编办",
+        period="last_years",
+        period_years=2,
+    )
     DeductionRule.objects.create(item=item, seq=9, description="资料缺失", points=Decimal("0.5"))
     return fw
 
@@ -45,7 +52,9 @@ def rich(anlan):
 def test_yaml_round_trip_is_exact(anlan, rich):
     text = exporting.export_yaml(rich)
     assert text.startswith("# 评价细则") and "示例细则" in text
-    outcome = import_framework(text.encode(), filename="细则.yaml", owner_region=anlan.county, actor=anlan.office_user)
+    outcome = import_framework(
+        text.encode(), filename="细则.yaml", owner_region=anlan.county, actor=anlan.office_user
+    )
     assert outcome.ok, outcome.errors
     assert tree(outcome.framework) == tree(rich)
     assert outcome.framework.pk != rich.pk
@@ -66,7 +75,16 @@ def test_xlsx_has_one_row_per_item_with_the_office_columns(anlan, rich):
     main = book["评价细则"]
     header = [c.value for c in main[2]]
     assert header[:6] == ["序号", "编号", "一级指标", "二级指标", "评分要点", "分值"]
-    assert {"评价方式", "评分标准", "扣分规则", "材料清单", "牵头单位", "配合单位", "完成时限", "关键项"} <= set(header)
+    assert {
+        "评价方式",
+        "评分标准",
+        "扣分规则",
+        "材料清单",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "关键项",
+    } <= set(header)
     rows = [[c.value for c in r] for r in main.iter_rows(min_row=3) if isinstance(r[0].value, int)]
     assert len(rows) == 54
     first = dict(zip(header, rows[0], strict=True))
@@ -93,10 +111,24 @@ def test_the_main_sheet_alone_still_imports(anlan):
     original, again = tree(fw), read.tree
     assert again["name"] == "食品安全示范城市评价细则（示例）（示例版）"
     assert [c["name"] for c in again["categories"]] == [c["name"] for c in original["categories"]]
-    flat = lambda t: [(i["code"], i["points"], i["lead_units"], i["coop_units"], i["is_key"], i["methods"],  # noqa: E731
-                       [(m["name"], m["period"], m["period_years"]) for m in i["materials"]],
-                       [(d["description"], d["points"], d["per_occurrence"]) for d in i["deductions"]])
-                      for c in t["categories"] for ind in c["indicators"] for i in ind["items"]]
+
+    def flat(t):
+        return [
+            (
+                i["code"],
+                i["points"],
+                i["lead_units"],
+                i["coop_units"],
+                i["is_key"],
+                i["methods"],
+                [(m["name"], m["period"], m["period_years"]) for m in i["materials"]],
+                [(d["description"], d["points"], d["per_occurrence"]) for d in i["deductions"]],
+            )
+            for c in t["categories"]
+            for ind in c["indicators"]
+            for i in ind["items"]
+        ]
+
     assert flat(again) == flat(original)
 
 

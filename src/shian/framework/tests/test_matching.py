@@ -8,7 +8,13 @@ from shian.organisation.demo import MEMBER_UNITS
 
 def test_split_names_on_every_separator_and_drops_spaces():
     assert split_names("县市场监管局、县教育局，县公安局;县民政局\n县 财政局／县商务局") == [
-        "县市场监管局", "县教育局", "县公安局", "县民政局", "县财政局", "县商务局"]
+        "县市场监管局",
+        "县教育局",
+        "县公安局",
+        "县民政局",
+        "县财政局",
+        "县商务局",
+    ]
     assert split_names("县教育局、县教育局") == ["县教育局"]
     assert split_names(None) == [] and split_names("") == []
 
@@ -22,22 +28,25 @@ def test_every_demo_unit_resolves_by_name_and_by_short_name(anlan):
         assert (by_short.how, by_short.units) == ("short", [units[name]])
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("市场监管局", "安澜县市场监督管理局"),
-    ("安澜县市场监管局", "安澜县市场监督管理局"),
-    ("县　市场监督管理局", "安澜县市场监督管理局"),
-    ("县卫健委", "安澜县卫生健康局"),
-    ("安澜县卫生健康委员会", "安澜县卫生健康局"),
-    ("中共安澜县委办公室", "安澜县委办公室"),
-    ("安澜县政府办公室", "安澜县人民政府办公室"),
-    ("县委宣传部", "中共安澜县委宣传部"),
-    ("安澜县委组织部", "中共安澜县委组织部"),
-    ("县发改委", "安澜县发展和改革局"),
-    ("教育局", "安澜县教育局"),
-    ("县食品安全委员会办公室", "安澜县食品安全委员会办公室"),
-    ("城关镇政府", "城关镇人民政府"),
-    ("东城街道", "东城街道办事处"),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("市场监管局", "安澜县市场监督管理局"),
+        ("安澜县市场监管局", "安澜县市场监督管理局"),
+        ("县　市场监督管理局", "安澜县市场监督管理局"),
+        ("县卫健委", "安澜县卫生健康局"),
+        ("安澜县卫生健康委员会", "安澜县卫生健康局"),
+        ("中共安澜县委办公室", "安澜县委办公室"),
+        ("安澜县政府办公室", "安澜县人民政府办公室"),
+        ("县委宣传部", "中共安澜县委宣传部"),
+        ("安澜县委组织部", "中共安澜县委组织部"),
+        ("县发改委", "安澜县发展和改革局"),
+        ("教育局", "安澜县教育局"),
+        ("县食品安全委员会办公室", "安澜县食品安全委员会办公室"),
+        ("城关镇政府", "城关镇人民政府"),
+        ("东城街道", "东城街道办事处"),
+    ],
+)
 def test_variants_resolve_after_normalising(anlan, written, expected):
     found = UnitMatcher(anlan.county).match(written)
     assert [u.name for u in found.units] == [expected]

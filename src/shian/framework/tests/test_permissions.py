@@ -16,12 +16,18 @@ def edit_urls(cast):
     item = cast.items[0]
     gate = fw.gates.first()
     return [
-        reverse("framework:framework_edit", args=[fw.pk]), reverse("framework:framework_delete", args=[fw.pk]),
-        reverse("framework:gates_edit", args=[fw.pk]), reverse("framework:category_add", args=[fw.pk]),
-        reverse("framework:category_edit", args=[cat.pk]), reverse("framework:category_delete", args=[cat.pk]),
-        reverse("framework:indicator_add", args=[cat.pk]), reverse("framework:indicator_edit", args=[ind.pk]),
-        reverse("framework:item_add", args=[ind.pk]), reverse("framework:item_edit", args=[item.pk]),
-        reverse("framework:item_delete", args=[item.pk]), reverse("framework:gate_delete", args=[gate.pk]),
+        reverse("framework:framework_edit", args=[fw.pk]),
+        reverse("framework:framework_delete", args=[fw.pk]),
+        reverse("framework:gates_edit", args=[fw.pk]),
+        reverse("framework:category_add", args=[fw.pk]),
+        reverse("framework:category_edit", args=[cat.pk]),
+        reverse("framework:category_delete", args=[cat.pk]),
+        reverse("framework:indicator_add", args=[cat.pk]),
+        reverse("framework:indicator_edit", args=[ind.pk]),
+        reverse("framework:item_add", args=[ind.pk]),
+        reverse("framework:item_edit", args=[item.pk]),
+        reverse("framework:item_delete", args=[item.pk]),
+        reverse("framework:gate_delete", args=[gate.pk]),
     ]
 
 
@@ -63,9 +69,14 @@ def test_global_and_ancestor_frameworks_are_readable_by_all_below(cast, login):
 
 def test_the_api_refuses_changes_from_outside(cast, api):
     item = cast.items[0]
-    for user, expected, readable in ((cast.other_office_user, 404, False), (cast.edu_liaison, 404, True),
-                                     (cast.leader, 403, True)):
-        r = api(user).patch(f"/api/scoring-items/{item.pk}/", {"points": "1", "version": item.version}, format="json")
+    for user, expected, readable in (
+        (cast.other_office_user, 404, False),
+        (cast.edu_liaison, 404, True),
+        (cast.leader, 403, True),
+    ):
+        r = api(user).patch(
+            f"/api/scoring-items/{item.pk}/", {"points": "1", "version": item.version}, format="json"
+        )
         assert r.status_code == expected, user
         assert api(user).get(f"/api/scoring-items/{item.pk}/").status_code == (200 if readable else 404)
     item.refresh_from_db()
@@ -74,21 +85,30 @@ def test_the_api_refuses_changes_from_outside(cast, api):
 
 def test_only_offices_import_and_only_into_their_region(cast, api, login):
     upload = lambda: SimpleUploadedFile("a.xlsx", sheets.wps_xlsx())  # noqa: E731
-    assert api(cast.edu_liaison).post("/api/frameworks/import/", {"file": upload()}, format="multipart").status_code == 403
-    r = api(cast.other_office_user).post("/api/frameworks/import/", {"file": upload(), "region": "510722"},
-                                         format="multipart")
+    assert (
+        api(cast.edu_liaison)
+        .post("/api/frameworks/import/", {"file": upload()}, format="multipart")
+        .status_code
+        == 403
+    )
+    r = api(cast.other_office_user).post(
+        "/api/frameworks/import/", {"file": upload(), "region": "510722"}, format="multipart"
+    )
     assert r.status_code == 403
     assert login(cast.edu_liaison).get(reverse("framework:framework_import")).status_code == 403
-    r = login(cast.other_office_user).post(reverse("framework:framework_import"),
-                                           {"file": upload(), "owner_region": cast.county.pk})
+    r = login(cast.other_office_user).post(
+        reverse("framework:framework_import"), {"file": upload(), "owner_region": cast.county.pk}
+    )
     assert r.status_code == 400 and "owner_region" in r.context["form"].errors
     assert not Framework.objects.filter(name=sheets.TITLE).exists()
 
 
 def test_an_import_token_belongs_to_the_session_that_uploaded(cast, client, login):
     office = login(cast.office_user)
-    r = office.post(reverse("framework:framework_import"), {"file": SimpleUploadedFile("a.xlsx", sheets.wps_xlsx()),
-                                                            "owner_region": cast.county.pk})
+    r = office.post(
+        reverse("framework:framework_import"),
+        {"file": SimpleUploadedFile("a.xlsx", sheets.wps_xlsx()), "owner_region": cast.county.pk},
+    )
     preview_url = r["Location"]
     from django.test import Client
 

@@ -18,7 +18,10 @@ def test_sample_tree_has_the_promised_shape():
     s = tree_summary(tree)
     assert [c["name"] for c in tree["categories"]] == ["基础工作", "能力建设", "生产经营状况", "示范引领"]
     assert [(c["points"], c["item_points"]) for c in s["categories"][:3]] == [
-        (Decimal(30), Decimal(30)), (Decimal(35), Decimal(35)), (Decimal(35), Decimal(35))]
+        (Decimal(30), Decimal(30)),
+        (Decimal(35), Decimal(35)),
+        (Decimal(35), Decimal(35)),
+    ]
     assert (s["item_count"], s["indicator_count"], s["key_item_count"]) == (54, 23, 10)
     assert (s["base_points"], s["bonus_points"]) == (Decimal(100), Decimal(10))
     assert tree["is_sample"] and "示例" in tree["name"]
@@ -40,7 +43,9 @@ def test_sample_units_all_resolve_against_the_demo_units(anlan):
     assert [u.short_name for u in first.lead_units()] == ["县委组织部"]
     assert [u.short_name for u in first.coop_units()] == ["县委办", "县政府办", "县食安办"]
     assert len(items.get(code="2.1").coop_units()) == 20  # 各乡镇（街道）
-    assert ItemUnit.objects.filter(item__in=items, role="lead", unit=anlan.units["县市场监管局"]).count() == 32
+    assert (
+        ItemUnit.objects.filter(item__in=items, role="lead", unit=anlan.units["县市场监管局"]).count() == 32
+    )
     assert items.get(code="11.1").deadline.isoformat() == "2025-06-30"
     assert fw.owner_region == anlan.county and fw.is_sample
 
@@ -71,7 +76,9 @@ def test_only_the_office_of_the_region_may_create_or_edit(cast):
     fw = load_sample_framework(owner_region=cast.county, actor=cast.office_user)
     item = ScoringItem.objects.filter(indicator__category__framework=fw).first()
     with pytest.raises(PermissionDenied):
-        services.update_item(item, {"points": Decimal(1)}, expected_version=item.version, actor=cast.other_office_user)
+        services.update_item(
+            item, {"points": Decimal(1)}, expected_version=item.version, actor=cast.other_office_user
+        )
     with pytest.raises(PermissionDenied):
         services.update_item(item, {"points": Decimal(1)}, expected_version=item.version, actor=cast.leader)
 
@@ -89,8 +96,12 @@ def test_a_stale_edit_is_refused(cast):
 def test_item_values_are_validated(cast):
     item = cast.items[0]
     with pytest.raises(ValidationError) as exc:
-        services.update_item(item, {"rubric": [{"level": "好", "min": 3, "max": 9}]}, expected_version=item.version,
-                             actor=cast.office_user)
+        services.update_item(
+            item,
+            {"rubric": [{"level": "好", "min": 3, "max": 9}]},
+            expected_version=item.version,
+            actor=cast.office_user,
+        )
     assert "最高分超过分值" in str(exc.value)
 
 
@@ -98,7 +109,10 @@ def test_item_units_are_replaced_and_must_lie_in_the_region(cast):
     item = cast.items[1]  # lead 教育局, coop 市场监管局
     services.set_item_units(item, lead=[cast.market], coop=[cast.edu, cast.town_unit], actor=cast.office_user)
     assert [(a.unit, a.role, a.seq) for a in item.assignments.order_by("role", "seq")] == [
-        (cast.edu, "coop", 1), (cast.town_unit, "coop", 2), (cast.market, "lead", 1)]
+        (cast.edu, "coop", 1),
+        (cast.town_unit, "coop", 2),
+        (cast.market, "lead", 1),
+    ]
     with pytest.raises(ValidationError) as exc:
         services.set_item_units(item, lead=[cast.other_edu], coop=[], actor=cast.office_user)
     assert "不在细则所属区划" in str(exc.value)

@@ -38,8 +38,9 @@ def test_api_units_are_scoped(cast, api):
 
 
 def test_api_office_cannot_create_unit_in_other_county(cast, api):
-    response = api(cast.office_user).post("/api/units/", {"name": "越权单位", "kind": "member",
-                                                          "region": cast.other_county.pk})
+    response = api(cast.office_user).post(
+        "/api/units/", {"name": "越权单位", "kind": "member", "region": cast.other_county.pk}
+    )
     assert response.status_code == 403
     assert not Unit.objects.filter(name="越权单位").exists()
 
@@ -49,13 +50,17 @@ def test_api_update_requires_current_version(cast, api):
     stale = cast.edu.version
     ok = client.patch(f"/api/units/{cast.edu.pk}/", {"contact_person": "甲", "version": stale}, format="json")
     assert ok.status_code == 200, ok.content
-    conflict = client.patch(f"/api/units/{cast.edu.pk}/", {"contact_person": "乙", "version": stale}, format="json")
+    conflict = client.patch(
+        f"/api/units/{cast.edu.pk}/", {"contact_person": "乙", "version": stale}, format="json"
+    )
     assert conflict.status_code == 409
     assert Unit.objects.get(pk=cast.edu.pk).contact_person == "甲"
 
 
 def test_users_api_scoped(cast, api):
-    usernames = {u["username"] for u in api(cast.office_user).get("/api/users/?page_size=100").json()["results"]}
+    usernames = {
+        u["username"] for u in api(cast.office_user).get("/api/users/?page_size=100").json()["results"]
+    }
     assert "edu" in usernames and "other_edu" not in usernames
     assert {u["username"] for u in api(cast.edu_liaison).get("/api/users/").json()["results"]} == {"edu"}
 

@@ -26,9 +26,14 @@ def _xlsx(rows, title=None):
 
 
 def test_import_regions_with_title_row_and_synonyms(cast):
-    data = _xlsx([["行政区划代码", "区划名称", "上级区划代码", "级别", "人口数"],
-                  ["510722102", "新德镇", "510722", "乡镇", "５２０００"],
-                  ["510722102001", "新德村", "510722102", "村", ""]], title="三台县行政区划表")
+    data = _xlsx(
+        [
+            ["行政区划代码", "区划名称", "上级区划代码", "级别", "人口数"],
+            ["510722102", "新德镇", "510722", "乡镇", "５２０００"],
+            ["510722102001", "新德村", "510722102", "村", ""],
+        ],
+        title="三台县行政区划表",
+    )
     result = import_regions(data, actor=cast.admin)
     assert result.errors == []
     assert (result.created, result.updated) == (2, 0)
@@ -38,9 +43,13 @@ def test_import_regions_with_title_row_and_synonyms(cast):
 
 
 def test_import_regions_all_or_nothing_with_row_named(cast):
-    data = _xlsx([["区划代码", "名称", "上级代码", "层级"],
-                  ["510722103", "好镇", "510722", "乡镇"],
-                  ["510722104", "坏镇", "999999", "乡镇"]])
+    data = _xlsx(
+        [
+            ["区划代码", "名称", "上级代码", "层级"],
+            ["510722103", "好镇", "510722", "乡镇"],
+            ["510722104", "坏镇", "999999", "乡镇"],
+        ]
+    )
     result = import_regions(data, actor=cast.admin)
     assert result.errors == ["工作表“区划”第3行：上级代码“999999”不存在（上级须在本行之前或已在系统中）"]
     assert not Region.objects.filter(code="510722103").exists()
@@ -52,9 +61,13 @@ def test_only_admin_imports_regions(cast):
 
 
 def test_import_units_matches_and_updates(cast):
-    data = _xlsx([["单位名称", "单位类型", "所属区划代码", "简称", "联系人"],
-                  ["三台县卫生健康局", "成员单位", "510722", "卫健局", "周科长"],
-                  ["三台县教育局", "成员单位", "510722", "教育局", "新联系人"]])
+    data = _xlsx(
+        [
+            ["单位名称", "单位类型", "所属区划代码", "简称", "联系人"],
+            ["三台县卫生健康局", "成员单位", "510722", "卫健局", "周科长"],
+            ["三台县教育局", "成员单位", "510722", "教育局", "新联系人"],
+        ]
+    )
     result = import_units(data, actor=cast.office_user)
     assert result.errors == [] and (result.created, result.updated) == (1, 1)
     assert Unit.objects.get(pk=cast.edu.pk).contact_person == "新联系人"
@@ -80,7 +93,9 @@ def test_import_commands(cast, tmp_path):
     from django.core.management.base import CommandError
 
     path = tmp_path / "regions.xlsx"
-    path.write_bytes(_xlsx([["区划代码", "名称", "上级代码", "层级"], ["510722105", "金石镇", "510722", "镇"]]).read())
+    path.write_bytes(
+        _xlsx([["区划代码", "名称", "上级代码", "层级"], ["510722105", "金石镇", "510722", "镇"]]).read()
+    )
     out = io.StringIO()
     call_command("import-regions", str(path), stdout=out)
     assert "新增 1 条" in out.getvalue()

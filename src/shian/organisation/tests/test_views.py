@@ -19,7 +19,11 @@ def test_unit_list_export_xlsx_contains_only_scoped_rows(cast, login):
 
     response = login(cast.office_user).get("/organisation/?export=xlsx")
     assert response.status_code == 200
-    rows = CalamineWorkbook.from_filelike(BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(BytesIO(b"".join(response.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     names = {r[0] for r in rows[1:]}
     assert "三台县教育局" in names and "盐亭县教育局" not in names
     assert rows[0][0] == "单位名称"
@@ -29,8 +33,16 @@ def test_office_creates_unit_and_it_is_audited(cast, login):
     from shian.core.models import AuditLog
 
     client = login(cast.office_user)
-    response = client.post("/organisation/units/add/", {"name": "三台县卫生健康局", "kind": "member",
-                                                        "region": cast.county.pk, "sort_order": 5, "is_active": "on"})
+    response = client.post(
+        "/organisation/units/add/",
+        {
+            "name": "三台县卫生健康局",
+            "kind": "member",
+            "region": cast.county.pk,
+            "sort_order": 5,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     unit = Unit.objects.get(name="三台县卫生健康局")
     entry = AuditLog.objects.get(object_id=str(unit.pk), action="create", content_type__model="unit")
@@ -39,8 +51,15 @@ def test_office_creates_unit_and_it_is_audited(cast, login):
 
 def test_stale_edit_form_is_refused(cast, login):
     client = login(cast.office_user)
-    data = {"name": cast.edu.name, "kind": "member", "region": cast.county.pk, "sort_order": 1, "is_active": "on",
-            "contact_person": "新联系人", "edit_version": cast.edu.version}
+    data = {
+        "name": cast.edu.name,
+        "kind": "member",
+        "region": cast.county.pk,
+        "sort_order": 1,
+        "is_active": "on",
+        "contact_person": "新联系人",
+        "edit_version": cast.edu.version,
+    }
     assert client.post(f"/organisation/units/{cast.edu.pk}/edit/", data).status_code == 302
     data["contact_person"] = "覆盖者"
     response = client.post(f"/organisation/units/{cast.edu.pk}/edit/", data)

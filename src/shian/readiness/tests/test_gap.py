@@ -19,9 +19,18 @@ def test_losses_per_category_indicator_and_unit(cast):
     _scored(cast)
     data = gap.analyse(cast.campaign)
     assert [(c["category"].name, c["lost"]) for c in data["categories"]] == [
-        ("基础工作", Decimal(1)), ("能力建设", Decimal(3)), ("示范引领", Decimal(4))]
-    assert [(str(i), v) for i, v in data["by_indicator"]] == [("2 食品抽检", Decimal(3)), ("1 党政同责", Decimal(1))]
-    assert [(u.short_name, v) for u, v in data["by_unit"]] == [("市场监管局", Decimal("3.00")), ("教育局", Decimal("1.00"))]
+        ("基础工作", Decimal(1)),
+        ("能力建设", Decimal(3)),
+        ("示范引领", Decimal(4)),
+    ]
+    assert [(str(i), v) for i, v in data["by_indicator"]] == [
+        ("2 食品抽检", Decimal(3)),
+        ("1 党政同责", Decimal(1)),
+    ]
+    assert [(u.short_name, v) for u, v in data["by_unit"]] == [
+        ("市场监管局", Decimal("3.00")),
+        ("教育局", Decimal("1.00")),
+    ]
     assert data["lost_total"] == Decimal(4)
     assert data["result"].bonus_total == Decimal(6)
 
@@ -46,10 +55,24 @@ def test_supervision_failures_join_the_list(cast, monkeypatch):
     from shian.supervision import services as supervision
 
     _scored(cast)
-    failures = [{"item_id": cast.items[0].pk, "indicator_name": "考核权重", "value": Decimal("2"), "target": Decimal("3"),
-                 "points_at_stake": Decimal("4"), "reason": "考核权重为2%，低于目标3%"},
-                {"item_id": cast.items[1].pk, "indicator_name": "清单覆盖率", "value": None, "target": Decimal("1"),
-                 "points_at_stake": Decimal("2"), "reason": "清单覆盖率缺少数据"}]
+    failures = [
+        {
+            "item_id": cast.items[0].pk,
+            "indicator_name": "考核权重",
+            "value": Decimal("2"),
+            "target": Decimal("3"),
+            "points_at_stake": Decimal("4"),
+            "reason": "考核权重为2%，低于目标3%",
+        },
+        {
+            "item_id": cast.items[1].pk,
+            "indicator_name": "清单覆盖率",
+            "value": None,
+            "target": Decimal("1"),
+            "points_at_stake": Decimal("2"),
+            "reason": "清单覆盖率缺少数据",
+        },
+    ]
     monkeypatch.setattr(supervision, "failed_thresholds", lambda campaign: failures, raising=False)
     rows = {r["item"].code: r for r in gap.analyse(cast.campaign)["fix_first"]}
     assert rows["1.1"]["source"] == "supervision" and rows["1.1"]["lost"] == Decimal(4)

@@ -8,8 +8,9 @@ from shian.rectification.tests.test_services import make_problem
 
 
 def _other_problem(cast):
-    return services.create_problem(cast.other_campaign, actor=cast.other_office_user, description="盐亭问题",
-                                   unit=cast.other_edu)
+    return services.create_problem(
+        cast.other_campaign, actor=cast.other_office_user, description="盐亭问题", unit=cast.other_edu
+    )
 
 
 def test_other_county_problem_is_unreachable(cast, login, api):
@@ -17,7 +18,10 @@ def test_other_county_problem_is_unreachable(cast, login, api):
     client = login(cast.office_user)
     for url in (f"/rectification/{other.pk}/", f"/rectification/{other.pk}/edit/"):
         assert client.get(url).status_code == 404
-    assert client.post(f"/rectification/{other.pk}/verify/", {"method": "onsite", "note": "x"}).status_code == 404
+    assert (
+        client.post(f"/rectification/{other.pk}/verify/", {"method": "onsite", "note": "x"}).status_code
+        == 404
+    )
     assert "盐亭问题" not in client.get("/rectification/").content.decode()
     make_problem(cast, description="三台问题")
     for export in ("xlsx", "ledger"):
@@ -29,8 +33,11 @@ def test_other_county_problem_is_unreachable(cast, login, api):
     assert a.get(f"/api/problems/{other.pk}/").status_code == 404
     assert a.post(f"/api/problems/{other.pk}/verify/", {"method": "onsite", "note": "x"}).status_code == 404
     # The other county's campaign and unit are not among the office's choices.
-    resp = a.post("/api/problems/", {"campaign": cast.other_campaign.pk, "description": "越权",
-                                     "unit": cast.other_edu.pk}, format="json")
+    resp = a.post(
+        "/api/problems/",
+        {"campaign": cast.other_campaign.pk, "description": "越权", "unit": cast.other_edu.pk},
+        format="json",
+    )
     assert resp.status_code == 400 and {"campaign", "unit"} <= set(resp.json())
 
 
@@ -52,7 +59,10 @@ def test_leader_reads_but_cannot_act(cast, login, api):
     assert login(cast.leader).get(f"/rectification/{p.pk}/").status_code == 200
     assert login(cast.leader).post(f"/rectification/{p.pk}/progress/", {"text": "x"}).status_code == 404
     assert api(cast.leader).post(f"/api/problems/{p.pk}/progress/", {"text": "x"}).status_code == 404
-    assert api(cast.leader).patch(f"/api/problems/{p.pk}/", {"person": "x", "version": p.version}).status_code == 403
+    assert (
+        api(cast.leader).patch(f"/api/problems/{p.pk}/", {"person": "x", "version": p.version}).status_code
+        == 403
+    )
 
 
 def test_expert_sees_no_problems(cast, api):
@@ -63,14 +73,24 @@ def test_expert_sees_no_problems(cast, api):
 
 def test_problem_cannot_cite_the_other_countys_scoring_items(cast, api):
     client = api(cast.office_user)
-    response = client.post("/api/problems/", {"campaign": cast.campaign.pk, "description": "越权评分项",
-                                              "unit": cast.edu.pk, "items": [cast.other_framework.test_items[0].pk]},
-                           format="json")
+    response = client.post(
+        "/api/problems/",
+        {
+            "campaign": cast.campaign.pk,
+            "description": "越权评分项",
+            "unit": cast.edu.pk,
+            "items": [cast.other_framework.test_items[0].pk],
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "对象不存在" in response.json()["items"][0]  # not even among the choices
     assert not Problem.objects.filter(description="越权评分项").exists()
     p = make_problem(cast)
-    response = client.patch(f"/api/problems/{p.pk}/", {"items": [cast.other_framework.test_items[0].pk],
-                                                       "version": p.version}, format="json")
+    response = client.patch(
+        f"/api/problems/{p.pk}/",
+        {"items": [cast.other_framework.test_items[0].pk], "version": p.version},
+        format="json",
+    )
     assert response.status_code == 400
     assert list(p.items.all()) == []

@@ -9,16 +9,33 @@ from shian.rectification.tests.test_services import make_problem
 def test_unit_reports_and_office_verifies_on_pages(cast, login):
     p = make_problem(cast)
     client = login(cast.edu_liaison)
-    assert client.post(f"/rectification/{p.pk}/progress/", {"text": "已部署"}).status_code == 400  # no version
-    assert client.post(f"/rectification/{p.pk}/progress/", {"text": "已部署", "version": 1}).status_code == 302
-    assert client.post(f"/rectification/{p.pk}/submit/", {"text": "全部完成", "version": 1}).status_code == 400
-    assert client.post(f"/rectification/{p.pk}/submit/", {"text": "全部完成", "version": 2}).status_code == 302
-    assert client.post(f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "x", "version": 3}).status_code == 403
+    assert (
+        client.post(f"/rectification/{p.pk}/progress/", {"text": "已部署"}).status_code == 400
+    )  # no version
+    assert (
+        client.post(f"/rectification/{p.pk}/progress/", {"text": "已部署", "version": 1}).status_code == 302
+    )
+    assert (
+        client.post(f"/rectification/{p.pk}/submit/", {"text": "全部完成", "version": 1}).status_code == 400
+    )
+    assert (
+        client.post(f"/rectification/{p.pk}/submit/", {"text": "全部完成", "version": 2}).status_code == 302
+    )
+    assert (
+        client.post(
+            f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "x", "version": 3}
+        ).status_code
+        == 403
+    )
     office = login(cast.office_user)
     body = office.get(f"/rectification/{p.pk}/").content.decode()
     assert 'id="verify-form"' in body and 'name="version" value="3"' in body
-    assert office.post(f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "抽查属实",
-                                                         "version": 3}).status_code == 302
+    assert (
+        office.post(
+            f"/rectification/{p.pk}/verify/", {"method": "onsite", "note": "抽查属实", "version": 3}
+        ).status_code
+        == 302
+    )
     p.refresh_from_db()
     assert p.status == "verified"
     bad = office.post(f"/rectification/{p.pk}/reopen/", {"reason": ""})
@@ -26,10 +43,19 @@ def test_unit_reports_and_office_verifies_on_pages(cast, login):
 
 
 def test_office_creates_problem_on_page(cast, login):
-    response = login(cast.office_user).post("/rectification/add/", {
-        "campaign": cast.campaign.pk, "description": "网络餐饮未使用食安封签", "source": "complaint",
-        "unit": cast.market.pk, "severity": "orange", "found_on": "2026-11-01", "deadline": "2026-12-01",
-        "items": [cast.items[2].pk]})
+    response = login(cast.office_user).post(
+        "/rectification/add/",
+        {
+            "campaign": cast.campaign.pk,
+            "description": "网络餐饮未使用食安封签",
+            "source": "complaint",
+            "unit": cast.market.pk,
+            "severity": "orange",
+            "found_on": "2026-11-01",
+            "deadline": "2026-12-01",
+            "items": [cast.items[2].pk],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     p = Problem.objects.get()
     assert p.seq == 1 and list(p.items.all()) == [cast.items[2]]
@@ -67,8 +93,17 @@ def test_escalate_button_and_summons_record(cast, login):
     assert p.escalation == 3
     url = f"/rectification/summons/{p.summons_id}/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"reason": "逾期", "held_on": "2026-11-20", "convener": "李县长",
-                                 "attendees": "赵局长", "outcome": "限期10日", "edit_version": p.summons.version})
+    response = client.post(
+        url,
+        {
+            "reason": "逾期",
+            "held_on": "2026-11-20",
+            "convener": "李县长",
+            "attendees": "赵局长",
+            "outcome": "限期10日",
+            "edit_version": p.summons.version,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     p.summons.refresh_from_db()
     assert p.summons.status == "held"

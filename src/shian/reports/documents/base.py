@@ -54,7 +54,7 @@ def paragraphs_of(text: str) -> list[g.Paragraph]:
         if not line:
             continue
         m = LEAD_IN.match(line)
-        out.append(g.Paragraph([(m.group(1), True), (line[m.end():], False)] if m else line))
+        out.append(g.Paragraph([(m.group(1), True), (line[m.end() :], False)] if m else line))
     return out
 
 
@@ -72,6 +72,7 @@ def resolve(draft: Draft, texts: dict | None) -> list:
 
 
 # --- number formatting, as offices write them --------------------------------------------------
+
 
 def num(value) -> str:
     """1234 → "1234", Decimal("12.50") → "12.5", None → "0"."""
@@ -103,12 +104,48 @@ def join_names(names, limit=None) -> str:
     return "、".join(names)
 
 
-TITLE_TAILS = ("工作总结", "自评报告", "省级初评报告", "市级初评报告", "初评报告", "评审报告", "验收报告", "复审报告", "的通报")
+TITLE_TAILS = (
+    "工作总结",
+    "自评报告",
+    "省级初评报告",
+    "市级初评报告",
+    "初评报告",
+    "评审报告",
+    "验收报告",
+    "复审报告",
+    "的通报",
+)
 # Words a title line never splits, and characters a line never starts with (an orphaned particle or
 # punctuation: "…调度情况 / 的通报", "…评审报 / 告").
-TITLE_WORDS = ("食品安全", "示范城市", "示范县", "示范区", "工作", "情况", "通报", "报告", "总结", "简报", "评审",
-               "初评", "自评", "复审", "验收", "调度", "创建", "国家", "省级", "市级", "县级", "上半年", "下半年",
-               "全年", "委员会", "办公室", "关于")
+TITLE_WORDS = (
+    "食品安全",
+    "示范城市",
+    "示范县",
+    "示范区",
+    "工作",
+    "情况",
+    "通报",
+    "报告",
+    "总结",
+    "简报",
+    "评审",
+    "初评",
+    "自评",
+    "复审",
+    "验收",
+    "调度",
+    "创建",
+    "国家",
+    "省级",
+    "市级",
+    "县级",
+    "上半年",
+    "下半年",
+    "全年",
+    "委员会",
+    "办公室",
+    "关于",
+)
 NO_LINE_START = "的和与及、，。；：）》”"
 NUMBER_WORD = re.compile(r"\d+(?:年|月|日|期)?")
 

@@ -32,24 +32,40 @@ def build(doc) -> Draft:
     name = f"{campaign.region.name}食品安全示范创建工作简报"
     counts = sources.task_counts(campaign, end)
     done_in = sources.tasks_done_between(campaign, start, end)
-    figures = {"issue": doc.issue_no, "period": code, "as_of": end.isoformat(), "tasks": counts["total"],
-               "tasks_done": counts["done"], "tasks_done_in_period": done_in, "tasks_overdue": counts["overdue"]}
+    figures = {
+        "issue": doc.issue_no,
+        "period": code,
+        "as_of": end.isoformat(),
+        "tasks": counts["total"],
+        "tasks_done": counts["done"],
+        "tasks_done_in_period": done_in,
+        "tasks_overdue": counts["overdue"],
+    }
     title = doc.title or f"{label}创建工作进展"
-    blocks = [g.BulletinMasthead(name, doc.issue_no or 1, office, today), g.Title(title_lines(title), size_pt=18)]
-    lead = (f"{label}，全{lw}各地各部门对照任务分解清单扎实推进创建工作。截至{common.date_cn(end)}，"
-            f"全{lw}共分解创建任务{counts['total']}项，已完成{counts['done']}项，完成率{pct(counts['done'], counts['total'])}；"
-            f"本期新完成{done_in}项；逾期未完成{counts['overdue']}项。")
+    blocks = [
+        g.BulletinMasthead(name, doc.issue_no or 1, office, today),
+        g.Title(title_lines(title), size_pt=18),
+    ]
+    lead = (
+        f"{label}，全{lw}各地各部门对照任务分解清单扎实推进创建工作。截至{common.date_cn(end)}，"
+        f"全{lw}共分解创建任务{counts['total']}项，已完成{counts['done']}项，完成率{pct(counts['done'], counts['total'])}；"
+        f"本期新完成{done_in}项；逾期未完成{counts['overdue']}项。"
+    )
     blocks.append(g.Paragraph(lead))
 
     rounds = sources.rounds_in(campaign, start, end)
     if rounds:
         blocks.append(g.Heading("调度推进情况"))
         for r in rounds:
-            figures.setdefault("rounds", []).append({"title": r.title, "units": r.n, "submitted": r.submitted,
-                                                     "on_time": r.on_time})
-            blocks.append(g.Paragraph(
-                f"{r.title}：应报送单位{r.n}个，已报送{r.submitted}个，其中按时报送{r.on_time}个，"
-                f"按时报送率{pct(r.on_time, r.n)}。"))
+            figures.setdefault("rounds", []).append(
+                {"title": r.title, "units": r.n, "submitted": r.submitted, "on_time": r.on_time}
+            )
+            blocks.append(
+                g.Paragraph(
+                    f"{r.title}：应报送单位{r.n}个，已报送{r.submitted}个，其中按时报送{r.on_time}个，"
+                    f"按时报送率{pct(r.on_time, r.n)}。"
+                )
+            )
 
     reports = sources.reports_in(campaign, start, end)
     if reports:
@@ -66,11 +82,19 @@ def build(doc) -> Draft:
         blocks.append(g.Paragraph(f"{label}（截至{common.date_cn(end)}），全{lw}" + "；".join(said) + "。"))
         figures.update(standard.figures_of(sup))
 
-    blocks += [g.Heading("下步工作安排"),
-               Narrative("next", "下步工作安排",
-                         f"各地各部门要对照任务分解清单，紧盯逾期未完成的{counts['overdue']}项任务，"
-                         "倒排工期、挂图作战，确保按时完成各项创建任务。"),
-               g.Distribution(report_to=f"{campaign.region.parent.name if campaign.region.parent_id else ''}食安办，"
-                                        f"{lw}委、{lw}政府领导",
-                              send_to=f"{lw}食安委各成员单位", issue_to="各乡镇人民政府、街道办事处")]
+    blocks += [
+        g.Heading("下步工作安排"),
+        Narrative(
+            "next",
+            "下步工作安排",
+            f"各地各部门要对照任务分解清单，紧盯逾期未完成的{counts['overdue']}项任务，"
+            "倒排工期、挂图作战，确保按时完成各项创建任务。",
+        ),
+        g.Distribution(
+            report_to=f"{campaign.region.parent.name if campaign.region.parent_id else ''}食安办，"
+            f"{lw}委、{lw}政府领导",
+            send_to=f"{lw}食安委各成员单位",
+            issue_to="各乡镇人民政府、街道办事处",
+        ),
+    ]
     return Draft(DocumentKind.BULLETIN, title, blocks, figures)

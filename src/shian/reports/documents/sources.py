@@ -28,6 +28,7 @@ def local_day(value):
 
 # --- dispatch -----------------------------------------------------------------------------------
 
+
 def round_reports(rnd: DispatchRound, as_of=None, exclude_unit_id=None) -> dict:
     """Reports of a round split by timeliness, in the office's unit order (dispatch's own
     `round_summary` when it is there, so the 通报 and the dispatch pages agree).
@@ -42,25 +43,40 @@ def round_reports(rnd: DispatchRound, as_of=None, exclude_unit_id=None) -> dict:
         s = round_summary(rnd)
         parts = {"on_time": s["on_time"], "late": s["late"], "missing": s["missing"]}
     else:
-        reports = list(DispatchReport.objects.filter(round=rnd).select_related("unit")
-                       .order_by("unit__kind", "unit__sort_order", "unit__name"))
+        reports = list(
+            DispatchReport.objects.filter(round=rnd)
+            .select_related("unit")
+            .order_by("unit__kind", "unit__sort_order", "unit__name")
+        )
         out = {Timeliness.ON_TIME: [], Timeliness.LATE: [], Timeliness.MISSING: []}
         for r in reports:
             r.round = rnd  # timeliness reads the deadline: no query per report
             out[r.timeliness].append(r)
-        parts = {"on_time": out[Timeliness.ON_TIME], "late": out[Timeliness.LATE], "missing": out[Timeliness.MISSING]}
+        parts = {
+            "on_time": out[Timeliness.ON_TIME],
+            "late": out[Timeliness.LATE],
+            "missing": out[Timeliness.MISSING],
+        }
     if exclude_unit_id:
         parts = {k: [r for r in v if r.unit_id != exclude_unit_id] for k, v in parts.items()}
     if as_of is not None:
-        filed_later = [r for r in parts["on_time"] + parts["late"] if r.submitted_at and r.submitted_at > as_of]
+        filed_later = [
+            r for r in parts["on_time"] + parts["late"] if r.submitted_at and r.submitted_at > as_of
+        ]
         if filed_later:
             later = {r.pk for r in filed_later}
-            parts = {"on_time": [r for r in parts["on_time"] if r.pk not in later],
-                     "late": [r for r in parts["late"] if r.pk not in later],
-                     "missing": sorted(parts["missing"] + filed_later,
-                                       key=lambda r: (r.unit.kind, r.unit.sort_order, r.unit.name))}
-    everyone = sorted(parts["on_time"] + parts["late"] + parts["missing"],
-                      key=lambda r: (r.unit.kind, r.unit.sort_order, r.unit.name))
+            parts = {
+                "on_time": [r for r in parts["on_time"] if r.pk not in later],
+                "late": [r for r in parts["late"] if r.pk not in later],
+                "missing": sorted(
+                    parts["missing"] + filed_later,
+                    key=lambda r: (r.unit.kind, r.unit.sort_order, r.unit.name),
+                ),
+            }
+    everyone = sorted(
+        parts["on_time"] + parts["late"] + parts["missing"],
+        key=lambda r: (r.unit.kind, r.unit.sort_order, r.unit.name),
+    )
     return {"all": everyone, **parts}
 
 
@@ -70,18 +86,31 @@ def rounds_in(campaign, start: datetime.date, end: datetime.date):
 
     cutoff = day_end(end)
     filed = Q(reports__status=ReportStatus.SUBMITTED, reports__submitted_at__lte=cutoff)
-    return list(DispatchRound.objects.filter(campaign=campaign, deadline__date__gte=start, deadline__date__lte=end)
-                .annotate(n=Count("reports"), submitted=Count("reports", filter=filed),
-                          on_time=Count("reports", filter=filed & Q(reports__submitted_at__lte=F("deadline"))))
-                .order_by("deadline"))
+    return list(
+        DispatchRound.objects.filter(campaign=campaign, deadline__date__gte=start, deadline__date__lte=end)
+        .annotate(
+            n=Count("reports"),
+            submitted=Count("reports", filter=filed),
+            on_time=Count("reports", filter=filed & Q(reports__submitted_at__lte=F("deadline"))),
+        )
+        .order_by("deadline")
+    )
 
 
 def reports_in(campaign, start, end, limit=8):
     """Submitted reports with a narrative, filed in the period, newest first (one per unit)."""
     seen, out = set(), []
-    qs = (DispatchReport.objects.filter(round__campaign=campaign, status=ReportStatus.SUBMITTED,
-                                        submitted_at__date__gte=start, submitted_at__date__lte=end)
-          .exclude(narrative="").select_related("unit").order_by("-submitted_at"))
+    qs = (
+        DispatchReport.objects.filter(
+            round__campaign=campaign,
+            status=ReportStatus.SUBMITTED,
+            submitted_at__date__gte=start,
+            submitted_at__date__lte=end,
+        )
+        .exclude(narrative="")
+        .select_related("unit")
+        .order_by("-submitted_at")
+    )
     for r in qs[: limit * 4]:
         if r.unit_id in seen:
             continue
@@ -97,10 +126,17 @@ def narrative_sentences(campaign, start, end):
     each sentence on its own, so that a 总结 can file it under its theme."""
     import re
 
-    qs = (DispatchReport.objects.filter(round__campaign=campaign, status=ReportStatus.SUBMITTED,
-                                        submitted_at__date__gte=start, submitted_at__date__lte=end)
-          .exclude(narrative="").select_related("unit")
-          .order_by("unit__kind", "unit__sort_order", "unit__name", "submitted_at"))
+    qs = (
+        DispatchReport.objects.filter(
+            round__campaign=campaign,
+            status=ReportStatus.SUBMITTED,
+            submitted_at__date__gte=start,
+            submitted_at__date__lte=end,
+        )
+        .exclude(narrative="")
+        .select_related("unit")
+        .order_by("unit__kind", "unit__sort_order", "unit__name", "submitted_at")
+    )
     seen = set()
     for r in qs:
         for part in re.split(r"[。；;\n]+", r.narrative):
@@ -117,9 +153,18 @@ def documents_issued(campaign, start, end, exclude=None) -> list[tuple]:
     from shian.reports.choices import DocumentKind
     from shian.reports.models import Document
 
-    qs = (Document.objects.filter(campaign=campaign, kind__in=[DocumentKind.BULLETIN, DocumentKind.CIRCULAR],
-                                  issued_on__gte=start, issued_on__lte=end, files__created_at__lte=day_end(end))
-          .exclude(pk=exclude).values("kind").annotate(n=Count("id", distinct=True)))
+    qs = (
+        Document.objects.filter(
+            campaign=campaign,
+            kind__in=[DocumentKind.BULLETIN, DocumentKind.CIRCULAR],
+            issued_on__gte=start,
+            issued_on__lte=end,
+            files__created_at__lte=day_end(end),
+        )
+        .exclude(pk=exclude)
+        .values("kind")
+        .annotate(n=Count("id", distinct=True))
+    )
     counts = {r["kind"]: r["n"] for r in qs}
     out = []
     if counts.get(DocumentKind.BULLETIN):
@@ -130,6 +175,7 @@ def documents_issued(campaign, start, end, exclude=None) -> list[tuple]:
 
 
 # --- tasks (as of a date: `shian.workplan.figures`, the same definitions as the task pages) -------
+
 
 def campaign_tasks(campaign):
     return Task.objects.filter(campaign=campaign)
@@ -157,11 +203,15 @@ def task_progress_by_category(campaign, start=None, end=None) -> list[dict]:
 
 
 def overdue_tasks(campaign, as_of, limit=20):
-    return list(task_figures.overdue(campaign_tasks(campaign), as_of).select_related("unit")
-                .order_by("deadline", "unit__sort_order")[:limit])
+    return list(
+        task_figures.overdue(campaign_tasks(campaign), as_of)
+        .select_related("unit")
+        .order_by("deadline", "unit__sort_order")[:limit]
+    )
 
 
 # --- rectification (optional) -------------------------------------------------------------------
+
 
 def problem_model():
     try:
@@ -181,8 +231,9 @@ def problems_as_of(campaign, as_of):
     from shian.rectification.choices import Status
     from shian.rectification.models import ProblemStatusChange
 
-    return with_status_as_of(Problem.objects.filter(campaign=campaign), ProblemStatusChange, as_of, Status.OPEN,
-                             born="found_on")
+    return with_status_as_of(
+        Problem.objects.filter(campaign=campaign), ProblemStatusChange, as_of, Status.OPEN, born="found_on"
+    )
 
 
 def open_problems(campaign, as_of):
@@ -198,8 +249,11 @@ def problem_figures(campaign, as_of) -> dict | None:
         return None
     from shian.rectification.choices import Status
 
-    agg = qs.aggregate(total=Count("id"), closed=Count("id", filter=Q(status_then=Status.VERIFIED)),
-                       overdue=Count("id", filter=Q(deadline__lt=as_of) & ~Q(status_then=Status.VERIFIED)))
+    agg = qs.aggregate(
+        total=Count("id"),
+        closed=Count("id", filter=Q(status_then=Status.VERIFIED)),
+        overdue=Count("id", filter=Q(deadline__lt=as_of) & ~Q(status_then=Status.VERIFIED)),
+    )
     colours = Counter(qs.exclude(status_then=Status.VERIFIED).values_list("severity", flat=True))
     agg["open"] = agg["total"] - agg["closed"]
     agg["by_colour"] = dict(colours)
@@ -214,6 +268,7 @@ def overdue_problems(campaign, as_of, limit=20):
 
 
 # --- scoring (optional) -------------------------------------------------------------------------
+
 
 def assessment_for(campaign, ref=None, self_only=True):
     """The assessment a report is about: the given one, else the latest self (or external) one."""
@@ -259,13 +314,17 @@ def deductions_of(assessment):
         from shian.scoring.models import Deduction
     except OPTIONAL_ERRORS:
         return []
-    return list(Deduction.objects.filter(score__assessment=assessment)
-                .select_related("score__item__indicator__category")
-                .order_by("score__item__indicator__category__seq", "score__item__indicator__seq",
-                          "score__item__seq", "id"))
+    return list(
+        Deduction.objects.filter(score__assessment=assessment)
+        .select_related("score__item__indicator__category")
+        .order_by(
+            "score__item__indicator__category__seq", "score__item__indicator__seq", "score__item__seq", "id"
+        )
+    )
 
 
 # --- evidence (optional) ------------------------------------------------------------------------
+
 
 def material_figures(campaign, as_of) -> dict | None:
     """Requirements of the framework and how many were covered by an approved / uploaded (not
@@ -281,18 +340,38 @@ def material_figures(campaign, as_of) -> dict | None:
     from shian.core.history import with_status_as_of
 
     reqs = MaterialRequirement.objects.filter(item__indicator__category__framework=campaign.framework).count()
-    mats = with_status_as_of(Material.objects.filter(campaign=campaign), MaterialStatusChange, as_of, "pending")
-    agg = mats.aggregate(total=Count("id"), approved=Count("id", filter=Q(status_then="approved")),
-                         returned=Count("id", filter=Q(status_then="returned")))
-    covered = (mats.filter(status_then="approved", requirement__isnull=False).values("requirement_id")
-               .distinct().count())
-    uploaded = (mats.filter(requirement__isnull=False).exclude(status_then="returned").values("requirement_id")
-                .distinct().count())
-    return {"requirements": reqs, "approved_requirements": covered, "uploaded_requirements": uploaded,
-            "missing_requirements": max(0, reqs - uploaded), **agg}
+    mats = with_status_as_of(
+        Material.objects.filter(campaign=campaign), MaterialStatusChange, as_of, "pending"
+    )
+    agg = mats.aggregate(
+        total=Count("id"),
+        approved=Count("id", filter=Q(status_then="approved")),
+        returned=Count("id", filter=Q(status_then="returned")),
+    )
+    covered = (
+        mats.filter(status_then="approved", requirement__isnull=False)
+        .values("requirement_id")
+        .distinct()
+        .count()
+    )
+    uploaded = (
+        mats.filter(requirement__isnull=False)
+        .exclude(status_then="returned")
+        .values("requirement_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "requirements": reqs,
+        "approved_requirements": covered,
+        "uploaded_requirements": uploaded,
+        "missing_requirements": max(0, reqs - uploaded),
+        **agg,
+    }
 
 
 # --- supervision (optional) ---------------------------------------------------------------------
+
 
 def _period(text):
     try:
@@ -320,8 +399,15 @@ def supervision_figures(campaign, period_code: str, as_of) -> dict | None:
     out = sf.ledger_figures(region, p, as_of)
     targets = ledger_targets(campaign)
     target, basis = sf.sampling_target(region, p.end_ym // 100, targets.get("sampling_per_1000"))
-    return {**out, "period": p, "population": region.population or 0, "annual_target": target,
-            "target_basis": basis, "targets": targets, "metrics": sf.metric_figures(region, p, as_of)}
+    return {
+        **out,
+        "period": p,
+        "population": region.population or 0,
+        "annual_target": target,
+        "target_basis": basis,
+        "targets": targets,
+        "metrics": sf.metric_figures(region, p, as_of),
+    }
 
 
 def standard_key(defn) -> str | None:
@@ -329,8 +415,15 @@ def standard_key(defn) -> str | None:
     their date, with the indicator's target): sampling per 1000, evaluative pass rate, disposal
     rate, complaints closed on time; None for any other indicator."""
     numerator = defn.numerator or {}
-    source, filters = numerator.get("source"), {k.split("__")[0]: v for k, v in (numerator.get("filters") or {}).items()}
-    if source == "sampling" and defn.formula == "per_1000" and "农产品定量检测" not in str(filters.get("task_type")):
+    source, filters = (
+        numerator.get("source"),
+        {k.split("__")[0]: v for k, v in (numerator.get("filters") or {}).items()},
+    )
+    if (
+        source == "sampling"
+        and defn.formula == "per_1000"
+        and "农产品定量检测" not in str(filters.get("task_type"))
+    ):
         return "sampling_per_1000"
     if source == "sampling" and defn.formula == "ratio" and "评价性抽检" in str(filters.get("task_type")):
         return "evaluation_pass_rate"
@@ -369,7 +462,9 @@ def indicator_evaluations(campaign, period_code: str) -> list | None:
     p = _period(period_code)
     defns = campaign_indicators(campaign).select_related("scoring_item__indicator__category")
     # one bad definition must not sink the whole document: evaluate_many gives None for it
-    return [(defn, ev) for defn, ev in evaluate_many([(d, p) for d in defns], campaign.region) if ev is not None]
+    return [
+        (defn, ev) for defn, ev in evaluate_many([(d, p) for d in defns], campaign.region) if ev is not None
+    ]
 
 
 def by_category(pairs, key) -> dict:

@@ -18,7 +18,8 @@ def tasks_since_campaign_start(request):
         return
     cast = request.getfixturevalue("cast")
     Task.objects.filter(campaign__in=[cast.campaign, cast.other_campaign]).update(
-        created_at=timezone.make_aware(datetime.datetime.combine(cast.campaign.started_on, datetime.time(9))))
+        created_at=timezone.make_aware(datetime.datetime.combine(cast.campaign.started_on, datetime.time(9)))
+    )
 
 
 @pytest.fixture
@@ -26,13 +27,27 @@ def dispatch_round(cast):
     from shian.dispatch.models import DispatchReport, DispatchRound
 
     deadline = timezone.now() - datetime.timedelta(days=2)
-    rnd = DispatchRound.objects.create(campaign=cast.campaign, title="5月创建工作调度", period_label="2026年5月",
-                                       deadline=deadline, opened_at=deadline - datetime.timedelta(days=7))
-    DispatchReport.objects.create(round=rnd, unit=cast.edu, status="submitted",
-                                  submitted_at=deadline - datetime.timedelta(hours=5),
-                                  narrative="检查学校食堂32家，督促整改问题7个")
-    DispatchReport.objects.create(round=rnd, unit=cast.town_unit, status="submitted",
-                                  submitted_at=deadline + datetime.timedelta(days=1), narrative="召开推进会1次")
+    rnd = DispatchRound.objects.create(
+        campaign=cast.campaign,
+        title="5月创建工作调度",
+        period_label="2026年5月",
+        deadline=deadline,
+        opened_at=deadline - datetime.timedelta(days=7),
+    )
+    DispatchReport.objects.create(
+        round=rnd,
+        unit=cast.edu,
+        status="submitted",
+        submitted_at=deadline - datetime.timedelta(hours=5),
+        narrative="检查学校食堂32家，督促整改问题7个",
+    )
+    DispatchReport.objects.create(
+        round=rnd,
+        unit=cast.town_unit,
+        status="submitted",
+        submitted_at=deadline + datetime.timedelta(days=1),
+        narrative="召开推进会1次",
+    )
     DispatchReport.objects.create(round=rnd, unit=cast.market, status="missing")
     return rnd
 
@@ -41,7 +56,9 @@ def dispatch_round(cast):
 def other_round(cast):
     from shian.dispatch.models import DispatchRound
 
-    return DispatchRound.objects.create(campaign=cast.other_campaign, title="盐亭调度", deadline=timezone.now())
+    return DispatchRound.objects.create(
+        campaign=cast.other_campaign, title="盐亭调度", deadline=timezone.now()
+    )
 
 
 @pytest.fixture
@@ -50,11 +67,18 @@ def scored(cast):
     satisfaction 82%. Base 9 of 11, bonus 6, total 15; pass line 90 → 未达到."""
     from shian.scoring.models import Assessment, Deduction, ItemScore, VetoAnswer
 
-    a = Assessment.objects.create(campaign=cast.campaign, kind="self", title="2026年自评",
-                                  held_on=timezone.localdate(), satisfaction=Decimal("0.82"))
+    a = Assessment.objects.create(
+        campaign=cast.campaign,
+        kind="self",
+        title="2026年自评",
+        held_on=timezone.localdate(),
+        satisfaction=Decimal("0.82"),
+    )
     pts = dict(zip(cast.items, [Decimal(3), Decimal(2), Decimal(4), Decimal(6)], strict=True))
     scores = {item: ItemScore.objects.create(assessment=a, item=item, points=p) for item, p in pts.items()}
-    Deduction.objects.create(score=scores[cast.items[0]], description="食品安全考核权重低于3%", points=Decimal(1))
+    Deduction.objects.create(
+        score=scores[cast.items[0]], description="食品安全考核权重低于3%", points=Decimal(1)
+    )
     for gate in cast.framework.gates.filter(kind="veto"):
         VetoAnswer.objects.create(assessment=a, gate=gate, occurred=False)
     return a
@@ -64,12 +88,22 @@ def scored(cast):
 def review(cast, scored):
     from shian.scoring.models import Assessment, Interview, ItemScore, ReviewGroup
 
-    a = Assessment.objects.create(campaign=cast.campaign, kind="provincial", title="省级初评",
-                                  held_on=timezone.localdate(), reviewer="省食品安全办", satisfaction=Decimal("0.8"))
+    a = Assessment.objects.create(
+        campaign=cast.campaign,
+        kind="provincial",
+        title="省级初评",
+        held_on=timezone.localdate(),
+        reviewer="省食品安全办",
+        satisfaction=Decimal("0.8"),
+    )
     for item, p in zip(cast.items, [4, 2, 5, 8], strict=True):
-        ItemScore.objects.create(assessment=a, item=item, points=Decimal(p), evidence_ids=[1, 2] if p == 4 else [3])
+        ItemScore.objects.create(
+            assessment=a, item=item, points=Decimal(p), evidence_ids=[1, 2] if p == 4 else [3]
+        )
     group = ReviewGroup.objects.create(assessment=a, name="第一评审组", leader=cast.expert)
     group.members.add(cast.expert)
     group.items.add(*cast.items)
-    Interview.objects.create(assessment=a, group=group, interviewee="李县长", position="县长", unit=cast.office)
+    Interview.objects.create(
+        assessment=a, group=group, interviewee="李县长", position="县长", unit=cast.office
+    )
     return a

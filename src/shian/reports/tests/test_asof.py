@@ -97,9 +97,21 @@ def test_last_months_bulletin_keeps_its_figures_after_todays_changes(cast, last_
     # today: the 教育局 task is reopened, the 市场监管局 task submitted and completed, its report filed
     # late, a sample taken today
     tasks.report_progress(
-        cast.edu_task, 80, "复核发现台账不全，重新打开", "in_progress", actor=cast.office_user
-    , expected_version=cast.edu_task.version)
-    tasks.report_progress(cast.market_task, 100, "已完成", "submitted", actor=cast.market_liaison, expected_version=cast.market_task.version)
+        cast.edu_task,
+        80,
+        "复核发现台账不全，重新打开",
+        "in_progress",
+        actor=cast.office_user,
+        expected_version=cast.edu_task.version,
+    )
+    tasks.report_progress(
+        cast.market_task,
+        100,
+        "已完成",
+        "submitted",
+        actor=cast.market_liaison,
+        expected_version=cast.market_task.version,
+    )
     tasks.complete_task(cast.market_task, actor=cast.office_user, expected_version=cast.market_task.version)
     report = last_month["round"].reports.get(unit=cast.market)
     report.status, report.submitted_at = "submitted", timezone.now()

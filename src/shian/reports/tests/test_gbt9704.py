@@ -442,7 +442,10 @@ def rule(p, side):
 
 def test_official_imprint(official):
     lines = framed(official)
-    assert [p.text for p in lines] == ["抄送：县委办公室，县政府办公室。", "某县食品安全委员会办公室\t2024年5月8日印发"]
+    assert [p.text for p in lines] == [
+        "抄送：县委办公室，县政府办公室。",
+        "某县食品安全委员会办公室\t2024年5月8日印发",
+    ]
     for p in lines:
         run = p.runs[0]
         assert east_asia(run) == "仿宋_GB2312" and run.font.size == Pt(14)
@@ -491,7 +494,12 @@ def test_bulletin_articles_and_distribution(bulletin):
         p = one(bulletin, title)
         assert p.alignment == WD_ALIGN_PARAGRAPH.CENTER and p.runs[0].font.size == Pt(18)
     lines = framed(bulletin)
-    assert [p.text for p in lines] == ["报：市食安办", "送：县食安委各成员单位", "发：各乡镇人民政府", "\t（共印60份）"]
+    assert [p.text for p in lines] == [
+        "报：市食安办",
+        "送：县食安委各成员单位",
+        "发：各乡镇人民政府",
+        "\t（共印60份）",
+    ]
     # one frame: the same outer rules on every line, drawn once above and once below the group
     assert {(rule(p, "top"), rule(p, "bottom")) for p in lines} == {(g.IMPRINT_OUTER_SZ, g.IMPRINT_OUTER_SZ)}
 

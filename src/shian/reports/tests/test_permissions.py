@@ -7,7 +7,9 @@ from shian.reports import services
 
 @pytest.fixture
 def theirs(cast, other_round):
-    doc = services.create_document(cast.other_campaign, "circular", actor=cast.other_office_user, round=other_round)
+    doc = services.create_document(
+        cast.other_campaign, "circular", actor=cast.other_office_user, round=other_round
+    )
     f = services.generate_document(doc, actor=cast.other_office_user, pdf=False)
     return doc, f
 
@@ -24,8 +26,11 @@ def test_other_countys_document_is_404(cast, login, api, theirs, who):
     assert c.get(f"/api/documents/{doc.pk}/").status_code == 404
     assert c.get(f"/api/documents/{doc.pk}/render/").status_code == 404
     assert c.get(f"/api/document-files/{f.pk}/download/").status_code == 404
-    assert c.get("/api/documents/").json()["results"] == [] if "results" in c.get("/api/documents/").json() \
+    assert (
+        c.get("/api/documents/").json()["results"] == []
+        if "results" in c.get("/api/documents/").json()
         else c.get("/api/documents/").json() == []
+    )
 
 
 def test_units_see_no_documents(cast, login, dispatch_round):
@@ -35,8 +40,11 @@ def test_units_see_no_documents(cast, login, dispatch_round):
 
 
 def test_api_cannot_draft_for_another_county(cast, api, other_round):
-    r = api(cast.office_user).post("/api/documents/", {"campaign": cast.other_campaign.pk, "kind": "circular",
-                                                        "round": other_round.pk}, format="json")
+    r = api(cast.office_user).post(
+        "/api/documents/",
+        {"campaign": cast.other_campaign.pk, "kind": "circular", "round": other_round.pk},
+        format="json",
+    )
     assert r.status_code in (400, 403)
     from shian.reports.models import Document
 
@@ -44,6 +52,9 @@ def test_api_cannot_draft_for_another_county(cast, api, other_round):
 
 
 def test_api_does_not_reveal_another_countys_round(cast, api, other_round):
-    r = api(cast.office_user).post("/api/documents/", {"campaign": cast.campaign.pk, "kind": "circular",
-                                                        "round": other_round.pk}, format="json")
+    r = api(cast.office_user).post(
+        "/api/documents/",
+        {"campaign": cast.campaign.pk, "kind": "circular", "round": other_round.pk},
+        format="json",
+    )
     assert r.status_code == 400 and list(r.json()) == ["round"] and "对象不存在" in r.json()["round"][0]

@@ -11,7 +11,9 @@ def circular(cast, dispatch_round):
 
 def test_list_page_queries_are_bounded(cast, login, dispatch_round, django_assert_max_num_queries):
     for _ in range(6):
-        doc = services.create_document(cast.campaign, "circular", actor=cast.office_user, round=dispatch_round)
+        doc = services.create_document(
+            cast.campaign, "circular", actor=cast.office_user, round=dispatch_round
+        )
         services.generate_document(doc, actor=cast.office_user, pdf=False)
     client = login(cast.office_user)
     with django_assert_max_num_queries(15):
@@ -25,8 +27,9 @@ def test_list_exports_xlsx(cast, login, circular):
 
 
 def test_office_drafts_through_the_form(cast, login, dispatch_round):
-    r = login(cast.office_user).post("/reports/add/", {"campaign": cast.campaign.pk, "kind": "circular",
-                                                       "round": dispatch_round.pk})
+    r = login(cast.office_user).post(
+        "/reports/add/", {"campaign": cast.campaign.pk, "kind": "circular", "round": dispatch_round.pk}
+    )
     doc = Document.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/reports/{doc.pk}/"
     assert doc.created_by == cast.office_user and doc.issue_no == 1
@@ -41,13 +44,23 @@ def test_detail_previews_and_saves_words(cast, login, circular):
     client = login(cast.office_user)
     page = client.get(f"/reports/{circular.pk}/").content.decode()
     assert "本轮调度应报送单位3个，按时报送1个" in page and 'data-section="requirements"' in page
-    r = client.post(f"/reports/{circular.pk}/", {"edit_version": circular.version, "title": "关于5月调度的通报",
-                                                  "issued_on": "2026-06-01", "s_intro": "开头", "s_requirements": "一是补报。"})
+    r = client.post(
+        f"/reports/{circular.pk}/",
+        {
+            "edit_version": circular.version,
+            "title": "关于5月调度的通报",
+            "issued_on": "2026-06-01",
+            "s_intro": "开头",
+            "s_requirements": "一是补报。",
+        },
+    )
     assert r.status_code == 302
     circular.refresh_from_db()
     assert circular.title == "关于5月调度的通报" and circular.narrative["requirements"] == "一是补报。"
-    stale = client.post(f"/reports/{circular.pk}/", {"edit_version": circular.version - 1, "title": "x",
-                                                      "issued_on": "2026-06-01"})
+    stale = client.post(
+        f"/reports/{circular.pk}/",
+        {"edit_version": circular.version - 1, "title": "x", "issued_on": "2026-06-01"},
+    )
     assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
 
 

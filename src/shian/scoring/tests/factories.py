@@ -6,7 +6,9 @@ from shian.scoring import services
 
 
 def self_assessment(cast, **kw):
-    return services.create_assessment(cast.campaign, actor=cast.office_user, title=kw.pop("title", "三台县自评"), **kw)
+    return services.create_assessment(
+        cast.campaign, actor=cast.office_user, title=kw.pop("title", "三台县自评"), **kw
+    )
 
 
 def score(cast, assessment, item, points=None, **kw):
@@ -14,8 +16,13 @@ def score(cast, assessment, item, points=None, **kw):
     if "expected_version" not in kw:
         current = assessment.scores.filter(item=item).values_list("version", "scored_at").first()
         kw["expected_version"] = current[0] if current and current[1] else None
-    return services.score_item(assessment, item, actor=cast.office_user,
-                               points=None if points is None else Decimal(str(points)), **kw)
+    return services.score_item(
+        assessment,
+        item,
+        actor=cast.office_user,
+        points=None if points is None else Decimal(str(points)),
+        **kw,
+    )
 
 
 def expert(cast, username, name=""):

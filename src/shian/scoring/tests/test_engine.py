@@ -27,7 +27,9 @@ def items_and_points(draw):
         value = step * draw(st.integers(1, 20))
         item = ItemSpec(n + 1, cat.id, cat.id, f"{n + 1}", value, step)
         items.append(item)
-        if draw(st.integers(0, 4)):  # most items scored, some not yet (they count as 0 and leave the result open)
+        if draw(
+            st.integers(0, 4)
+        ):  # most items scored, some not yet (they count as 0 and leave the result open)
             points[item.id] = step * draw(st.integers(0, int(value / step)))
     gates = [GateSpec(1, GateKind.VETO, "重大食品安全事故")]
     return FrameworkSpec(cats, items, gates, pass_line=None), points
@@ -39,7 +41,10 @@ def test_category_totals_are_sums_and_bonus_is_capped(data):
     spec, points = data
     r = engine.compute(spec, points, {1: False})
     for total in r.categories:
-        raw = sum((points.get(i.id, Decimal(0)) for i in spec.items if i.category_id == total.category.id), Decimal(0))
+        raw = sum(
+            (points.get(i.id, Decimal(0)) for i in spec.items if i.category_id == total.category.id),
+            Decimal(0),
+        )
         assert total.raw == raw
         if total.category.is_bonus:
             assert total.awarded == min(raw, total.category.cap)
@@ -94,14 +99,22 @@ def test_points_after_deductions_stay_in_step_and_never_negative(step, n, deduct
 
 def test_pass_line_key_items_and_survey_gates():
     cats = [CategorySpec(1, "基础工作")]
-    items = [ItemSpec(1, 1, 1, "1.1", Decimal(10), Decimal("0.5"), is_key=True),
-             ItemSpec(2, 1, 1, "1.2", Decimal(90), Decimal("0.5"))]
-    gates = [GateSpec(1, GateKind.SURVEY, "群众满意度", "satisfaction", Decimal("0.8")),
-             GateSpec(2, GateKind.TOTAL, "总分", threshold=Decimal(90))]
+    items = [
+        ItemSpec(1, 1, 1, "1.1", Decimal(10), Decimal("0.5"), is_key=True),
+        ItemSpec(2, 1, 1, "1.2", Decimal(90), Decimal("0.5")),
+    ]
+    gates = [
+        GateSpec(1, GateKind.SURVEY, "群众满意度", "satisfaction", Decimal("0.8")),
+        GateSpec(2, GateKind.TOTAL, "总分", threshold=Decimal(90)),
+    ]
     spec = FrameworkSpec(cats, items, gates, pass_line=Decimal(90), key_item_min_share=Decimal("0.6"))
     r = engine.compute(spec, {1: Decimal("5.5"), 2: Decimal(90)}, {}, {"satisfaction": Decimal("0.85")})
     assert r.base_total == Decimal("95.5")
-    assert [(g.name, g.passed) for g in r.gates] == [("群众满意度", True), ("总分", True), ("关键项得分率", False)]
+    assert [(g.name, g.passed) for g in r.gates] == [
+        ("群众满意度", True),
+        ("总分", True),
+        ("关键项得分率", False),
+    ]
     assert "1.1（5.5/10，须≥60%）" in r.gates[-1].reason
     assert r.outcome == "failed"
     r = engine.compute(spec, {1: Decimal(6), 2: Decimal(80)}, {}, {"satisfaction": Decimal("0.75")})
@@ -110,8 +123,15 @@ def test_pass_line_key_items_and_survey_gates():
 
 
 def test_rubric_level_limits_points():
-    item = ItemSpec(1, 1, 1, "1", Decimal(5), Decimal("0.5"),
-                    rubric=({"level": "好", "min": 4, "max": 5}, {"level": "合格", "min": 2, "max": 3.5}))
+    item = ItemSpec(
+        1,
+        1,
+        1,
+        "1",
+        Decimal(5),
+        Decimal("0.5"),
+        rubric=({"level": "好", "min": 4, "max": 5}, {"level": "合格", "min": 2, "max": 3.5}),
+    )
     assert engine.check_points(item, Decimal("3"), "合格") == Decimal(3)
     with pytest.raises(engine.ScoreError, match="等级“好”的得分范围为4～5分"):
         engine.check_points(item, Decimal("3"), "好")

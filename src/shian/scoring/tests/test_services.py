@@ -47,7 +47,13 @@ def test_result_totals_bonus_and_veto(cast):
     assert r.base_total == Decimal("10.5") and r.base_max == Decimal("11")
     assert r.bonus_total == Decimal("10")
     veto = a.vetoes.get()
-    services.answer_veto(veto, actor=cast.office_user, occurred=True, evidence="2024年3月发生集体食物中毒", expected_version=veto.version)
+    services.answer_veto(
+        veto,
+        actor=cast.office_user,
+        occurred=True,
+        evidence="2024年3月发生集体食物中毒",
+        expected_version=veto.version,
+    )
     r = services.assessment_result(a)
     assert r.outcome == "failed"
     assert any("存在否决情形" in g.reason for g in r.gates)
@@ -56,7 +62,13 @@ def test_result_totals_bonus_and_veto(cast):
 def test_veto_yes_needs_evidence(cast):
     a = self_assessment(cast)
     with pytest.raises(ValidationError) as exc:
-        services.answer_veto(a.vetoes.get(), actor=cast.office_user, occurred=True, evidence="", expected_version=a.vetoes.get().version)
+        services.answer_veto(
+            a.vetoes.get(),
+            actor=cast.office_user,
+            occurred=True,
+            evidence="",
+            expected_version=a.vetoes.get().version,
+        )
     assert "evidence" in exc.value.message_dict
 
 
@@ -94,8 +106,9 @@ def test_compare_shows_changes_item_by_item(cast):
 def test_group_scores_spread_and_leader_confirmation(cast):
     a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
     e2 = expert(cast, "expert2")
-    group = services.save_review_group(a, actor=cast.office_user, name="第一组", leader=cast.expert, members=[e2],
-                                       items=[cast.items[0]])
+    group = services.save_review_group(
+        a, actor=cast.office_user, name="第一组", leader=cast.expert, members=[e2], items=[cast.items[0]]
+    )
     assert set(group.members.all()) == {cast.expert, e2}
     services.submit_expert_score(group, cast.items[0], actor=cast.expert, points=Decimal("3"))
     services.submit_expert_score(group, cast.items[0], actor=e2, points=Decimal("2"))
@@ -103,8 +116,9 @@ def test_group_scores_spread_and_leader_confirmation(cast):
     assert s["spread"] == Decimal("1") and s["mean"] == Decimal("2.5")
     with pytest.raises(PermissionDenied):
         services.confirm_group_score(group, cast.items[0], actor=e2, points=Decimal("2.5"))
-    final = services.confirm_group_score(group, cast.items[0], actor=cast.expert, points=Decimal("2.5"),
-                                         deduction_text="考核权重仅2%")
+    final = services.confirm_group_score(
+        group, cast.items[0], actor=cast.expert, points=Decimal("2.5"), deduction_text="考核权重仅2%"
+    )
     assert final.points == Decimal("2.5")
     assert final.deductions.get().points == Decimal("1.5")
     assert "极差1分" in final.note
@@ -112,8 +126,9 @@ def test_group_scores_spread_and_leader_confirmation(cast):
 
 def test_expert_cannot_score_item_outside_group(cast):
     a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
-    group = services.save_review_group(a, actor=cast.office_user, name="第一组", leader=cast.expert,
-                                       items=[cast.items[0]])
+    group = services.save_review_group(
+        a, actor=cast.office_user, name="第一组", leader=cast.expert, items=[cast.items[0]]
+    )
     with pytest.raises(PermissionDenied):
         services.submit_expert_score(group, cast.items[1], actor=cast.expert, points=Decimal("1"))
 
@@ -127,29 +142,40 @@ def test_non_expert_cannot_join_group(cast):
 def test_expert_reaches_campaign_only_through_group(cast):
     assert not Campaign.objects.restrict(cast.expert).exists()
     a = self_assessment(cast)
-    services.save_review_group(a, actor=cast.office_user, name="第一组", leader=cast.expert, items=[cast.items[0]])
+    services.save_review_group(
+        a, actor=cast.office_user, name="第一组", leader=cast.expert, items=[cast.items[0]]
+    )
     assert list(Campaign.objects.restrict(cast.expert)) == [cast.campaign]
     assert not ItemScore.objects.restrict(cast.expert).exists()
 
 
 def test_interview_records_questions(cast):
     a = self_assessment(cast)
-    i = services.save_interview(a, actor=cast.office_user, interviewee="李县长", position="县长",
-                                questions=[("食品安全工作纳入考核的权重是多少？", "4%", Decimal("1"))],
-                                score=Decimal("1"), max_score=Decimal("2"))
+    i = services.save_interview(
+        a,
+        actor=cast.office_user,
+        interviewee="李县长",
+        position="县长",
+        questions=[("食品安全工作纳入考核的权重是多少？", "4%", Decimal("1"))],
+        score=Decimal("1"),
+        max_score=Decimal("2"),
+    )
     assert i.questions.get().answer == "4%"
 
 
 def test_expert_score_refuses_unknown_method(cast):
     a = services.create_assessment(cast.campaign, actor=cast.office_user, kind="mock", title="模拟评审")
-    group = services.save_review_group(a, actor=cast.office_user, name="第一组", leader=cast.expert,
-                                       items=[cast.items[0]])
+    group = services.save_review_group(
+        a, actor=cast.office_user, name="第一组", leader=cast.expert, items=[cast.items[0]]
+    )
     with pytest.raises(ValidationError) as exc:
-        services.submit_expert_score(group, cast.items[0], actor=cast.expert, points=Decimal("3"),
-                                     methods=["documents", "guesswork"])
+        services.submit_expert_score(
+            group, cast.items[0], actor=cast.expert, points=Decimal("3"), methods=["documents", "guesswork"]
+        )
     assert exc.value.message_dict == {"methods": ["未知的评价方式：guesswork"]}
-    ok = services.submit_expert_score(group, cast.items[0], actor=cast.expert, points=Decimal("3"),
-                                      methods=["documents"])
+    ok = services.submit_expert_score(
+        group, cast.items[0], actor=cast.expert, points=Decimal("3"), methods=["documents"]
+    )
     assert ok.methods == ["documents"]
 
 

@@ -55,9 +55,18 @@ def test_ratio_with_filters_evaluative_pass_rate(cast):
         sample(cast.town, datetime.date(2023, 6, 1), task_type="评价性抽检")
     sample(cast.town2, datetime.date(2023, 6, 2), task_type="评价性抽检", result="不合格")
     sample(cast.town2, datetime.date(2023, 6, 2), task_type="监督抽检", result="不合格")
-    defn = indicator("eval_pass", formula="ratio", scale=100, target=98,
-                     numerator={"source": "sampling", "agg": "count", "filters": {"task_type": "评价性抽检", "result": "合格"}},
-                     denominator={"source": "sampling", "agg": "count", "filters": {"task_type": "评价性抽检"}})
+    defn = indicator(
+        "eval_pass",
+        formula="ratio",
+        scale=100,
+        target=98,
+        numerator={
+            "source": "sampling",
+            "agg": "count",
+            "filters": {"task_type": "评价性抽检", "result": "合格"},
+        },
+        denominator={"source": "sampling", "agg": "count", "filters": {"task_type": "评价性抽检"}},
+    )
     ev = engine.evaluate(defn, cast.county, "2023-H1")
     assert (ev.numerator, ev.denominator, ev.value, ev.met) == (49, 50, D("98.0000"), True)
     assert engine.evaluate(defn, cast.county, "2023-H2").value is None
@@ -65,42 +74,70 @@ def test_ratio_with_filters_evaluative_pass_rate(cast):
 
 def test_on_time_complaints_compare_two_columns(cast):
     def complaint(n, deadline, closed):
-        ComplaintRecord.objects.create(number=n, region=cast.town, received_on=datetime.date(2023, 3, 1),
-                                       deadline=deadline, closed_on=closed)
+        ComplaintRecord.objects.create(
+            number=n,
+            region=cast.town,
+            received_on=datetime.date(2023, 3, 1),
+            deadline=deadline,
+            closed_on=closed,
+        )
+
     complaint("C1", datetime.date(2023, 3, 10), datetime.date(2023, 3, 9))
     complaint("C2", datetime.date(2023, 3, 10), datetime.date(2023, 3, 10))
     complaint("C3", datetime.date(2023, 3, 10), datetime.date(2023, 3, 12))
     complaint("C4", datetime.date(2023, 3, 10), None)
-    defn = indicator("complaint_on_time", formula="ratio", scale=100,
-                     numerator={"source": "complaints", "filters": {"closed_on__lte": "F:deadline"}},
-                     denominator={"source": "complaints"})
+    defn = indicator(
+        "complaint_on_time",
+        formula="ratio",
+        scale=100,
+        numerator={"source": "complaints", "filters": {"closed_on__lte": "F:deadline"}},
+        denominator={"source": "complaints"},
+    )
     assert engine.evaluate(defn, cast.county, "2023-03").value == D("50.0000")
 
 
 def test_sum_of_fines_and_share_of_annual_target(cast):
-    CaseRecord.objects.create(number="K1", region=cast.town, opened_on=datetime.date(2023, 2, 1), fine_amount=D("5000"))
-    CaseRecord.objects.create(number="K2", region=cast.county, opened_on=datetime.date(2023, 5, 1),
-                              fine_amount=D("1500.50"), transferred_police=True)
-    fines = indicator("fines", formula="total", numerator={"source": "cases", "agg": "sum", "field": "fine_amount"})
+    CaseRecord.objects.create(
+        number="K1", region=cast.town, opened_on=datetime.date(2023, 2, 1), fine_amount=D("5000")
+    )
+    CaseRecord.objects.create(
+        number="K2",
+        region=cast.county,
+        opened_on=datetime.date(2023, 5, 1),
+        fine_amount=D("1500.50"),
+        transferred_police=True,
+    )
+    fines = indicator(
+        "fines", formula="total", numerator={"source": "cases", "agg": "sum", "field": "fine_amount"}
+    )
     assert engine.evaluate(fines, cast.county, "2023-H1").value == D("6500.5000")
-    police = indicator("police", formula="total", numerator={"source": "cases", "filters": {"transferred_police": True}})
+    police = indicator(
+        "police", formula="total", numerator={"source": "cases", "filters": {"transferred_police": True}}
+    )
     assert engine.evaluate(police, cast.county, "2023").value == 1
     # 上半年共实施抽检 3 批次，完成全年任务（4 批次）的 75%
     for m in (1, 3, 6):
         sample(cast.town, datetime.date(2023, m, 5))
     sample(cast.town, datetime.date(2023, 8, 5))
-    share = indicator("share", formula="share_of_target", scale=100,
-                      denominator={"source": "constant", "value": 4})
+    share = indicator(
+        "share", formula="share_of_target", scale=100, denominator={"source": "constant", "value": 4}
+    )
     assert engine.evaluate(share, cast.county, "2023-H1").value == D("75.0000")
 
 
 def test_share_of_target_uses_the_whole_years_metric(cast):
-    form = metric_form("plan", frequency="year", metrics=(("sampling_plan", "年度抽检任务量", "sum"),), name="抽检任务")
+    form = metric_form(
+        "plan", frequency="year", metrics=(("sampling_plan", "年度抽检任务量", "sum"),), name="抽检任务"
+    )
     MetricValue.objects.create(metric=form.metrics.get(), region=cast.county, period="2023", value=D(8))
     for m in (1, 2):
         sample(cast.town, datetime.date(2023, m, 5))
-    share = indicator("share", formula="share_of_target", scale=100,
-                      denominator={"source": "metric", "metric": "sampling_plan"})
+    share = indicator(
+        "share",
+        formula="share_of_target",
+        scale=100,
+        denominator={"source": "metric", "metric": "sampling_plan"},
+    )
     ev = engine.evaluate(share, cast.county, "2023-Q1")
     assert (ev.numerator, ev.denominator, ev.value) == (2, 8, D("25.0000"))
 
@@ -123,9 +160,14 @@ def test_metric_own_value_wins_over_children_and_stock_takes_the_latest(cast):
     MetricValue.objects.create(metric=done, region=cast.town2, period="2024-Q2", value=5)
     MetricValue.objects.create(metric=total, region=cast.town, period="2024-Q2", value=12)
     MetricValue.objects.create(metric=total, region=cast.town2, period="2024-Q2", value=8)
-    cover = indicator("mclz", formula="ratio", scale=100, target=100,
-                      numerator={"source": "metric", "metric": "mclz_done"},
-                      denominator={"source": "metric", "metric": "mclz_total"})
+    cover = indicator(
+        "mclz",
+        formula="ratio",
+        scale=100,
+        target=100,
+        numerator={"source": "metric", "metric": "mclz_done"},
+        denominator={"source": "metric", "metric": "mclz_total"},
+    )
     ev = engine.evaluate(cover, cast.county, "2024-H1", drill_down=True)
     assert (ev.numerator, ev.denominator, ev.value, ev.met) == (17, 20, D("85.0000"), False)
     MetricValue.objects.create(metric=done, region=cast.county, period="2024-Q2", value=20)
@@ -133,11 +175,19 @@ def test_metric_own_value_wins_over_children_and_stock_takes_the_latest(cast):
     assert engine.evaluate(cover, cast.county, "2024-H1").value == 100
 
 
-@pytest.mark.parametrize("text,start,end,months", [
-    ("2022", 202201, 202212, 12), ("2022-H1", 202201, 202206, 6), ("2022-H2", 202207, 202212, 6),
-    ("2022-Q3", 202207, 202209, 3), ("2022-06", 202206, 202206, 1), ("2020..2022", 202001, 202212, 36),
-    ("R12:2022-06", 202107, 202206, 12), ("2021-07..2022-06", 202107, 202206, 12),
-])
+@pytest.mark.parametrize(
+    "text,start,end,months",
+    [
+        ("2022", 202201, 202212, 12),
+        ("2022-H1", 202201, 202206, 6),
+        ("2022-H2", 202207, 202212, 6),
+        ("2022-Q3", 202207, 202209, 3),
+        ("2022-06", 202206, 202206, 1),
+        ("2020..2022", 202001, 202212, 36),
+        ("R12:2022-06", 202107, 202206, 12),
+        ("2021-07..2022-06", 202107, 202206, 12),
+    ],
+)
 def test_periods(text, start, end, months):
     p = parse_period(text)
     assert (p.start_ym, p.end_ym, p.months) == (start, end, months)

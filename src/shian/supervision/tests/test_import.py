@@ -10,8 +10,18 @@ from shian.core.models import AuditLog
 from shian.supervision.importer import import_ledger
 from shian.supervision.models import CaseRecord, ImportMapping, LedgerField, SamplingRecord
 
-HEAD = ["抽样单编号", "抽样日期", "所属乡镇", "被抽样单位", "抽样环节", "食品大类", "样品名称", "任务类别", "检验结论",
-        "核查处置状态"]
+HEAD = [
+    "抽样单编号",
+    "抽样日期",
+    "所属乡镇",
+    "被抽样单位",
+    "抽样环节",
+    "食品大类",
+    "样品名称",
+    "任务类别",
+    "检验结论",
+    "核查处置状态",
+]
 
 
 def xlsx(rows, title=None):
@@ -43,13 +53,25 @@ def row(n, date="2023-06-30", town="潼川镇", result="合格", task="监督抽
 
 
 def test_it_imports_xlsx_below_a_title_row_with_chinese_dates(cast):
-    rows = [HEAD, row("S1", "2022年6月30日"), row("S2", "2022.6.30"), row("S3", "2022/06/30"), row("S4", "20220630")]
+    rows = [
+        HEAD,
+        row("S1", "2022年6月30日"),
+        row("S2", "2022.6.30"),
+        row("S3", "2022/06/30"),
+        row("S4", "20220630"),
+    ]
     result = import_ledger("sampling", xlsx(rows, title="2022年食品安全监督抽检台账"))
     assert result.ok, [str(e) for e in result.errors]
     assert (result.rows_read, result.created, result.updated) == (4, 4, 0)
     assert set(SamplingRecord.objects.values_list("sampled_on", flat=True)) == {datetime.date(2022, 6, 30)}
     rec = SamplingRecord.objects.get(number="S1")
-    assert (rec.region, rec.region_path, rec.year, rec.ym, rec.stage) == (cast.town, cast.town.path, 2022, 202206, "流通")
+    assert (rec.region, rec.region_path, rec.year, rec.ym, rec.stage) == (
+        cast.town,
+        cast.town.path,
+        2022,
+        202206,
+        "流通",
+    )
     assert AuditLog.objects.filter(event="ledger_imported").count() == 1
 
 
@@ -84,7 +106,11 @@ def test_a_correction_file_updates_records_in_place(cast):
     result = import_ledger("sampling", xlsx(correction))
     assert result.ok and (result.created, result.updated) == (0, 1)
     after = SamplingRecord.objects.get(number="S1")
-    assert (after.pk, after.disposal_status, after.disposed_on) == (before.pk, "已处置", datetime.date(2023, 8, 1))
+    assert (after.pk, after.disposal_status, after.disposed_on) == (
+        before.pk,
+        "已处置",
+        datetime.date(2023, 8, 1),
+    )
     assert (after.result, after.region, after.version) == ("不合格", cast.town, before.version + 1)
 
 
@@ -95,8 +121,15 @@ def test_a_correction_cannot_create_records_without_required_columns(cast):
 
 
 def test_every_bad_row_is_reported_with_sheet_row_column_and_reason(cast):
-    rows = [HEAD, row("S1"), row("S2", date="2023-02-30"), row("S3", town="火星镇"), row("S4", result="还行"),
-            row("S1"), row("", task="")]
+    rows = [
+        HEAD,
+        row("S1"),
+        row("S2", date="2023-02-30"),
+        row("S3", town="火星镇"),
+        row("S4", result="还行"),
+        row("S1"),
+        row("", task=""),
+    ]
     result = import_ledger("sampling", xlsx(rows))
     assert not result.ok
     text = [str(e) for e in result.errors]
@@ -122,11 +155,16 @@ def test_one_bad_row_in_the_middle_of_a_large_file_leaves_the_database_unchanged
 def test_regions_outside_the_importers_scope_are_rejected(cast):
     rows = [HEAD, row("S1", town="盐亭县")]
     assert import_ledger("sampling", xlsx(rows), scope_path="").ok is True
-    assert import_ledger("sampling", xlsx([HEAD, row("S2", town="盐亭县")]), scope_path=cast.county.path).ok is False
+    assert (
+        import_ledger("sampling", xlsx([HEAD, row("S2", town="盐亭县")]), scope_path=cast.county.path).ok
+        is False
+    )
 
 
 def test_saved_mapping_and_deployment_fields_go_to_extra(cast):
-    ImportMapping.objects.create(ledger="sampling", name="省抽检系统", columns={"抽样单号码": "number", "检测机构名称": "lab"})
+    ImportMapping.objects.create(
+        ledger="sampling", name="省抽检系统", columns={"抽样单号码": "number", "检测机构名称": "lab"}
+    )
     LedgerField.objects.create(ledger="sampling", key="lab", label="检验机构", synonyms="承检机构")
     rows = [["抽样单号码", *HEAD[1:], "检测机构名称"], [*row("M1")[:10], "市食品检验所"]]
     assert not import_ledger("sampling", xlsx(rows)).ok  # without the mapping the number column is unknown
@@ -137,9 +175,11 @@ def test_saved_mapping_and_deployment_fields_go_to_extra(cast):
 
 
 def test_cases_with_amounts_and_booleans(cast):
-    rows = [["立案号", "立案日期", "属地", "案件类型", "罚款金额（元）", "是否移送公安"],
-            ["K1", "2023年3月1日", "潼川镇", "生产经营不符合食品安全标准食品", "50,000", "是"],
-            ["K2", "2023.3.2", "510722101", "无证经营", "", "否"]]
+    rows = [
+        ["立案号", "立案日期", "属地", "案件类型", "罚款金额（元）", "是否移送公安"],
+        ["K1", "2023年3月1日", "潼川镇", "生产经营不符合食品安全标准食品", "50,000", "是"],
+        ["K2", "2023.3.2", "510722101", "无证经营", "", "否"],
+    ]
     result = import_ledger("cases", xlsx(rows))
     assert result.ok, [str(e) for e in result.errors]
     k1, k2 = CaseRecord.objects.order_by("number")

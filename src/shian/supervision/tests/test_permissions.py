@@ -19,7 +19,9 @@ def data(cast):
         "town2": sample(cast.town2, datetime.date(2023, 1, 1), number="TOWN2"),
         "other": sample(cast.other_county, datetime.date(2023, 1, 1), number="OTHER"),
         "mv_town": MetricValue.objects.create(metric=metric, region=cast.town, period="2023-Q1", value=1),
-        "mv_other": MetricValue.objects.create(metric=metric, region=cast.other_county, period="2023-Q1", value=1),
+        "mv_other": MetricValue.objects.create(
+            metric=metric, region=cast.other_county, period="2023-Q1", value=1
+        ),
         "form": form,
     }
 
@@ -53,10 +55,18 @@ def test_other_countys_objects_by_url_and_api(cast, data, login, api):
     html = client.get(reverse("supervision:sampling_list")).content.decode()
     assert "TOWN2" in html and "OTHER" not in html
     defn = indicator()
-    assert client.get(reverse("supervision:indicator_detail", args=[defn.pk]),
-                      {"region": cast.other_county.pk}).status_code == 404
-    assert client.get(reverse("supervision:indicator_chart", args=[defn.pk]),
-                      {"region": cast.other_county.pk}).status_code == 404
+    assert (
+        client.get(
+            reverse("supervision:indicator_detail", args=[defn.pk]), {"region": cast.other_county.pk}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("supervision:indicator_chart", args=[defn.pk]), {"region": cast.other_county.pk}
+        ).status_code
+        == 404
+    )
     town = login(cast.town_liaison)
     assert town.get(reverse("supervision:sampling_detail", args=[data["town2"].pk])).status_code == 404
     assert town.get(reverse("supervision:import_add")).status_code == 403
@@ -66,10 +76,20 @@ def test_other_countys_objects_by_url_and_api(cast, data, login, api):
     assert b"TOWN2" not in content
     other_api = api(cast.other_liaison)
     assert other_api.get(f"/api/supervision/metric-values/{data['mv_town'].pk}/").status_code == 404
-    assert other_api.patch(f"/api/supervision/metric-values/{data['mv_town'].pk}/", {"value": 9, "version": 1},
-                           format="json").status_code == 404
-    assert api(cast.leader).patch(f"/api/supervision/metric-values/{data['mv_town'].pk}/", {"value": 9, "version": 1},
-                                  format="json").status_code == 403
+    assert (
+        other_api.patch(
+            f"/api/supervision/metric-values/{data['mv_town'].pk}/", {"value": 9, "version": 1}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api(cast.leader)
+        .patch(
+            f"/api/supervision/metric-values/{data['mv_town'].pk}/", {"value": 9, "version": 1}, format="json"
+        )
+        .status_code
+        == 403
+    )
     assert api(cast.expert).get("/api/supervision/sampling/").json()["count"] == 0
 
 

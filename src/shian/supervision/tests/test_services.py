@@ -18,30 +18,48 @@ from shian.supervision.tests.test_import import HEAD, row, xlsx
 
 def test_office_saves_metric_rows_and_units_only_their_own_region(cast):
     form = metric_form()
-    saved = services.save_metric_values(form, "2024-Q1", {cast.town: {"mclz_total": Decimal(12), "mclz_done": Decimal(9)}},
-                                        actor=cast.office_user)
+    saved = services.save_metric_values(
+        form,
+        "2024-Q1",
+        {cast.town: {"mclz_total": Decimal(12), "mclz_done": Decimal(9)}},
+        actor=cast.office_user,
+    )
     assert saved == 2
     assert MetricValue.objects.get(metric__code="mclz_done", region=cast.town).value == 9
     # a value the office entered stays the office's: the township may not overwrite it ...
     with pytest.raises(PermissionDenied, match="创建办填报"):
-        services.save_metric_values(form, "2024-Q1", {cast.town: {"mclz_done": Decimal(10)}}, actor=cast.town_liaison)
+        services.save_metric_values(
+            form, "2024-Q1", {cast.town: {"mclz_done": Decimal(10)}}, actor=cast.town_liaison
+        )
     assert MetricValue.objects.get(metric__code="mclz_done", region=cast.town).value == 9
     # ... while a value the township entered itself it may correct
-    services.save_metric_values(form, "2024-Q4", {cast.town: {"mclz_done": Decimal(3)}}, actor=cast.town_liaison)
-    services.save_metric_values(form, "2024-Q4", {cast.town: {"mclz_done": Decimal(4)}}, actor=cast.town_liaison)
+    services.save_metric_values(
+        form, "2024-Q4", {cast.town: {"mclz_done": Decimal(3)}}, actor=cast.town_liaison
+    )
+    services.save_metric_values(
+        form, "2024-Q4", {cast.town: {"mclz_done": Decimal(4)}}, actor=cast.town_liaison
+    )
     assert MetricValue.objects.get(metric__code="mclz_done", region=cast.town, period="2024-Q4").value == 4
     with pytest.raises(PermissionDenied):
-        services.save_metric_values(form, "2024-Q1", {cast.town2: {"mclz_done": Decimal(1)}}, actor=cast.town_liaison)
+        services.save_metric_values(
+            form, "2024-Q1", {cast.town2: {"mclz_done": Decimal(1)}}, actor=cast.town_liaison
+        )
     with pytest.raises(PermissionDenied):
-        services.save_metric_values(form, "2024-Q1", {cast.other_county: {"mclz_done": Decimal(1)}}, actor=cast.office_user)
+        services.save_metric_values(
+            form, "2024-Q1", {cast.other_county: {"mclz_done": Decimal(1)}}, actor=cast.office_user
+        )
     with pytest.raises(PermissionDenied):
-        services.save_metric_values(form, "2024-Q1", {cast.county: {"mclz_done": Decimal(1)}}, actor=cast.leader)
+        services.save_metric_values(
+            form, "2024-Q1", {cast.county: {"mclz_done": Decimal(1)}}, actor=cast.leader
+        )
 
 
 def test_metric_period_must_match_the_forms_frequency(cast):
     form = metric_form()
     with pytest.raises(ValidationError, match="按季度填报"):
-        services.save_metric_values(form, "2024-06", {cast.town: {"mclz_done": Decimal(1)}}, actor=cast.office_user)
+        services.save_metric_values(
+            form, "2024-06", {cast.town: {"mclz_done": Decimal(1)}}, actor=cast.office_user
+        )
 
 
 def test_template_workbook_round_trip_all_or_nothing(cast):
@@ -75,7 +93,11 @@ def test_web_import_runs_as_a_job_and_keeps_an_error_report(cast, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.start_ledger_import("sampling", upload, actor=cast.office_user)
     batch.refresh_from_db()
-    assert (batch.status, batch.created_count, batch.job.status) == (ImportStatus.DONE, 2, Job.Status.SUCCEEDED)
+    assert (batch.status, batch.created_count, batch.job.status) == (
+        ImportStatus.DONE,
+        2,
+        Job.Status.SUCCEEDED,
+    )
     bad = SimpleUploadedFile("坏.xlsx", xlsx([HEAD, row("S3", date="昨天")]).getvalue())
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.start_ledger_import("sampling", bad, actor=cast.office_user)
@@ -115,5 +137,9 @@ def test_evaluation_outside_scope_is_404(cast):
         services.evaluate_indicator(defn, cast.other_county, "2024", actor=cast.office_user)
     with pytest.raises(Http404):
         services.evaluate_indicator(defn, cast.county, "2024", actor=cast.town_liaison)
-    assert services.evaluate_indicator(defn, cast.town, "2024", actor=cast.town_liaison).region_name == "潼川镇"
-    assert services.evaluate_indicator(defn, cast.county, "2024", actor=cast.edu_liaison).region_name == "三台县"
+    assert (
+        services.evaluate_indicator(defn, cast.town, "2024", actor=cast.town_liaison).region_name == "潼川镇"
+    )
+    assert (
+        services.evaluate_indicator(defn, cast.county, "2024", actor=cast.edu_liaison).region_name == "三台县"
+    )

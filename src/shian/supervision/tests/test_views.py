@@ -39,13 +39,17 @@ def test_indicator_detail_drills_down_and_links_records(cast, login, django_asse
     sample(cast.town2, datetime.date(2023, 5, 1))
     client = login(cast.office_user)
     with django_assert_max_num_queries(20):
-        response = client.get(reverse("supervision:indicator_detail", args=[defn.pk]),
-                              {"region": cast.county.pk, "period": "2023"})
+        response = client.get(
+            reverse("supervision:indicator_detail", args=[defn.pk]),
+            {"region": cast.county.pk, "period": "2023"},
+        )
     html = response.content.decode()
     assert response.status_code == 200
     assert "潼川镇" in html and "芦溪镇" in html and "data-chart-url" in html and "echarts.min.js" in html
     assert f"indicator={defn.code}" in html
-    chart = client.get(reverse("supervision:indicator_chart", args=[defn.pk]), {"region": cast.county.pk, "period": "2023"})
+    chart = client.get(
+        reverse("supervision:indicator_chart", args=[defn.pk]), {"region": cast.county.pk, "period": "2023"}
+    )
     option = chart.json()
     assert option["xAxis"]["data"] == ["潼川镇", "芦溪镇"]
     assert [d["value"] for d in option["series"][0]["data"]] == [round(3 / 180, 4), round(1 / 60, 4)]
@@ -53,22 +57,35 @@ def test_indicator_detail_drills_down_and_links_records(cast, login, django_asse
 
 
 def test_records_behind_the_number(cast, login):
-    indicator("pass", formula="ratio", scale=100,
-                     numerator={"source": "sampling", "filters": {"result": "合格"}}, denominator={"source": "sampling"})
+    indicator(
+        "pass",
+        formula="ratio",
+        scale=100,
+        numerator={"source": "sampling", "filters": {"result": "合格"}},
+        denominator={"source": "sampling"},
+    )
     sample(cast.town, datetime.date(2023, 5, 1), number="OK1")
     sample(cast.town, datetime.date(2023, 5, 1), number="BAD1", result="不合格")
     sample(cast.town, datetime.date(2022, 5, 1), number="OLD1")
     client = login(cast.office_user)
     url = reverse("supervision:sampling_list")
-    html = client.get(url, {"region": cast.county.pk, "period": "2023", "indicator": "pass", "part": "numerator"}).content.decode()
+    html = client.get(
+        url, {"region": cast.county.pk, "period": "2023", "indicator": "pass", "part": "numerator"}
+    ).content.decode()
     assert "OK1" in html and "BAD1" not in html and "OLD1" not in html
-    html = client.get(url, {"region": cast.county.pk, "period": "2023", "indicator": "pass", "part": "denominator"}).content.decode()
+    html = client.get(
+        url, {"region": cast.county.pk, "period": "2023", "indicator": "pass", "part": "denominator"}
+    ).content.decode()
     assert "OK1" in html and "BAD1" in html and "OLD1" not in html
 
 
 def test_sampling_list_is_bounded_and_exports_the_filtered_rows(cast, login, django_assert_max_num_queries):
     for i in range(40):
-        sample(cast.town if i % 2 else cast.town2, datetime.date(2023, 1 + i % 12, 1), result="不合格" if i < 5 else "合格")
+        sample(
+            cast.town if i % 2 else cast.town2,
+            datetime.date(2023, 1 + i % 12, 1),
+            result="不合格" if i < 5 else "合格",
+        )
     client = login(cast.office_user)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("supervision:sampling_list")).status_code == 200
@@ -77,9 +94,18 @@ def test_sampling_list_is_bounded_and_exports_the_filtered_rows(cast, login, dja
     assert sheet.max_row == 6  # header + 5 failed samples
 
 
-@pytest.mark.parametrize("name", ["supervision:complaints_list", "supervision:cases_list", "supervision:import_list",
-                                  "supervision:metric_form_list", "supervision:metric_value_list",
-                                  "supervision:import_add", "supervision:indicator_add"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "supervision:complaints_list",
+        "supervision:cases_list",
+        "supervision:import_list",
+        "supervision:metric_form_list",
+        "supervision:metric_value_list",
+        "supervision:import_add",
+        "supervision:indicator_add",
+    ],
+)
 def test_other_pages_render(cast, login, name):
     assert login(cast.office_user).get(reverse(name)).status_code == 200
 
@@ -123,14 +149,39 @@ def test_template_download(cast, login):
 
 def test_office_creates_an_indicator_through_the_form(cast, login):
     client = login(cast.office_user)
-    response = client.post(reverse("supervision:indicator_add"), {
-        "code": "cases_count", "name": "立案数", "formula": "total", "numerator": '{"source": "cases"}',
-        "denominator": "", "scale": "1", "annualise": "on", "value_unit": "件", "period_kind": "year",
-        "comparison": "gte", "seq": "1", "is_active": "on"})
+    response = client.post(
+        reverse("supervision:indicator_add"),
+        {
+            "code": "cases_count",
+            "name": "立案数",
+            "formula": "total",
+            "numerator": '{"source": "cases"}',
+            "denominator": "",
+            "scale": "1",
+            "annualise": "on",
+            "value_unit": "件",
+            "period_kind": "year",
+            "comparison": "gte",
+            "seq": "1",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     defn = IndicatorDefinition.objects.get(code="cases_count")
     assert defn.owner_region == cast.county
-    response = client.post(reverse("supervision:indicator_add"), {
-        "code": "bad", "name": "坏", "formula": "ratio", "numerator": '{"source": "cases"}', "denominator": "",
-        "scale": "1", "value_unit": "", "period_kind": "year", "comparison": "gte", "seq": "1"})
+    response = client.post(
+        reverse("supervision:indicator_add"),
+        {
+            "code": "bad",
+            "name": "坏",
+            "formula": "ratio",
+            "numerator": '{"source": "cases"}',
+            "denominator": "",
+            "scale": "1",
+            "value_unit": "",
+            "period_kind": "year",
+            "comparison": "gte",
+            "seq": "1",
+        },
+    )
     assert response.status_code == 400 and "必须填写分母" in response.content.decode()

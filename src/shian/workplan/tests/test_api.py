@@ -8,10 +8,14 @@ pytestmark = pytest.mark.django_db
 
 def test_list_is_scoped_and_filterable(cast, api):
     data = api(cast.office_user).get("/api/tasks/").json()
-    assert sorted(t["title"] for t in data["results"]) == ["制定学校食堂食品安全管理责任清单", "完成年度抽检任务"]
+    assert sorted(t["title"] for t in data["results"]) == [
+        "制定学校食堂食品安全管理责任清单",
+        "完成年度抽检任务",
+    ]
     data = api(cast.office_user).get("/api/tasks/", {"status": "overdue"}).json()
     assert [(t["id"], t["status"], t["status_label"], t["is_overdue"]) for t in data["results"]] == [
-        (cast.market_task.pk, "pending", "逾期", True)]
+        (cast.market_task.pk, "pending", "逾期", True)
+    ]
     data = api(cast.edu_liaison).get("/api/tasks/").json()
     assert [t["id"] for t in data["results"]] == [cast.edu_task.pk]
 
@@ -37,11 +41,16 @@ def test_claim_progress_complete_flow(cast, api):
     resp = unit.post(f"{base}/progress/", {"progress": 100, "status": "submitted"}, format="json")
     assert resp.status_code == 400 and "version" in resp.json()  # no version, no change
     v = resp_version = unit.get(f"{base}/").json()["version"]
-    resp = unit.post(f"{base}/progress/", {"progress": 100, "note": "已完成", "status": "submitted", "version": v},
-                     format="json")
+    resp = unit.post(
+        f"{base}/progress/",
+        {"progress": 100, "note": "已完成", "status": "submitted", "version": v},
+        format="json",
+    )
     assert resp.status_code == 200 and resp.json()["status"] == "submitted"
     v = resp.json()["version"]
-    assert unit.post(f"{base}/progress/", {"progress": 90, "version": v - 1}, format="json").status_code == 409
+    assert (
+        unit.post(f"{base}/progress/", {"progress": 90, "version": v - 1}, format="json").status_code == 409
+    )
     resp = unit.post(f"{base}/progress/", {"progress": 100, "status": "done", "version": v}, format="json")
     assert resp.status_code == 400 and resp.json() == {"status": ["只有创建办可以将任务标记为已完成"]}
     assert unit.post(f"{base}/complete/", {"version": v}, format="json").status_code == 403
@@ -61,13 +70,20 @@ def test_reassign_and_split(cast, api):
     v = cast.edu_task.version
     resp = office.post(f"{base}/reassign/", {"unit": cast.town_unit.pk, "version": v}, format="json")
     assert resp.status_code == 200 and resp.json()["unit"] == cast.town_unit.pk
-    resp = office.post(f"{base}/reassign/", {"unit": cast.other_edu.pk, "version": resp.json()["version"]},
-                       format="json")
+    resp = office.post(
+        f"{base}/reassign/", {"unit": cast.other_edu.pk, "version": resp.json()["version"]}, format="json"
+    )
     assert resp.status_code == 403
-    resp = office.post(f"{base}/split/", {"parts": [{"title": "甲", "unit": cast.edu.pk},
-                                                   {"title": "乙", "unit": cast.market.pk}]}, format="json")
+    resp = office.post(
+        f"{base}/split/",
+        {"parts": [{"title": "甲", "unit": cast.edu.pk}, {"title": "乙", "unit": cast.market.pk}]},
+        format="json",
+    )
     assert resp.status_code == 201
-    assert [(p["title"], p["parent"]) for p in resp.json()] == [("甲", cast.edu_task.pk), ("乙", cast.edu_task.pk)]
+    assert [(p["title"], p["parent"]) for p in resp.json()] == [
+        ("甲", cast.edu_task.pk),
+        ("乙", cast.edu_task.pk),
+    ]
 
 
 def test_create_by_office_only(cast, api):

@@ -66,10 +66,18 @@ def test_export_is_scoped(cast, login):
 @pytest.mark.parametrize("action", ["claim", "progress", "complete", "send-back", "reassign", "split"])
 def test_api_other_unit_and_county_are_404(cast, api, action):
     body = {"progress": 10, "unit": cast.edu.pk, "parts": [{"title": "x", "unit": cast.edu.pk}]}
-    assert api(cast.edu_liaison).post(f"/api/tasks/{cast.market_task.pk}/{action}/", body,
-                                      format="json").status_code == 404
-    assert api(cast.office_user).post(f"/api/tasks/{cast.other_task.pk}/{action}/", body,
-                                      format="json").status_code == 404
+    assert (
+        api(cast.edu_liaison)
+        .post(f"/api/tasks/{cast.market_task.pk}/{action}/", body, format="json")
+        .status_code
+        == 404
+    )
+    assert (
+        api(cast.office_user)
+        .post(f"/api/tasks/{cast.other_task.pk}/{action}/", body, format="json")
+        .status_code
+        == 404
+    )
 
 
 def test_api_retrieve_scoped(cast, api):
@@ -82,5 +90,9 @@ def test_api_leader_read_only(cast, api):
     client = api(cast.leader)
     assert client.get(f"/api/tasks/{cast.edu_task.pk}/").status_code == 200
     assert client.post(f"/api/tasks/{cast.edu_task.pk}/claim/").status_code == 403
-    assert client.patch(f"/api/tasks/{cast.edu_task.pk}/", {"title": "x", "version": 1},
-                        format="json").status_code == 403
+    assert (
+        client.patch(
+            f"/api/tasks/{cast.edu_task.pk}/", {"title": "x", "version": 1}, format="json"
+        ).status_code
+        == 403
+    )

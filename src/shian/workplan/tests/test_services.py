@@ -24,8 +24,11 @@ def test_generate_creates_one_task_per_item_and_unit_and_is_idempotent(cast):
     assert coop.role == UnitRole.COOPERATE
     assert coop.title == "制定学校食堂食品安全管理责任清单"
     assert coop.status == TaskStatus.PENDING_CLAIM
-    assert services.generate_tasks(cast.campaign, actor=cast.office_user) == {"created": 0, "existing": 5,
-                                                                              "no_deadline": 0}
+    assert services.generate_tasks(cast.campaign, actor=cast.office_user) == {
+        "created": 0,
+        "existing": 5,
+        "no_deadline": 0,
+    }
     assert tasks.count() == 5
     assert AuditLog.objects.filter(event="tasks_generated").count() == 1
 
@@ -57,19 +60,33 @@ def test_a_submitted_task_is_never_overdue(cast):
     past = timezone.localdate() - datetime.timedelta(days=3)
     Task.objects.filter(pk=cast.edu_task.pk).update(deadline=past)
     cast.edu_task.refresh_from_db()
-    services.report_progress(cast.edu_task, 100, "已完成，请验收", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+    services.report_progress(
+        cast.edu_task,
+        100,
+        "已完成，请验收",
+        TaskStatus.SUBMITTED,
+        actor=cast.edu_liaison,
+        expected_version=cast.edu_task.version,
+    )
     assert not cast.edu_task.is_overdue and cast.edu_task.status_label == "已提交"
     assert not Task.objects.overdue().filter(pk=cast.edu_task.pk).exists()
-    services.send_back_task(cast.edu_task, "材料不全", actor=cast.office_user, expected_version=cast.edu_task.version)
+    services.send_back_task(
+        cast.edu_task, "材料不全", actor=cast.office_user, expected_version=cast.edu_task.version
+    )
     assert cast.edu_task.is_overdue
 
 
 def test_bulk_edit_sets_deadline_unit_and_status_all_or_nothing(cast):
-    tasks = list(Task.objects.filter(pk__in=[cast.edu_task.pk, cast.market_task.pk]).select_related("campaign__region"))
+    tasks = list(
+        Task.objects.filter(pk__in=[cast.edu_task.pk, cast.market_task.pk]).select_related("campaign__region")
+    )
     day = datetime.date(2030, 1, 31)
-    assert services.bulk_update_tasks(tasks, actor=cast.office_user, deadline=day, status=TaskStatus.DONE) == 2
+    assert (
+        services.bulk_update_tasks(tasks, actor=cast.office_user, deadline=day, status=TaskStatus.DONE) == 2
+    )
     assert set(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("deadline", "status")) == {
-        (day, TaskStatus.DONE)}
+        (day, TaskStatus.DONE)
+    }
     # one task of the other county among them: refused, nothing changes
     other = Task.objects.filter(campaign=cast.other_campaign).first()
     mixed = [*Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related("campaign__region"), other]
@@ -125,18 +142,27 @@ def test_a_claimed_task_cannot_be_claimed_again(cast):
 def test_unit_reports_progress_and_submits(cast):
     task = cast.edu_task
     services.claim_task(task, actor=cast.edu_liaison)
-    services.report_progress(task, 40, "已起草责任清单", actor=cast.edu_liaison, expected_version=task.version)
+    services.report_progress(
+        task, 40, "已起草责任清单", actor=cast.edu_liaison, expected_version=task.version
+    )
     task.refresh_from_db()
     assert (task.status, task.progress, task.latest_note) == (TaskStatus.IN_PROGRESS, 40, "已起草责任清单")
-    services.report_progress(task, 100, "已印发", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=task.version)
+    services.report_progress(
+        task, 100, "已印发", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=task.version
+    )
     task.refresh_from_db()
     assert task.status == TaskStatus.SUBMITTED
     assert list(task.updates.values_list("status_after", "progress")) == [
-        ("submitted", 100), ("in_progress", 40), ("in_progress", 0)]
+        ("submitted", 100),
+        ("in_progress", 40),
+        ("in_progress", 0),
+    ]
 
 
 def test_reporting_on_an_unclaimed_task_claims_it(cast):
-    services.report_progress(cast.edu_task, 10, "开始", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+    services.report_progress(
+        cast.edu_task, 10, "开始", actor=cast.edu_liaison, expected_version=cast.edu_task.version
+    )
     cast.edu_task.refresh_from_db()
     assert cast.edu_task.status == TaskStatus.IN_PROGRESS
     assert cast.edu_task.claimed_by == cast.edu_liaison
@@ -145,22 +171,45 @@ def test_reporting_on_an_unclaimed_task_claims_it(cast):
 def test_unit_cannot_mark_done(cast):
     services.claim_task(cast.edu_task, actor=cast.edu_liaison)
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(cast.edu_task, 100, "", TaskStatus.DONE, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+        services.report_progress(
+            cast.edu_task,
+            100,
+            "",
+            TaskStatus.DONE,
+            actor=cast.edu_liaison,
+            expected_version=cast.edu_task.version,
+        )
     assert exc.value.message_dict == {"status": ["只有创建办可以将任务标记为已完成"]}
     with pytest.raises(PermissionDenied):
         services.complete_task(cast.edu_task, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
 
 
 def test_unit_cannot_take_back_a_submitted_task(cast):
-    services.report_progress(cast.edu_task, 100, "完成", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+    services.report_progress(
+        cast.edu_task,
+        100,
+        "完成",
+        TaskStatus.SUBMITTED,
+        actor=cast.edu_liaison,
+        expected_version=cast.edu_task.version,
+    )
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(cast.edu_task, 80, "撤回", TaskStatus.IN_PROGRESS, actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+        services.report_progress(
+            cast.edu_task,
+            80,
+            "撤回",
+            TaskStatus.IN_PROGRESS,
+            actor=cast.edu_liaison,
+            expected_version=cast.edu_task.version,
+        )
     assert "只有创建办可以退回" in str(exc.value)
 
 
 def test_office_completes_and_sends_back(cast):
     task = cast.edu_task
-    services.report_progress(task, 90, "完成", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=task.version)
+    services.report_progress(
+        task, 90, "完成", TaskStatus.SUBMITTED, actor=cast.edu_liaison, expected_version=task.version
+    )
     with pytest.raises(ValidationError) as exc:
         services.send_back_task(task, "", actor=cast.office_user, expected_version=task.version)
     assert exc.value.message_dict == {"note": ["请填写退回原因"]}
@@ -179,25 +228,33 @@ def test_office_completes_and_sends_back(cast):
 
 def test_only_submitted_tasks_are_sent_back(cast):
     with pytest.raises(ValidationError):
-        services.send_back_task(cast.edu_task, "原因", actor=cast.office_user, expected_version=cast.edu_task.version)
+        services.send_back_task(
+            cast.edu_task, "原因", actor=cast.office_user, expected_version=cast.edu_task.version
+        )
 
 
 def test_other_units_and_read_only_roles_cannot_report(cast):
     for who in (cast.market_liaison, cast.other_liaison, cast.leader, cast.expert, cast.other_office_user):
         with pytest.raises(PermissionDenied):
-            services.report_progress(cast.edu_task, 10, "x", actor=who, expected_version=cast.edu_task.version)
+            services.report_progress(
+                cast.edu_task, 10, "x", actor=who, expected_version=cast.edu_task.version
+            )
 
 
 @pytest.mark.parametrize("value", [-1, 101, "abc", 12.5])
 def test_progress_must_be_0_to_100(cast, value):
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(cast.edu_task, value, "", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+        services.report_progress(
+            cast.edu_task, value, "", actor=cast.edu_liaison, expected_version=cast.edu_task.version
+        )
     assert exc.value.message_dict == {"progress": ["进度必须是0到100之间的整数"]}
 
 
 def test_stale_progress_is_refused(cast):
     version = cast.edu_task.version
-    services.report_progress(cast.edu_task, 10, "第一次", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+    services.report_progress(
+        cast.edu_task, 10, "第一次", actor=cast.edu_liaison, expected_version=cast.edu_task.version
+    )
     with pytest.raises(ConcurrentEditError):
         services.report_progress(cast.edu_task, 20, "第二次", actor=cast.edu_head, expected_version=version)
 
@@ -209,7 +266,9 @@ def test_overdue_is_derived_and_filters_agree(cast):
     assert not cast.edu_task.is_overdue
     qs = Task.objects.filter(campaign=cast.campaign)
     assert list(qs.with_status_filter("overdue")) == [cast.market_task]
-    services.complete_task(cast.market_task, actor=cast.office_user, expected_version=cast.market_task.version)
+    services.complete_task(
+        cast.market_task, actor=cast.office_user, expected_version=cast.market_task.version
+    )
     assert qs.with_status_filter("overdue").count() == 0
     Task.objects.filter(pk=cast.edu_task.pk).update(deadline=today - datetime.timedelta(days=1))
     assert list(qs.overdue()) == [Task.objects.get(pk=cast.edu_task.pk)]
@@ -220,10 +279,19 @@ def test_overdue_is_derived_and_filters_agree(cast):
 
 def test_reassign_goes_back_to_pending_for_the_new_unit(cast):
     services.claim_task(cast.edu_task, actor=cast.edu_liaison)
-    services.reassign_task(cast.edu_task, cast.town_unit, note="属地负责", actor=cast.office_user, expected_version=cast.edu_task.version)
+    services.reassign_task(
+        cast.edu_task,
+        cast.town_unit,
+        note="属地负责",
+        actor=cast.office_user,
+        expected_version=cast.edu_task.version,
+    )
     task = Task.objects.get(pk=cast.edu_task.pk)
     assert (task.unit, task.status, task.claimed_by) == (cast.town_unit, TaskStatus.PENDING_CLAIM, None)
-    assert AuditLog.objects.get(event="task_reassigned").note == "由“三台县教育局”改派至“潼川镇人民政府”：属地负责"
+    assert (
+        AuditLog.objects.get(event="task_reassigned").note
+        == "由“三台县教育局”改派至“潼川镇人民政府”：属地负责"
+    )
     with pytest.raises(PermissionDenied):
         services.claim_task(task, actor=cast.edu_liaison)
     services.claim_task(task, actor=cast.town_liaison)
@@ -231,24 +299,34 @@ def test_reassign_goes_back_to_pending_for_the_new_unit(cast):
 
 def test_reassign_refuses_units_outside_the_campaign_region(cast):
     with pytest.raises(ValidationError) as exc:
-        services.reassign_task(cast.edu_task, cast.other_edu, actor=cast.office_user, expected_version=cast.edu_task.version)
+        services.reassign_task(
+            cast.edu_task, cast.other_edu, actor=cast.office_user, expected_version=cast.edu_task.version
+        )
     assert "不在本创建项目的辖区内" in exc.value.message_dict["unit"][0]
 
 
 def test_split_creates_children(cast):
     d = cast.edu_task.deadline
-    children = services.split_task(cast.edu_task, [("潼川镇学校食堂清单", cast.town_unit, None),
-                                                   ("县直学校清单", cast.edu, d - datetime.timedelta(days=3))],
-                                   actor=cast.office_user)
+    children = services.split_task(
+        cast.edu_task,
+        [
+            ("潼川镇学校食堂清单", cast.town_unit, None),
+            ("县直学校清单", cast.edu, d - datetime.timedelta(days=3)),
+        ],
+        actor=cast.office_user,
+    )
     assert [(c.title, c.unit, c.deadline, c.parent) for c in children] == [
         ("潼川镇学校食堂清单", cast.town_unit, d, cast.edu_task),
-        ("县直学校清单", cast.edu, d - datetime.timedelta(days=3), cast.edu_task)]
+        ("县直学校清单", cast.edu, d - datetime.timedelta(days=3), cast.edu_task),
+    ]
     assert all(c.item == cast.items[1] and c.status == TaskStatus.PENDING_CLAIM for c in children)
 
 
 def test_split_names_the_bad_part(cast):
     with pytest.raises(ValidationError) as exc:
-        services.split_task(cast.edu_task, [("好的", cast.edu, None), ("", cast.edu, None)], actor=cast.office_user)
+        services.split_task(
+            cast.edu_task, [("好的", cast.edu, None), ("", cast.edu, None)], actor=cast.office_user
+        )
     assert exc.value.message_dict == {"parts": ["第2项子任务：任务名称不能为空"]}
     late = cast.edu_task.deadline + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
@@ -262,7 +340,9 @@ def test_update_task_is_versioned(cast):
     services.update_task(task, actor=cast.office_user, expected_version=1, title="新标题")
     assert Task.objects.get(pk=task.pk).title == "新标题"
     with pytest.raises(ConcurrentEditError):
-        services.update_task(Task.objects.get(pk=task.pk), actor=cast.office_user, expected_version=1, title="旧")
+        services.update_task(
+            Task.objects.get(pk=task.pk), actor=cast.office_user, expected_version=1, title="旧"
+        )
     with pytest.raises(PermissionDenied):
         services.update_task(task, actor=cast.edu_liaison, expected_version=2, title="联络员改")
 

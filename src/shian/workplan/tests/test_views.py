@@ -123,7 +123,9 @@ def test_office_complete_and_send_back(cast, login):
     Task.objects.filter(pk=task.pk).update(status=TaskStatus.SUBMITTED)
     client = login(cast.office_user)
     resp = client.post(reverse("workplan:task_send_back", args=[task.pk]), {"note": "材料不全"})
-    assert resp.status_code == 302 and Task.objects.get(pk=task.pk).status == TaskStatus.SUBMITTED  # no version
+    assert (
+        resp.status_code == 302 and Task.objects.get(pk=task.pk).status == TaskStatus.SUBMITTED
+    )  # no version
     resp = client.post(reverse("workplan:task_send_back", args=[task.pk]), {"note": "材料不全", "version": 1})
     assert resp.status_code == 302
     assert Task.objects.get(pk=task.pk).status == TaskStatus.IN_PROGRESS
@@ -137,17 +139,35 @@ def test_edit_reassign_split_pages(cast, login):
     client = login(cast.office_user)
     task = cast.edu_task
     assert client.get(reverse("workplan:task_edit", args=[task.pk])).status_code == 200
-    resp = client.post(reverse("workplan:task_edit", args=[task.pk]), {
-        "title": "改过的标题", "unit": cast.edu.pk, "role": "lead", "deadline": "2031-01-01", "item": "",
-        "description": "", "edit_version": 1})
+    resp = client.post(
+        reverse("workplan:task_edit", args=[task.pk]),
+        {
+            "title": "改过的标题",
+            "unit": cast.edu.pk,
+            "role": "lead",
+            "deadline": "2031-01-01",
+            "item": "",
+            "description": "",
+            "edit_version": 1,
+        },
+    )
     assert resp.status_code == 302
     assert Task.objects.get(pk=task.pk).title == "改过的标题"
-    resp = client.post(reverse("workplan:task_reassign", args=[task.pk]),
-                       {"unit": cast.town_unit.pk, "note": "", "edit_version": 2})
+    resp = client.post(
+        reverse("workplan:task_reassign", args=[task.pk]),
+        {"unit": cast.town_unit.pk, "note": "", "edit_version": 2},
+    )
     assert resp.status_code == 302
     assert Task.objects.get(pk=task.pk).unit == cast.town_unit
-    data = {"form-TOTAL_FORMS": 3, "form-INITIAL_FORMS": 0, "form-0-title": "甲", "form-0-unit": cast.edu.pk,
-            "form-1-title": "乙", "form-1-unit": cast.market.pk, "form-2-title": ""}
+    data = {
+        "form-TOTAL_FORMS": 3,
+        "form-INITIAL_FORMS": 0,
+        "form-0-title": "甲",
+        "form-0-unit": cast.edu.pk,
+        "form-1-title": "乙",
+        "form-1-unit": cast.market.pk,
+        "form-2-title": "",
+    }
     resp = client.post(reverse("workplan:task_split", args=[task.pk]), data)
     assert resp.status_code == 302
     assert sorted(Task.objects.filter(parent=task).values_list("title", flat=True)) == ["乙", "甲"]
@@ -164,9 +184,18 @@ def test_generate_page(cast, login):
 def test_create_task_page(cast, login):
     client = login(cast.office_user)
     assert client.get(reverse("workplan:task_add")).status_code == 200
-    resp = client.post(reverse("workplan:task_add"), {
-        "campaign": cast.campaign.pk, "title": "新任务", "unit": cast.town_unit.pk, "role": "lead",
-        "deadline": "", "item": "", "description": ""})
+    resp = client.post(
+        reverse("workplan:task_add"),
+        {
+            "campaign": cast.campaign.pk,
+            "title": "新任务",
+            "unit": cast.town_unit.pk,
+            "role": "lead",
+            "deadline": "",
+            "item": "",
+            "description": "",
+        },
+    )
     assert resp.status_code == 302
     assert Task.objects.get(title="新任务").unit == cast.town_unit
 
@@ -177,7 +206,9 @@ def test_detail_queries_do_not_grow_with_the_log(cast, login, django_assert_max_
 
     services.claim_task(cast.edu_task, actor=cast.edu_liaison)
     for i in range(n):
-        services.report_progress(cast.edu_task, i % 100, f"第{i}次", actor=cast.edu_liaison, expected_version=cast.edu_task.version)
+        services.report_progress(
+            cast.edu_task, i % 100, f"第{i}次", actor=cast.edu_liaison, expected_version=cast.edu_task.version
+        )
     client = login(cast.office_user)
     with django_assert_max_num_queries(14):
         resp = client.get(cast.edu_task.get_absolute_url())
@@ -191,11 +222,19 @@ def test_bulk_bar_edits_the_ticked_tasks_and_ignores_the_other_countys(cast, log
     c = login(cast.office_user)
     page = c.get("/tasks/").content.decode()
     assert 'id="task-bulk"' in page and 'form="task-bulk"' in page
-    r = c.post("/tasks/bulk/", {"pick": [cast.edu_task.pk, cast.market_task.pk, other.pk], "deadline": "2030-03-31",
-                                "action": "edit", "next": "/tasks/"})
+    r = c.post(
+        "/tasks/bulk/",
+        {
+            "pick": [cast.edu_task.pk, cast.market_task.pk, other.pk],
+            "deadline": "2030-03-31",
+            "action": "edit",
+            "next": "/tasks/",
+        },
+    )
     assert r.status_code == 302
-    assert set(Task.objects.filter(pk__in=[cast.edu_task.pk, cast.market_task.pk]).values_list("deadline", flat=True)) \
-        == {datetime.date(2030, 3, 31)}
+    assert set(
+        Task.objects.filter(pk__in=[cast.edu_task.pk, cast.market_task.pk]).values_list("deadline", flat=True)
+    ) == {datetime.date(2030, 3, 31)}
     other.refresh_from_db()
     assert other.deadline != datetime.date(2030, 3, 31)
 
@@ -208,7 +247,9 @@ def test_units_get_no_bulk_bar(cast, login):
 def test_task_page_shows_required_and_uploaded_materials(cast, login):
     from shian.framework.models import MaterialRequirement
 
-    MaterialRequirement.objects.create(item=cast.edu_task.item, name="学校食堂食品安全管理责任清单文件", seq=1)
+    MaterialRequirement.objects.create(
+        item=cast.edu_task.item, name="学校食堂食品安全管理责任清单文件", seq=1
+    )
     page = login(cast.edu_liaison).get(f"/tasks/{cast.edu_task.pk}/").content.decode()
-    block = page[page.index('id="task-materials"'):]
+    block = page[page.index('id="task-materials"') :]
     assert "学校食堂食品安全管理责任清单文件" in block and "未上传" in block

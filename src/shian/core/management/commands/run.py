@@ -36,7 +36,9 @@ class Command(BaseCommand):
         if demo_loaded and not settings.SHIAN_REQUIRE_2FA_EXPLICIT:
             # The demo's shared accounts have no authenticator; production sets SHIAN_REQUIRE_2FA or has no demo.
             settings.SHIAN_REQUIRE_2FA = False
-            self.stdout.write(self.style.WARNING("演示数据：已关闭双因素认证（设置 SHIAN_REQUIRE_2FA=1 可开启）"))
+            self.stdout.write(
+                self.style.WARNING("演示数据：已关闭双因素认证（设置 SHIAN_REQUIRE_2FA=1 可开启）")
+            )
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\n食安创城已启动：{url}"))
         if demo_loaded:
@@ -47,4 +49,11 @@ class Command(BaseCommand):
 
         from shian.wsgi import application
 
-        serve(application, host=host, port=port, threads=threads, ident="shian", clear_untrusted_proxy_headers=True)
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="shian",
+            clear_untrusted_proxy_headers=True,
+        )

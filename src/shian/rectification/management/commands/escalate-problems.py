@@ -22,4 +22,6 @@ class Command(BaseCommand):
         today = datetime.date.fromisoformat(opts["date"]) if opts.get("date") else None
         with actor_context(None):
             counts = escalate_problems(campaign=campaign, today=today)
-        self.stdout.write(f"催办提醒 {counts['reminder']} 个，通报预警 {counts['warning']} 个，约谈 {counts['interview']} 个")
+        self.stdout.write(
+            f"催办提醒 {counts['reminder']} 个，通报预警 {counts['warning']} 个，约谈 {counts['interview']} 个"
+        )

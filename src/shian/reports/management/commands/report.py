@@ -16,8 +16,10 @@ from shian.reports.models import Document
 
 
 class Command(BaseCommand):
-    help = ("按数据生成公文（简报 bulletin、通报 circular、阶段总结 summary、自评报告 self-assessment、评审报告 review）。"
-            "文字部分取该项目同类文件最近保存的文字，没有则用起草的默认文字。")
+    help = (
+        "按数据生成公文（简报 bulletin、通报 circular、阶段总结 summary、自评报告 self-assessment、评审报告 review）。"
+        "文字部分取该项目同类文件最近保存的文字，没有则用起草的默认文字。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=DocumentKind.values)
@@ -40,10 +42,21 @@ class Command(BaseCommand):
             if rnd is None:
                 raise CommandError(f"调度轮次 {round} 不存在或不属于该创建项目")
         period = services.resolve_period(kind, period, timezone.localdate())
-        saved = (Document.objects.filter(campaign=camp, kind=kind, period=period, round=rnd,
-                                         assessment_ref=assessment).order_by("-updated_at").first())
-        doc = saved or Document(campaign=camp, kind=kind, period=period, round=rnd, assessment_ref=assessment,
-                                issue_no=services.next_issue_no(camp, kind))
+        saved = (
+            Document.objects.filter(
+                campaign=camp, kind=kind, period=period, round=rnd, assessment_ref=assessment
+            )
+            .order_by("-updated_at")
+            .first()
+        )
+        doc = saved or Document(
+            campaign=camp,
+            kind=kind,
+            period=period,
+            round=rnd,
+            assessment_ref=assessment,
+            issue_no=services.next_issue_no(camp, kind),
+        )
         try:
             d = build_draft(doc)
         except ValidationError as exc:

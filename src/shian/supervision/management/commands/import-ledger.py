@@ -24,10 +24,14 @@ class Command(BaseCommand):
                 result = import_ledger_file(kind, str(path), mapping=mapping)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages))
-        self.stdout.write(f"读取 {result.rows_read} 行，新增 {result.created} 行，更新 {result.updated} 行，"
-                          f"拒绝 {result.rejected} 行")
+        self.stdout.write(
+            f"读取 {result.rows_read} 行，新增 {result.created} 行，更新 {result.updated} 行，"
+            f"拒绝 {result.rejected} 行"
+        )
         if not result.ok:
             for error in result.errors[:20]:
                 self.stderr.write(str(error))
-            raise CommandError(f"有 {result.rejected or len(result.errors)} 行被拒绝，未导入任何数据；"
-                               f"错误报告：{result.report_path}")
+            raise CommandError(
+                f"有 {result.rejected or len(result.errors)} 行被拒绝，未导入任何数据；"
+                f"错误报告：{result.report_path}"
+            )

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         self.stdout.write(f"数值：{show(ev.value)} {defn.value_unit}".rstrip())
         self.stdout.write(f"分子：{show(ev.numerator)}")
         self.stdout.write(f"分母：{show(ev.denominator)}")
-        self.stdout.write(f"目标：{show(ev.target)}" + ("" if ev.met is None else ("（达标）" if ev.met else "（未达标）")))
+        self.stdout.write(
+            f"目标：{show(ev.target)}" + ("" if ev.met is None else ("（达标）" if ev.met else "（未达标）"))
+        )
         if ev.note:
             self.stdout.write(f"说明：{ev.note}")
         for child in ev.children:
