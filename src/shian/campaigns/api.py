@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shian.campaigns.filtersets import CampaignFilterSet
@@ -12,7 +13,15 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "date", "done", "note"]
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", "example": "22:00"})
+class ClockTimeField(serializers.TimeField):
+    """A time of day without a zone ("22:00"); OpenAPI's "time" format would demand one."""
+
+
 class CampaignSerializer(VersionedSerializer):
+    quiet_start = ClockTimeField(required=False, label="免打扰开始")
+    quiet_end = ClockTimeField(required=False, label="免打扰结束")
+
     milestones = MilestoneSerializer(many=True, read_only=True)
     next_milestone = serializers.SerializerMethodField()
 

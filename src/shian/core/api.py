@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -138,3 +139,10 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         self.check_create_allowed(serializer)
         super().perform_create(serializer)
+
+
+class SingleObjectSchema(AutoSchema):
+    """For a ViewSet whose `list` answers one object (the user's own settings): document it as one."""
+
+    def _is_list_view(self, serializer=None):
+        return False

@@ -6,7 +6,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shian.core.api import ScopedReadOnlyViewSet
+from shian.core.api import ScopedReadOnlyViewSet, SingleObjectSchema
 from shian.core.audit import set_actor
 from shian.notifications import services
 from shian.notifications.choices import Event
@@ -38,6 +38,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     """我的消息（只含本人的消息）。?event= 类型，?read=unread|read。"""
 
+    queryset = (
+        Notification.objects.none()
+    )  # typed path parameters for the schema; rows come from get_queryset
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
     permission_classes = [
@@ -102,6 +105,7 @@ class PreferenceViewSet(viewsets.ViewSet):
     """本人的通知设置：GET 读取，PUT 修改。"""
 
     permission_classes = [permissions.IsAuthenticated]
+    schema = SingleObjectSchema()
 
     def _current(self, user):
         return Preference.objects.filter(user=user).first() or Preference(user=user)
@@ -116,7 +120,15 @@ class PreferenceViewSet(viewsets.ViewSet):
         set_actor(request.user)
         data = PreferenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pref = services.update_preferences(request.user, actor=request.user, **data.validated_data)
+        current = self._current(request.user)
+        # a field left out keeps its current value (a PUT of one switch must not fail on the others)
+        values = {
+            "email_enabled": current.email_enabled,
+            "sms_enabled": current.sms_enabled,
+            "immediate_events": list(current.immediate_events or []),
+            **data.validated_data,
+        }
+        pref = services.update_preferences(request.user, actor=request.user, **values)
         return Response(PreferenceSerializer(pref).data)
 
 

@@ -1,6 +1,7 @@
 """The gap analysis over the API, at /api/gap/<assessment id>/ (the read side above scoring and rectification)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -49,7 +50,12 @@ class GapViewSet(viewsets.ViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=GapSerializer)
+    lookup_value_regex = "[0-9]+"
+
+    @extend_schema(
+        responses=GapSerializer,
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="评审ID")],
+    )
     def retrieve(self, request, pk=None):
         """GET /api/gap/<评审ID>/"""
         if request.user.role == "expert":

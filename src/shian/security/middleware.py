@@ -49,7 +49,9 @@ class ContentSecurityPolicyMiddleware:
         )
         if "Content-Security-Policy" not in response:  # file downloads set their own, stricter one
             response[header] = DOCS_CSP if request.path.startswith(DOCS_PATHS) else CSP
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(self), microphone=(), geolocation=(self), payment=()"
+        )
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.setdefault("Cache-Control", "no-store")
         return response
@@ -134,6 +136,11 @@ class AccountGateMiddleware:
                 from django.http import JsonResponse
 
                 return JsonResponse({"detail": "请先在网页上完成双因素认证或修改初始密码"}, status=403)
+            if request.headers.get("HX-Request") == "true":
+                # A fragment (the bell) must not pull the whole gate page into the one being filled in.
+                from django.http import HttpResponse
+
+                return HttpResponse(status=204)
             return redirect(f"{target}?next={request.get_full_path()}")
         return self.get_response(request)
 
