@@ -37,6 +37,9 @@ class ShianApp(AppConfig):
     """Base AppConfig of every shian domain app."""
 
     url_prefix: str | None = None  # the app's urls.py is mounted here ("tasks/")
+    # The app's public_urls.py (pages without login, views derived from core.public.PublicView) is
+    # mounted here ("survey/"); the site test treats exactly these prefixes as anonymous.
+    public_url_prefix: str | None = None
     nav: tuple[NavItem, ...] = ()
     has_api: bool = False  # the app's api.py has register(router)
     has_demo: bool = False  # the app's demo.py has populate(ctx)
@@ -59,7 +62,15 @@ def url_patterns() -> list:
         path(app.url_prefix, include(f"{app.name}.urls"))
         for app in shian_apps()
         if app.url_prefix is not None
+    ] + [
+        path(app.public_url_prefix, include(f"{app.name}.public_urls"))
+        for app in shian_apps()
+        if app.public_url_prefix is not None
     ]
+
+
+def public_prefixes() -> tuple[str, ...]:
+    return tuple(app.public_url_prefix for app in shian_apps() if app.public_url_prefix is not None)
 
 
 def register_api(router) -> None:

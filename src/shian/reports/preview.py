@@ -2,7 +2,7 @@
 
 from django.utils.html import conditional_escape, format_html, mark_safe
 
-from shian.reports import gbt9704 as g
+from shian.core import gbt9704 as g
 from shian.reports.documents.base import Narrative, paragraphs_of
 
 

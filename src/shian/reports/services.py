@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +11,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from shian.core import gbt9704 as g
 from shian.core import policy
 from shian.core.audit import log_event
+from shian.core.gbt9704 import docx_to_pdf  # noqa: F401 (views, API and the command use services.docx_to_pdf)
 from shian.core.services import save_versioned
-from shian.reports import gbt9704 as g
 from shian.reports.choices import KIND_PARAMS, DocumentKind
 from shian.reports.documents import draft as build_draft
 from shian.reports.documents import resolve
@@ -237,35 +234,6 @@ def render(doc: Document):
     """(draft, .docx bytes) from the live data and the document's saved words."""
     d = build_draft(doc)
     return d, g.to_bytes(g.render(resolve(d, doc.narrative)))
-
-
-def docx_to_pdf(data: bytes, timeout=120) -> bytes | None:
-    """PDF through LibreOffice (`soffice --headless --convert-to pdf`); None when it is not installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        return None
-    with tempfile.TemporaryDirectory(prefix="shian-pdf-") as tmp:
-        src = os.path.join(tmp, "document.docx")
-        with open(src, "wb") as fh:
-            fh.write(data)
-        profile = f"file://{tmp}/profile"  # private profile: parallel conversions don't lock each other
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                src,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-        )
-        with open(os.path.join(tmp, "document.pdf"), "rb") as fh:
-            return fh.read()
 
 
 def _jsonable(value):

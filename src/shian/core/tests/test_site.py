@@ -4,7 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from shian.core import registry
+from shian.core.public import PublicView
 
 PUBLIC_PREFIXES = (
     "login/",
@@ -14,8 +17,6 @@ PUBLIC_PREFIXES = (
     "static/",
     "admin/",
     "api/token/",
-    "survey/",
-    "s/",
 )
 
 
@@ -38,7 +39,11 @@ def _concrete(pattern: str) -> str:
 def test_every_page_and_api_requires_login(client):
     checked = 0
     for pattern in _iter_patterns(get_resolver()):
-        if pattern.startswith(PUBLIC_PREFIXES) or "(?P<format>" in pattern or pattern.startswith("^"):
+        if (
+            pattern.startswith(PUBLIC_PREFIXES + registry.public_prefixes())
+            or "(?P<format>" in pattern
+            or pattern.startswith("^")
+        ):
             continue
         path = _concrete(pattern)
         response = client.get(path)
@@ -79,3 +84,12 @@ def test_no_external_urls_in_templates_and_static():
         if re.search(r"(src|href)=[\"']https?://", text) or "@import url(http" in text:
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_every_public_page_is_a_public_view():
+    """Anonymous URLs come only from apps' public_urls.py, and each of them has the public safeguards."""
+    for prefix in registry.public_prefixes():
+        for pattern in _iter_patterns(get_resolver()):
+            if pattern.startswith(prefix):
+                view = resolve(_concrete(pattern)).func
+                assert issubclass(getattr(view, "view_class", object), PublicView), pattern

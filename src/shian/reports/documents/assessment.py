@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from shian.reports import gbt9704 as g
+from shian.core import gbt9704 as g
 from shian.reports.choices import DocumentKind
 from shian.reports.documents import common, sources
 from shian.reports.documents.base import Draft, Narrative, num, pct, population_text, title_lines

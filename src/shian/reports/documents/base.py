@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from shian.core import gbt9704 as g
 from shian.core.figures import RATE_PLACES, rate_text
-from shian.reports import gbt9704 as g
 
 
 @dataclass

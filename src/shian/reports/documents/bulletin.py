@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
-from shian.reports import gbt9704 as g
+from shian.core import gbt9704 as g
 from shian.reports.choices import DocumentKind
 from shian.reports.documents import common, sources, standard
 from shian.reports.documents.base import Draft, Narrative, pct, title_lines, unit_label

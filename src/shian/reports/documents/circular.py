@@ -3,8 +3,8 @@ what is overdue, and what is required next. Every unit named comes from the roun
 
 from django.core.exceptions import ValidationError
 
+from shian.core import gbt9704 as g
 from shian.core.history import day_end
-from shian.reports import gbt9704 as g
 from shian.reports.choices import DocumentKind
 from shian.reports.documents import common, sources, themes
 from shian.reports.documents.base import Draft, Narrative, join_names, pct, title_lines, unit_label

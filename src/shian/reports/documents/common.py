@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from shian.reports import gbt9704 as g
+from shian.core import gbt9704 as g
 
 
 def office_name(campaign) -> str:

@@ -11,8 +11,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from shian.core import gbt9704 as g
 from shian.core.figures import percent_text
-from shian.reports import gbt9704 as g
 from shian.reports.choices import DocumentKind
 from shian.reports.documents import common, sources, standard, themes
 from shian.reports.documents.base import Draft, Narrative, num, pct, title_lines, unit_label

@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from shian.reports import gbt9704 as g
+from shian.core import gbt9704 as g
 
 DATE = dt.date(2024, 5, 8)
 BODY = "为深入贯彻落实党中央、国务院关于食品安全工作的决策部署，进一步压实各级各部门食品安全责任，2024年抽检3,256批次。"

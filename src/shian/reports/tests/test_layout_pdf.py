@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from shian.reports import gbt9704 as g
+from shian.core import gbt9704 as g
 from shian.reports import services
 
 pytestmark = pytest.mark.skipif(

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from shian.campaigns.models import Campaign
-from shian.reports import gbt9704 as g
+from shian.core import gbt9704 as g
 from shian.reports import services
 from shian.reports.choices import DocumentKind
 from shian.reports.documents import draft as build_draft

@@ -16,6 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -759,3 +763,32 @@ def save(document: Document, path: str | Path) -> Path:
     path = Path(path)
     document.save(str(path))
     return path
+
+
+def docx_to_pdf(data: bytes, timeout=120) -> bytes | None:
+    """PDF through LibreOffice (`soffice --headless --convert-to pdf`); None when it is not installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    with tempfile.TemporaryDirectory(prefix="shian-pdf-") as tmp:
+        src = os.path.join(tmp, "document.docx")
+        with open(src, "wb") as fh:
+            fh.write(data)
+        profile = f"file://{tmp}/profile"  # private profile: parallel conversions don't lock each other
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                src,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+        with open(os.path.join(tmp, "document.pdf"), "rb") as fh:
+            return fh.read()
