@@ -228,3 +228,37 @@ def key_figures(campaign, user, limit=12):
             }
         )
     return out
+
+
+# ------------------------------------------------------------------------------ the field
+def field_tiles(campaign, user) -> list[dict]:
+    """Figures from the field apps for the leader (label, value, unit, note, url, tone), a few queries each."""
+    from django.urls import reverse
+
+    from shian.inspections.choices import VisitStatus
+    from shian.inspections.credit import frequency_totals
+    from shian.inspections.models import Visit
+    from shian.registry.models import Business
+
+    businesses = Business.objects.restrict(user).filter(region__path__startswith=campaign.region.path)
+    freq = frequency_totals(businesses)
+    visits = Visit.objects.restrict(user).filter(plan__campaign=campaign)
+    done = visits.filter(status=VisitStatus.SUBMITTED).count()
+    return [
+        {
+            "label": "检查频次达标",
+            "value": freq["on_track_rate"],
+            "unit": "%",
+            "note": f"{freq['year']}年 {freq['graded']} 家分级主体，{freq['behind']} 家未达频次",
+            "url": reverse("inspections:frequency"),
+            "tone": "danger" if freq["behind"] else "success",
+        },
+        {
+            "label": "明查暗访点位",
+            "value": done,
+            "unit": f"/{visits.count()}",
+            "note": "已提交 / 已派点位",
+            "url": reverse("inspections:plan_list"),
+            "tone": "primary",
+        },
+    ]

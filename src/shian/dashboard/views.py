@@ -67,6 +67,7 @@ def leader_figures(campaign, user):
         problems=services.problems_by_colour(campaign, user),
         materials=services.material_completeness(campaign, user),
         figures=services.key_figures(campaign, user),
+        field_tiles=services.field_tiles(campaign, user),
     )
 
 

@@ -13,6 +13,7 @@ import io
 import yaml
 
 from shian.framework.choices import CategoryKind, GateKind, MaterialPeriod, Method, SurveyMetric
+from shian.framework.extensions import item_fields
 from shian.framework.importing import (
     CATEGORY_SHEET,
     DEDUCTION_SHEET,
@@ -194,10 +195,12 @@ def export_xlsx(framework) -> bytes:
         if tree["version_label"] and tree["version_label"] not in tree["name"]
         else ""
     )
-    main.merge_range(0, 0, 0, len(MAIN_HEADER) - 1, title, title_fmt)
+    fields = item_fields()
+    header = MAIN_HEADER + [f.label for f in fields]
+    main.merge_range(0, 0, 0, len(header) - 1, title, title_fmt)
     main.set_row(0, 30)
-    main.write_row(1, 0, MAIN_HEADER, head)
-    for c, w in enumerate(MAIN_WIDTHS):
+    main.write_row(1, 0, header, head)
+    for c, w in enumerate(MAIN_WIDTHS + [24] * len(fields)):
         main.set_column(c, c, w)
     r = 2
     seq = 0
@@ -229,6 +232,7 @@ def export_xlsx(framework) -> bytes:
                         + (f"～{dec_text(x['max'])}" if x["max"] != x["min"] else "")
                         for x in it["rubric"]
                     ),
+                    *("、".join(it.get(f.key) or []) for f in fields),
                 ]
                 for c, v in enumerate(row):
                     if v is None or v == "":

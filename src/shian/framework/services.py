@@ -16,6 +16,7 @@ from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import save_versioned
 from shian.framework.choices import UnitRole
+from shian.framework.extensions import item_fields
 from shian.framework.models import (
     Category,
     DeductionRule,
@@ -208,6 +209,8 @@ def create_framework_from_tree(
             )
     DeductionRule.objects.bulk_create(deductions)
     MaterialRequirement.objects.bulk_create(materials)
+    for f in item_fields():
+        f.save({item.pk: it[f.key] for it, item in item_rows if it.get(f.key)})
     gates = []
     for i, g in enumerate(tree.get("gates") or [], start=1):
         gate = Gate(

@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Prefetch
 
 from shian.framework.choices import CategoryKind, GateKind, MaterialPeriod, Method, SurveyMetric, UnitRole
+from shian.framework.extensions import item_fields
 
 FORMAT = "shian-framework/1"
 
@@ -114,6 +115,7 @@ def framework_to_tree(framework, label=None) -> dict:
     """
     label = label or (lambda u: u.short_name or u.name)
     cats = []
+    saved_items = []  # (item, its dict): extension fields are loaded for all items at once
     for cat in framework.categories.all():
         inds = []
         for ind in cat.indicators.all():
@@ -161,6 +163,7 @@ def framework_to_tree(framework, label=None) -> dict:
                         ],
                     }
                 )
+            saved_items += zip(ind.items.all(), items, strict=True)
             inds.append({"code": ind.code, "name": ind.name, "description": ind.description, "items": items})
         cats.append(
             {
@@ -172,6 +175,11 @@ def framework_to_tree(framework, label=None) -> dict:
                 "indicators": inds,
             }
         )
+    ids = [item.pk for item, _ in saved_items]
+    for f in item_fields():
+        values = f.load(ids)
+        for item, data in saved_items:
+            data[f.key] = values.get(item.pk, [])
     gates = [
         {
             "kind": g.kind,
@@ -467,6 +475,12 @@ def clean_item(rt: dict, where: str) -> dict:
         "deductions": [],
         "materials": [],
     }
+    for f in item_fields():
+        names = _to_names(rt.get(f.key), where, f"{f.key}（{f.label}）")
+        unknown = f.unknown(names)
+        if unknown:
+            raise TreeError(f"{where}：“{f.label}”中的“{'、'.join(unknown)}”不存在")
+        item[f.key] = names
     if item["deadline"] is None and item["deadline_text"]:
         item["deadline"] = date_from_text(item["deadline_text"])
     if item["step"] is not None and item["step"] <= 0:

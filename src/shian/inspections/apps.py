@@ -17,8 +17,13 @@ class InspectionsConfig(registry.ShianApp):
     has_demo = True
 
     def ready(self):
+        from shian.framework.extensions import register_item_field
         from shian.inspections.credit import credit_file
+        from shian.inspections.rollup import SITE_CATEGORIES_FIELD
         from shian.registry.panels import add_business_context
+
+        # The 现场检查 item ↔ 业态 mapping is part of the criteria: it goes out and comes back with them.
+        register_item_field(SITE_CATEGORIES_FIELD)
 
         # The business page shows its 信用档案; the registry itself knows nothing of inspections.
         add_business_context(lambda business, user: {"credit": credit_file(business, user)})

@@ -74,6 +74,29 @@ def credit_file(business, user) -> dict:
     }
 
 
+def frequency_totals(businesses, year=None) -> dict:
+    """{graded, behind, on_track_rate}: operating graded businesses and how many are behind their grade's
+    minimum this year — two queries per grade, whatever the registry's size (the dashboard's figure)."""
+    from shian.registry.models import FrequencyRule
+
+    year = year or timezone.localdate().year
+    graded = behind = 0
+    for rule in FrequencyRule.objects.all():
+        qs = businesses.filter(status="open", risk_grade=rule.risk_grade).annotate(
+            done=Count(
+                "visits", filter=Q(visits__status=VisitStatus.SUBMITTED, visits__submitted_at__year=year)
+            )
+        )
+        graded += qs.count()
+        behind += qs.filter(done__lt=rule.min_per_year).count()
+    return {
+        "year": year,
+        "graded": graded,
+        "behind": behind,
+        "on_track_rate": round(100 * (graded - behind) / graded, 1) if graded else None,
+    }
+
+
 def frequency(businesses, year=None):
     """Operating businesses with a risk grade, annotated with this year's inspections and the required
     minimum; returns (rows behind, summary by township and category)."""

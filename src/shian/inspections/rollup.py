@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from shian.framework.choices import Method
+from shian.framework.extensions import ItemField
 from shian.inspections.choices import VisitStatus
 from shian.inspections.models import ItemCategory
 
@@ -55,6 +56,46 @@ def set_mapping(item, categories, *, actor):
     for c in categories:
         if c.pk not in have:
             ItemCategory.objects.create(item=item, category=c)
+
+
+# The mapping travels with the framework (framework/extensions.py): export, import, copy.
+def _load_mapping(item_ids) -> dict[int, list[str]]:
+    out = {}
+    for m in (
+        ItemCategory.objects.filter(item_id__in=list(item_ids))
+        .select_related("category")
+        .order_by("item_id", "category__sort_order", "category__code")
+    ):
+        out.setdefault(m.item_id, []).append(m.category.name)
+    return out
+
+
+def _unknown_categories(names) -> list[str]:
+    from shian.registry.importer import categories_named
+
+    return categories_named(names)[1]
+
+
+def _save_mapping(values: dict[int, list[str]]) -> None:
+    from shian.registry.importer import categories_named
+
+    ItemCategory.objects.bulk_create(
+        [
+            ItemCategory(item_id=item_id, category=c)
+            for item_id, names in values.items()
+            for c in categories_named(names)[0]
+        ]
+    )
+
+
+SITE_CATEGORIES_FIELD = ItemField(
+    key="site_categories",
+    label="现场检查业态",
+    synonyms=("对应业态", "检查业态", "现场检查对应业态"),
+    load=_load_mapping,
+    unknown=_unknown_categories,
+    save=_save_mapping,
+)
 
 
 def planned_points(plan):

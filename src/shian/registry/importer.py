@@ -211,6 +211,21 @@ def category_lookup():
     return table
 
 
+def categories_named(names) -> tuple[list[SiteCategory], list[str]]:
+    """The categories that `names` (names, codes or aliases) mean, and the names that mean none."""
+    if not names:
+        return [], []
+    table = category_lookup()
+    found, unknown = [], []
+    for name in names:
+        cat = table.get(_norm_header(name))
+        if cat is None:
+            unknown.append(name)
+        elif cat not in found:
+            found.append(cat)
+    return found, unknown
+
+
 def region_lookup(scope_path):
     """{code, name or parent+name → region} under `scope_path`; a name used twice maps to None."""
     from shian.organisation.models import Region

@@ -42,3 +42,22 @@ def test_leader_dashboard_scope(cast, login):
     assert login(cast.leader).get(f"/dashboard/?campaign={cast.other_campaign.pk}").status_code == 404
     chart = login(cast.leader).get(f"/dashboard/charts/category.json?campaign={cast.campaign.pk}").json()
     assert chart["xAxis"]["data"] == ["基础工作", "能力建设"]
+
+
+def test_field_tiles_count_what_the_frequency_list_counts(cast):
+    from shian.inspections.credit import frequency
+    from shian.inspections.testing import complete, drawn_plan_with_visits
+    from shian.registry.models import Business
+
+    plan, visits = drawn_plan_with_visits(cast)
+    complete(visits[0], cast.expert)
+    tiles = {t["label"]: t for t in services.field_tiles(cast.campaign, cast.leader)}
+    behind, summary = frequency(Business.objects.restrict(cast.leader))
+    graded = sum(r["total"] for r in summary)
+    freq = tiles["检查频次达标"]
+    assert graded and f"{graded} 家分级主体，{len(behind)} 家未达频次" in freq["note"]
+    assert freq["value"] == round(100 * (graded - len(behind)) / graded, 1)
+    assert tiles["明查暗访点位"]["value"] == 1 and tiles["明查暗访点位"]["unit"] == f"/{len(visits)}"
+    # the other county's leader sees none of these businesses or visits
+    other = {t["label"]: t for t in services.field_tiles(cast.other_campaign, cast.other_office_user)}
+    assert other["明查暗访点位"]["value"] == 0

@@ -22,6 +22,7 @@ from shian.core.spreadsheets import (
     read_workbook,
 )
 from shian.framework.choices import Method
+from shian.framework.extensions import item_fields
 from shian.framework.matching import split_names
 from shian.framework.treedata import (
     KIND_WORDS,
@@ -599,6 +600,9 @@ _ITEM_ONLY_KEYS = ("points", "scoring_rule", "materials", "lead", "coop", "deadl
 
 
 def _read_items(src, names, columns):
+    columns = columns + [
+        Column(f.key, f.label, synonyms=list(f.synonyms), required=False) for f in item_fields()
+    ]
     return read_workbook(src, columns, sheets=names) if names is not None else read_workbook(src, columns)
 
 
@@ -788,6 +792,14 @@ def _item(rec, sheet, letters, errors: _Errors, has_code) -> dict | None:
         "materials": [],
     }
     item["coop_units"] = [n for n in split_names(coop_text) if n not in item["lead_units"]]
+    for f in item_fields():
+        item[f.key] = split_names(rec.get(f.key))
+        unknown = f.unknown(item[f.key])
+        if unknown:
+            errors.cell(
+                sh, row, letters.get(f.key), _hdr(sheet, f.key, f.label), "、".join(unknown), "不存在"
+            )
+            return None
     for line in _lines(rec.get("deductions")):
         found = _DEDUCT_RE.findall(line)
         if not found:
