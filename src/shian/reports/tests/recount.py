@@ -94,3 +94,94 @@ def round_reports(rnd, cutoff, office_id):
         else:
             out["missing"] += 1
     return out
+
+
+def assessment_figures(assessment) -> dict:
+    """Category totals, base/bonus totals, unscored items and deductions of an assessment, summed from
+    its ItemScore and Deduction rows (caps as the criteria state them: a category's points, a bonus cap)."""
+    from decimal import Decimal
+
+    from shian.framework.models import ScoringItem
+    from shian.scoring.models import Deduction, ItemScore
+
+    points = {s.item_id: s.points for s in ItemScore.objects.filter(assessment=assessment)}
+    cats, base, bonus, unscored = {}, Decimal(0), Decimal(0), 0
+    items = ScoringItem.objects.filter(indicator__category__framework=assessment.campaign.framework)
+    by_cat = {}
+    for item in items.select_related("indicator__category"):
+        by_cat.setdefault(item.indicator.category, []).append(item)
+    for cat, its in by_cat.items():
+        raw = sum((Decimal(points[i.pk]) for i in its if points.get(i.pk) is not None), Decimal(0))
+        if cat.kind == "bonus":
+            cap = cat.cap if cat.cap is not None else sum((i.points for i in its), Decimal(0))
+            awarded = min(raw, cap)
+            bonus += awarded
+        else:
+            awarded = min(raw, cat.points) if cat.points is not None else raw
+            base += awarded
+            unscored += sum(1 for i in its if points.get(i.pk) is None)
+        cats[cat.name] = awarded
+    deductions = list(Deduction.objects.filter(score__assessment=assessment))
+    return {
+        "categories": cats,
+        "base_total": base,
+        "bonus_total": bonus,
+        "unscored": unscored,
+        "deductions": (len(deductions), sum((d.points for d in deductions), Decimal(0))),
+    }
+
+
+def mismatches(doc) -> list[str]:
+    """Every figure of `doc` that differs from the recount as of its date (empty: all agree).
+
+    Used by the demo test and by bench/documents_recount.py on the city-scale data."""
+    from shian.reports import services
+    from shian.reports.documents.summary import period_bounds
+    from shian.supervision.periods import parse_period
+
+    f = services.render(doc)[0].figures
+    out = []
+
+    def check(name, got, want):
+        if got != want:
+            out.append(f"{doc.get_kind_display()} {doc.period or ''} {name}：文中 {got}，记录 {want}")
+
+    if doc.kind in ("bulletin", "summary"):
+        as_of = datetime.date.fromisoformat(f["as_of"])
+        p = parse_period(doc.period)
+        start = p.start_date
+        got = (
+            f["tasks"]
+            if doc.kind == "summary"
+            else {
+                "total": f["tasks"],
+                "done": f["tasks_done"],
+                "done_in_period": f["tasks_done_in_period"],
+                "overdue": f["tasks_overdue"],
+            }
+        )
+        check("任务", got, tasks(doc.campaign, as_of, start=start))
+        if "sampling" in f:
+            check("抽检批次", f["sampling"], sampling(doc.campaign.region, start, as_of))
+            c = cases(doc.campaign.region, start, as_of)
+            check("案件/移送公安", (f["cases"], f["police"]), (c["cases"], c["police"]))
+        if doc.kind == "summary" and "problems" in f:
+            check("问题", f["problems"], problems(doc.campaign, as_of))
+        check("截至日期", period_bounds(p, doc.issued_on)[1], as_of)
+    elif doc.kind in ("self-assessment", "review"):
+        from decimal import Decimal
+
+        from shian.scoring.models import Assessment
+
+        want = assessment_figures(Assessment.objects.get(pk=f["assessment"]))
+        check("类别得分", {k: Decimal(v) for k, v in f["categories"].items()}, want["categories"])
+        check("基础得分", Decimal(f["base_total"]), want["base_total"])
+        check("加分", Decimal(f["bonus_total"]), want["bonus_total"])
+        check("未评分项", f["unscored"], want["unscored"])
+        d = f["deductions"]
+        check("扣分", (d["count"], Decimal(d["points"])), want["deductions"])
+    elif doc.kind == "circular":
+        cutoff = timezone.make_aware(datetime.datetime.combine(doc.issued_on, datetime.time.max))
+        r = round_reports(doc.round, cutoff, doc.campaign.office_id)
+        check("报送情况", (f["on_time"], f["late"], f["missing"]), (r["on_time"], r["late"], r["missing"]))
+    return out
