@@ -101,7 +101,9 @@ class PublicView(View):
         else:
             response = super().dispatch(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        # The token in the address must not reach other sites; "no-referrer" would also make Chromium
+        # post Origin: null, which CSRF protection refuses, so keep it within our own origin.
+        response["Referrer-Policy"] = "same-origin"
         response.setdefault("Cache-Control", "no-store")
         remember_device(request, response)
         return response

@@ -9,6 +9,9 @@ from shian.registry.testing import credit_code
 
 def seed_registry(cast, per_category=6, categories=("school", "small_eatery")):
     """`per_category` businesses of each category in each of the two townships (+ the other county)."""
+    from shian.registry.services import ensure_defaults
+
+    ensure_defaults()  # a browser test elsewhere may have flushed the data-migration 业态 list
     rows, n = [], 0
     for code in categories:
         cat = SiteCategory.objects.get(code=code)

@@ -40,7 +40,7 @@ def test_headers_and_device_cookie(db):
     cache.clear()
     response = _get()
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "no-store"
     token = response.cookies[public.DEVICE_COOKIE].value
     assert len(token) == 22 and response.cookies[public.DEVICE_COOKIE]["httponly"]
