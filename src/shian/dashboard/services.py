@@ -242,8 +242,11 @@ def field_tiles(campaign, user) -> list[dict]:
 
     businesses = Business.objects.restrict(user).filter(region__path__startswith=campaign.region.path)
     freq = frequency_totals(businesses)
-    visits = Visit.objects.restrict(user).filter(plan__campaign=campaign)
-    done = visits.filter(status=VisitStatus.SUBMITTED).count()
+    visits = (
+        Visit.objects.restrict(user)
+        .filter(plan__campaign=campaign)
+        .aggregate(total=Count("pk"), done=Count("pk", filter=Q(status=VisitStatus.SUBMITTED)))
+    )
     return [
         {
             "label": "检查频次达标",
@@ -255,8 +258,8 @@ def field_tiles(campaign, user) -> list[dict]:
         },
         {
             "label": "明查暗访点位",
-            "value": done,
-            "unit": f"/{visits.count()}",
+            "value": visits["done"],
+            "unit": f"/{visits['total']}",
             "note": "已提交 / 已派点位",
             "url": reverse("inspections:plan_list"),
             "tone": "primary",

@@ -6,7 +6,8 @@ normalised name (full-width folded, spaces dropped); each list is scoped to the 
 
 import unicodedata
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shian.inspections.choices import VisitStatus
@@ -76,19 +77,29 @@ def credit_file(business, user) -> dict:
 
 def frequency_totals(businesses, year=None) -> dict:
     """{graded, behind, on_track_rate}: operating graded businesses and how many are behind their grade's
-    minimum this year — two queries per grade, whatever the registry's size (the dashboard's figure)."""
+    minimum this year — two queries whatever the registry's size (the dashboard's figure)."""
     from shian.registry.models import FrequencyRule
 
     year = year or timezone.localdate().year
-    graded = behind = 0
-    for rule in FrequencyRule.objects.all():
-        qs = businesses.filter(status="open", risk_grade=rule.risk_grade).annotate(
-            done=Count(
-                "visits", filter=Q(visits__status=VisitStatus.SUBMITTED, visits__submitted_at__year=year)
-            )
+    need = {r.risk_grade: r.min_per_year for r in FrequencyRule.objects.all()}
+    done = (
+        Visit.objects.filter(business=OuterRef("pk"), status=VisitStatus.SUBMITTED, submitted_at__year=year)
+        .order_by()
+        .values("business")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    totals = (
+        businesses.filter(status="open", risk_grade__in=list(need))
+        .annotate(
+            done=Coalesce(Subquery(done), 0),
+            need=Case(*[When(risk_grade=g, then=Value(n)) for g, n in need.items()], default=Value(0)),
         )
-        graded += qs.count()
-        behind += qs.filter(done__lt=rule.min_per_year).count()
+        .aggregate(graded=Count("pk"), behind=Count("pk", filter=Q(done__lt=F("need"))))
+        if need
+        else {"graded": 0, "behind": 0}
+    )
+    graded, behind = totals["graded"], totals["behind"]
     return {
         "year": year,
         "graded": graded,

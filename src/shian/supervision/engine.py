@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count, F, Q, Sum
 
+from shian.supervision import rollup
 from shian.supervision.choices import Comparison, Formula, MetricAggregation
 from shian.supervision.models import CaseRecord, ComplaintRecord, Metric, MetricValue, SamplingRecord
 from shian.supervision.periods import Period, parse_period
@@ -172,6 +173,9 @@ def _ledger_values(spec, tree, period: Period) -> dict:
         hit = prefetched.get(source_key(spec, tree.root.pk, period))
         if hit is not None:
             return dict(hit)
+    rolled = rollup.values(spec, tree.nodes, period.start_ym, period.end_ym)
+    if rolled is not None:
+        return rolled
     model = LEDGER_MODELS[spec["source"]]
     qs = model.objects.filter(region_id__in=list(tree.nodes), ym__gte=period.start_ym, ym__lte=period.end_ym)
     qs = qs.filter(_filters_q(model, spec.get("filters") or {}))

@@ -39,6 +39,7 @@ from shian.core.spreadsheets import (
     parse_text,
 )
 from shian.core.spreadsheets import _clean as clean_cell  # the same cell clean-up as the generic reader
+from shian.supervision import rollup
 from shian.supervision.ledgers import REGION_PART_KEYS, REGION_PARTS, columns_for, ledger_spec
 from shian.supervision.staging import SqliteStaging
 
@@ -600,6 +601,7 @@ class _Writer(SqliteStaging):
         # SQLite outside a transaction: stage to a private file (see the module docstring). Inside an
         # outer transaction (tests, callers that need one) the rows go straight into the table.
         self.staged = self.sqlite and not connection.in_atomic_block
+        self.touched = set()  # months whose indicator roll-ups the import changes
         self.stage = None
         self.stage_path = None
 
@@ -633,6 +635,8 @@ class _Writer(SqliteStaging):
             now = connection.ops.adapt_datetimefield_value(now)
         n = len(cols["number"])
         lists = [f(cols) for _name, f in self.plan]
+        if "ym" in self.cols:
+            self.touched.update(lists[self.cols.index("ym")])
         return list(zip(*lists, [now] * n, [now] * n, [1] * n, strict=True)), now
 
     def write(self, cols):
@@ -669,9 +673,16 @@ class _Writer(SqliteStaging):
             params = rows
         import sqlite3
 
+        for i in range(0, len(rows), 900):  # the months of rows about to be overwritten
+            self.touched.update(self._yms_of([r[0] for r in rows[i : i + 900]]))
         with connection.cursor() as c:
             # Straight to sqlite3: Django's wrapper re-parses placeholders and peeks at every batch.
             sqlite3.Cursor.executemany(c.cursor, sql, params)
+
+    def _yms_of(self, numbers):
+        return (
+            self.model.objects.filter(number__in=numbers).order_by().values_list("ym", flat=True).distinct()
+        )
 
     def _sets(self, e, t, patch):
         parts = [f'"{c}" = {e}."{c}"' for c in self.update_cols]
@@ -687,7 +698,7 @@ class _Writer(SqliteStaging):
         q = ", ".join(f'"{c}"' for c in all_cols)
         with connection.cursor() as c:
             c.execute(f'SELECT "number" FROM "{self.table}" WHERE "number" = ANY(%s)', [[r[0] for r in rows]])
-            existing = {n for (n,) in c.fetchall()}
+            existing = {n for (n,) in c.fetchall()}  # their old months: _touched_from at the end
             new = [r for r in rows if r[0] not in existing] if existing else rows
             old = [r for r in rows if r[0] in existing] if existing else []
             if new and self.mode == "upsert":
@@ -709,9 +720,23 @@ class _Writer(SqliteStaging):
 
     def finish(self):
         if self.staged:
-            return self._merge_stage()
-        if not self.pg or not self._tmp:
-            return
+            self._touched_from("shian_stage.stage")
+            self._merge_stage()
+        elif self.pg and self._tmp:
+            self._touched_from('"_imp"')
+            self._merge_temp()
+        # Same transaction as the rows: the indicator roll-ups of these months are recomputed on the next read.
+        rollup.mark_dirty(self.model.source, self.touched)
+
+    def _touched_from(self, table):
+        """The months the rows about to be overwritten sat in (a corrected date moves a row)."""
+        with connection.cursor() as c:
+            c.execute(
+                f'SELECT DISTINCT t."ym" FROM "{self.table}" AS t JOIN {table} AS s ON t."number" = s."number"'
+            )
+            self.touched.update(ym for (ym,) in c.fetchall())
+
+    def _merge_temp(self):
         assign = "".join(f'"{col}" = i."{col}", ' for col in self.update_cols)
         with connection.cursor() as c:
             changed = " OR ".join(

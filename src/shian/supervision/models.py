@@ -42,6 +42,40 @@ class RegionScopedQuerySet(ScopedQuerySet):
         return self.filter(region_path__startswith=region.path)
 
 
+class LedgerQuerySet(RegionScopedQuerySet):
+    """Every ORM write path of a ledger marks the months it touches, so the indicator roll-ups
+    (supervision/rollup.py) recompute them; the importer's raw SQL path marks them itself."""
+
+    def _touched(self):
+        from shian.supervision import rollup
+
+        rollup.mark_dirty(self.model.source, self.order_by().values_list("ym", flat=True).distinct())
+
+    def update(self, **kwargs):
+        self._touched()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._touched()
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from shian.supervision import rollup
+
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        rollup.mark_dirty(self.model.source, {o.ym for o in objs})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        from shian.supervision import rollup
+
+        objs = list(objs)
+        old = self.filter(pk__in=[o.pk for o in objs]).order_by().values_list("ym", flat=True).distinct()
+        rollup.mark_dirty(self.model.source, {*old, *(o.ym for o in objs)})
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class LedgerRecord(BusinessModel):
     """Common columns of every ledger row: natural key, region (with its path copied) and period."""
 
@@ -62,9 +96,10 @@ class LedgerRecord(BusinessModel):
     ym = models.PositiveIntegerField("年月", editable=False, help_text="如 202206，供按期间汇总")
     extra = models.JSONField("扩展字段", default=dict, blank=True)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = LedgerQuerySet.as_manager()
 
     date_field = None  # the column that decides the record's period
+    source = None  # the engine's source name ("sampling" …)
 
     class Meta:
         abstract = True
@@ -72,11 +107,27 @@ class LedgerRecord(BusinessModel):
     def __str__(self):
         return self.number
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._loaded_ym = obj.__dict__.get("ym")  # a changed date moves the row to another month
+        return obj
+
     def save(self, *args, **kwargs):
+        from shian.supervision import rollup
+
         self.region_path = self.region.path
         d = getattr(self, self.date_field)
         self.year, self.ym = d.year, d.year * 100 + d.month
         super().save(*args, **kwargs)
+        rollup.mark_dirty(self.source, {self.ym, getattr(self, "_loaded_ym", None) or self.ym})
+        self._loaded_ym = self.ym  # what the database holds now
+
+    def delete(self, *args, **kwargs):
+        from shian.supervision import rollup
+
+        rollup.mark_dirty(self.source, {getattr(self, "_loaded_ym", None) or self.ym})
+        return super().delete(*args, **kwargs)
 
 
 def _ledger_indexes(prefix, date_field=None):
@@ -94,6 +145,7 @@ class SamplingRecord(LedgerRecord):
     """抽检记录: one sample (batch)."""
 
     date_field = "sampled_on"
+    source = "sampling"
     sampled_on = models.DateField("抽样日期")
     sampled_unit = models.CharField("被抽样单位", max_length=200, blank=True)
     unit_category = models.CharField("被抽样单位类型", max_length=60, blank=True)
@@ -121,6 +173,7 @@ class ComplaintRecord(LedgerRecord):
     """投诉举报 (12315/12345) work order."""
 
     date_field = "received_on"
+    source = "complaints"
     received_on = models.DateField("登记日期")
     channel = models.CharField("来源渠道", max_length=20, blank=True)
     category = models.CharField("诉求类别", max_length=60, blank=True)
@@ -142,6 +195,7 @@ class CaseRecord(LedgerRecord):
     """执法案件."""
 
     date_field = "opened_on"
+    source = "cases"
     opened_on = models.DateField("立案日期")
     closed_on = models.DateField("结案日期", null=True, blank=True)
     case_type = models.CharField("案件类型", max_length=60, blank=True)
@@ -476,3 +530,53 @@ class IndicatorDefinition(BusinessModel):
         from shian.supervision.engine import check_definition
 
         check_definition(self)
+
+
+# ------------------------------------------------------------------------- indicator roll-ups
+class RollupSpec(models.Model):
+    """A ledger source (ledger, filters, aggregate, field) whose per-region-and-month values are kept in
+    LedgerRollup: built the first time an indicator reads it (a handful per deployment, kept)."""
+
+    source = models.CharField(max_length=20)
+    key = models.CharField(max_length=64, unique=True)  # sha256 of the canonical spec
+    spec = models.JSONField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标预汇总口径"
+
+    def __str__(self):
+        return f"{self.source} {self.key[:8]}"
+
+
+class LedgerRollup(models.Model):
+    """One source's value for one region and month (the rows hanging on that region, not its subtree)."""
+
+    spec = models.ForeignKey(RollupSpec, on_delete=models.CASCADE, related_name="+", db_index=False)
+    region_id = models.PositiveIntegerField()
+    ym = models.PositiveIntegerField()
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标预汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["spec", "ym", "region_id"], name="ledgerrollup_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.spec_id}/{self.region_id}/{self.ym}"
+
+
+class RollupDirty(models.Model):
+    """A month of a ledger changed since its roll-ups were computed (written in the same transaction as
+    the change, so a reader that sees the change sees the mark)."""
+
+    source = models.CharField(max_length=20)
+    ym = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标预汇总待更新"
+        indexes = [models.Index(fields=["source", "ym"], name="rollupdirty_source_ym")]
+
+    def __str__(self):
+        return f"{self.source} {self.ym}"

@@ -24,8 +24,9 @@ from shian.workplan.models import Task
 
 WARM_LIMIT = 20
 # Cold: the dashboard computes task, unit, category, dispatch, problem, material, readiness and
-# indicator figures once (a fixed number of grouped queries) before they are cached.
-COLD_LIMIT = {"dashboard": 45, "gap": 30}
+# indicator figures once (a fixed number of grouped queries) before they are cached; after ledger writes,
+# the indicator roll-ups spend their marks first (a fixed number per ledger source: test_rollup.py).
+COLD_LIMIT = {"dashboard": 50, "gap": 30}
 PAGES = {
     "dashboard": "/dashboard/?campaign={campaign}",
     "tasks": "/tasks/",
@@ -138,6 +139,7 @@ def test_heavy_pages_issue_bounded_queries_that_do_not_grow_with_the_data(cast, 
     # key figures and thresholds as two batches (with fewer, the second batch is the first one's cache hit).
     for size, indicators in ((1, 13), (4, None)):
         first = grow(cast, size, indicators)
+        client.get(PAGES["dashboard"].format(campaign=cast.campaign.pk))  # roll-ups built, marks spent
         sizes.append(measure(client, {"campaign": cast.campaign.pk, "indicator": first.pk}))
     for counts in sizes:
         for page, (cold, warm) in counts.items():

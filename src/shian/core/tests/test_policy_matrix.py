@@ -27,6 +27,10 @@ EXEMPT = {
     "security.PasswordHistory": "password hashes kept for the history rule: shown to nobody, no page or API",
     "notifications.Delivery": "the delivery log holds addresses and phone numbers: administrators only "
     "(deny by default; notifications.views.DeliveryListView)",
+    "supervision.RollupSpec": "indicator pre-aggregation (a cache of ledger sums): no page or API; indicators "
+    "read it only for regions the user may see",
+    "supervision.LedgerRollup": "the same cache's values, per region and month",
+    "supervision.RollupDirty": "marks of ledger months to recompute; no page or API",
 }
 # Scoped models the world cannot give a row of, and why.
 NO_CASE = {}
