@@ -27,6 +27,8 @@ EXEMPT = {
     "security.PasswordHistory": "password hashes kept for the history rule: shown to nobody, no page or API",
     "notifications.Delivery": "the delivery log holds addresses and phone numbers: administrators only "
     "(deny by default; notifications.views.DeliveryListView)",
+    "surveys.DeviceMark": "keyed hashes of device tokens that refuse a second answer: shown to nobody, no "
+    "page or API, joined to no answer",
 }
 # Scoped models the world cannot give a row of, and why.
 NO_CASE = {}
