@@ -9,9 +9,9 @@ from shian.surveys.models import Response
 
 # Probability of each option (the first is the most favourable), by survey kind.
 LEAN = {
-    "satisfaction": [0.42, 0.36, 0.14, 0.05, 0.03],
-    "awareness": [0.72, 0.16, 0.12],
-    "support": [0.84, 0.11, 0.04, 0.01],
+    "satisfaction": [0.36, 0.34, 0.14, 0.10, 0.06],
+    "awareness": [0.62, 0.21, 0.17],
+    "support": [0.86, 0.09, 0.04, 0.01],
 }
 
 
@@ -21,11 +21,14 @@ def _responses(survey, towns, rng, today, per_town):
     for i, town in enumerate(towns):
         tilt = (i % 5 - 2) * 0.03  # some townships do better than others
         for k in range(per_town(town)):
+            # A respondent has one disposition and answers most questions in line with it.
+            weights = list(LEAN[survey.kind])
+            weights[0] = max(0.01, weights[0] + tilt)
+            mood = rng.choices(range(len(weights)), weights=weights)[0]
             answers = {}
             for q in questions:
-                weights = list(LEAN[survey.kind])
-                weights[0] = max(0.01, weights[0] + tilt)
-                answers[str(q.seq)] = rng.choices(range(len(q.options)), weights=weights)[0]
+                shift = rng.choice((-1, 0, 0, 0, 0, 1))
+                answers[str(q.seq)] = min(len(q.options) - 1, max(0, mood + shift))
             score, clean = services.score_answers(survey, answers)
             channel = ("door", "link", "student", "phone")[k % 4]
             rows.append(

@@ -8,6 +8,7 @@ from shian.core.public import PublicView, device_token
 from shian.organisation.choices import RegionLevel
 from shian.organisation.models import Region
 from shian.surveys import services
+from shian.surveys.figures import quota_fill
 from shian.surveys.models import Link
 
 
@@ -31,9 +32,17 @@ class AnswerView(PublicView):
         survey = link.survey
         townships = []
         if link.township_id is None and not survey.is_quiz:
-            townships = Region.objects.filter(
-                path__startswith=survey.campaign.region.path, level=RegionLevel.TOWNSHIP
-            ).order_by("code")
+            full = {
+                q["township"].pk
+                for q in quota_fill(survey)
+                if q["done"] >= q["target"] and q["quota"].close_when_full
+            }
+            townships = [
+                (t, t.pk in full)
+                for t in Region.objects.filter(
+                    path__startswith=survey.campaign.region.path, level=RegionLevel.TOWNSHIP
+                ).order_by("code")
+            ]
         return {
             "title": survey.title,
             "survey": survey,

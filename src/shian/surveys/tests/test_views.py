@@ -99,3 +99,15 @@ def test_api_results(api, survey, cast):
     services.submit_response(link, {str(q.seq): 0 for q in survey.questions.all()}, device="z" * 22)
     data = api(cast.office_user).get(f"/api/surveys/{survey.pk}/results/").json()
     assert data["overall"]["n"] == 1 and data["groups"][0]["label"] == cast.town.name
+
+
+def test_a_full_township_is_closed_on_the_page(client, survey, cast):
+    services.set_quota(survey, cast.town, 1, actor=cast.office_user)
+    link = services.create_link(survey, actor=cast.office_user)
+    services.submit_response(
+        link, {str(q.seq): 0 for q in survey.questions.all()}, device="z" * 22, township=cast.town
+    )
+    body = client.get(f"/s/{link.token}/").content.decode()
+    assert f'value="{cast.town.pk}" disabled' in body and "已满额" in body
+    r = client.post(f"/s/{link.token}/", {**answers(survey), "township": cast.town.pk})
+    assert r.status_code == 400 and "满额" in r.content.decode()
