@@ -113,3 +113,24 @@ def quota_fill(survey) -> list[dict]:
         }
         for q in survey.quotas.select_related("township")
     ]
+
+
+def most_missed(survey, limit=10) -> list[dict]:
+    """能问能答: the questions answered wrongly most often (for training), with the miss rate."""
+    questions = list(survey.questions.all())
+    key = {
+        str(q.seq): next((i for i, o in enumerate(q.options) if o.get("correct")), None) for q in questions
+    }
+    missed = dict.fromkeys(key, 0)
+    total = 0
+    for answers in survey.responses.values_list("answers", flat=True).iterator():
+        total += 1
+        for seq, right in key.items():
+            if right is not None and answers.get(seq) != right:
+                missed[seq] += 1
+    rows = [
+        {"question": q, "missed": missed[str(q.seq)], "share": missed[str(q.seq)] / total if total else 0.0}
+        for q in questions
+        if missed[str(q.seq)]
+    ]
+    return sorted(rows, key=lambda r: -r["missed"])[:limit]

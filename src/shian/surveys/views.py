@@ -13,7 +13,7 @@ from shian.core.views import ObjectListView, get_object_for_user
 from shian.organisation.choices import RegionLevel
 from shian.organisation.models import Region, Unit
 from shian.surveys import services
-from shian.surveys.figures import pass_by_unit, quota_fill, survey_rates
+from shian.surveys.figures import most_missed, pass_by_unit, quota_fill, survey_rates
 from shian.surveys.filtersets import SurveyFilterSet
 from shian.surveys.forms import LinkForm, NewSurveyForm, QuotaForm
 from shian.surveys.models import Survey
@@ -80,6 +80,7 @@ def _detail_context(survey, user):
         "overall": overall,
         "towns": towns,
         "units": pass_by_unit(survey) if survey.is_quiz else [],
+        "missed": most_missed(survey) if survey.is_quiz else [],
         "quotas": quota_fill(survey),
         "links": survey.links.select_related("township", "unit"),
         "can_manage": services.can_manage(survey, user),

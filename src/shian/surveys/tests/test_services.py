@@ -146,3 +146,22 @@ def test_quiz_for_a_unit(cast):
     assert r.score == 100 and r.positive and r.unit == cast.edu
     with pytest.raises(PermissionDenied):
         services.create_survey(cast.campaign, actor=cast.other_liaison, kind="quiz", unit=cast.edu)
+
+
+def test_most_missed_questions(cast):
+    from shian.surveys.figures import most_missed, pass_by_unit
+
+    quiz = services.create_survey(cast.campaign, actor=cast.office_user, kind="quiz")
+    link = services.create_link(quiz, actor=cast.office_user, unit=cast.edu)
+    qs = list(quiz.questions.all())
+    key = {str(q.seq): next(i for i, o in enumerate(q.options) if o["correct"]) for q in qs}
+    wrong2 = {**key, "2": (key["2"] + 1) % 4}
+    services.submit_response(link, key, device="a" * 22, respondent="甲")
+    services.submit_response(link, wrong2, device="b" * 22, respondent="乙")
+    services.submit_response(link, {**wrong2, "5": (key["5"] + 1) % 4}, device="c" * 22, respondent="丙")
+    rows = most_missed(quiz)
+    assert [(r["question"].seq, r["missed"]) for r in rows] == [(2, 2), (5, 1)]
+    assert rows[0]["share"] == pytest.approx(2 / 3)
+    (unit,) = pass_by_unit(quiz)
+    # 8 questions: one wrong → 87.5 (pass at 80), two wrong → 75 (fail)
+    assert (unit.label, unit.n, unit.positive) == (cast.edu.name, 3, 2)
