@@ -31,6 +31,8 @@ EXEMPT = {
     "read it only for regions the user may see",
     "supervision.LedgerRollup": "the same cache's values, per region and month",
     "supervision.RollupDirty": "marks of ledger months to recompute; no page or API",
+    "surveys.DeviceMark": "keyed hashes of device tokens that refuse a second answer: shown to nobody, no "
+    "page or API, joined to no answer",
 }
 # Scoped models the world cannot give a row of, and why.
 NO_CASE = {}

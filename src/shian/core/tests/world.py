@@ -127,6 +127,7 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     _inspections(
         c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit, tag=tag
     )
+    _surveys(campaign=campaign, county=county, unit=unit, tag=tag)
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
@@ -170,6 +171,26 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
         visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png")
     )
     ItemCategory.objects.create(item=framework.test_items[1], category=cat)
+
+
+def _surveys(*, campaign, county, unit, tag):
+    """A satisfaction survey of the county with a quota, a link and an answer; a unit's quiz."""
+    from shian.organisation.models import Region
+    from shian.surveys.models import DeviceMark, Link, Question, Quota, Response, Survey
+
+    town = Region.objects.filter(parent=county).first() or county
+    survey = Survey.objects.create(campaign=campaign, kind="satisfaction", title=f"{tag}满意度")
+    Question.objects.create(survey=survey, seq=1, text="满意吗？", options=[{"label": "满意", "score": 100}])
+    Quota.objects.create(survey=survey, township=town, target=10)
+    Link.objects.create(survey=survey, name=f"{tag}链接", township=town)
+    Response.objects.create(
+        survey=survey, township=town, submitted_on=timezone.localdate(), score=100, positive=True
+    )
+    DeviceMark.objects.create(survey=survey, fingerprint=f"{tag}-device")
+    quiz = Survey.objects.create(campaign=campaign, kind="quiz", title=f"{tag}能问能答", unit=unit)
+    Response.objects.create(
+        survey=quiz, unit=unit, submitted_on=timezone.localdate(), score=80, positive=True
+    )
 
 
 def build_world(c):
