@@ -127,6 +127,7 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     _inspections(
         c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit, tag=tag
     )
+    _incidents(county=county, office_user=office_user, unit=unit, tag=tag)
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
@@ -170,6 +171,22 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
         visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png")
     )
     ItemCategory.objects.create(item=framework.test_items[1], category=cat)
+
+
+def _incidents(*, county, office_user, unit, tag):
+    """An incident of the county led by `unit`, with one timeline entry."""
+    from shian.incidents.models import Incident, IncidentEvent
+
+    incident = Incident.objects.create(
+        region=county,
+        title=f"{tag}中毒事件",
+        occurred_on=timezone.localdate(),
+        kind="poisoning",
+        lead_unit=unit,
+    )
+    IncidentEvent.objects.create(
+        incident=incident, at=timezone.now(), note=f"{tag}接报", recorded_by=office_user
+    )
 
 
 def build_world(c):
