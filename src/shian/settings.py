@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "shian.registry",
     "shian.inspections",
     "shian.incidents",
+    "shian.showcase",
     "shian.reports",
     "shian.notifications",
     "shian.dashboard",

@@ -128,6 +128,7 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
         c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit, tag=tag
     )
     _incidents(county=county, office_user=office_user, unit=unit, tag=tag)
+    _showcase(campaign=campaign, office_user=office_user, unit=unit, tag=tag)
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
@@ -186,6 +187,22 @@ def _incidents(*, county, office_user, unit, tag):
     )
     IncidentEvent.objects.create(
         incident=incident, at=timezone.now(), note=f"{tag}接报", recorded_by=office_user
+    )
+
+
+def _showcase(*, campaign, office_user, unit, tag):
+    """A 示范引领 project of the campaign led by `unit`, with a milestone and an evidence file."""
+    from shian.showcase.models import Milestone, Project, ProjectFile
+
+    project = Project.objects.create(
+        campaign=campaign, title=f"{tag}示范项目", direction="innovation", lead_unit=unit
+    )
+    Milestone.objects.create(project=project, title=f"{tag}方案印发", due_on=timezone.localdate())
+    ProjectFile.objects.create(
+        project=project,
+        file=ContentFile(b"%PDF-1.4 test", name=f"{tag}示范.pdf"),
+        original_name=f"{tag}示范.pdf",
+        uploaded_by=office_user,
     )
 
 
