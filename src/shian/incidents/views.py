@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
+from shian.campaigns.services import current_campaign
 from shian.core.policy import change_path, manages
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
@@ -29,8 +31,27 @@ class IncidentListView(ObjectListView):
     def base_queryset(self):
         return Incident.objects.select_related("region")
 
+    template_name = "incidents/incident_list.html"
+
     def can_create(self):
         return may_register(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["veto_summary"] = veto_summary(self.request.user)
+        return ctx
+
+
+def veto_summary(user) -> dict:
+    """The 否决项 figure over the current campaign's period (from its start, else the last three years),
+    counted over the incidents the user may see."""
+    campaign = current_campaign(user)
+    end = timezone.localdate()
+    start = campaign.started_on if campaign and campaign.started_on else end.replace(year=end.year - 3)
+    count = (
+        Incident.objects.restrict(user).filter(occurred_on__gte=start, occurred_on__lte=end).vetoing().count()
+    )
+    return {"campaign": campaign, "start": start, "end": end, "count": count}
 
 
 def _detail(request, incident, event_form=None, close_form=None, status=200):

@@ -67,6 +67,7 @@ def test_the_list_filters_vetoes_and_exports(cast, login, django_assert_max_num_
     with django_assert_max_num_queries(15):
         page = client.get("/incidents/?veto=true").content.decode()
     assert "重大" in page and ">一般<" not in page
+    assert "登记有 1 起构成否决情形的事件" in page
     assert client.get("/incidents/?export=xlsx").status_code == 200
 
 
