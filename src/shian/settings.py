@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "shian.registry",
     "shian.inspections",
     "shian.surveys",
+    "shian.incidents",
+    "shian.showcase",
     "shian.reports",
     "shian.notifications",
     "shian.dashboard",

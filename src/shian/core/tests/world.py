@@ -128,6 +128,8 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
         c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit, tag=tag
     )
     _surveys(campaign=campaign, county=county, unit=unit, tag=tag)
+    _incidents(county=county, office_user=office_user, unit=unit, tag=tag)
+    _showcase(campaign=campaign, office_user=office_user, unit=unit, tag=tag)
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
@@ -190,6 +192,38 @@ def _surveys(*, campaign, county, unit, tag):
     quiz = Survey.objects.create(campaign=campaign, kind="quiz", title=f"{tag}能问能答", unit=unit)
     Response.objects.create(
         survey=quiz, unit=unit, submitted_on=timezone.localdate(), score=80, positive=True
+    )
+
+
+def _incidents(*, county, office_user, unit, tag):
+    """An incident of the county led by `unit`, with one timeline entry."""
+    from shian.incidents.models import Incident, IncidentEvent
+
+    incident = Incident.objects.create(
+        region=county,
+        title=f"{tag}中毒事件",
+        occurred_on=timezone.localdate(),
+        kind="poisoning",
+        lead_unit=unit,
+    )
+    IncidentEvent.objects.create(
+        incident=incident, at=timezone.now(), note=f"{tag}接报", recorded_by=office_user
+    )
+
+
+def _showcase(*, campaign, office_user, unit, tag):
+    """A 示范引领 project of the campaign led by `unit`, with a milestone and an evidence file."""
+    from shian.showcase.models import Milestone, Project, ProjectFile
+
+    project = Project.objects.create(
+        campaign=campaign, title=f"{tag}示范项目", direction="innovation", lead_unit=unit
+    )
+    Milestone.objects.create(project=project, title=f"{tag}方案印发", due_on=timezone.localdate())
+    ProjectFile.objects.create(
+        project=project,
+        file=ContentFile(b"%PDF-1.4 test", name=f"{tag}示范.pdf"),
+        original_name=f"{tag}示范.pdf",
+        uploaded_by=office_user,
     )
 
 

@@ -1,0 +1,15 @@
+# Django takes the one AppConfig subclass defined here; the base is reached through the module.
+from shian.core import registry
+
+
+class ShowcaseConfig(registry.ShianApp):
+    name = "shian.showcase"
+    verbose_name = "示范引领"
+    url_prefix = "showcase/"
+    nav = (
+        registry.NavItem(
+            "示范引领", "showcase:project_list", "stars", registry.OVERSIGHT | registry.UNITS, order=86
+        ),
+    )
+    has_api = True
+    has_demo = True
