@@ -1,5 +1,3 @@
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -10,7 +8,7 @@ from rest_framework.response import Response
 from shian.community import figures, services
 from shian.community.filtersets import ActivityFilterSet, PollFilterSet, RewardReportFilterSet
 from shian.community.models import Activity, Poll, PollOption, RewardReport
-from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.api import ScopedModelViewSet, VersionedSerializer
 from shian.organisation.models import Region
 
 
@@ -40,6 +38,11 @@ class ActivitySerializer(VersionedSerializer):
         ]
 
 
+class FiguresQuery(serializers.Serializer):
+    region = serializers.IntegerField(required=False)
+    as_of = serializers.DateField(required=False)
+
+
 class ActivityViewSet(ScopedModelViewSet):
     """社会共治活动。创建办在本辖区内新建、修改；其他角色只读。"""
 
@@ -50,6 +53,28 @@ class ActivityViewSet(ScopedModelViewSet):
 
     def check_create_allowed(self, serializer):
         _check_region(self, serializer)
+
+    @extend_schema(parameters=[FiguresQuery], responses=dict)
+    @action(detail=False, methods=["get"])
+    def figures(self, request):
+        """社会共治 figures of a region the user may see (default: the widest), as of a day."""
+        query = FiguresQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        regions = Region.objects.restrict(request.user)
+        region_id = query.validated_data.get("region")
+        if region_id is not None:
+            region = regions.filter(pk=region_id).first()
+            if region is None:
+                raise serializers.ValidationError({"region": "区划不存在或不在您的管理范围内"})
+        else:
+            region = regions.order_by("level").first()
+            if region is None:
+                raise PermissionDenied("您没有可查看的区划")
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        data = figures.counts(region, as_of)
+        sentence = figures.sentence(data)
+        data["rewards_paid"] = str(data["rewards_paid"])
+        return Response({"region": region.pk, "as_of": as_of, **data, "sentence": sentence})
 
 
 class RewardReportSerializer(VersionedSerializer):
@@ -194,40 +219,7 @@ class PollViewSet(ScopedModelViewSet):
         return Response(PollSerializer(poll, context={"request": request}).data)
 
 
-class FiguresQuery(serializers.Serializer):
-    region = serializers.IntegerField(required=False)
-    as_of = serializers.DateField(required=False)
-
-
-class FiguresViewSet(ScopedReadOnlyViewSet):
-    """社会共治 figures of a region the user may see, as of a day."""
-
-    queryset = Region.objects.all()
-    serializer_class = FiguresQuery
-
-    @extend_schema(parameters=[FiguresQuery], responses=dict)
-    def list(self, request):
-        query = FiguresQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        regions = Region.objects.restrict(request.user)
-        region_id = query.validated_data.get("region")
-        if region_id is not None:
-            region = regions.filter(pk=region_id).first()
-            if region is None:
-                raise serializers.ValidationError({"region": "区划不存在或不在您的管理范围内"})
-        else:
-            region = regions.order_by("level").first()
-            if region is None:
-                raise PermissionDenied("您没有可查看的区划")
-        as_of = query.validated_data.get("as_of") or timezone.localdate()
-        data = figures.counts(region, as_of if isinstance(as_of, datetime.date) else timezone.localdate())
-        data["rewards_paid"] = str(data["rewards_paid"])
-        data["sentence"] = figures.sentence(figures.counts(region, as_of))
-        return Response({"region": region.pk, "as_of": as_of, **data})
-
-
 def register(router):
     router.register("community/activities", ActivityViewSet)
     router.register("community/reward-reports", RewardReportViewSet)
     router.register("community/polls", PollViewSet)
-    router.register("community/figures", FiguresViewSet, basename="community-figures")

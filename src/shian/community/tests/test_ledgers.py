@@ -127,5 +127,5 @@ def test_api_create_and_pay(cast, api):
     assert r.status_code == 200 and r.json()["status"] == "verified"
     r = client.post(url + "pay/", {"version": r.json()["version"], "reward_amount": "100"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "rewarded"
-    fig = client.get("/api/community/figures/").json()
+    fig = client.get("/api/community/activities/figures/").json()
     assert fig["activities"] == 1 and fig["reports_rewarded"] == 1
