@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -61,7 +62,7 @@ class ActivityEditView(ObjectEditView):
     form_class = ActivityForm
 
     def get_success_url(self, obj):
-        return "/community/"
+        return reverse("community:activity_list")
 
 
 class RewardReportListView(CommunityListView):
@@ -79,10 +80,6 @@ class RewardReportEditView(ObjectEditView):
     model = RewardReport
     form_class = RewardReportForm
     template_name = "community/report_edit.html"
-
-    def render_form(self, form, obj, status=200):
-        response = super().render_form(form, obj, status)
-        return response
 
     def get_success_url(self, obj):
         return obj.get_absolute_url()

@@ -129,3 +129,24 @@ def test_api_create_and_pay(cast, api):
     assert r.status_code == 200 and r.json()["status"] == "rewarded"
     fig = client.get("/api/community/activities/figures/").json()
     assert fig["activities"] == 1 and fig["reports_rewarded"] == 1
+
+
+def test_the_office_records_an_activity_and_a_township_cannot(cast, login):
+    data = {
+        "region": cast.town.pk,
+        "kind": "open_day",
+        "title": "食堂开放日",
+        "held_on": timezone.localdate().isoformat(),
+        "participants": "80",
+        "volunteers": "0",
+        "materials": "200",
+        "media_reports": "1",
+    }
+    r = login(cast.office_user).post("/community/activities/add/", data)
+    assert r.status_code == 302
+    assert Activity.objects.get(title="食堂开放日").participants == 80
+    bad = login(cast.office_user).post("/community/activities/add/", {**data, "participants": "-1"})
+    assert bad.status_code == 400 and "参与人数" in bad.content.decode()
+    r = login(cast.town_liaison).post("/community/activities/add/", {**data, "title": "越权"})
+    assert r.status_code in (400, 403)
+    assert not Activity.objects.filter(title="越权").exists()
