@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "shian.surveys",
     "shian.incidents",
     "shian.showcase",
+    "shian.community",
     "shian.reports",
     "shian.notifications",
     "shian.dashboard",

@@ -130,6 +130,19 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     _surveys(campaign=campaign, county=county, unit=unit, tag=tag)
     _incidents(county=county, office_user=office_user, unit=unit, tag=tag)
     _showcase(campaign=campaign, office_user=office_user, unit=unit, tag=tag)
+    _community(county=county, tag=tag)
+
+
+def _community(*, county, tag):
+    """A 你点我检 poll with an option and a vote, a 有奖举报 and an activity of the county."""
+    from shian.community.models import Activity, Poll, PollOption, PollVote, RewardReport
+
+    today = timezone.localdate()
+    poll = Poll.objects.create(region=county, title=f"{tag}你点我检", status="open")
+    option = PollOption.objects.create(poll=poll, name=f"{tag}月饼")
+    PollVote.objects.create(poll=poll, option=option, device=f"{tag}-device")
+    RewardReport.objects.create(region=county, number=f"{tag}-JB1", received_on=today, subject=f"{tag}小吃店")
+    Activity.objects.create(region=county, kind="publicity", title=f"{tag}科普宣传", held_on=today)
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):

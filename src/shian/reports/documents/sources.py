@@ -410,6 +410,18 @@ def supervision_figures(campaign, period_code: str, as_of) -> dict | None:
     }
 
 
+def community_figures(campaign, start, end) -> dict | None:
+    """社会共治 figures of the campaign's region over [start, end] (community's own `figures.counts`)."""
+    try:
+        from shian.community import figures
+    except OPTIONAL_ERRORS:
+        return None
+    counts = figures.counts(campaign.region, end, since=start)
+    if not (counts["activities"] or counts["reports_received"] or counts["poll_votes"]):
+        return None
+    return {**counts, "sentence": figures.sentence(counts)}
+
+
 def standard_key(defn) -> str | None:
     """Which standard figure a computed indicator is (the documents print the standard figure, as of
     their date, with the indicator's target): sampling per 1000, evaluative pass rate, disposal

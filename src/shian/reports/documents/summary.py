@@ -103,6 +103,12 @@ def build(doc) -> Draft:
         if said:
             lines["society"].insert(0, f"{p.label}，全{lw}" + "；".join(said) + "。")
         figures.update(standard.figures_of(sup))
+    society = sources.community_figures(campaign, start, end)
+    if society:
+        lines["society"].append(f"{p.label}，全{lw}" + society["sentence"])
+        figures["community"] = {
+            k: str(v) for k, v in society.items() if k not in ("sentence", "activities_by_kind")
+        }
     for defn, ev in evals:
         if defn.formula == "total" or sources.standard_key(defn):  # already among the standard figures
             continue
