@@ -127,6 +127,31 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     _inspections(
         c, campaign=campaign, framework=framework, county=county, office_user=office_user, unit=unit, tag=tag
     )
+    _rankings(campaign=campaign, unit=unit, tag=tag)
+
+
+def _rankings(*, campaign, unit, tag):
+    """A ranking scheme, a frozen run, and a 约谈 of `unit`."""
+    import datetime
+
+    from django.utils import timezone
+
+    from shian.rankings.models import Interview, RankingRun, RankingScheme
+
+    scheme = RankingScheme.objects.create(
+        campaign=campaign, name=f"{tag}月度排名", weights={"dispatch_on_time": 1}
+    )
+    run = RankingRun.objects.create(
+        scheme=scheme,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31),
+        computed_at=timezone.now(),
+        entries=[
+            {"unit_id": unit.pk, "unit": unit.name, "values": {}, "score": None, "rank": None, "list": ""}
+        ],
+    )
+    interview = Interview.objects.create(campaign=campaign, unit=unit, reason=f"{tag}连续两期黑榜")
+    interview.runs.add(run)
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
