@@ -50,7 +50,7 @@ class RankingScheme(BusinessModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("rankings:run_list") + f"?scheme={self.pk}"
+        return reverse("rankings:scheme_detail", args=[self.pk])
 
 
 class RunQuerySet(ScopedQuerySet):

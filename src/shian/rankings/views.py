@@ -39,6 +39,16 @@ def run_list(request):
 
 
 @login_required
+def scheme_detail(request, pk):
+    scheme = get_object_for_user(
+        RankingScheme, request.user, pk, queryset=RankingScheme.objects.select_related("campaign")
+    )
+    runs = list(scheme.runs.restrict(request.user).order_by("-period_start"))
+    rows = [(scheme, runs, policy.manages(request.user, scheme.campaign))]
+    return render(request, "rankings/run_list.html", {"rows": rows, "today": datetime.date.today()})
+
+
+@login_required
 @require_POST
 def run_compute(request, pk):
     scheme = get_object_for_user(RankingScheme, request.user, pk)
