@@ -15,6 +15,7 @@ class RankingsConfig(registry.ShianApp):
             order=95,
         ),
     )
+    has_demo = True
 
     def ready(self):
         from shian.rankings import builtin_signals  # noqa: F401  (registers the signals of apps below)
