@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "shian.incidents",
     "shian.showcase",
     "shian.community",
+    "shian.rankings",
     "shian.reports",
     "shian.notifications",
     "shian.dashboard",

@@ -131,6 +131,7 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
     _incidents(county=county, office_user=office_user, unit=unit, tag=tag)
     _showcase(campaign=campaign, office_user=office_user, unit=unit, tag=tag)
     _community(county=county, tag=tag)
+    _rankings(campaign=campaign, unit=unit, tag=tag)
 
 
 def _community(*, county, tag):
@@ -143,6 +144,30 @@ def _community(*, county, tag):
     PollVote.objects.create(poll=poll, option=option, device=f"{tag}-device")
     RewardReport.objects.create(region=county, number=f"{tag}-JB1", received_on=today, subject=f"{tag}小吃店")
     Activity.objects.create(region=county, kind="publicity", title=f"{tag}科普宣传", held_on=today)
+
+
+def _rankings(*, campaign, unit, tag):
+    """A ranking scheme, a frozen run, and a 约谈 of `unit`."""
+    import datetime
+
+    from django.utils import timezone
+
+    from shian.rankings.models import Interview, RankingRun, RankingScheme
+
+    scheme = RankingScheme.objects.create(
+        campaign=campaign, name=f"{tag}月度排名", weights={"dispatch_on_time": 1}
+    )
+    run = RankingRun.objects.create(
+        scheme=scheme,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31),
+        computed_at=timezone.now(),
+        entries=[
+            {"unit_id": unit.pk, "unit": unit.name, "values": {}, "score": None, "rank": None, "list": ""}
+        ],
+    )
+    interview = Interview.objects.create(campaign=campaign, unit=unit, reason=f"{tag}连续两期黑榜")
+    interview.runs.add(run)
 
 
 def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
