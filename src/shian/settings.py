@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "shian.supervision",
     "shian.registry",
     "shian.inspections",
+    "shian.stewardship",
     "shian.reports",
     "shian.notifications",
     "shian.dashboard",

@@ -170,6 +170,20 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
         visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png")
     )
     ItemCategory.objects.create(item=framework.test_items[1], category=cat)
+    _stewardship(county=county, unit=unit, biz=biz, tag=tag)
+
+
+def _stewardship(*, county, unit, biz, tag):
+    """A 包保 cadre of the county bound to its business (the level rule is public reference data)."""
+    from shian.stewardship.models import Binding, Cadre, LevelRule
+
+    LevelRule.objects.get_or_create(
+        cadre_level="county", defaults={"business_level": "county", "visits_per_year": 4, "max_load": 5}
+    )
+    cadre = Cadre.objects.create(
+        name=f"{tag}包保干部", level="county", region=county, unit=unit, phone=f"1380000{county.code[-4:]}"
+    )
+    Binding.objects.create(cadre=cadre, business=biz)
 
 
 def build_world(c):
