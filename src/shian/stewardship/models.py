@@ -95,7 +95,9 @@ class BindingQuerySet(ScopedQuerySet):
 class Binding(BusinessModel):
     """Cadre ↔ business (one active cadre per business and level)."""
 
-    cadre = models.ForeignKey(Cadre, verbose_name="包保干部", on_delete=models.CASCADE, related_name="bindings")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="包保干部", on_delete=models.CASCADE, related_name="bindings"
+    )
     business = models.ForeignKey(
         "registry.Business", verbose_name="市场主体", on_delete=models.CASCADE, related_name="bindings"
     )
@@ -118,3 +120,33 @@ class Binding(BusinessModel):
 
     def __str__(self):
         return f"{self.cadre.name} ↔ {self.business.name}"
+
+
+class VisitQuerySet(ScopedQuerySet):
+    scope = Scope(region="business__region", unit="cadre__unit", units_read_below=True)
+
+
+class StewardVisit(BusinessModel):
+    """One 督导 visit of a cadre to a bound business, recorded by the 五步法."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="包保干部", on_delete=models.PROTECT, related_name="visits")
+    business = models.ForeignKey(
+        "registry.Business", verbose_name="市场主体", on_delete=models.PROTECT, related_name="steward_visits"
+    )
+    visited_on = models.DateField("督导日期")
+    licences_shown = models.BooleanField("一看：证照公示", default=True)
+    records_kept = models.BooleanField("二查：制度台账", default=True)
+    staff_answered = models.BooleanField("三问：能问能答", default=True)
+    problems = models.TextField("四记：记录问题", blank=True)
+    feedback = models.TextField("五反馈：反馈整改", blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "包保督导"
+        ordering = ["-visited_on"]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.visited_on:%Y-%m-%d} {self.business.name}"

@@ -66,4 +66,19 @@ def test_other_county_cannot_see_or_change_cadres(cast):
     assert set(Cadre.objects.restrict(cast.office_user)) == {mine}
     assert not Cadre.objects.restrict(cast.other_office_user).filter(pk=mine.pk).exists()
     with pytest.raises(PermissionDenied):
-        services.bind(mine, make_business(cast.town, 5, baobao_level="township"), actor=cast.other_office_user)
+        services.bind(
+            mine, make_business(cast.town, 5, baobao_level="township"), actor=cast.other_office_user
+        )
+
+
+def test_visit_compliance_counts_required_and_done_per_township(cast):
+    from shian.stewardship.figures import visit_compliance
+    from shian.stewardship.models import StewardVisit
+
+    c = cadre(cast.town)
+    b = make_business(cast.town, 1, baobao_level="township")
+    services.bind(c, b, actor=cast.office_user)
+    StewardVisit.objects.create(cadre=c, business=b, visited_on=datetime.date(2026, 2, 1))
+    rows = {r["region"]: r for r in visit_compliance(cast.county, datetime.date(2026, 6, 30))}
+    assert rows[cast.town]["done"] == 1
+    assert rows[cast.town]["required"] == 2  # 6 a year, half the year gone → 2.98 rounded down
