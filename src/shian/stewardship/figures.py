@@ -29,6 +29,11 @@ def visit_compliance(region: Region, as_of: datetime.date) -> list[dict]:
             Q(business__region__path__startswith=town.path), visited_on__gte=start, visited_on__lte=as_of
         ).count()
         rows.append(
-            {"region": town, "required": required, "done": done, "rate": (done / required) if required else None}
+            {
+                "region": town,
+                "required": required,
+                "done": done,
+                "rate": (done / required) if required else None,
+            }
         )
     return rows
