@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "shian.showcase",
     "shian.community",
     "shian.rankings",
+    "shian.stewardship",
     "shian.reports",
     "shian.notifications",
     "shian.dashboard",

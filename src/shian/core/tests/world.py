@@ -1,6 +1,7 @@
 """A world for the generated permission matrix: the cast, plus one row of every scoped model on each
 side of the county line (三台县 = ours, 盐亭县 = other), written straight to the database."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -211,6 +212,21 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
         visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png")
     )
     ItemCategory.objects.create(item=framework.test_items[1], category=cat)
+    _stewardship(county=county, unit=unit, biz=biz, tag=tag)
+
+
+def _stewardship(*, county, unit, biz, tag):
+    """A 包保 cadre of the county bound to its business (the level rule is public reference data)."""
+    from shian.stewardship.models import Binding, Cadre, LevelRule, StewardVisit
+
+    LevelRule.objects.get_or_create(
+        cadre_level="county", defaults={"business_level": "county", "visits_per_year": 4, "max_load": 5}
+    )
+    cadre = Cadre.objects.create(
+        name=f"{tag}包保干部", level="county", region=county, unit=unit, phone=f"1380000{county.code[-4:]}"
+    )
+    Binding.objects.create(cadre=cadre, business=biz)
+    StewardVisit.objects.create(cadre=cadre, business=biz, visited_on=datetime.date(2026, 3, 1))
 
 
 def _surveys(*, campaign, county, unit, tag):

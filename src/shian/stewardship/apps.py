@@ -1,0 +1,14 @@
+# Django takes the one AppConfig subclass defined here; the base is reached through the module.
+from shian.core import registry
+
+
+class StewardshipConfig(registry.ShianApp):
+    name = "shian.stewardship"
+    verbose_name = "包保"
+    url_prefix = "stewardship/"
+    nav = (
+        registry.NavItem(
+            "包保干部", "stewardship:cadre_list", "people", registry.OVERSIGHT | registry.UNITS, order=93
+        ),
+    )
+    has_api = True

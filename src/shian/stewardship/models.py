@@ -1,0 +1,152 @@
+"""包保: cadres (包保干部), the 层级对应 rules as data, and cadre ↔ business bindings."""
+
+from django.db import models
+from django.db.models import Q
+
+from shian.core.models import BusinessModel
+from shian.core.policy import Scope, ScopedQuerySet
+from shian.registry.choices import BaobaoLevel
+from shian.stewardship.choices import CadreLevel
+
+
+class LevelRuleQuerySet(ScopedQuerySet):
+    # Reference data: every signed-in user reads it, administrators change it.
+    scope = Scope(public=True)
+
+
+class LevelRule(BusinessModel):
+    """层级对应: which business class (registry 包保层级) a cadre level takes, how often they visit."""
+
+    cadre_level = models.CharField("干部层级", max_length=10, choices=CadreLevel.choices, unique=True)
+    business_level = models.CharField("对应主体包保层级", max_length=10, choices=BaobaoLevel.choices)
+    visits_per_year = models.PositiveSmallIntegerField("每年督导次数")
+    max_load = models.PositiveSmallIntegerField("最多包保主体数")
+    note = models.CharField("依据", max_length=200, blank=True)
+
+    objects = LevelRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "层级对应规则"
+        ordering = ["cadre_level"]
+
+    def __str__(self):
+        return f"{self.get_cadre_level_display()}→{self.get_business_level_display()}，{self.visits_per_year}次/年"
+
+
+class CadreQuerySet(ScopedQuerySet):
+    """Office: its region subtree; townships read+change their township's cadres; the cadre with a login
+    sees themselves through the region rule of their unit."""
+
+    scope = Scope(region="region", unit="unit", units_read_below=True)
+
+
+class Cadre(BusinessModel):
+    """One 包保干部."""
+
+    name = models.CharField("姓名", max_length=40)
+    post = models.CharField("职务", max_length=80, blank=True)
+    level = models.CharField("层级", max_length=10, choices=CadreLevel.choices)
+    region = models.ForeignKey(
+        "organisation.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="cadres"
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name="所在单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadres",
+    )
+    phone = models.CharField("手机号", max_length=20)
+    user = models.ForeignKey(
+        "organisation.User",
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre_roles",
+    )
+    is_active = models.BooleanField("在岗", default=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "包保干部"
+        ordering = ["region__path", "level", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], name="cadre_phone", violation_error_message="已有相同手机号的包保干部"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_level_display()}）"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("stewardship:cadre_detail", args=[self.pk])
+
+
+class BindingQuerySet(ScopedQuerySet):
+    scope = Scope(region="business__region", unit="cadre__unit", units_read_below=True)
+
+
+class Binding(BusinessModel):
+    """Cadre ↔ business (one active cadre per business and level)."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="包保干部", on_delete=models.CASCADE, related_name="bindings"
+    )
+    business = models.ForeignKey(
+        "registry.Business", verbose_name="市场主体", on_delete=models.CASCADE, related_name="bindings"
+    )
+    suggested = models.BooleanField("系统建议", default=False)
+    is_active = models.BooleanField("有效", default=True)
+
+    objects = BindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "包保关系"
+        ordering = ["business__region__path", "business__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "business"],
+                condition=Q(is_active=True),
+                name="binding_cadre_business",
+                violation_error_message="该干部已包保该主体",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} ↔ {self.business.name}"
+
+
+class VisitQuerySet(ScopedQuerySet):
+    scope = Scope(region="business__region", unit="cadre__unit", units_read_below=True)
+
+
+class StewardVisit(BusinessModel):
+    """One 督导 visit of a cadre to a bound business, recorded by the 五步法."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="包保干部", on_delete=models.PROTECT, related_name="visits")
+    business = models.ForeignKey(
+        "registry.Business", verbose_name="市场主体", on_delete=models.PROTECT, related_name="steward_visits"
+    )
+    visited_on = models.DateField("督导日期")
+    licences_shown = models.BooleanField("一看：证照公示", default=True)
+    records_kept = models.BooleanField("二查：制度台账", default=True)
+    staff_answered = models.BooleanField("三问：能问能答", default=True)
+    problems = models.TextField("四记：记录问题", blank=True)
+    feedback = models.TextField("五反馈：反馈整改", blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "包保督导"
+        ordering = ["-visited_on"]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.visited_on:%Y-%m-%d} {self.business.name}"
