@@ -357,6 +357,15 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "shian.supervision.choices.ImportStatus",
         "ScoringMethodEnum": "shian.framework.choices.Method",
         "VerifyMethodEnum": "shian.rectification.choices.VerifyMethod",
+        "CadreLevelEnum": "shian.stewardship.choices.CadreLevel",
+        "BusinessLevelEnum": "shian.registry.choices.BaobaoLevel",
+        "IncidentLevelEnum": "shian.incidents.choices.Level",
+        "IncidentKindEnum": "shian.incidents.choices.Kind",
+        "ActivityKindEnum": "shian.community.choices.ActivityKind",
+        "OptionKindEnum": "shian.community.choices.OptionKind",
+        "SurveyKindEnum": "shian.surveys.choices.SurveyKind",
+        "FileKindEnum": "shian.showcase.choices.FileKind",
+        "IncidentEventKindEnum": "shian.incidents.choices.EventKind",
     },
 }
 

@@ -13,14 +13,14 @@ from shian.showcase.filtersets import ProjectFilterSet
 from shian.showcase.models import Milestone, Project
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class ProjectMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "title", "due_on", "done_on", "note"]
 
 
 class ProjectSerializer(VersionedSerializer):
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    milestones = ProjectMilestoneSerializer(many=True, read_only=True)
     rubric_total = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -71,7 +71,7 @@ class ProjectSerializer(VersionedSerializer):
         )
 
 
-class SubmitInput(serializers.Serializer):
+class ProjectSubmitInput(serializers.Serializer):
     version = serializers.IntegerField(label="版本号")
 
 
@@ -112,11 +112,11 @@ class ProjectViewSet(ScopedModelViewSet):
             ProjectSerializer(self.get_queryset().get(pk=project.pk), context={"request": self.request}).data
         )
 
-    @extend_schema(request=SubmitInput, responses=ProjectSerializer)
+    @extend_schema(request=ProjectSubmitInput, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         project = self._changeable(pk)
-        data = SubmitInput(data=request.data)
+        data = ProjectSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.submit_project(project, actor=request.user, expected_version=data.validated_data["version"])
         return self._out(project)

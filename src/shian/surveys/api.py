@@ -8,14 +8,14 @@ from shian.surveys.figures import pass_by_unit, quota_fill, survey_rates
 from shian.surveys.models import Question, Survey
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class SurveyQuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = ["seq", "text", "options", "explanation"]
 
 
 class SurveySerializer(serializers.ModelSerializer):
-    questions = QuestionSerializer(many=True, read_only=True)
+    questions = SurveyQuestionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Survey
