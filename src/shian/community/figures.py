@@ -20,6 +20,12 @@ def _in(qs, region, field="region__path__startswith"):
     return qs if region is None else qs.filter(**{field: region.path})
 
 
+def _yuan(amount: Decimal) -> Decimal:
+    """500 yuan prints as 500, 500.5 as 500.50, on either database (PostgreSQL keeps the column's places)."""
+    whole = amount == amount.to_integral_value()
+    return amount.quantize(Decimal("1") if whole else Decimal("0.01"))
+
+
 def counts(region, as_of: datetime.date, since: datetime.date | None = None) -> dict:
     """Every 社会共治 figure of `region`'s subtree (None: everywhere) as of `as_of`."""
     activities = _in(Activity.objects.filter(held_on__lte=as_of), region)
@@ -60,7 +66,7 @@ def counts(region, as_of: datetime.date, since: datetime.date | None = None) -> 
         "reports_received": rep["received"],
         "reports_verified": rep["verified"],
         "reports_rewarded": rep["rewarded"],
-        "rewards_paid": rep["paid"] or Decimal("0"),
+        "rewards_paid": _yuan(rep["paid"] or Decimal("0")),
         "polls": polls.count(),
         "poll_votes": votes,
         "poll_sampled": sampled,

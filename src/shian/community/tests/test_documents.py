@@ -33,3 +33,23 @@ def test_summary_prints_the_periods_community_figures(cast):
     assert "开展食品安全宣传和社会共治活动2场，参与群众200人次" in text
     assert "受理有奖举报1件，查证属实1件，发放奖励500元" in text
     assert f.figures["community"]["activities"] == "2" and f.figures["community"]["rewards_paid"] == "500"
+
+
+def test_reward_amounts_print_the_same_on_either_database(cast):
+    """PostgreSQL sums keep the column's two places (500.00); the documents print what SQLite prints."""
+    from shian.community import figures
+
+    RewardReport.objects.create(
+        region=cast.town,
+        number="JB2",
+        received_on=datetime.date(2026, 3, 1),
+        subject="某店",
+        status="rewarded",
+        verified_on=datetime.date(2026, 3, 2),
+        paid_on=datetime.date(2026, 3, 3),
+        reward_amount=Decimal("200.5"),
+    )
+    paid = figures.counts(cast.county, datetime.date(2026, 6, 30))["rewards_paid"]
+    assert str(paid) == "200.50"
+    RewardReport.objects.filter(number="JB2").update(reward_amount=Decimal(200))
+    assert str(figures.counts(cast.county, datetime.date(2026, 6, 30))["rewards_paid"]) == "200"
