@@ -28,6 +28,8 @@ def throwaway_url(vendor: str) -> tuple[str, callable]:
 
 def django_setup(url: str):
     os.environ["DATABASE_URL"] = url
+    # The benches time pages, not the second factor: the office account would meet the 2FA gate (302).
+    os.environ.setdefault("SHIAN_REQUIRE_2FA", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shian.settings")
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
     import django
@@ -90,7 +92,7 @@ def build_regions(counties=1):
 
 
 def timed(label, fn, runs, width=38):
-    """Run fn `runs` times and print p50/p95 in milliseconds."""
+    """Run fn `runs` times, print p50/p95 in milliseconds and return the p50."""
     import statistics
     import time
 
@@ -101,7 +103,9 @@ def timed(label, fn, runs, width=38):
         samples.append((time.perf_counter() - t) * 1000)
     samples.sort()
     p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    print(f"{label:<{width}} p50 {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms   (n={runs})")
+    p50 = statistics.median(samples)
+    print(f"{label:<{width}} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   (n={runs})")
+    return p50
 
 
 def run_in_throwaway_db(run, default_runs=20):

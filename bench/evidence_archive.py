@@ -58,7 +58,7 @@ def main():
 def run(args, work):
     from django.conf import settings
     from django.utils import timezone
-    from shian.core.testing import build_cast
+    from shian.testing import build_cast
 
     from shian.evidence.archive import archive_plan, iter_archive, write_archive
     from shian.evidence.models import Material, MaterialFile

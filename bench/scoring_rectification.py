@@ -26,7 +26,7 @@ def run(runs):
 
     from django.test import Client
     from django.utils import timezone
-    from shian.core.testing import build_cast
+    from shian.testing import build_cast
 
     from shian.campaigns.models import Campaign
     from shian.core.audit import actor_context

@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from shian.core import policy
 from shian.core.exports import xlsx_response
+from shian.core.table_values import export_values
 from shian.core.models import AuditLog, Job
 from shian.core.services import ConcurrentEditError
 
@@ -98,7 +99,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         table = self.get_table_class()(filterset.qs)
         RequestConfig(self.request, paginate=False).configure(table)
         exclude = [name for name, col in table.columns.items() if name in ("actions", "select")]
-        rows = table.as_values(exclude_columns=exclude)
+        rows = export_values(table, exclude_columns=exclude)
         name = self.export_name or self.get_title()
         query = "&".join(f"{k}={v}" for k, v in self.request.GET.items() if k != "export" and v)
         return xlsx_response(
