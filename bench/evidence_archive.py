@@ -58,11 +58,11 @@ def main():
 def run(args, work):
     from django.conf import settings
     from django.utils import timezone
-    from shian.testing import build_cast
 
     from shian.evidence.archive import archive_plan, iter_archive, write_archive
     from shian.evidence.models import Material, MaterialFile
     from shian.framework.models import MaterialRequirement
+    from shian.testing import build_cast
 
     rng = random.Random(7)
     t0 = time.perf_counter()

@@ -26,7 +26,6 @@ def run(runs):
 
     from django.test import Client
     from django.utils import timezone
-    from shian.testing import build_cast
 
     from shian.campaigns.models import Campaign
     from shian.core.audit import actor_context
@@ -36,6 +35,7 @@ def run(runs):
     from shian.rectification.models import Problem
     from shian.scoring import engine, gap
     from shian.scoring import services as scoring
+    from shian.testing import build_cast
 
     rng = random.Random(7)
     today = timezone.localdate()

@@ -22,7 +22,6 @@ from _setup import run_in_throwaway_db, timed  # noqa: E402
 def run(runs):
     from django.test import Client
     from django.utils import timezone
-    from shian.testing import build_cast
 
     from shian.core.audit import actor_context
     from shian.dispatch import services
@@ -30,6 +29,7 @@ def run(runs):
     from shian.dispatch.models import DispatchReport, DispatchRound
     from shian.organisation.choices import Role, UnitKind
     from shian.organisation.models import Unit, User
+    from shian.testing import build_cast
     from shian.workplan.choices import TaskStatus
     from shian.workplan.models import Task
 
@@ -108,7 +108,9 @@ def run(runs):
     import xlsxwriter
     from openpyxl import load_workbook
 
-    cells = list(load_workbook(io.BytesIO(b"".join(get("/tasks/?export=xlsx").streaming_content))).active.values)
+    cells = list(
+        load_workbook(io.BytesIO(b"".join(get("/tasks/?export=xlsx").streaming_content))).active.values
+    )
 
     def bare_xlsxwriter():
         book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True})

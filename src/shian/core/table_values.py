@@ -100,7 +100,12 @@ class _ColumnPlan:
             return value
         if self.never:
             return None
-        available = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column}
+        available = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+        }
         kwargs = {}
         for name in self.wanted:
             if name == "table":
@@ -115,9 +120,7 @@ class _ColumnPlan:
 def export_values(table, exclude_columns=()):
     """Rows like `table.as_values(exclude_columns)`: the header row, then one list per record."""
     columns = [
-        c
-        for c in table.columns.iterall()
-        if not (c.column.exclude_from_export or c.name in exclude_columns)
+        c for c in table.columns.iterall() if not (c.column.exclude_from_export or c.name in exclude_columns)
     ]
     yield [force_str(c.header, strings_only=True) for c in columns]
     plans = [_ColumnPlan(table, c) for c in columns]

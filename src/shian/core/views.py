@@ -19,9 +19,9 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from shian.core import policy
 from shian.core.exports import xlsx_response
-from shian.core.table_values import export_values
 from shian.core.models import AuditLog, Job
 from shian.core.services import ConcurrentEditError
+from shian.core.table_values import export_values
 
 
 def is_htmx(request) -> bool:
