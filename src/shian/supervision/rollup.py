@@ -122,6 +122,33 @@ def _kept(specs: list[dict]) -> dict:
     return found
 
 
+def definition_specs(definitions) -> list[dict]:
+    """The ledger sources the definitions read (numerator, denominator), as roll-up specs."""
+    from shian.supervision.engine import LEDGER_MODELS
+
+    specs = []
+    for defn in definitions:
+        for spec in (defn.numerator or {}, defn.denominator or {}):
+            model = LEDGER_MODELS.get(spec.get("source"))
+            if model is not None and hasattr(model, "source"):
+                specs.append(spec)
+    return specs
+
+
+def build(specs: list[dict], *, rebuild: bool = False) -> dict[str, int]:
+    """Roll-ups of `specs` made ready ahead of the first read (the `shian rollups` command, the job
+    after an indicator is saved); `rebuild` drops and recomputes them. {source: specs kept}."""
+    from shian.supervision.models import RollupSpec
+
+    if rebuild:
+        RollupSpec.objects.filter(key__in=[spec_key(s) for s in specs]).delete()
+    kept = _kept(specs)
+    counts: dict[str, int] = {}
+    for row in kept.values():
+        counts[row.source] = counts.get(row.source, 0) + 1
+    return counts
+
+
 def values(spec: dict, region_ids, start_ym: int, end_ym: int) -> dict | None:
     """{region_id: Decimal} of `spec` over the months, for the regions given (rows on those regions only);
     None when the roll-up cannot answer now (the caller reads the ledger instead)."""

@@ -395,6 +395,12 @@ def save_indicator(defn: IndicatorDefinition, *, actor, expected_version=None):
     from shian.core.services import save_versioned
 
     save_versioned(defn, expected_version if defn.pk else None)
+    from shian.supervision import rollup
+
+    if rollup.ENABLED and rollup.definition_specs([defn]):
+        from shian.core.jobs import enqueue
+
+        enqueue("supervision.build_rollups", f"预汇总指标“{defn.name}”", {"ids": [defn.pk]}, user=actor)
     return defn
 
 

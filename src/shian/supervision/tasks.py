@@ -28,6 +28,16 @@ def import_ledger_job(record):
     }
 
 
+@job("supervision.build_rollups")
+def build_rollups_job(record):
+    """Roll-ups of a saved indicator, built in the background so its first read does not build them."""
+    from shian.supervision import rollup
+    from shian.supervision.models import IndicatorDefinition
+
+    counts = rollup.build(rollup.definition_specs(IndicatorDefinition.objects.filter(pk__in=record.params["ids"])))
+    return {"sources": counts}
+
+
 @on_job_dead("supervision.import_ledger")
 def fail_batch_of_dead_job(record, reason):
     """The batch of a dead import job fails with it (counters stay as the last commit left them)."""

@@ -190,3 +190,57 @@ def test_upkeep_after_writes_is_a_fixed_number_of_queries(cast, rows, django_ass
     with django_assert_max_num_queries(12):  # the spec lookup, one refresh of the source, the read
         rollup.values_many(SPECS[:3], tree.nodes, 202601, 202612)
     assert not RollupDirty.objects.exists()
+
+
+def test_rollups_command_builds_ahead_and_rebuild_repairs(cast):
+    """`shian rollups` builds every indicator's roll-ups before any read; --rebuild recomputes rows that
+    a write outside the ORM and the importer (raw SQL by hand) left stale."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from shian.supervision.models import RollupSpec
+    from shian.supervision.tests.factories import indicator
+
+    _sample(cast, 1, d(2026, 3, 10))
+    _sample(cast, 2, d(2026, 4, 1), region=cast.town2, result="不合格")
+    indicator(numerator={"source": "sampling", "agg": "count"})
+    indicator(
+        code="evalpass",
+        formula="ratio",
+        numerator={"source": "sampling", "filters": {"task_type": "评价性抽检", "result": "合格"}},
+        denominator={"source": "sampling", "filters": {"task_type": "评价性抽检"}},
+    )
+    out = io.StringIO()
+    call_command("rollups", stdout=out)
+    assert "sampling：3 个汇总口径" in out.getvalue()
+    assert RollupSpec.objects.count() == 3 and LedgerRollup.objects.exists()
+
+    with connection.cursor() as c:  # behind the marks' back
+        c.execute(f"UPDATE {SamplingRecord._meta.db_table} SET result = '合格' WHERE number = 'R2'")
+    spec = {"source": "sampling", "filters": {"task_type": "评价性抽检", "result": "合格"}}
+    rolled, direct = _both(spec, cast.county, "2026")
+    assert rolled != direct
+    call_command("rollups", "--rebuild", stdout=io.StringIO())
+    rolled, direct = _both(spec, cast.county, "2026")
+    assert rolled == direct
+
+
+def test_saving_an_indicator_builds_its_rollups_in_the_background(cast, django_capture_on_commit_callbacks):
+    from shian.core.models import Job
+    from shian.supervision import services
+    from shian.supervision.models import IndicatorDefinition, RollupSpec
+
+    _sample(cast, 1, d(2026, 3, 10))
+    defn = IndicatorDefinition(
+        code="x1",
+        name="抽检量",
+        formula="total",
+        numerator={"source": "sampling", "filters": {"result": "合格"}},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_indicator(defn, actor=cast.office_user)
+    job = Job.objects.get(kind="supervision.build_rollups")
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert RollupSpec.objects.filter(key=rollup.spec_key(defn.numerator)).exists()
