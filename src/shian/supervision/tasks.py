@@ -34,7 +34,9 @@ def build_rollups_job(record):
     from shian.supervision import rollup
     from shian.supervision.models import IndicatorDefinition
 
-    counts = rollup.build(rollup.definition_specs(IndicatorDefinition.objects.filter(pk__in=record.params["ids"])))
+    counts = rollup.build(
+        rollup.definition_specs(IndicatorDefinition.objects.filter(pk__in=record.params["ids"]))
+    )
     return {"sources": counts}
 
 
