@@ -13,7 +13,7 @@ Three steps, each a plain function:
    transaction (unmatched names mapped to a unit, created as new units, or kept as text).
 """
 
-from shian.framework.importing.reading import (  # noqa: F401
+from shian.framework.importing.layouts import (  # noqa: F401
     CATEGORY_SHEET,
     DEDUCTION_SHEET,
     DETAIL_SHEETS,
@@ -23,9 +23,8 @@ from shian.framework.importing.reading import (  # noqa: F401
     ITEM_COLUMNS,
     MAIN_SHEET,
     MATERIAL_SHEET,
-    ReadResult,
-    read_tree,
 )
+from shian.framework.importing.reading import ReadResult, read_tree  # noqa: F401
 from shian.framework.importing.service import (  # noqa: F401
     CREATE,
     HOW_LABELS,
