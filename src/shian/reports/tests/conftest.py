@@ -26,7 +26,11 @@ def tasks_since_campaign_start(request):
 def dispatch_round(cast):
     from shian.dispatch.models import DispatchReport, DispatchRound
 
-    deadline = timezone.now() - datetime.timedelta(days=2)
+    # at noon Beijing time, so the reports around it fall on the days (and months) the tests expect
+    # whatever the hour the suite runs
+    deadline = timezone.localtime(timezone.now() - datetime.timedelta(days=2)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
     rnd = DispatchRound.objects.create(
         campaign=cast.campaign,
         title="5月创建工作调度",

@@ -103,7 +103,8 @@ def test_circular_names_units_from_the_round(cast, dispatch_round):
 
 
 def test_bulletin_numbering_and_unit_reports(cast, dispatch_round):
-    today = dispatch_round.deadline.date()
+    # the deadline's month in Beijing time: from 16:00 UTC the UTC date is a day behind
+    today = timezone.localdate(dispatch_round.deadline)
     period = f"{today.year}-{today.month:02d}"
     first = services.create_document(cast.campaign, "bulletin", actor=cast.office_user, period=period)
     second = services.create_document(
