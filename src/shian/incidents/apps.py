@@ -17,3 +17,10 @@ class IncidentsConfig(registry.ShianApp):
     )
     has_api = True
     has_demo = True
+
+    def ready(self):
+        from shian.incidents.veto import veto_from_register
+        from shian.scoring.hooks import register_veto_source
+
+        # The assessment's 否决项 are answered from the register; scoring never imports incidents.
+        register_veto_source(veto_from_register)
