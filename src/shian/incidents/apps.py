@@ -14,6 +14,9 @@ class IncidentsConfig(registry.ShianApp):
             registry.OVERSIGHT | registry.UNITS,
             order=88,
         ),
+        registry.NavItem(
+            "专项整治", "incidents:special_list", "tools", registry.OVERSIGHT | registry.UNITS, order=89
+        ),
     )
     has_api = True
     has_demo = True
