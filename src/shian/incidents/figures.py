@@ -44,7 +44,12 @@ def dashboard_tiles(campaign, user) -> list[dict]:
     from shian.incidents.models import SpecialCampaign, SpecialSite, SpecialTarget
 
     end = timezone.localdate()
-    start = campaign.started_on or end.replace(year=end.year - 3, day=min(end.day, 28))
+    start = campaign.started_on
+    if start is None:  # as the incident list: the three years before
+        try:
+            start = end.replace(year=end.year - 3)
+        except ValueError:  # 29 February
+            start = end.replace(year=end.year - 3, day=28)
     region = campaign.region.path
     vetoes = (
         Incident.objects.restrict(user)

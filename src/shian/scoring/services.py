@@ -206,8 +206,10 @@ def answer_veto(
             raise ValidationError(
                 {"override_reason": f"否决项“{answer.gate}”经事件登记认定为“{said}”，改判须写明理由"}
             )
-    elif occurred is not None and not evidence.strip():
-        raise ValidationError({"evidence": f"否决项“{answer.gate}”须填写判定依据"})
+    else:
+        reason = ""  # nothing to override: the office's own answer rests on its evidence
+        if occurred is not None and not evidence.strip():
+            raise ValidationError({"evidence": f"否决项“{answer.gate}”须填写判定依据"})
     if (answer.occurred, answer.evidence, answer.override_reason) == (occurred, evidence, reason):
         return answer
     overriding = reason and reason != answer.override_reason
