@@ -19,6 +19,7 @@ from shian.incidents.models import Incident, IncidentEvent, SpecialCampaign, Spe
 from shian.organisation.choices import RegionLevel
 from shian.registry.choices import BusinessStatus
 from shian.registry.models import Business
+from shian.scoring.services import sync_vetoes
 
 
 def _check_office(actor, region):
@@ -36,6 +37,7 @@ def create_incident(*, actor, **fields) -> Incident:
     incident.save()
     ensure_can(actor, incident, "change")
     log_event(incident, "incident_registered", incident.title)
+    sync_vetoes(incident.region)
     return incident
 
 
@@ -56,6 +58,7 @@ def update_incident(incident: Incident, *, actor, expected_version, **fields) ->
             incident.override_reason,
             {"veto": incident.triggers_veto, "override": incident.veto_override},
         )
+    sync_vetoes(incident.region)  # the open assessments' 否决项 follow the register
     return incident
 
 

@@ -184,6 +184,30 @@ def derive_vetoes(assessment: Assessment, *, actor) -> int:
     return _derive_vetoes(assessment)
 
 
+def _open_assessments(**campaign_filter):
+    return Assessment.objects.filter(
+        status=AssessmentStatus.OPEN, campaign__archived_at__isnull=True, **campaign_filter
+    ).select_related("campaign__region", "campaign__framework")
+
+
+@transaction.atomic
+def sync_vetoes(region) -> int:
+    """A register changed in `region`: re-derive the vetoes of the open assessments of every campaign
+    whose region contains it (a system step of the register's own change; locked ones keep theirs)."""
+    paths = [p for p in region.path.split("/") if p]
+    prefixes = ["/" + "/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
+    changed = 0
+    for assessment in _open_assessments(campaign__region__path__in=prefixes):
+        changed += _derive_vetoes(assessment)
+    return changed
+
+
+@transaction.atomic
+def sync_bonus(campaign, *, actor) -> int:
+    """A 示范引领 project of `campaign` was reviewed: rescore the bonus items of its open assessments."""
+    return sum(_apply_bonus(a, actor) for a in _open_assessments(campaign=campaign))
+
+
 @transaction.atomic
 def answer_veto(
     answer: VetoAnswer, *, actor, occurred, evidence="", override_reason="", expected_version

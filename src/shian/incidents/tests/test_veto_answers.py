@@ -200,3 +200,35 @@ def test_the_review_report_prints_the_basis_and_the_override(cast):
     blocks = report._score_sections(a, result, services.engine.framework_spec(cast.framework), {}, False)
     text = " ".join(str(getattr(b, "runs", "")) + str(getattr(b, "text", "")) for b in blocks)
     assert "事件登记显示" in text and "重大事故" in text and "省级复核认定不属实" in text
+
+
+def test_registering_an_incident_updates_the_open_assessments_only(cast):
+    from shian.incidents import services as incidents
+
+    open_a = assess(cast)
+    locked = services.create_assessment(cast.campaign, actor=cast.office_user, title="已签署", held_on=HELD)
+    services.lock_assessment(locked, actor=cast.office_user, expected_version=locked.version)
+    incident = incidents.create_incident(
+        actor=cast.office_user,
+        region=cast.town,
+        title="重大中毒",
+        occurred_on=dt.date(2026, 5, 1),
+        kind="poisoning",
+        level="ii",
+    )
+    assert open_a.vetoes.get().occurred is True
+    assert locked.vetoes.get().occurred is False
+    incident = incidents.update_incident(
+        incident,
+        actor=cast.office_user,
+        expected_version=incident.version,
+        veto_override=False,
+        override_reason="经省级复核不属本地事故",
+    )
+    assert open_a.vetoes.get().occurred is False
+    assert other_county_untouched(cast)
+
+
+def other_county_untouched(cast):
+    other = services.create_assessment(cast.other_campaign, actor=cast.other_office_user, title="盐亭")
+    return other.vetoes.get().occurred is False

@@ -109,3 +109,22 @@ def test_the_assessment_page_links_the_project(cast, login):
     a = assess(cast)
     html = login(cast.office_user).get(a.get_absolute_url()).content.decode()
     assert f'href="{p.get_absolute_url()}"' in html
+
+
+def test_approving_a_project_scores_the_open_assessment(cast):
+    from shian.showcase import services as showcase
+
+    a = assess(cast)
+    p = make_project(cast.campaign, cast.market, title="智慧食安", item=bonus_item(cast), complete=True)
+    p = showcase.submit_project(p, actor=cast.office_user, expected_version=p.version)
+    showcase.review_project(
+        p,
+        actor=cast.office_user,
+        expected_version=p.version,
+        approve=True,
+        score_targeted=10,
+        score_innovative=10,
+        score_exemplary=8,
+        score_replicable=8,
+    )
+    assert a.scores.get(item=bonus_item(cast)).points == Decimal("9")
