@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "SurveyKindEnum": "shian.surveys.choices.SurveyKind",
         "FileKindEnum": "shian.showcase.choices.FileKind",
         "IncidentEventKindEnum": "shian.incidents.choices.EventKind",
+        "SpecialCampaignStatusEnum": "shian.incidents.choices.SpecialStatus",
+        "SpecialSiteStatusEnum": "shian.incidents.choices.SiteStatus",
     },
 }
 

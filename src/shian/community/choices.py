@@ -30,3 +30,8 @@ class ReportStatus(models.TextChoices):
     VERIFIED = "verified", "查证属实"
     REJECTED = "rejected", "查证不实"
     REWARDED = "rewarded", "已发放奖励"
+
+
+class TaskStatus(models.TextChoices):
+    PLANNED = "planned", "待抽样"
+    DONE = "done", "已出结果"

@@ -108,3 +108,44 @@ def sentence(figures: dict) -> str:
         f"发放奖励{figures['rewards_paid']}元；“你点我检”收到群众投票{figures['poll_votes']}票，"
         f"列入抽检{figures['poll_sampled']}项。"
     )
+
+
+def dashboard_tiles(campaign, user) -> list[dict]:
+    """社会共治 for the leader: the year's activities and participants, and 你点我检 sampling tasks with
+    results — over what `user` may see (shaped like dashboard.services.field_tiles)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from shian.community.choices import TaskStatus
+    from shian.community.models import SamplingTask
+
+    today = timezone.localdate()
+    region = campaign.region.path
+    act = (
+        Activity.objects.restrict(user)
+        .filter(region__path__startswith=region, held_on__year=today.year, held_on__lte=today)
+        .aggregate(n=Count("id"), people=Sum("participants"))
+    )
+    tasks = (
+        SamplingTask.objects.restrict(user)
+        .filter(region__path__startswith=region)
+        .aggregate(n=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)))
+    )
+    return [
+        {
+            "label": "社会共治活动",
+            "value": act["n"],
+            "unit": "场",
+            "note": f"{today.year}年以来，参与{act['people'] or 0}人次",
+            "url": reverse("community:activity_list"),
+            "tone": "primary",
+        },
+        {
+            "label": "你点我检抽检",
+            "value": tasks["done"],
+            "unit": f"/{tasks['n']}",
+            "note": "已出结果 / 按群众点选生成的抽检任务",
+            "url": reverse("community:poll_list"),
+            "tone": "success" if tasks["n"] and tasks["done"] == tasks["n"] else "primary",
+        },
+    ]

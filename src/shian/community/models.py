@@ -8,10 +8,11 @@ and carry no link to a device beyond a keyed hash per poll.
 from django.db import models
 from django.urls import reverse
 
-from shian.community.choices import ActivityKind, OptionKind, PollStatus, ReportStatus
+from shian.community.choices import ActivityKind, OptionKind, PollStatus, ReportStatus, TaskStatus
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet
 from shian.core.public import new_public_token
+from shian.supervision.choices import TaskType
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -111,6 +112,54 @@ class PollVote(models.Model):
 
     def __str__(self):
         return f"{self.option_id}"
+
+
+class SamplingTask(BusinessModel):
+    """你点我检 → 抽检任务: the sampling the office planned for a chosen option.
+
+    The supervision app keeps only sampling *results* (SamplingRecord, from the ledgers) and has no
+    plan of its own, so the plan lives here and is linked to the ledger's record once the result is in;
+    the option's public result is taken from that record."""
+
+    option = models.OneToOneField(
+        PollOption, verbose_name="你点我检选项", on_delete=models.CASCADE, related_name="task"
+    )
+    region = models.ForeignKey("organisation.Region", verbose_name="区划", on_delete=models.PROTECT)
+    product = models.CharField("样品名称", max_length=200)
+    place = models.CharField("抽样场所", max_length=200, blank=True)
+    task_type = models.CharField(
+        "任务类别", max_length=12, choices=TaskType.choices, default=TaskType.SUPERVISION
+    )
+    planned_on = models.DateField("计划抽样日期", null=True, blank=True)
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name="承担单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField("状态", max_length=8, choices=TaskStatus.choices, default=TaskStatus.PLANNED)
+    sampling = models.ForeignKey(
+        "supervision.SamplingRecord",
+        verbose_name="抽检记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "你点我检抽检任务"
+        ordering = ["status", "planned_on", "id"]
+
+    def __str__(self):
+        return f"抽检任务：{self.product}"
+
+    def get_absolute_url(self):
+        return self.option.poll.get_absolute_url() + f"#task-{self.pk}"
 
 
 class RewardReport(BusinessModel):

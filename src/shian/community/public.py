@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from shian.community import services
 from shian.community.choices import PollStatus
-from shian.community.models import Poll, PollVote
+from shian.community.models import Poll, PollVote, SamplingTask
 from shian.core.public import PublicView, device_fingerprint, device_token
 
 
@@ -30,6 +30,14 @@ class PickView(PublicView):
             poll=poll, device=device_fingerprint(device_token(request), f"poll:{poll.pk}")
         ).exists()
         options = list(poll.options.only("id", "poll_id", "kind", "name", "votes", "chosen", "result"))
+        # The published results name the sample's date and conclusion from the ledger, nothing else of it.
+        sampled = dict(
+            SamplingTask.objects.filter(option__poll=poll, sampling__isnull=False).values_list(
+                "option_id", "sampling__sampled_on"
+            )
+        )
+        for o in options:
+            o.sampled_on = sampled.get(o.pk)
         return render(
             request,
             "community/pick.html",

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from shian.community.choices import PollStatus, ReportStatus
-from shian.community.models import Poll, PollOption, PollVote, RewardReport
+from shian.community.choices import OptionKind, PollStatus, ReportStatus, TaskStatus
+from shian.community.models import Poll, PollOption, PollVote, RewardReport, SamplingTask
 from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.public import device_fingerprint
@@ -77,11 +77,97 @@ def choose_option(option: PollOption, *, task_note: str, actor, expected_version
     check_manage(actor, option.poll.region)
     option = PollOption.objects.select_for_update().get(pk=option.pk)
     check_version(option, expected_version)
+    _plan(option, task_note=task_note)
+    return option
+
+
+def _plan(option: PollOption, *, task_note="", planned_on=None, unit=None, task_type="") -> SamplingTask:
+    """Mark the option chosen and create its planned sampling (once)."""
     option.chosen = True
-    option.task_note = task_note.strip() or f"你点我检抽检：{option.name}"
+    option.task_note = (task_note or "").strip() or f"你点我检抽检：{option.name}"
     save_versioned(option, option.version)
     log_event(option, "chosen", f"列入抽检：{option.name}")
-    return option
+    task = SamplingTask.objects.filter(option=option).first()
+    if task is None:
+        task = SamplingTask(
+            option=option,
+            region=option.poll.region,
+            product=option.name if option.kind == OptionKind.FOOD else "",
+            place=option.name if option.kind == OptionKind.PLACE else "",
+            planned_on=planned_on,
+            unit=unit,
+        )
+        if task_type:
+            task.task_type = task_type
+        task.full_clean()
+        task.save()
+    return task
+
+
+@transaction.atomic
+def plan_top_options(
+    poll: Poll, *, count: int, actor, planned_on=None, unit=None, task_type=""
+) -> list[SamplingTask]:
+    """The office turns the `count` most-voted options not yet planned into sampling tasks."""
+    check_manage(actor, poll.region)
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status not in (PollStatus.CLOSED, PollStatus.PUBLISHED):
+        raise ValidationError("请在投票截止后再按得票确定抽检任务")
+    if not 1 <= int(count) <= 20:
+        raise ValidationError({"count": "一次可列入抽检的选项为1～20项"})
+    if unit is not None and not unit.region.path.startswith(poll.region.path):
+        raise ValidationError({"unit": f"承担单位“{unit}”不在本轮你点我检的区划内"})
+    options = list(
+        poll.options.filter(task__isnull=True, votes__gt=0).order_by("-votes", "name")[: int(count)]
+    )
+    if not options:
+        raise ValidationError("没有得票且尚未列入抽检的选项")
+    tasks = [_plan(o, planned_on=planned_on, unit=unit, task_type=task_type) for o in options]
+    log_event(poll, "sampling_planned", "列入抽检：" + "、".join(o.name for o in options))
+    return tasks
+
+
+def sampling_candidates(task: SamplingTask, limit: int = 5):
+    """Ledger records that may be this task's result: in the poll's region, sampled after the task was
+    planned, whose product (or sampled unit, for a place) matches."""
+    from django.db.models import Q
+
+    from shian.supervision.models import SamplingRecord
+
+    match = Q()
+    if task.product:
+        match |= Q(product__icontains=task.product)
+    if task.place:
+        match |= Q(sampled_unit__icontains=task.place)
+    if not match:
+        return SamplingRecord.objects.none()
+    return SamplingRecord.objects.filter(
+        match,
+        region_path__startswith=task.region.path,
+        sampled_on__gte=timezone.localtime(task.created_at).date(),
+    ).order_by("-sampled_on", "number")[:limit]
+
+
+@transaction.atomic
+def link_sampling(task: SamplingTask, sampling, *, actor, expected_version) -> SamplingTask:
+    """The ledger's record is this task's result: the task is done and the option's public result is the
+    record's conclusion (with the failed items)."""
+    check_manage(actor, task.region)
+    task = SamplingTask.objects.select_for_update().select_related("option__poll__region").get(pk=task.pk)
+    check_version(task, expected_version)
+    if not sampling.region_path.startswith(task.region.path):
+        raise ValidationError("抽检记录不在本轮你点我检的区划内")
+    task.sampling = sampling
+    task.status = TaskStatus.DONE
+    save_versioned(task, task.version)
+    result = sampling.get_result_display()
+    if sampling.failed_items:
+        result += f"（不合格项目：{sampling.failed_items}）"
+    record_result(
+        task.option, result=result, sampling=sampling, actor=actor, expected_version=task.option.version
+    )
+    log_event(task, "sampling_linked", f"关联抽检记录{sampling.number}：{result}")
+    return task
 
 
 @transaction.atomic

@@ -6,15 +6,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views import View
 
 from shian.community import figures, services
 from shian.community.filtersets import ActivityFilterSet, PollFilterSet, RewardReportFilterSet
 from shian.community.forms import ActivityForm, ChooseForm, OptionForm, PollForm, ResultForm, RewardReportForm
-from shian.community.models import Activity, Poll, PollOption, RewardReport
+from shian.community.models import Activity, Poll, PollOption, RewardReport, SamplingTask
 from shian.community.tables import ActivityTable, PollTable, RewardReportTable
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
+from shian.organisation.models import Unit
+from shian.supervision.choices import TaskType
 from shian.supervision.models import SamplingRecord
 
 ACTIONS = (
@@ -135,6 +138,12 @@ class PollDetailView(LoginRequiredMixin, View):
 
     def render_page(self, request, poll, option_form=None, status=200):
         options = list(poll.options.select_related("sampling"))
+        tasks = list(
+            SamplingTask.objects.filter(option__poll=poll).select_related("option", "unit", "sampling")
+        )
+        can_manage = services.can_manage(request.user, poll.region)
+        for t in tasks:
+            t.candidates = list(services.sampling_candidates(t)) if can_manage and not t.sampling_id else []
         return render(
             request,
             "community/poll_detail.html",
@@ -143,6 +152,8 @@ class PollDetailView(LoginRequiredMixin, View):
                 "poll": poll,
                 "options": options,
                 "total_votes": sum(o.votes for o in options),
+                "tasks": tasks,
+                "task_types": TaskType.choices,
                 "can_manage": services.can_manage(request.user, poll.region),
                 "option_form": option_form or OptionForm(user=request.user),
                 "public_url": request.build_absolute_uri(poll.public_url()),
@@ -209,6 +220,46 @@ class PollDetailView(LoginRequiredMixin, View):
                         actor=request.user,
                         expected_version=data["version"],
                     )
+            elif action == "plan_top":
+                try:
+                    count = int(request.POST.get("count") or 0)
+                except ValueError:
+                    raise ValidationError("请填写列入抽检的项数")
+                unit = None
+                if request.POST.get("unit"):
+                    unit = get_object_for_user(Unit, request.user, request.POST.get("unit"))
+                planned_on = None
+                if request.POST.get("planned_on"):
+                    planned_on = parse_date(request.POST["planned_on"])
+                    if planned_on is None:
+                        raise ValidationError("计划抽样日期格式应为 年-月-日")
+                tasks = services.plan_top_options(
+                    poll,
+                    count=count,
+                    actor=request.user,
+                    planned_on=planned_on,
+                    unit=unit,
+                    task_type=request.POST.get("task_type", ""),
+                )
+                messages.success(request, f"已生成{len(tasks)}项抽检任务")
+                return redirect(poll.get_absolute_url())
+            elif action == "link":
+                task = get_object_for_user(
+                    SamplingTask,
+                    request.user,
+                    request.POST.get("task"),
+                    queryset=SamplingTask.objects.filter(option__poll=poll),
+                )
+                sampling = (
+                    SamplingRecord.objects.restrict(request.user)
+                    .filter(number=(request.POST.get("sampling") or "").strip())
+                    .first()
+                )
+                if sampling is None:
+                    raise ValidationError("抽检记录编号不存在或不在您的管理范围内")
+                services.link_sampling(
+                    task, sampling, actor=request.user, expected_version=request.POST.get("version")
+                )
             else:
                 raise ValidationError("未知操作")
             messages.success(request, "已保存")

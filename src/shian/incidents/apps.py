@@ -14,6 +14,16 @@ class IncidentsConfig(registry.ShianApp):
             registry.OVERSIGHT | registry.UNITS,
             order=88,
         ),
+        registry.NavItem(
+            "专项整治", "incidents:special_list", "tools", registry.OVERSIGHT | registry.UNITS, order=89
+        ),
     )
     has_api = True
     has_demo = True
+
+    def ready(self):
+        from shian.incidents.veto import veto_from_register
+        from shian.scoring.hooks import register_veto_source
+
+        # The assessment's 否决项 are answered from the register; scoring never imports incidents.
+        register_veto_source(veto_from_register)

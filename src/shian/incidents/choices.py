@@ -41,3 +41,41 @@ VETO_LEVELS = (Level.ESPECIALLY_MAJOR, Level.MAJOR, Level.LARGER)
 # Kinds that seed 001 lists as vetoes whatever their level ("未发生…禁限用药物的使用、常规农药兽药残留超标、
 # 非法添加、校园食品安全等事件") — but only once the office has confirmed them (`confirmed`).
 VETO_KINDS = (Kind.SCHOOL, Kind.ILLEGAL_ADDITIVE, Kind.RESIDUE, Kind.BANNED_DRUG)
+
+
+class SpecialKind(models.TextChoices):
+    """专项整治 the criteria and the seeds name (三小, 农贸市场, 校园及周边, 醇基燃料, 农村集体聚餐)."""
+
+    SMALL_THREE = "small_three", "“三小”整治"
+    MARKET = "market", "农贸市场升级"
+    SCHOOL = "school", "校园及周边"
+    ALCOHOL_FUEL = "alcohol_fuel", "醇基燃料"
+    RURAL_BANQUET = "rural_banquet", "农村集体聚餐"
+    OTHER = "other", "其他"
+
+
+# The registry's 业态 a special campaign of each kind covers by default (the office may pick others).
+SPECIAL_CATEGORIES = {
+    SpecialKind.SMALL_THREE: ("small_eatery", "workshop", "vendor"),
+    SpecialKind.MARKET: ("farmers_market", "wholesale_market"),
+    SpecialKind.SCHOOL: ("school", "kindergarten"),
+    SpecialKind.ALCOHOL_FUEL: ("large_restaurant", "medium_restaurant", "small_eatery"),
+    SpecialKind.RURAL_BANQUET: ("rural_banquet",),
+    SpecialKind.OTHER: (),
+}
+
+
+class SpecialStatus(models.TextChoices):
+    PLANNED = "planned", "筹备中"
+    ACTIVE = "active", "整治中"
+    CLOSED = "closed", "已总结"
+
+
+class SiteStatus(models.TextChoices):
+    PENDING = "pending", "待排查"
+    RECTIFYING = "rectifying", "整改中"
+    PASSED = "passed", "验收合格"
+    BANNED = "banned", "依法取缔"
+
+
+SITE_DONE = (SiteStatus.PASSED, SiteStatus.BANNED)

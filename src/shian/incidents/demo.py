@@ -41,3 +41,76 @@ def populate(ctx) -> None:
                 closed_on=occurred + dt.timedelta(days=10),
                 summary="病例全部康复，责任主体已立案查处。",
             )
+    _specials(ctx)
+
+
+def _specials(ctx) -> None:
+    """Two 专项整治: “三小”整治 under way (targets for the first townships, the registry's small eateries,
+    workshops and vendors covered, a share of them done) and 农村集体聚餐 closed with its results."""
+    from shian.incidents.choices import SiteStatus, SpecialKind, SpecialStatus
+
+    office = ctx.users["office"]
+    towns = ctx.townships
+    county = towns[0].parent
+    market = next((u for u in ctx.member_units if u.short_name == "县市场监管局"), None)
+    three = services.create_special(
+        actor=office,
+        region=county,
+        title="“三小”行业专项整治",
+        kind=SpecialKind.SMALL_THREE,
+        starts_on=ctx.today - dt.timedelta(days=120),
+        ends_on=ctx.today + dt.timedelta(days=60),
+        lead_unit=market,
+        goal="小餐饮、小作坊、小摊贩登记备案率100%，公示卡上墙，环境卫生和原料进货查验达标。",
+        status=SpecialStatus.ACTIVE,
+    )
+    for town in towns[:4]:
+        services.set_target(three, township=town, target=ctx.rng.randint(12, 25), actor=office)
+    services.cover_businesses(three, actor=office)
+    outcomes = [
+        (SiteStatus.PASSED, "公示卡未上墙", "已整改，复查合格"),
+        (SiteStatus.RECTIFYING, "原料进货无台账", ""),
+        (SiteStatus.PENDING, "", ""),
+        (SiteStatus.PASSED, "后厨防蝇设施缺失", "已加装纱窗和灭蝇灯"),
+        (SiteStatus.BANNED, "无证经营拒不整改", "依法取缔"),
+    ]
+    for i, site in enumerate(three.sites.select_related("business")[:60]):
+        status, finding, result = outcomes[i % len(outcomes)]
+        if status == SiteStatus.PENDING:
+            continue
+        services.record_site(
+            site,
+            actor=office,
+            expected_version=site.version,
+            status=status,
+            checked_on=ctx.today - dt.timedelta(days=90 - i),
+            finding=finding,
+            result=result,
+        )
+    banquet = services.create_special(
+        actor=office,
+        region=county,
+        title="农村集体聚餐安全专项整治",
+        kind=SpecialKind.RURAL_BANQUET,
+        starts_on=ctx.today - dt.timedelta(days=300),
+        ends_on=ctx.today - dt.timedelta(days=200),
+        lead_unit=market,
+        goal="农村集体聚餐100%申报备案，乡村厨师培训持证。",
+    )
+    services.cover_businesses(banquet, actor=office)
+    for site in banquet.sites.all():
+        services.record_site(
+            site,
+            actor=office,
+            expected_version=site.version,
+            status=SiteStatus.PASSED,
+            result="备案并现场指导",
+        )
+    banquet.refresh_from_db()
+    services.update_special(
+        banquet,
+        actor=office,
+        expected_version=banquet.version,
+        status=SpecialStatus.CLOSED,
+        summary="全县集体聚餐申报备案率达100%，培训乡村厨师312人次，整治期间未发生集体聚餐食物中毒。",
+    )

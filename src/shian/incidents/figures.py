@@ -31,3 +31,56 @@ def incident_counts(region, start: dt.date, end: dt.date) -> dict:
         "by_level": by_level,
         "by_kind": by_kind,
     }
+
+
+def dashboard_tiles(campaign, user) -> list[dict]:
+    """The leader's tiles (shaped like dashboard.services.field_tiles): the 否决项 the register shows
+    over the campaign's period, and the 专项整治 under way — over what `user` may see, three queries."""
+    from django.db.models import Count, Q, Sum
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from shian.incidents.choices import SITE_DONE, SpecialStatus
+    from shian.incidents.models import SpecialCampaign, SpecialSite, SpecialTarget
+
+    end = timezone.localdate()
+    start = campaign.started_on
+    if start is None:  # as the incident list: the three years before
+        try:
+            start = end.replace(year=end.year - 3)
+        except ValueError:  # 29 February
+            start = end.replace(year=end.year - 3, day=28)
+    region = campaign.region.path
+    vetoes = (
+        Incident.objects.restrict(user)
+        .filter(region__path__startswith=region, occurred_on__gte=start, occurred_on__lte=end)
+        .vetoing()
+        .count()
+    )
+    active = SpecialCampaign.objects.restrict(user).filter(
+        region__path__startswith=region, status=SpecialStatus.ACTIVE
+    )
+    sites = SpecialSite.objects.filter(campaign__in=active).aggregate(
+        n=Count("id"), done=Count("id", filter=Q(status__in=SITE_DONE))
+    )
+    target = SpecialTarget.objects.filter(campaign__in=active).aggregate(t=Sum("target"))["t"] or 0
+    n_active = active.count()
+    return [
+        {
+            "label": "否决情形",
+            "value": vetoes,
+            "unit": "起",
+            "note": f"{start:%Y-%m-%d} 以来事件登记中构成否决情形的事件",
+            "url": reverse("incidents:incident_list") + f"?veto=true&occurred_after={start:%Y-%m-%d}",
+            "tone": "danger" if vetoes else "success",
+        },
+        {
+            "label": "专项整治完成",
+            "value": sites["done"],
+            "unit": f"/{target or sites['n']}户",
+            "note": f"{n_active}项专项整治进行中，纳入{sites['n']}户"
+            + (f"，目标{target}户" if target else ""),
+            "url": reverse("incidents:special_list"),
+            "tone": "primary" if not target or sites["done"] >= target else "warning",
+        },
+    ]

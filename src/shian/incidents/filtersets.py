@@ -1,8 +1,8 @@
 import django_filters
 
 from shian.core.filtersets import SearchFilterSet
-from shian.incidents.choices import Kind, Level, Status
-from shian.incidents.models import Incident, veto_q
+from shian.incidents.choices import Kind, Level, SiteStatus, SpecialKind, SpecialStatus, Status
+from shian.incidents.models import Incident, SpecialCampaign, SpecialSite, veto_q
 
 
 class IncidentFilterSet(SearchFilterSet):
@@ -26,3 +26,22 @@ class IncidentFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.filter(veto_q()) if value else queryset.exclude(veto_q())
+
+
+class SpecialCampaignFilterSet(SearchFilterSet):
+    search_fields = ("title", "goal")
+    kind = django_filters.ChoiceFilter(choices=SpecialKind.choices, label="类型")
+    status = django_filters.ChoiceFilter(choices=SpecialStatus.choices, label="状态")
+
+    class Meta:
+        model = SpecialCampaign
+        fields = ["q", "kind", "status"]
+
+
+class SpecialSiteFilterSet(SearchFilterSet):
+    search_fields = ("business__name", "finding", "result")
+    status = django_filters.ChoiceFilter(choices=SiteStatus.choices, label="整治情况")
+
+    class Meta:
+        model = SpecialSite
+        fields = ["q", "campaign", "status"]

@@ -8,7 +8,18 @@ from django.urls import reverse
 
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet
-from shian.incidents.choices import VETO_KINDS, VETO_LEVELS, EventKind, Kind, Level, Status
+from shian.incidents.choices import (
+    SITE_DONE,
+    VETO_KINDS,
+    VETO_LEVELS,
+    EventKind,
+    Kind,
+    Level,
+    SiteStatus,
+    SpecialKind,
+    SpecialStatus,
+    Status,
+)
 
 
 def veto_q() -> Q:
@@ -154,3 +165,139 @@ class IncidentEvent(BusinessModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# ------------------------------------------------------------------------------ 专项整治
+
+
+class SpecialCampaignQuerySet(ScopedQuerySet):
+    """Like the register: the office runs its region's campaigns; leaders read; units read those of
+    their region (a township its own county's) and those they lead."""
+
+    scope = Scope(region="region", unit="lead_unit", unit_writes=False, units_read_below=True)
+
+
+class SpecialCampaign(BusinessModel):
+    """专项整治: a time-boxed drive on one kind of risk, with targets per township and the registry's
+    businesses it covers."""
+
+    region = models.ForeignKey(
+        "organisation.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="special_campaigns"
+    )
+    title = models.CharField("名称", max_length=120)
+    kind = models.CharField("类型", max_length=14, choices=SpecialKind.choices)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    lead_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name="牵头单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_special_campaigns",
+    )
+    goal = models.TextField("整治目标", blank=True)
+    status = models.CharField(
+        "状态", max_length=8, choices=SpecialStatus.choices, default=SpecialStatus.PLANNED
+    )
+    summary = models.TextField("整治成效", blank=True)
+
+    objects = SpecialCampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专项整治"
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="special_campaign_dates",
+                violation_error_message="结束日期不能早于开始日期",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("incidents:special_detail", args=[self.pk])
+
+    def clean(self):
+        if (
+            self.lead_unit_id
+            and self.region_id
+            and not self.lead_unit.region.path.startswith(self.region.path)
+        ):
+            raise ValidationError({"lead_unit": f"牵头单位“{self.lead_unit}”不在“{self.region}”内"})
+
+
+class ViaSpecialQuerySet(ScopedQuerySet):
+    scope = Scope(via="campaign")
+
+
+class SpecialTarget(BusinessModel):
+    """The number of businesses a township is to bring up to standard in the campaign."""
+
+    campaign = models.ForeignKey(
+        SpecialCampaign, verbose_name="专项整治", on_delete=models.CASCADE, related_name="targets"
+    )
+    township = models.ForeignKey(
+        "organisation.Region", verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.PositiveIntegerField("目标户数")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = ViaSpecialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专项整治目标"
+        ordering = ["campaign", "township__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "township"],
+                name="special_target_unique",
+                violation_error_message="该乡镇已设整治目标",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.township}：{self.target}户"
+
+
+class SpecialSite(BusinessModel):
+    """One business of the registry the campaign covers, and where its 整治 stands."""
+
+    campaign = models.ForeignKey(
+        SpecialCampaign, verbose_name="专项整治", on_delete=models.CASCADE, related_name="sites"
+    )
+    business = models.ForeignKey(
+        "registry.Business", verbose_name="经营主体", on_delete=models.PROTECT, related_name="special_sites"
+    )
+    status = models.CharField(
+        "整治情况", max_length=10, choices=SiteStatus.choices, default=SiteStatus.PENDING
+    )
+    checked_on = models.DateField("排查日期", null=True, blank=True)
+    finding = models.CharField("发现问题", max_length=300, blank=True)
+    result = models.CharField("整改结果", max_length=300, blank=True)
+
+    objects = ViaSpecialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专项整治对象"
+        ordering = ["campaign", "business__region__code", "business__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "business"],
+                name="special_site_unique",
+                violation_error_message="该主体已在本次专项整治范围内",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.business}（{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        return self.campaign.get_absolute_url() + f"#site-{self.pk}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in SITE_DONE

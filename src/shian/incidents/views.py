@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -10,10 +13,20 @@ from shian.core.policy import change_path, manages
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.incidents import services
-from shian.incidents.filtersets import IncidentFilterSet
-from shian.incidents.forms import CloseForm, EventForm, IncidentForm
-from shian.incidents.models import Incident
-from shian.incidents.tables import IncidentTable
+from shian.incidents.choices import SITE_DONE, SiteStatus
+from shian.incidents.filtersets import IncidentFilterSet, SpecialCampaignFilterSet, SpecialSiteFilterSet
+from shian.incidents.forms import (
+    CloseForm,
+    CoverForm,
+    EventForm,
+    IncidentForm,
+    SiteForm,
+    SpecialCampaignForm,
+    TargetForm,
+)
+from shian.incidents.models import Incident, SpecialCampaign, SpecialSite
+from shian.incidents.tables import IncidentTable, SpecialCampaignTable
+from shian.registry.models import Business
 
 
 def may_register(user):
@@ -26,6 +39,7 @@ class IncidentListView(ObjectListView):
     table_class = IncidentTable
     create_url_name = "incidents:incident_add"
     title = "食品安全事件登记"
+    extra_actions = [("专项整治", "incidents:special_list")]
     export_name = "食品安全事件"
 
     def base_queryset(self):
@@ -130,3 +144,135 @@ class IncidentEditView(ObjectEditView):
                 form.instance, actor=self.request.user, expected_version=expected, **d
             )
         return services.create_incident(actor=self.request.user, **d)
+
+
+# ------------------------------------------------------------------------------ 专项整治
+
+
+class SpecialListView(ObjectListView):
+    model = SpecialCampaign
+    filterset_class = SpecialCampaignFilterSet
+    table_class = SpecialCampaignTable
+    create_url_name = "incidents:special_add"
+    title = "专项整治"
+    export_name = "专项整治"
+    extra_actions = [("事件登记", "incidents:incident_list")]
+
+    def base_queryset(self):
+        return SpecialCampaign.objects.select_related("region").annotate(
+            site_count=Count("sites", distinct=True),
+            done_count=Count("sites", filter=Q(sites__status__in=SITE_DONE), distinct=True),
+        )
+
+    def can_create(self):
+        return may_register(self.request.user)
+
+
+class SpecialEditView(ObjectEditView):
+    model = SpecialCampaign
+    form_class = SpecialCampaignForm
+
+    def check_permission(self, obj):
+        super().check_permission(obj)
+        if obj is None and not may_register(self.request.user):
+            raise PermissionDenied("只有创建办可以部署专项整治")
+
+    def save(self, form):
+        d = dict(form.cleaned_data)
+        expected = d.pop("edit_version", None)
+        if form.instance.pk:
+            return services.update_special(
+                form.instance, actor=self.request.user, expected_version=expected, **d
+            )
+        return services.create_special(actor=self.request.user, **d)
+
+
+SITES_PER_PAGE = 50
+
+
+def _special(request, campaign, status=200, **forms):
+    user = request.user
+    office = not user.is_read_only and manages(user, campaign.region)
+    sites = (
+        SpecialSite.objects.restrict(user)
+        .filter(campaign=campaign)
+        .select_related("business__region", "business__category")
+    )
+    filterset = SpecialSiteFilterSet(request.GET or None, queryset=sites)
+    page = Paginator(filterset.qs, SITES_PER_PAGE).get_page(request.GET.get("page"))
+    editable = (
+        set(
+            Business.objects.restrict(user, "change")
+            .filter(pk__in=[s.business_id for s in page])
+            .values_list("pk", flat=True)
+        )
+        if not user.is_read_only
+        else set()
+    )
+    for s in page:
+        s.can_record = campaign.status != "closed" and (office or s.business_id in editable)
+    ctx = {
+        "object": campaign,
+        "title": campaign.title,
+        "can_edit": office,
+        "progress": services.special_progress(campaign),
+        "page": page,
+        "filterset": filterset,
+        "target_form": forms.get("target_form") or TargetForm(campaign=campaign),
+        "cover_form": forms.get("cover_form") or CoverForm(campaign=campaign),
+        "site_statuses": SiteStatus.choices,
+        "errors": forms.get("errors", []),
+    }
+    return render(request, "incidents/special_detail.html", ctx, status=status)
+
+
+class SpecialDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        campaign = get_object_for_user(
+            SpecialCampaign,
+            request.user,
+            pk,
+            queryset=SpecialCampaign.objects.select_related("region", "lead_unit"),
+        )
+        return _special(request, campaign)
+
+
+class SpecialActionView(LoginRequiredMixin, View):
+    """POST /incidents/specials/<pk>/<what>/: target, cover, site."""
+
+    def post(self, request, pk, what):
+        campaign = get_object_for_user(SpecialCampaign, request.user, pk)
+        try:
+            if what == "target":
+                form = TargetForm(request.POST, campaign=campaign)
+                if not form.is_valid():
+                    return _special(request, campaign, 400, target_form=form)
+                services.set_target(campaign, actor=request.user, **form.cleaned_data)
+                messages.success(request, "已保存整治目标")
+            elif what == "cover":
+                form = CoverForm(request.POST, campaign=campaign)
+                if not form.is_valid():
+                    return _special(request, campaign, 400, cover_form=form)
+                n = services.cover_businesses(
+                    campaign,
+                    actor=request.user,
+                    categories=[c.code for c in form.cleaned_data["categories"]],
+                    township=form.cleaned_data["township"],
+                )
+                messages.success(request, f"已从主体库纳入整治对象{n}户")
+            elif what == "site":
+                site = get_object_for_user(
+                    SpecialSite, request.user, request.POST.get("site"), queryset=campaign.sites.all()
+                )
+                form = SiteForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError("；".join(e for es in form.errors.values() for e in es))
+                d = dict(form.cleaned_data)
+                services.record_site(site, actor=request.user, expected_version=d.pop("edit_version"), **d)
+                messages.success(request, f"已登记“{site.business}”的整治情况")
+            else:
+                raise Http404
+        except (ValidationError, ConcurrentEditError) as exc:
+            errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            return _special(request, campaign, 400, errors=errors)
+        return redirect(campaign.get_absolute_url())

@@ -276,9 +276,10 @@ class ItemScoreSerializer(VersionedSerializer):
             "free_deductions",
             "scored_by",
             "scored_at",
+            "source_refs",
             "version",
         ]
-        read_only_fields = ["scored_by", "scored_at"]
+        read_only_fields = ["scored_by", "scored_at", "source_refs"]
 
     def _save(self, d, instance=None):
         assessment = instance.assessment if instance else d["assessment"]
@@ -325,8 +326,21 @@ class VetoAnswerSerializer(VersionedSerializer):
 
     class Meta:
         model = VetoAnswer
-        fields = ["id", "assessment", "gate", "gate_name", "occurred", "evidence", "version"]
-        read_only_fields = ["assessment", "gate"]
+        fields = [
+            "id",
+            "assessment",
+            "gate",
+            "gate_name",
+            "occurred",
+            "evidence",
+            "derived",
+            "derived_basis",
+            "records",
+            "derived_at",
+            "override_reason",
+            "version",
+        ]
+        read_only_fields = ["assessment", "gate", "derived", "derived_basis", "records", "derived_at"]
 
     def update(self, instance, validated_data):
         return services.answer_veto(
@@ -334,6 +348,7 @@ class VetoAnswerSerializer(VersionedSerializer):
             actor=self.context["request"].user,
             occurred=validated_data.get("occurred", instance.occurred),
             evidence=validated_data.get("evidence", instance.evidence),
+            override_reason=validated_data.get("override_reason", instance.override_reason),
             expected_version=validated_data.get("version"),
         )
 

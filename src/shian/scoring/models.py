@@ -9,7 +9,7 @@ The arithmetic lives in `engine.py`, the rules in `services.py`.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from shian.core.models import BusinessModel
@@ -119,6 +119,9 @@ class ItemScore(BusinessModel):
     methods = models.JSONField("评价方式", default=list, blank=True)
     note = models.TextField("评分说明", blank=True)
     evidence_ids = models.JSONField("查阅的佐证材料", default=list, blank=True, help_text="佐证材料编号")
+    source_refs = models.JSONField(
+        "来源记录", default=list, blank=True, editable=False, help_text="由示范引领项目等登记折算时的来源"
+    )
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="评分人",
@@ -211,6 +214,15 @@ class VetoAnswer(BusinessModel):
     )
     occurred = models.BooleanField("是否存在", null=True, help_text="是＝存在否决情形，无论得分多少均不达标")
     evidence = models.TextField("依据", blank=True)
+    # Derived from a register above scoring (scoring/hooks.py: the incident register) over the
+    # assessment's period; `derived` None = no register speaks to this gate, the office answers it.
+    derived = models.BooleanField("登记认定", null=True, blank=True, editable=False)
+    derived_basis = models.TextField("认定依据", blank=True, editable=False)
+    records = models.JSONField("依据记录", default=list, blank=True, editable=False)
+    derived_at = models.DateTimeField("认定时间", null=True, blank=True, editable=False)
+    override_reason = models.TextField(
+        "人工改判理由", blank=True, help_text="判定与登记认定不一致时必须写明理由"
+    )
 
     objects = VetoAnswerQuerySet.as_manager()
 
@@ -222,11 +234,36 @@ class VetoAnswer(BusinessModel):
                 fields=["assessment", "gate"],
                 name="vetoanswer_unique",
                 violation_error_message="该否决项已判定",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(derived__isnull=True) | Q(occurred=F("derived")) | ~Q(override_reason=""),
+                name="vetoanswer_override_reason",
+                violation_error_message="否决项判定与事件登记认定不一致时必须写明改判理由",
+            ),
         ]
 
     def __str__(self):
         return f"{self.gate}：{'是' if self.occurred else '否' if self.occurred is False else '未判定'}"
+
+    @property
+    def is_derived(self) -> bool:
+        return self.derived is not None
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.derived is not None and self.occurred != self.derived
+
+    def basis_text(self) -> str:
+        """What the answer rests on, as the assessment page and the documents print it."""
+        if self.derived is None:
+            return self.evidence
+        text = self.derived_basis
+        if self.records:
+            text += "（" + "；".join(r.get("label", "") for r in self.records) + "）"
+        if self.is_overridden:
+            verdict = "存在" if self.occurred else "不存在"
+            text += f"。创建办改判为“{verdict}否决情形”，理由：{self.override_reason}"
+        return text
 
 
 class ReviewGroupQuerySet(ScopedQuerySet):

@@ -4,6 +4,7 @@ Every function checks permission and preconditions, raises ValidationError (Chin
 field) or PermissionDenied, and writes inside a transaction; audit entries are automatic.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +15,9 @@ from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.services import check_version, save_versioned
 from shian.evidence.models import Material
-from shian.framework.choices import GateKind, Method
+from shian.framework.choices import CategoryKind, GateKind, Method
 from shian.organisation.choices import Role
-from shian.scoring import engine
+from shian.scoring import engine, hooks
 from shian.scoring.choices import AssessmentKind, AssessmentStatus
 from shian.scoring.models import (
     Assessment,
@@ -90,6 +91,8 @@ def create_assessment(
     assessment.save()
     for gate in campaign.framework.gates.filter(kind=GateKind.VETO):
         VetoAnswer.objects.create(assessment=assessment, gate=gate)
+    _derive_vetoes(assessment)
+    _apply_bonus(assessment, actor)
     return assessment
 
 
@@ -98,6 +101,8 @@ def lock_assessment(assessment: Assessment, *, actor, expected_version=None) -> 
     """Sign off: from now on the assessment and its scores are read-only (history stays in the audit log)."""
     check_can_manage(assessment.campaign, actor)
     check_open(assessment)
+    check_version(assessment, expected_version)
+    _derive_vetoes(assessment)  # what is signed is what the registers say today
     assessment.status = AssessmentStatus.LOCKED
     assessment.locked_at = timezone.now()
     assessment.locked_by = actor
@@ -118,20 +123,180 @@ def update_survey(assessment: Assessment, *, actor, expected_version, **values) 
     return assessment
 
 
+def assessment_period(assessment) -> tuple[dt.date, dt.date]:
+    """The criteria's period an assessment looks back over: from the campaign's start (else the three
+    years before) to the assessment's date (else today)."""
+    end = assessment.held_on or timezone.localdate()
+    start = assessment.campaign.started_on
+    if start is None or start > end:
+        try:
+            start = end.replace(year=end.year - 3)
+        except ValueError:  # 29 February
+            start = end.replace(year=end.year - 3, day=28)
+    return start, end
+
+
+def _derive_vetoes(assessment) -> int:
+    """Answer the veto gates a register speaks to (scoring/hooks.py) over the assessment's period; an
+    answer the office overrode with a reason keeps the office's verdict. Returns how many changed."""
+    start, end = assessment_period(assessment)
+    region = assessment.campaign.region
+    changed = 0
+    for answer in VetoAnswer.objects.select_for_update().filter(assessment=assessment).select_related("gate"):
+        finding = hooks.find_veto(answer.gate, region, start, end)
+        before = (
+            answer.derived,
+            answer.derived_basis,
+            answer.records,
+            answer.occurred,
+            answer.override_reason,
+        )
+        if finding is None:
+            answer.derived, answer.derived_basis, answer.records = None, "", []
+        else:
+            answer.derived = finding.occurred
+            answer.derived_basis = finding.basis
+            answer.records = [r.as_dict() for r in finding.records]
+            if not (answer.override_reason and answer.occurred != finding.occurred):
+                answer.occurred = finding.occurred
+                answer.evidence = finding.basis
+                answer.override_reason = ""
+        if before == (
+            answer.derived,
+            answer.derived_basis,
+            answer.records,
+            answer.occurred,
+            answer.override_reason,
+        ):
+            continue
+        answer.derived_at = timezone.now()
+        save_versioned(answer, answer.version)  # under the row lock
+        log_event(answer, "veto_derived", answer.basis_text()[:500], {"occurred": answer.occurred})
+        changed += 1
+    return changed
+
+
 @transaction.atomic
-def answer_veto(answer: VetoAnswer, *, actor, occurred, evidence="", expected_version) -> VetoAnswer:
-    """否决项: yes/no with the evidence it rests on; a yes needs evidence. Unchanged answers are not saved."""
+def derive_vetoes(assessment: Assessment, *, actor) -> int:
+    """Refresh the derived 否决项 answers from the registers (the office's button, and before locking)."""
+    check_can_manage(assessment.campaign, actor)
+    check_open(assessment)
+    return _derive_vetoes(assessment)
+
+
+def _open_assessments(**campaign_filter):
+    return Assessment.objects.filter(
+        status=AssessmentStatus.OPEN, campaign__archived_at__isnull=True, **campaign_filter
+    ).select_related("campaign__region", "campaign__framework")
+
+
+@transaction.atomic
+def sync_vetoes(region) -> int:
+    """A register changed in `region`: re-derive the vetoes of the open assessments of every campaign
+    whose region contains it (a system step of the register's own change; locked ones keep theirs)."""
+    paths = [p for p in region.path.split("/") if p]
+    prefixes = ["/" + "/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
+    changed = 0
+    for assessment in _open_assessments(campaign__region__path__in=prefixes):
+        changed += _derive_vetoes(assessment)
+    return changed
+
+
+@transaction.atomic
+def sync_bonus(campaign, *, actor) -> int:
+    """A 示范引领 project of `campaign` was reviewed: rescore the bonus items of its open assessments."""
+    return sum(_apply_bonus(a, actor) for a in _open_assessments(campaign=campaign))
+
+
+@transaction.atomic
+def answer_veto(
+    answer: VetoAnswer, *, actor, occurred, evidence="", override_reason="", expected_version
+) -> VetoAnswer:
+    """否决项: yes/no with the evidence it rests on; a yes needs evidence. Unchanged answers are not saved.
+
+    A gate the incident register answers (`derived` set) keeps the register's verdict unless the office
+    overrides it, and an override needs a written reason (kept on the answer, audited, printed)."""
     check_can_manage(answer.assessment.campaign, actor)
     check_open(answer.assessment)
     check_version(answer, expected_version)
-    if occurred is not None and not (evidence or "").strip():
-        raise ValidationError({"evidence": f"否决项“{answer.gate}”须填写判定依据"})
-    if answer.occurred == occurred and answer.evidence == (evidence or ""):
+    evidence = evidence or ""
+    reason = (override_reason or "").strip()
+    if answer.derived is not None:
+        if occurred == answer.derived:
+            reason = ""
+            evidence = evidence or answer.derived_basis
+        elif not reason:
+            said = "存在" if answer.derived else "不存在"
+            raise ValidationError(
+                {"override_reason": f"否决项“{answer.gate}”经事件登记认定为“{said}”，改判须写明理由"}
+            )
+    else:
+        reason = ""  # nothing to override: the office's own answer rests on its evidence
+        if occurred is not None and not evidence.strip():
+            raise ValidationError({"evidence": f"否决项“{answer.gate}”须填写判定依据"})
+    if (answer.occurred, answer.evidence, answer.override_reason) == (occurred, evidence, reason):
         return answer
+    overriding = reason and reason != answer.override_reason
     answer.occurred = occurred
-    answer.evidence = evidence or ""
+    answer.evidence = evidence
+    answer.override_reason = reason
+    answer.full_clean()
     save_versioned(answer, expected_version)
+    if overriding:
+        log_event(answer, "veto_overridden", reason, {"occurred": occurred, "derived": answer.derived})
     return answer
+
+
+def _apply_bonus(assessment, actor) -> int:
+    """Score the 示范引领 (bonus) items a register answers (scoring/hooks.py): its points capped at the
+    item's value and rounded down to the item's step (the category's cap is the engine's). A score a
+    person gave by hand stays; one the register gave before is refreshed. Returns how many changed."""
+    if not hooks.has_bonus_sources():
+        return 0
+    from shian.framework.models import ScoringItem
+
+    items = ScoringItem.objects.filter(
+        indicator__category__framework=assessment.campaign.framework,
+        indicator__category__kind=CategoryKind.BONUS,
+    ).select_related("indicator__category__framework")
+    existing = {s.item_id: s for s in assessment.scores.all()}
+    changed = 0
+    for item in items:
+        finding = hooks.find_bonus(assessment.campaign, item)
+        score = existing.get(item.pk)
+        if finding is None:
+            continue
+        if score is not None and score.scored_at is not None and not score.source_refs:
+            continue  # scored by a person (e.g. after the 答辩): theirs stands
+        points = engine.round_down_to_step(_item_spec(item), finding.points)
+        refs = [r.as_dict() for r in finding.records]
+        if score is not None and score.points == points and score.source_refs == refs:
+            continue
+        score = _write_score(
+            assessment,
+            item,
+            actor=actor,
+            points=points,
+            rules=(),
+            free_deductions=(),
+            methods=item.methods or (),
+            rubric_level="",
+            note=finding.basis,
+            evidence_ids=(),
+            expected_version=score.version if score is not None else None,
+        )
+        score.source_refs = refs
+        score.save(update_fields=["source_refs", "updated_at"])
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def apply_bonus(assessment: Assessment, *, actor) -> int:
+    """Refresh the 示范引领 items from the projects' reviewed scores (the office's button)."""
+    check_can_manage(assessment.campaign, actor)
+    check_open(assessment)
+    return _apply_bonus(assessment, actor)
 
 
 # ------------------------------------------------------------------------------ item scores
@@ -250,6 +415,7 @@ def _write_score(
     score.evidence_ids = [int(x) for x in evidence_ids]
     score.scored_by = actor
     score.scored_at = timezone.now()
+    score.source_refs = []  # a person's score; _apply_bonus names its sources after writing
     save_versioned(score, score.version)  # checked above, under the row lock
     keep = []
     existing = list(score.deductions.all())

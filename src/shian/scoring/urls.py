@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/", views.ScoreEditView.as_view(), name="score_edit"),
     path("<int:pk>/gates/", views.GatesView.as_view(), name="gates"),
     path("<int:pk>/lock/", views.LockView.as_view(), name="lock"),
+    path("<int:pk>/refresh/", views.RefreshView.as_view(), name="refresh"),
     path("<int:assessment_pk>/groups/add/", views.GroupEditView.as_view(), name="group_add"),
     path("<int:assessment_pk>/interviews/add/", views.InterviewEditView.as_view(), name="interview_add"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group_detail"),

@@ -316,6 +316,7 @@ class GatesView(LoginRequiredMixin, View):
                             actor=request.user,
                             occurred=occurred,
                             evidence=request.POST.get(f"evidence-{answer.pk}", ""),
+                            override_reason=request.POST.get(f"override-{answer.pk}", ""),
                             expected_version=request.POST.get(f"version-{answer.pk}"),
                         )
             except (ValidationError, ConcurrentEditError) as exc:
@@ -324,6 +325,20 @@ class GatesView(LoginRequiredMixin, View):
                 messages.success(request, "已保存否决项与测评结果")
                 return redirect(assessment.get_absolute_url())
         return self._render(request, assessment, form, errors, 400)
+
+
+class RefreshView(LoginRequiredMixin, View):
+    """从登记更新: the 否决项 from the incident register, the 示范引领 items from the reviewed projects."""
+
+    def post(self, request, pk):
+        assessment = get_object_for_user(Assessment, request.user, pk, "change")
+        try:
+            vetoes = services.derive_vetoes(assessment, actor=request.user)
+            bonus = services.apply_bonus(assessment, actor=request.user)
+            messages.success(request, f"已从登记更新：否决项{vetoes}项、示范引领评分{bonus}项有变化")
+        except (ValidationError, ConcurrentEditError) as exc:
+            messages.error(request, _error_text(exc))
+        return redirect(assessment.get_absolute_url())
 
 
 class LockView(LoginRequiredMixin, View):

@@ -13,3 +13,10 @@ class ShowcaseConfig(registry.ShianApp):
     )
     has_api = True
     has_demo = True
+
+    def ready(self):
+        from shian.scoring.hooks import register_bonus_source
+        from shian.showcase.bonus import bonus_from_projects
+
+        # The assessment's 示范引领 items are scored from the reviewed projects; scoring never imports us.
+        register_bonus_source(bonus_from_projects)

@@ -9,6 +9,7 @@ from shian.core.audit import log_event
 from shian.core.policy import acts_for, ensure_can, manages
 from shian.core.services import save_versioned
 from shian.core.uploads import check_upload
+from shian.scoring.services import sync_bonus
 from shian.showcase.choices import RUBRIC, Status
 from shian.showcase.models import Milestone, Project, ProjectFile
 
@@ -126,6 +127,8 @@ def review_project(
     project.reviewed_at = timezone.now()
     save_versioned(project, expected_version)
     log_event(project, "showcase_project_approved" if approve else "showcase_project_returned", comment)
+    if approve and project.item_id:
+        sync_bonus(project.campaign, actor=actor)  # the open assessments' 示范引领 items follow the review
     return project
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("portfolio.docx", views.PortfolioView.as_view(), name="portfolio"),
     path("files/<int:pk>/", views.FileDownloadView.as_view(), name="file_download"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("<int:pk>/pack.zip", views.PackView.as_view(), name="pack"),
     path("<int:pk>/edit/", views.ProjectEditView.as_view(), name="project_edit"),
     path("<int:pk>/<slug:what>/", views.ProjectActionView.as_view(), name="project_action"),
 ]

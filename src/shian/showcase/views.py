@@ -6,12 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from shian.campaigns.services import current_campaign
+from shian.core.exports import attachment_header
 from shian.core.files import file_response
 from shian.core.policy import acts_for, change_path, manages
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectEditView, ObjectListView, get_object_for_user
 from shian.showcase import services
-from shian.showcase.docs import portfolio_docx
+from shian.showcase.bonus import project_points
+from shian.showcase.docs import pack_zip, portfolio_docx
 from shian.showcase.filtersets import ProjectFilterSet
 from shian.showcase.forms import CompleteForm, FileForm, MilestoneForm, ProjectForm, ReviewForm
 from shian.showcase.models import Project, ProjectFile
@@ -63,6 +65,9 @@ def _detail(request, project, status=200, **forms):
         "file_form": forms.get("file_form") or FileForm(),
         "review_form": forms.get("review_form") or ReviewForm(initial={"edit_version": project.version}),
         "errors": forms.get("errors", []),
+        "bonus_points": project_points(project, project.item)
+        if project.item_id and project.status == "approved"
+        else None,
     }
     return render(request, "showcase/project_detail.html", ctx, status=status)
 
@@ -198,4 +203,22 @@ class PortfolioView(LoginRequiredMixin, View):
         from urllib.parse import quote
 
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('示范引领项目申报材料.docx')}"
+        return response
+
+
+class PackView(LoginRequiredMixin, View):
+    """答辩材料包 of one project: whoever may read the project (office, leaders, the lead unit)."""
+
+    def get(self, request, pk):
+        project = get_object_for_user(
+            Project,
+            request.user,
+            pk,
+            queryset=Project.objects.select_related("campaign__region", "lead_unit", "item").prefetch_related(
+                "milestones", "files"
+            ),
+        )
+        response = HttpResponse(pack_zip(project), content_type="application/zip")
+        response["Content-Disposition"] = attachment_header(f"{project.title}答辩材料包.zip")
+        response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -137,12 +137,13 @@ def _side(c, *, campaign, framework, county, office_user, unit, other_unit, task
 
 def _community(*, county, tag):
     """A 你点我检 poll with an option and a vote, a 有奖举报 and an activity of the county."""
-    from shian.community.models import Activity, Poll, PollOption, PollVote, RewardReport
+    from shian.community.models import Activity, Poll, PollOption, PollVote, RewardReport, SamplingTask
 
     today = timezone.localdate()
     poll = Poll.objects.create(region=county, title=f"{tag}你点我检", status="open")
     option = PollOption.objects.create(poll=poll, name=f"{tag}月饼")
     PollVote.objects.create(poll=poll, option=option, device=f"{tag}-device")
+    SamplingTask.objects.create(option=option, region=county, product=f"{tag}月饼")
     RewardReport.objects.create(region=county, number=f"{tag}-JB1", received_on=today, subject=f"{tag}小吃店")
     Activity.objects.create(region=county, kind="publicity", title=f"{tag}科普宣传", held_on=today)
 
@@ -262,6 +263,24 @@ def _incidents(*, county, office_user, unit, tag):
     )
     IncidentEvent.objects.create(
         incident=incident, at=timezone.now(), note=f"{tag}接报", recorded_by=office_user
+    )
+    # 专项整治 led by `unit`: a township target and the county's business covered
+    from shian.incidents.models import SpecialCampaign, SpecialSite, SpecialTarget
+    from shian.organisation.models import Region
+    from shian.registry.models import Business
+
+    special = SpecialCampaign.objects.create(
+        region=county,
+        title=f"{tag}三小整治",
+        kind="small_three",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        lead_unit=unit,
+    )
+    town = Region.objects.filter(parent=county).first() or county
+    SpecialTarget.objects.create(campaign=special, township=town, target=5)
+    SpecialSite.objects.create(
+        campaign=special, business=Business.objects.filter(region__path__startswith=county.path).first()
     )
 
 

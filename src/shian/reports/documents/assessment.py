@@ -109,16 +109,15 @@ def _score_sections(assessment, result, spec, figures, with_indicators=True):
         figures["deductions"] = {"count": 0, "points": "0"}
         blocks.append(g.Paragraph("本次评分无扣分记录。"))
     blocks.append(g.Heading("否决项及门槛核查"))
+    # The veto answers' basis: what the incident register found (with the records) and any override
+    # of the office with its reason (scoring.VetoAnswer.basis_text).
+    bases = {a.gate.name: a.basis_text() for a in assessment.vetoes.select_related("gate")}
     for gate in result.gates:
         verdict = {True: "符合", False: "不符合", None: "待核实"}[gate.passed]
-        blocks.append(
-            g.Paragraph(
-                [
-                    (f"{gate.name}：", True),
-                    (f"{verdict}。{gate.reason.rstrip('。')}。" if gate.reason else f"{verdict}。", False),
-                ]
-            )
-        )
+        text = f"{verdict}。{gate.reason.rstrip('。')}。" if gate.reason else f"{verdict}。"
+        if gate.kind == "veto" and bases.get(gate.name):
+            text += f"依据：{bases[gate.name].rstrip('。')}。"
+        blocks.append(g.Paragraph([(f"{gate.name}：", True), (text, False)]))
     figures["gates"] = {gate.name: gate.passed for gate in result.gates}
     figures["outcome"] = result.outcome
     return blocks

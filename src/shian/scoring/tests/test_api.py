@@ -68,7 +68,12 @@ def test_veto_answer_and_gap_by_api(cast, api):
     veto = client.get(f"/api/veto-answers/?assessment={a.pk}").json()["results"][0]
     r = client.patch(
         f"/api/veto-answers/{veto['id']}/",
-        {"occurred": True, "evidence": "县内发生重大食物中毒", "version": veto["version"]},
+        {
+            "occurred": True,
+            "evidence": "县内发生重大食物中毒",
+            "override_reason": "事件尚未登记，经调查确认",
+            "version": veto["version"],
+        },
         format="json",
     )
     assert r.status_code == 200, r.content

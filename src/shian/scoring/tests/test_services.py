@@ -52,6 +52,7 @@ def test_result_totals_bonus_and_veto(cast):
         actor=cast.office_user,
         occurred=True,
         evidence="2024年3月发生集体食物中毒",
+        override_reason="事件登记尚未补录，经调查确认",
         expected_version=veto.version,
     )
     r = services.assessment_result(a)
@@ -60,14 +61,16 @@ def test_result_totals_bonus_and_veto(cast):
 
 
 def test_veto_yes_needs_evidence(cast):
+    from shian.framework.models import Gate
+
+    # A gate no register speaks to is answered by the office, with evidence for a yes.
+    gate = Gate.objects.create(framework=cast.framework, seq=9, kind="veto", name="创建数据材料弄虚作假")
     a = self_assessment(cast)
+    answer = a.vetoes.get(gate=gate)
+    assert answer.derived is None
     with pytest.raises(ValidationError) as exc:
         services.answer_veto(
-            a.vetoes.get(),
-            actor=cast.office_user,
-            occurred=True,
-            evidence="",
-            expected_version=a.vetoes.get().version,
+            answer, actor=cast.office_user, occurred=True, evidence="", expected_version=answer.version
         )
     assert "evidence" in exc.value.message_dict
 
