@@ -232,7 +232,21 @@ def key_figures(campaign, user, limit=12):
 
 # ------------------------------------------------------------------------------ the field
 def field_tiles(campaign, user) -> list[dict]:
-    """Figures from the field apps for the leader (label, value, unit, note, url, tone), a few queries each."""
+    """Figures from the field apps for the leader (label, value, unit, note, url, tone), a few queries each:
+    inspections here, then each app's own `figures.dashboard_tiles`; every link keeps the campaign."""
+    from shian.community import figures as community
+    from shian.incidents import figures as incidents
+    from shian.showcase import figures as showcase
+
+    tiles = _inspection_tiles(campaign, user)
+    for app in (incidents, showcase, community):
+        tiles.extend(app.dashboard_tiles(campaign, user))
+    for tile in tiles:
+        tile["url"] += ("&" if "?" in tile["url"] else "?") + f"campaign={campaign.pk}"
+    return tiles
+
+
+def _inspection_tiles(campaign, user) -> list[dict]:
     from django.urls import reverse
 
     from shian.inspections.choices import VisitStatus

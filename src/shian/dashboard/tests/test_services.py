@@ -61,3 +61,16 @@ def test_field_tiles_count_what_the_frequency_list_counts(cast):
     # the other county's leader sees none of these businesses or visits
     other = {t["label"]: t for t in services.field_tiles(cast.other_campaign, cast.other_office_user)}
     assert other["明查暗访点位"]["value"] == 0
+
+
+def test_field_tiles_gather_every_field_app_and_keep_the_campaign_in_their_links(cast, login):
+    from urllib.parse import parse_qs, urlsplit
+
+    tiles = services.field_tiles(cast.campaign, cast.leader)
+    labels = {t["label"] for t in tiles}
+    assert {"检查频次达标", "明查暗访点位"} <= labels and len(tiles) > 4
+    client = login(cast.leader)
+    for tile in tiles:
+        url = urlsplit(tile["url"])
+        assert parse_qs(url.query)["campaign"] == [str(cast.campaign.pk)], tile["url"]
+        assert client.get(tile["url"]).status_code == 200, tile["url"]
