@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from shian.organisation.models import Region
 from shian.stewardship import services
-from shian.stewardship.models import Binding, StewardVisit
+from shian.stewardship.models import Binding, Cadre, Commitment, StewardVisit
 
 
 def visit_compliance(region: Region, as_of: datetime.date) -> list[dict]:
@@ -37,3 +37,33 @@ def visit_compliance(region: Region, as_of: datetime.date) -> list[dict]:
             }
         )
     return rows
+
+
+def _towns(region: Region) -> list:
+    towns = list(Region.objects.filter(parent=region).order_by("code"))
+    return towns or [region]
+
+
+def commitment_coverage(region: Region, year: int) -> list[dict]:
+    """Per township under `region` (county cadres under the county itself): active cadres with bindings,
+    how many signed their 三张清单一承诺书 of `year`, and the rate."""
+    cadres = (
+        Cadre.objects.filter(is_active=True, region__path__startswith=region.path, bindings__is_active=True)
+        .distinct()
+        .values_list("pk", "region__path")
+    )
+    signed = set(
+        Commitment.objects.filter(year=year, cadre__region__path__startswith=region.path)
+        .exclude(signed_scan="")
+        .values_list("cadre_id", flat=True)
+    )
+    areas = [region] + [t for t in _towns(region) if t != region]
+    rows = {a.pk: {"region": a, "cadres": 0, "signed": 0} for a in areas}
+    for pk, path in cadres:
+        area = next((t for t in areas[1:] if path.startswith(t.path)), region)
+        rows[area.pk]["cadres"] += 1
+        rows[area.pk]["signed"] += pk in signed
+    out = [r for r in rows.values() if r["cadres"] or r["region"] != region]
+    for r in out:
+        r["rate"] = r["signed"] / r["cadres"] if r["cadres"] else None
+    return out

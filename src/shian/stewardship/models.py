@@ -6,7 +6,7 @@ from django.db.models import Q
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet
 from shian.registry.choices import BaobaoLevel
-from shian.stewardship.choices import CadreLevel
+from shian.stewardship.choices import CadreLevel, FindingStatus, VisitStep
 
 
 class LevelRuleQuerySet(ScopedQuerySet):
@@ -141,6 +141,19 @@ class StewardVisit(BusinessModel):
     feedback = models.TextField("五反馈：反馈整改", blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    licences_note = models.CharField("一看：情况", max_length=300, blank=True)
+    records_note = models.CharField("二查：情况", max_length=300, blank=True)
+    staff_note = models.CharField("三问：情况", max_length=300, blank=True)
+    feedback_to = models.CharField("五反馈：反馈对象", max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        "organisation.User",
+        verbose_name="记录人账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    via_link = models.BooleanField("经短信链接填报", default=False)
 
     objects = VisitQuerySet.as_manager()
 
@@ -150,3 +163,111 @@ class StewardVisit(BusinessModel):
 
     def __str__(self):
         return f"{self.cadre.name} {self.visited_on:%Y-%m-%d} {self.business.name}"
+
+
+class ViaStewardVisit(ScopedQuerySet):
+    scope = Scope(via="visit")
+
+
+class StewardVisitPhoto(BusinessModel):
+    """A photo taken on the visit (any of the five steps)."""
+
+    visit = models.ForeignKey(
+        StewardVisit, verbose_name="督导", on_delete=models.CASCADE, related_name="photos"
+    )
+    step = models.PositiveSmallIntegerField("步骤", choices=VisitStep.choices, default=VisitStep.LOOK)
+    file = models.FileField("照片", upload_to="stewardship/photos/%Y/%m/", max_length=300)
+
+    objects = ViaStewardVisit.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督导照片"
+        ordering = ["visit", "step", "id"]
+
+    def __str__(self):
+        return f"督导照片{self.pk}"
+
+
+class VisitFinding(BusinessModel):
+    """四记: one problem found on a visit; it becomes a rectification problem of the business and is
+    followed up (复查) on the next visit to the business."""
+
+    visit = models.ForeignKey(
+        StewardVisit, verbose_name="督导", on_delete=models.CASCADE, related_name="findings"
+    )
+    step = models.PositiveSmallIntegerField("发现环节", choices=VisitStep.choices, default=VisitStep.RECORD)
+    text = models.CharField("问题", max_length=300)
+    status = models.CharField(
+        "复查结果", max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    checked_in = models.ForeignKey(
+        StewardVisit,
+        verbose_name="复查督导",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_up",
+    )
+    problem = models.ForeignKey(
+        "rectification.Problem",
+        verbose_name="整改问题",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="steward_findings",
+    )
+
+    objects = ViaStewardVisit.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督导发现问题"
+        ordering = ["visit", "id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class CommitmentQuerySet(ScopedQuerySet):
+    scope = Scope(region="cadre__region", unit="cadre__unit", units_read_below=True)
+
+
+class Commitment(BusinessModel):
+    """三张清单一承诺书 of a cadre for a year: generated, printed, signed, and the signed scan kept."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="包保干部", on_delete=models.CASCADE, related_name="commitments"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    businesses = models.PositiveSmallIntegerField("清单主体数", default=0)
+    signed_scan = models.FileField(
+        "签字扫描件", upload_to="stewardship/commitments/%Y/", max_length=300, blank=True
+    )
+    signed_on = models.DateField("签字日期", null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        "organisation.User",
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "三张清单一承诺书"
+        ordering = ["-year", "cadre__region__path", "cadre__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "year"],
+                name="commitment_cadre_year",
+                violation_error_message="该干部本年度已有承诺书",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.year}年三张清单一承诺书"
+
+    @property
+    def is_signed(self):
+        return bool(self.signed_scan)
