@@ -13,3 +13,4 @@ class StewardshipConfig(registry.ShianApp):
         ),
     )
     has_api = True
+    has_demo = True

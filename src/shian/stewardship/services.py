@@ -432,3 +432,47 @@ def upload_signed(cadre: Cadre, year: int, upload, *, actor, signed_on=None) -> 
     commitment.save()
     log_event(commitment, "commitment_signed", note=f"上传签字扫描件“{name}”")
     return commitment
+
+
+# ------------------------------------------------------------------------------ reminders
+
+
+def overdue_cadres(cadres, today: datetime.date | None = None) -> list[tuple[Cadre, list[dict]]]:
+    """Active cadres with businesses past their due date, each with the overdue rows."""
+    today = today or timezone.localdate()
+    out = []
+    for cadre in cadres.filter(is_active=True, bindings__is_active=True).distinct().select_related("region"):
+        late = [r for r in due_rows(cadre, today) if r["overdue"]]
+        if late:
+            out.append((cadre, late))
+    return out
+
+
+def remind_overdue(today: datetime.date | None = None, cadres=None) -> int:
+    """Tell each overdue cadre (their login) and their unit once a week (the occasion is the ISO week),
+    through core.notify like every other app. Returns the number of cadres reminded."""
+    from django.urls import reverse
+
+    from shian.core.notify import notify_event
+
+    today = today or timezone.localdate()
+    year, week, _ = today.isocalendar()
+    n = 0
+    for cadre, late in overdue_cadres(cadres if cadres is not None else Cadre.objects.all(), today):
+        if not (cadre.user_id or cadre.unit_id):
+            continue  # a cadre without login or unit is reached by the office's link message
+        names = "、".join(r["business"].name for r in late[:5]) + ("等" if len(late) > 5 else "")
+        campaign = _campaign_for(late[0]["business"])
+        notify_event(
+            "visit",
+            cadre,
+            users=[cadre.user_id] if cadre.user_id else [],
+            units=[cadre.unit_id] if cadre.unit_id else [],
+            campaign=campaign.pk if campaign else None,
+            title=f"包保督导逾期：{cadre.name}有{len(late)}个主体未按时督导",
+            body=f"请尽快督导：{names}。最早应于{late[0]['due']:%Y年%-m月%-d日}前完成。",
+            occasion=f"{year}-W{week:02d}",
+            url=reverse("stewardship:round", args=[cadre.pk]),
+        )
+        n += 1
+    return n

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.core.audit import log_event
-from shian.core.exports import attachment_header
+from shian.core.exports import attachment_header, xlsx_response
 from shian.core.files import file_response
 from shian.core.policy import can
 from shian.core.views import ObjectListView, get_object_for_user
@@ -38,6 +38,8 @@ class CadreListView(ObjectListView):
         ("未包保主体", "stewardship:unbound"),
         ("督导记录", "stewardship:visit_list"),
         ("落实情况", "stewardship:coverage"),
+        ("规则检查", "stewardship:checks"),
+        ("季度汇总", "stewardship:summary"),
         ("导入干部", "stewardship:cadre_import"),
     ]
 
@@ -240,3 +242,64 @@ class CadreImportView(LoginRequiredMixin, View):
             return render(request, self.template, ctx, status=403)
         ctx["result"] = result
         return render(request, self.template, ctx, status=200 if result.ok else 400)
+
+
+class ChecksView(LoginRequiredMixin, View):
+    """The 层级对应 checks: cadres over their load and bindings that break the rule (in the user's scope)."""
+
+    def get(self, request):
+        rule_map = services.rules()
+        over = services.cadres_over_load(Cadre.objects.restrict(request.user).select_related("region"))
+        breaking = [
+            (b, services.binding_problem(b.cadre, b.business, rule_map))
+            for b in services.bindings_breaking_rule(Binding.objects.restrict(request.user))
+        ]
+        ctx = {
+            "title": "包保规则检查",
+            "over": [(c, rule_map[c.level].max_load) for c in over],
+            "breaking": breaking,
+            "unbound": Business.objects.restrict(request.user)
+            .operating()
+            .exclude(bindings__is_active=True)
+            .count(),
+        }
+        return render(request, "stewardship/checks.html", ctx)
+
+
+def _quarter(request) -> tuple[int, int]:
+    today = timezone.localdate()
+    year = _year(request)
+    raw = request.GET.get("quarter") or ""
+    quarter = int(raw) if raw in ("1", "2", "3", "4") else (today.month - 1) // 3 + 1
+    return year, quarter
+
+
+class QuarterlySummaryView(LoginRequiredMixin, View):
+    """The quarter's 包保 summary per township; ?export=xlsx downloads it."""
+
+    def get(self, request):
+        region = user_region(request.user)
+        if region is None:
+            raise Http404
+        year, quarter = _quarter(request)
+        rows = figures.quarterly_summary(region, year, quarter)
+        name = f"{region.name}{year}年第{quarter}季度包保工作汇总"
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(
+                [figures.SUMMARY_HEADER, *figures.summary_rows(rows)],
+                f"{name}.xlsx",
+                sheet_title="包保季度汇总",
+            )
+        start, end = figures.quarter_bounds(year, quarter)
+        ctx = {
+            "title": name,
+            "rows": rows,
+            "table": figures.summary_rows(rows),
+            "header": figures.SUMMARY_HEADER,
+            "year": year,
+            "quarter": quarter,
+            "start": start,
+            "end": end,
+            "quarters": [1, 2, 3, 4],
+        }
+        return render(request, "stewardship/summary.html", ctx)
