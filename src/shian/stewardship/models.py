@@ -6,7 +6,14 @@ from django.db.models import Q
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet
 from shian.registry.choices import BaobaoLevel
-from shian.stewardship.choices import CadreLevel, FindingStatus, VisitStep
+from shian.stewardship.choices import (
+    CadreLevel,
+    DutyKind,
+    FindingStatus,
+    PointEvent,
+    PointSubject,
+    VisitStep,
+)
 
 
 class LevelRuleQuerySet(ScopedQuerySet):
@@ -271,3 +278,91 @@ class Commitment(BusinessModel):
     @property
     def is_signed(self):
         return bool(self.signed_scan)
+
+
+class PointRule(BusinessModel):
+    """积分 as data: the points a cadre or a business gets for one event."""
+
+    subject = models.CharField("对象", max_length=10, choices=PointSubject.choices)
+    event = models.CharField("事项", max_length=20, choices=PointEvent.choices)
+    points = models.SmallIntegerField("分值")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = LevelRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "积分规则"
+        ordering = ["subject", "event"]
+        constraints = [models.UniqueConstraint(fields=["subject", "event"], name="point_rule_subject_event")]
+
+    def __str__(self):
+        return f"{self.get_subject_display()}·{self.get_event_display()}：{self.points:+d}分"
+
+
+class StarRule(BusinessModel):
+    """星级 as data: the least points for each star rating of a cadre or a business."""
+
+    subject = models.CharField("对象", max_length=10, choices=PointSubject.choices)
+    stars = models.PositiveSmallIntegerField("星级")
+    min_points = models.IntegerField("最低积分")
+
+    objects = LevelRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "星级规则"
+        ordering = ["subject", "stars"]
+        constraints = [models.UniqueConstraint(fields=["subject", "stars"], name="star_rule_subject_stars")]
+
+    def __str__(self):
+        return f"{self.get_subject_display()}{self.stars}星：{self.min_points}分以上"
+
+
+class DutyQuerySet(ScopedQuerySet):
+    scope = Scope(region="business__region", unit="business__supervising_unit", units_read_below=True)
+
+
+class DutyRecord(BusinessModel):
+    """One 日管控 / 周排查 / 月调度 record of a business that must run them (the registry names its
+    食品安全总监), entered by the office, the township, or the bound cadre on a visit."""
+
+    business = models.ForeignKey(
+        "registry.Business", verbose_name="市场主体", on_delete=models.CASCADE, related_name="duty_records"
+    )
+    kind = models.CharField("类别", max_length=10, choices=DutyKind.choices)
+    period = models.DateField("周期", help_text="当日；周排查为该周周一；月调度为该月1日")
+    done_by = models.CharField("填报人（总监/安全员）", max_length=40)
+    checked = models.TextField("管控/排查/调度内容", blank=True)
+    problems = models.TextField("发现的风险隐患", blank=True)
+    measures = models.TextField("防范措施", blank=True)
+    visit = models.ForeignKey(
+        StewardVisit,
+        verbose_name="督导时录入",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duty_records",
+    )
+    recorded_by = models.ForeignKey(
+        "organisation.User",
+        verbose_name="录入账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = DutyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日管控周排查月调度记录"
+        ordering = ["-period", "business__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "kind", "period"],
+                name="duty_business_kind_period",
+                violation_error_message="该主体本周期已有记录",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.business.name} {self.get_kind_display()} {self.period:%Y-%m-%d}"

@@ -17,13 +17,22 @@ from shian.core.policy import can
 from shian.core.views import ObjectListView, get_object_for_user
 from shian.registry.models import Business
 from shian.stewardship import docs, figures, services
+from shian.stewardship.choices import DutyKind, PointEvent
 from shian.stewardship.filtersets import (
     BindingFilterSet,
     CadreFilterSet,
     UnboundBusinessFilterSet,
     VisitFilterSet,
 )
-from shian.stewardship.models import Binding, Cadre, Commitment, StewardVisit
+from shian.stewardship.models import (
+    Binding,
+    Cadre,
+    Commitment,
+    DutyRecord,
+    PointRule,
+    StarRule,
+    StewardVisit,
+)
 from shian.stewardship.tables import BindingTable, CadreTable, UnboundBusinessTable, VisitTable
 
 
@@ -40,6 +49,8 @@ class CadreListView(ObjectListView):
         ("落实情况", "stewardship:coverage"),
         ("规则检查", "stewardship:checks"),
         ("季度汇总", "stewardship:summary"),
+        ("积分星级", "stewardship:points"),
+        ("日管控周排查月调度", "stewardship:duty"),
         ("导入干部", "stewardship:cadre_import"),
     ]
 
@@ -303,3 +314,104 @@ class QuarterlySummaryView(LoginRequiredMixin, View):
             "quarters": [1, 2, 3, 4],
         }
         return render(request, "stewardship/summary.html", ctx)
+
+
+class PointsView(LoginRequiredMixin, View):
+    """积分 and 星级 of the year: cadres, and the businesses visited (lowest first, as work to do)."""
+
+    def get(self, request):
+        from shian.stewardship import points
+
+        year = _year(request)
+        visits = StewardVisit.objects.restrict(request.user)
+        cadre_events, business_events = points.year_points(year, visits)
+        cadres = Cadre.objects.restrict(request.user).filter(is_active=True).select_related("region")
+        businesses = (
+            Business.objects.restrict(request.user)
+            .filter(pk__in=list(business_events))
+            .select_related("region")
+        )
+        business_rows = points.ranking("business", businesses, business_events)
+        ctx = {
+            "title": f"{year}年包保积分与星级",
+            "year": year,
+            "cadres": points.ranking("cadre", cadres, cadre_events),
+            "businesses": list(reversed(business_rows))[:100],
+            "rules": PointRule.objects.all(),
+            "stars": StarRule.objects.all(),
+            "events": PointEvent.choices,
+        }
+        return render(request, "stewardship/points.html", ctx)
+
+
+def _month(request) -> tuple[datetime.date, datetime.date]:
+    raw = request.GET.get("month") or ""
+    try:
+        start = datetime.date.fromisoformat(raw + "-01")
+    except ValueError:
+        start = timezone.localdate().replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return start, min(end, max(timezone.localdate(), start))
+
+
+class DutyView(LoginRequiredMixin, View):
+    """主体责任: completion of 日管控/周排查/月调度 in a month by township and 业态, and recent records."""
+
+    def get(self, request):
+        from shian.stewardship import duty
+
+        start, end = _month(request)
+        businesses = Business.objects.restrict(request.user)
+        ctx = {
+            "title": "日管控周排查月调度",
+            "start": start,
+            "end": end,
+            "kinds": DutyKind.choices,
+            "completion": duty.completion(businesses, start, end),
+            "records": DutyRecord.objects.restrict(request.user).select_related("business")[:30],
+            "businesses": duty.duty_businesses(businesses).select_related("region")[:50],
+        }
+        return render(request, "stewardship/duty.html", ctx)
+
+
+class DutyFormView(LoginRequiredMixin, View):
+    template = "stewardship/duty_form.html"
+
+    def get_business(self, request, pk):
+        bound = Business.objects.filter(
+            pk=pk, bindings__is_active=True, bindings__cadre__user=request.user
+        ).first()
+        return bound or get_object_for_user(Business, request.user, pk)
+
+    def get(self, request, pk):
+        business = self.get_business(request, pk)
+        ctx = {"title": f"填报：{business.name}", "business": business, "kinds": DutyKind.choices}
+        return render(request, self.template, ctx | {"today": timezone.localdate().isoformat()})
+
+    def post(self, request, pk):
+        from shian.stewardship import duty
+
+        business = self.get_business(request, pk)
+        try:
+            day = datetime.date.fromisoformat(request.POST.get("period") or "")
+        except ValueError:
+            day = timezone.localdate()
+        try:
+            duty.record_duty(
+                business,
+                request.POST.get("kind", ""),
+                day,
+                actor=request.user,
+                done_by=request.POST.get("done_by", ""),
+                checked=request.POST.get("checked", ""),
+                problems=request.POST.get("problems", ""),
+                measures=request.POST.get("measures", ""),
+            )
+        except ValidationError as exc:
+            ctx = {"title": f"填报：{business.name}", "business": business, "kinds": DutyKind.choices}
+            ctx |= {"errors": exc.messages, "today": timezone.localdate().isoformat(), "posted": request.POST}
+            return render(request, self.template, ctx, status=400)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(request, f"已填报{business.name}的记录")
+        return redirect("stewardship:duty")
