@@ -159,10 +159,20 @@ class CommitmentDocxView(LoginRequiredMixin, View):
         cadre = cadre_for(request, pk)
         year = _year(request)
         data = docs.commitment_docx(cadre, year)
+        name = f"{cadre.name}{year}年三张清单一承诺书"
+        if request.GET.get("format") == "pdf":
+            from shian.core.gbt9704 import docx_to_pdf
+
+            pdf = docx_to_pdf(data)
+            if pdf is None:
+                raise Http404("服务器未安装 LibreOffice，请下载 Word 版本")
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = attachment_header(f"{name}.pdf")
+            return response
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
-        response["Content-Disposition"] = attachment_header(f"{cadre.name}{year}年三张清单一承诺书.docx")
+        response["Content-Disposition"] = attachment_header(f"{name}.docx")
         return response
 
 

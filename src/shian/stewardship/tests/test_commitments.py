@@ -2,6 +2,7 @@
 coverage by township."""
 
 import io
+import shutil
 
 import docx
 import pytest
@@ -120,3 +121,9 @@ def test_upload_page_refuses_a_non_scan(cast, township_cadre, login, settings, t
         {"year": 2026, "signed_scan": SimpleUploadedFile("b.pdf", PDF)},
     )
     assert r.status_code == 404 and not Commitment.objects.exists()
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice 未安装")
+def test_pdf_version(cast, township_cadre, login):
+    r = login(cast.office_user).get(f"/stewardship/{township_cadre.pk}/commitment.docx?year=2026&format=pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF") and r["Content-Type"] == "application/pdf"
