@@ -21,7 +21,7 @@ from shian.core.files import file_response
 from shian.core.views import get_object_for_user
 from shian.registry.models import Business
 from shian.stewardship import services
-from shian.stewardship.choices import FindingStatus, VisitStep
+from shian.stewardship.choices import DutyKind, FindingStatus, VisitStep
 from shian.stewardship.models import Cadre, StewardVisit, StewardVisitPhoto
 
 CHECK_STEPS = (VisitStep.LOOK, VisitStep.CHECK, VisitStep.ASK)
@@ -52,6 +52,7 @@ def visit_fields(request) -> dict:
         "feedback_to": post.get("feedback_to", ""),
         "follow_ups": {k.split("-", 1)[1]: v for k, v in post.items() if k.startswith("followup-") and v},
         "photos": photos,
+        "duty_seen": tuple(post.getlist("duty")),
         "latitude": _decimal(post.get("latitude"), -90, 90),
         "longitude": _decimal(post.get("longitude"), -180, 180),
     }
@@ -80,6 +81,7 @@ def form_context(cadre, business, base, *, posted=None, errors=()) -> dict:
         "posted": posted,
         "errors": errors,
         "statuses": [(FindingStatus.FIXED, "已整改"), (FindingStatus.NOT_FIXED, "未整改")],
+        "duty_kinds": DutyKind.choices if business.safety_director else [],
     }
 
 

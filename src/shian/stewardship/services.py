@@ -269,10 +269,12 @@ def record_visit(
     latitude=None,
     longitude=None,
     via_link: bool = False,
+    duty_seen: tuple = (),
 ) -> StewardVisit:
     """One 督导 by the 五步法. `results` {1,2,3: bool} for 一看/二查/三问 (False needs a note in `notes`,
     and becomes a finding); `problems` one finding per line (四记); `follow_ups` {finding id: "fixed" |
-    "not_fixed"} for the open findings of earlier visits (复查); `photos` [(step, upload)]."""
+    "not_fixed"} for the open findings of earlier visits (复查); `photos` [(step, upload)]; `duty_seen` the
+    kinds of 主体责任 records (日管控/周排查/月调度) the cadre saw kept for the current period."""
     check_visitor(cadre, actor)
     if not cadre.is_active:
         raise ValidationError({"cadre": "该干部已不在岗"})
@@ -318,10 +320,34 @@ def record_visit(
         photo.file.save(f"steward{visit.pk}-{_photo_name(upload)}", upload, save=False)
         photo.save()
     _follow_up(visit, follow_ups or {}, actor)
+    _duty_from_visit(visit, duty_seen, actor)
     log_event(visit, "steward_visit_recorded", note=f"五步法督导，发现问题{len(texts)}个")
     if actor is not None and _campaign_for(business) and policy.manages(actor, _campaign_for(business)):
         findings_to_problems(visit, actor=actor)
     return visit
+
+
+def _duty_from_visit(visit, kinds, actor):
+    """主体责任 records the cadre saw on the visit, for a business that must keep them (has a 总监)."""
+    from shian.stewardship.choices import DutyKind
+    from shian.stewardship.duty import period_start
+    from shian.stewardship.models import DutyRecord
+
+    business = visit.business
+    if not business.safety_director:
+        return
+    for kind in dict.fromkeys(k for k in kinds if k in DutyKind.values):
+        DutyRecord.objects.get_or_create(
+            business=business,
+            kind=kind,
+            period=period_start(kind, visit.visited_on),
+            defaults={
+                "done_by": business.safety_director,
+                "checked": f"包保干部{visit.cadre.name}督导时查看记录",
+                "visit": visit,
+                "recorded_by": actor,
+            },
+        )
 
 
 def _follow_up(visit, follow_ups, actor):

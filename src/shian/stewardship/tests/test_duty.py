@@ -59,3 +59,25 @@ def test_record_and_completion(cast, login):
     assert (
         "王总监" not in login(cast.other_office_user).get("/stewardship/duty/?month=2026-02").content.decode()
     )
+
+
+def test_the_cadre_records_what_they_saw_on_a_visit(cast, client):
+    from django.utils import timezone
+
+    from shian.stewardship import services
+
+    big = make_business(cast.town, 1, safety_director="王总监", baobao_level="village")
+    small = make_business(cast.town, 2, baobao_level="village")
+    c = Cadre.objects.create(name="李村干", level="village", region=cast.town, phone="13800000092")
+    Binding.objects.create(cadre=c, business=big)
+    Binding.objects.create(cadre=c, business=small)
+    token = services.cadre_link_token(c)
+    assert "主体责任" in client.get(f"/baobao/{token}/{big.pk}/").content.decode()
+    assert "主体责任" not in client.get(f"/baobao/{token}/{small.pk}/").content.decode()
+    today = timezone.localdate().isoformat()
+    client.post(f"/baobao/{token}/{big.pk}/", {"visited_on": today, "duty": ["daily", "monthly", "bogus"]})
+    client.post(f"/baobao/{token}/{small.pk}/", {"visited_on": today, "duty": ["daily"]})
+    rows = DutyRecord.objects.all()
+    assert {(r.business, r.kind) for r in rows} == {(big, "daily"), (big, "monthly")}
+    assert all(r.visit is not None and r.done_by == "王总监" for r in rows)
+    assert rows.get(kind="monthly").period == timezone.localdate().replace(day=1)
