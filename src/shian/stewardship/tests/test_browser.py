@@ -64,3 +64,18 @@ def test_a_village_cadre_records_a_visit_that_raises_a_problem(cast, page, live_
     page.wait_for_selector("text=督导记录已提交")
     first.refresh_from_db()
     assert first.status == "fixed"
+
+
+@pytest.mark.browser
+def test_office_issues_a_cadre_link_at_desktop_width(cast, browser_login, live_server):
+    cadre = Cadre.objects.create(name="李村干", level="village", region=cast.town, phone="13800000011")
+    Binding.objects.create(cadre=cadre, business=make_business(cast.town, 1, baobao_level="village"))
+    page = browser_login(cast.office_user)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/stewardship/{cadre.pk}/")
+    page.screenshot(path="/tmp/stewardship_cadre_desktop.png", full_page=True)
+    page.click("#make-link")
+    link = page.locator("#cadre-link").get_attribute("href")
+    assert "/baobao/" in link and "30天内有效" in page.input_value("#link-message")
+    page.goto(link)
+    assert page.locator(".due-row").count() == 1
