@@ -6,9 +6,11 @@ class StewardshipConfig(registry.ShianApp):
     name = "shian.stewardship"
     verbose_name = "包保"
     url_prefix = "stewardship/"
+    public_url_prefix = "baobao/"
     nav = (
         registry.NavItem(
             "包保干部", "stewardship:cadre_list", "people", registry.OVERSIGHT | registry.UNITS, order=93
         ),
     )
     has_api = True
+    has_demo = True

@@ -3,7 +3,7 @@ import django_filters
 from shian.core.filtersets import SearchFilterSet
 from shian.registry.models import Business
 from shian.stewardship.choices import CadreLevel
-from shian.stewardship.models import Binding, Cadre
+from shian.stewardship.models import Binding, Cadre, StewardVisit
 
 
 class CadreFilterSet(SearchFilterSet):
@@ -28,4 +28,12 @@ class UnboundBusinessFilterSet(SearchFilterSet):
 
     class Meta:
         model = Business
+        fields = ["q"]
+
+
+class VisitFilterSet(SearchFilterSet):
+    search_fields = ("cadre__name", "business__name")
+
+    class Meta:
+        model = StewardVisit
         fields = ["q"]

@@ -218,16 +218,37 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
 
 def _stewardship(*, county, unit, biz, tag):
     """A 包保 cadre of the county bound to its business (the level rule is public reference data)."""
-    from shian.stewardship.models import Binding, Cadre, LevelRule, StewardVisit
+    from shian.stewardship.models import (
+        Binding,
+        Cadre,
+        Commitment,
+        DutyRecord,
+        LevelRule,
+        PointRule,
+        StarRule,
+        StewardVisit,
+        StewardVisitPhoto,
+        VisitFinding,
+    )
 
     LevelRule.objects.get_or_create(
         cadre_level="county", defaults={"business_level": "county", "visits_per_year": 4, "max_load": 5}
     )
+    PointRule.objects.get_or_create(subject="cadre", event="signed", defaults={"points": 5})
+    StarRule.objects.get_or_create(subject="cadre", stars=1, defaults={"min_points": 0})
     cadre = Cadre.objects.create(
         name=f"{tag}包保干部", level="county", region=county, unit=unit, phone=f"1380000{county.code[-4:]}"
     )
     Binding.objects.create(cadre=cadre, business=biz)
-    StewardVisit.objects.create(cadre=cadre, business=biz, visited_on=datetime.date(2026, 3, 1))
+    visit = StewardVisit.objects.create(cadre=cadre, business=biz, visited_on=datetime.date(2026, 3, 1))
+    StewardVisitPhoto.objects.create(visit=visit, file=ContentFile(b"\x89PNG test", name=f"{tag}包保.png"))
+    VisitFinding.objects.create(visit=visit, text=f"{tag}留样记录不全")
+    DutyRecord.objects.create(
+        business=biz, kind="daily", period=datetime.date(2026, 3, 2), done_by=f"{tag}总监"
+    )
+    Commitment.objects.create(
+        cadre=cadre, year=2026, signed_scan=ContentFile(b"%PDF-1.4 test", name=f"{tag}承诺书.pdf")
+    )
 
 
 def _surveys(*, campaign, county, unit, tag):

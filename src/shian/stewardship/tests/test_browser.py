@@ -1,0 +1,81 @@
+"""Browser: a village cadre opens the link of their message on a phone (390 px), records a 五步法 visit
+with a photo, the browser's position and a problem; the office turns it into a rectification problem,
+and the next visit shows it for 复查."""
+
+import pytest
+
+from shian.inspections.tests.test_browser import png
+from shian.registry.testing import make_business
+from shian.stewardship import services
+from shian.stewardship.models import Binding, Cadre, StewardVisit
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.browser
+def test_a_village_cadre_records_a_visit_that_raises_a_problem(cast, page, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cadre = Cadre.objects.create(name="李村干", level="village", region=cast.town, phone="13800000011")
+    shop = make_business(cast.town, 1, baobao_level="village", name="潼川镇老王面馆")
+    other = make_business(cast.town, 2, baobao_level="village", name="潼川镇小李超市")
+    for b in (shop, other):
+        Binding.objects.create(cadre=cadre, business=b)
+    url = f"{live_server.url}/baobao/{services.cadre_link_token(cadre)}/"
+    context = page.context
+    context.grant_permissions(["geolocation"], origin=live_server.url)
+    context.set_geolocation({"latitude": 31.0948, "longitude": 105.0935})
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    assert page.locator(".due-row").count() == 2
+    page.click(f".due-row[data-business='{shop.pk}']")
+    page.wait_for_selector("#steward-visit-form")
+    page.wait_for_function("document.getElementById('visit-lat').value !== ''")
+    page.click("label[for='r1-fail']")
+    page.fill("#note1", "食品经营许可证未上墙公示")
+    page.locator("#photos1").set_input_files({"name": "许可证.png", "mimeType": "image/png", "buffer": png()})
+    page.fill("#problems", "后厨地面积水")
+    page.fill("#feedback", "三日内整改")
+    page.fill("#feedback_to", "王店长")
+    page.screenshot(path="/tmp/stewardship_visit_phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click("#visit-submit")
+    page.wait_for_selector("text=督导记录已提交")
+    page.screenshot(path="/tmp/stewardship_round_phone.png", full_page=True)
+
+    visit = StewardVisit.objects.get()
+    assert visit.via_link and visit.business == shop
+    assert float(visit.latitude) == pytest.approx(31.0948)
+    assert visit.photos.count() == 1
+    assert list(visit.findings.values_list("text", flat=True)) == [
+        "证照公示不符合：食品经营许可证未上墙公示",
+        "后厨地面积水",
+    ]
+    problems = services.findings_to_problems(visit, actor=cast.office_user)
+    assert len(problems) == 2 and problems[1].description.endswith("后厨地面积水")
+
+    # The next visit shows the open problems for follow-up.
+    page.goto(url)
+    assert "待复查问题 2 个" in page.inner_text(f".due-row[data-business='{shop.pk}']")
+    page.click(f".due-row[data-business='{shop.pk}']")
+    assert page.locator(".follow-up").count() == 2
+    first = visit.findings.order_by("id").first()
+    page.click(f"label[for='fu{first.pk}-fixed']")
+    page.click("#visit-submit")
+    page.wait_for_selector("text=督导记录已提交")
+    first.refresh_from_db()
+    assert first.status == "fixed"
+
+
+@pytest.mark.browser
+def test_office_issues_a_cadre_link_at_desktop_width(cast, browser_login, live_server):
+    cadre = Cadre.objects.create(name="李村干", level="village", region=cast.town, phone="13800000011")
+    Binding.objects.create(cadre=cadre, business=make_business(cast.town, 1, baobao_level="village"))
+    page = browser_login(cast.office_user)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/stewardship/{cadre.pk}/")
+    page.screenshot(path="/tmp/stewardship_cadre_desktop.png", full_page=True)
+    page.click("#make-link")
+    link = page.locator("#cadre-link").get_attribute("href")
+    assert "/baobao/" in link and "30天内有效" in page.input_value("#link-message")
+    page.goto(link)
+    assert page.locator(".due-row").count() == 1

@@ -1,0 +1,24 @@
+"""The demo's 包保: three levels of cadres bound by the rule, a year of visits, signed commitments, gaps."""
+
+
+def test_demo_stewardship(db):
+    from shian.core.demo import build_demo
+    from shian.registry.models import Business
+    from shian.stewardship import figures, services
+    from shian.stewardship.models import Binding, Cadre, Commitment, StewardVisit, VisitFinding
+
+    demo = build_demo()
+    assert set(Cadre.objects.values_list("level", flat=True)) == {"county", "township", "village"}
+    assert Binding.objects.count() > 300
+    assert services.bindings_breaking_rule(Binding.objects.all()) == []
+    assert services.cadres_over_load(Cadre.objects.all()) == []
+    assert Business.objects.operating().exclude(bindings__is_active=True).exists()  # gaps to work on
+    assert StewardVisit.objects.count() > 500 and VisitFinding.objects.filter(status="open").exists()
+    assert 0 < Commitment.objects.count() < Cadre.objects.count()
+    office = demo["users"]["office"]
+    from shian.campaigns.models import Campaign
+
+    tiles = {t["label"]: t for t in figures.dashboard_tiles(Campaign.objects.get(), office)}
+    assert 0 < tiles["包保覆盖率"]["value"] < 100 and 0 < tiles["包保督导按时率"]["value"] < 100
+    t01 = demo["users"]["t01"]
+    assert Cadre.objects.filter(user=t01).exists()
