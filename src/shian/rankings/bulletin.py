@@ -20,6 +20,25 @@ def table_rows(run) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def breakdown(run, entry) -> list[dict]:
+    """ "Why this rank": each signal's raw value, normalised score, weight share and points, then the
+    加减分 and any 降级 — every figure from the frozen entry."""
+    rows = []
+    parts = entry.get("parts", {})
+    for k in run.weights:
+        p = parts.get(k, {})
+        rows.append(
+            {
+                "label": run.labels.get(k, k),
+                "raw": entry["values"].get(k),
+                "norm": p.get("norm"),
+                "share": None if p.get("points") is None else round(100 * p.get("share", 0), 1),
+                "points": p.get("points"),
+            }
+        )
+    return rows
+
+
 def blocks(run, organisation: str):
     header, rows = table_rows(run)
     red = "、".join(e["unit"] for e in run.red_list()) or "无"
@@ -35,9 +54,22 @@ def blocks(run, organisation: str):
         g.Heading("黑榜", body=f"{black}。请上榜单位认真分析原因，限期整改。"),
         g.Heading("排名情况"),
         g.Table(header, rows, font_size_pt=10.5),
-        g.Signature(organisation, run.computed_at.date()),
+        *_appeal_blocks(run),
+        g.Signature(organisation, (run.published_at or run.computed_at).date()),
     ]
 
 
 def to_docx(run, organisation: str) -> bytes:
     return g.to_bytes(g.render(blocks(run, organisation)))
+
+
+def _appeal_blocks(run):
+    replies = [a for a in run.appeals.select_related("unit").order_by("created_at") if a.reply]
+    if run.supersedes_id:
+        replies += [
+            a for a in run.supersedes.appeals.select_related("unit").order_by("created_at") if a.reply
+        ]
+    if not replies:
+        return []
+    body = "".join(f"{a.unit}：{a.get_status_display()}。{a.reply}" for a in replies)
+    return [g.Heading("申诉处理情况", body=body)]

@@ -71,7 +71,8 @@ def test_run_is_frozen_and_reproducible(cast, scheme):
     assert by[cast.market.pk]["score"] == 0.0 and by[cast.market.pk]["list"] == "black"
     assert cast.town_unit.pk not in by and cast.other_edu.pk not in by
     frozen = list(run.entries)
-    # data changes after the run: the run reads the same, and the month is not recomputed
+    services.publish_run(run, actor=cast.office_user)
+    # data changes after the run: the run reads the same, and the published month is not recomputed
     _problem(cast, cast.market, day, verified_on=day)
     run.refresh_from_db()
     assert run.entries == frozen
@@ -91,6 +92,7 @@ def test_run_is_frozen_and_reproducible(cast, scheme):
         scheme.black_count,
     )
     assert again == frozen
+    assert services.rescore(run) == frozen  # and re-scoring the frozen inputs never reads live data
 
 
 def test_only_the_office_computes(cast, scheme):
@@ -106,10 +108,13 @@ def test_black_list_two_months_running_proposes_one_interview(
     scheme.weights = {"test_fixed": 1}
     scheme.save()
     first = services.compute_ranking(scheme, datetime.date(2026, 1, 5), actor=cast.office_user)
-    assert services.propose_interviews(first, actor=cast.office_user) == []
+    assert services.propose_interviews(first, actor=cast.office_user) == []  # a draft proposes nothing
+    services.publish_run(first, actor=cast.office_user)
+    assert Interview.objects.count() == 0  # only one period on the black list so far
     second = services.compute_ranking(scheme, datetime.date(2026, 2, 5), actor=cast.office_user)
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.propose_interviews(second, actor=cast.office_user)
+        services.publish_run(second, actor=cast.office_user)
+    created = list(Interview.objects.all())
     assert [i.unit for i in created] == [cast.market]
     assert "连续2期" in created[0].reason and set(created[0].runs.all()) == {first, second}
     assert services.propose_interviews(second, actor=cast.office_user) == []
