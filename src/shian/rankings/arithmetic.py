@@ -150,3 +150,25 @@ def _lists(scored, rule, red_count, black_count, red_threshold, black_threshold)
             e["list"] = "red"
         elif black_cut is not None and e["score"] <= black_cut:
             e["list"] = "black"
+
+
+# 评议考核 grades (the 2023 national 评议考核办法 and the provinces' versions): A ≥ 90, B ≥ 75, C ≥ 60,
+# D below; a 降级 situation lowers the grade one step (A → B … D stays D).
+GRADES = [(90, "A"), (75, "B"), (60, "C")]
+
+
+def sheet_total(*parts):
+    """The sheet's total, or None until every part but the 加减分 (the last) is filled."""
+    *scored, bonus = parts
+    if any(p is None for p in scored):
+        return None
+    return sum(scored) + (bonus or 0)
+
+
+def grade_for(total, demoted: bool = False) -> str | None:
+    if total is None:
+        return None
+    grade = next((g for line, g in GRADES if total >= line), "D")
+    if demoted:
+        grade = "ABCDD"["ABCD".index(grade) + 1]
+    return grade

@@ -333,3 +333,80 @@ class Appeal(BusinessModel):
 
     def get_absolute_url(self):
         return reverse("rankings:appeal_detail", args=[self.pk])
+
+
+class SheetQuerySet(ScopedQuerySet):
+    # The office fills the sheets; leaders read them; a unit reads its own.
+    scope = Scope(region="campaign__region", unit="unit", unit_writes=False)
+
+
+class AssessmentSheet(BusinessModel):
+    """评议考核 (党政同责) annual sheet of one township or member unit: 基础工作、年度重点工作、食品安全状况
+    plus 加减分, a total and a grade A/B/C/D, lowered one step by a 降级 situation. 食品安全状况 and
+    the 降级 situation are proposed from the system (the year's published rankings, veto incidents)
+    and may be changed by hand; the other parts are filled by hand."""
+
+    BASIC_MAX, KEY_WORK_MAX, SAFETY_MAX = Decimal("30"), Decimal("40"), Decimal("30")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name="创建项目",
+        on_delete=models.CASCADE,
+        related_name="assessment_sheets",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="被考核单位", on_delete=models.PROTECT, related_name="+"
+    )
+    basic = models.DecimalField("基础工作", max_digits=5, decimal_places=2, null=True, blank=True)
+    key_work = models.DecimalField("年度重点工作", max_digits=5, decimal_places=2, null=True, blank=True)
+    safety = models.DecimalField("食品安全状况", max_digits=5, decimal_places=2, null=True, blank=True)
+    bonus = models.DecimalField("加减分", max_digits=5, decimal_places=2, default=0)
+    bonus_reason = models.CharField("加减分事由", max_length=300, blank=True)
+    demotion = models.CharField("降级情形", max_length=500, blank=True)
+    figures = models.JSONField("系统数据", default=dict, blank=True)
+
+    objects = SheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评议考核表"
+        ordering = ["campaign", "-year", "unit__sort_order", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "year", "unit"],
+                name="assessmentsheet_campaign_year_unit",
+                violation_error_message="该单位本年度已有评议考核表",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}年度{self.unit}评议考核"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name, top in (
+            ("basic", self.BASIC_MAX),
+            ("key_work", self.KEY_WORK_MAX),
+            ("safety", self.SAFETY_MAX),
+        ):
+            v = getattr(self, name)
+            if v is not None and not (0 <= v <= top):
+                errors[name] = f"{self._meta.get_field(name).verbose_name}应在0至{top:g}分之间"
+        if self.bonus and not self.bonus_reason.strip():
+            errors["bonus_reason"] = "有加减分时请填写事由"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def total(self):
+        from shian.rankings.arithmetic import sheet_total
+
+        return sheet_total(self.basic, self.key_work, self.safety, self.bonus)
+
+    @property
+    def grade(self):
+        from shian.rankings.arithmetic import grade_for
+
+        return grade_for(self.total, bool(self.demotion))

@@ -447,3 +447,117 @@ def _notify_interview(interview):
         title=f"约谈通知：{interview.unit}",
         body=interview.reason,
     )
+
+
+# --------------------------------------------------------------------------------------- 评议考核
+
+
+def _year_scores(campaign, year, kind) -> dict:
+    """Each subject's mean score over the year's current published runs of the campaign's schemes
+    ranking `kind` (from the frozen entries)."""
+    runs = RankingRun.objects.filter(
+        scheme__campaign=campaign,
+        scheme__subject_kind=kind,
+        status=RunStatus.PUBLISHED,
+        is_current=True,
+        period_start__year=year,
+    ).only("entries")
+    sums: dict[int, list[float]] = {}
+    for run in runs:
+        for e in run.entries:
+            if e["score"] is not None:
+                sums.setdefault(e["unit_id"], []).append(float(e["score"]))
+    return {u: sum(v) / len(v) for u, v in sums.items()}
+
+
+@transaction.atomic
+def prefill_sheets(campaign, year: int, kind: str, *, actor) -> list:
+    """Make the year's 评议考核 sheets for every subject of `kind`, proposing 食品安全状况 from the
+    year's published rankings (mean score, scaled to its 30 points) and the 降级 situation from veto
+    incidents. Existing sheets keep what was filled by hand; only their system figures are refreshed."""
+    from shian.rankings.models import AssessmentSheet
+
+    if not policy.manages(actor, campaign):
+        raise PermissionDenied("只有创建办可以填写评议考核表")
+    units = list(
+        Unit.objects.filter(
+            kind=kind, is_active=True, region__path__startswith=campaign.region.path
+        ).order_by("sort_order", "name")
+    )
+    subjects = [(u.pk, u.short_name or u.name) for u in units]
+    scores = _year_scores(campaign, year, kind)
+    veto = builtin_signals.demotions(
+        campaign, subjects, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    )
+    existing = {s.unit_id: s for s in AssessmentSheet.objects.filter(campaign=campaign, year=year)}
+    sheets = []
+    for unit in units:
+        mean = scores.get(unit.pk)
+        figures = {"ranking_mean": None if mean is None else round(mean, 2), "veto": veto.get(unit.pk, "")}
+        sheet = existing.get(unit.pk)
+        if sheet is None:
+            sheet = AssessmentSheet(campaign=campaign, year=year, unit=unit, demotion=veto.get(unit.pk, ""))
+            if mean is not None:
+                top = AssessmentSheet.SAFETY_MAX
+                sheet.safety = min(
+                    top, max(Decimal("0"), (Decimal(str(mean)) * top / 100).quantize(Decimal("0.01")))
+                )
+        sheet.figures = figures
+        sheet.full_clean()
+        sheet.save()
+        sheets.append(sheet)
+    log_event(campaign, "assessment_sheets_prefilled", note=f"{year}年{len(sheets)}个单位")
+    return sheets
+
+
+@transaction.atomic
+def update_sheet(sheet, *, actor, expected_version=None, **fields):
+    """Fill a sheet by hand: the three parts, 加减分 with its reason, the 降级 situation."""
+    if not policy.manages(actor, sheet.campaign):
+        raise PermissionDenied("只有创建办可以填写评议考核表")
+    allowed = {"basic", "key_work", "safety", "bonus", "bonus_reason", "demotion"}
+    for k, v in fields.items():
+        if k not in allowed:
+            raise ValidationError({k: "不能修改此字段"})
+        setattr(sheet, k, v)
+    sheet.full_clean()
+    save_versioned(sheet, sheet.version if expected_version is None else expected_version)
+    return sheet
+
+
+def sheet_rows(sheets) -> list[list]:
+    """The 考评办's layout: header and one row per unit (the page and the xlsx)."""
+    from shian.rankings.models import AssessmentSheet as S
+
+    header = [
+        "序号",
+        "被考核单位",
+        f"基础工作（{S.BASIC_MAX:g}分）",
+        f"年度重点工作（{S.KEY_WORK_MAX:g}分）",
+        f"食品安全状况（{S.SAFETY_MAX:g}分）",
+        "加减分",
+        "加减分事由",
+        "总分",
+        "降级情形",
+        "等次",
+    ]
+
+    def num(v):
+        return None if v is None else float(v)
+
+    rows = [
+        [
+            i,
+            str(s.unit),
+            num(s.basic),
+            num(s.key_work),
+            num(s.safety),
+            num(s.bonus),
+            s.bonus_reason,
+            num(s.total),
+            s.demotion,
+            s.grade or "",
+        ]
+        for i, s in enumerate(sheets, start=1)
+    ]
+    return [header, *rows]

@@ -28,6 +28,7 @@ def ranks(scheme, user, periods=PERIODS):
 def option(labels, series, highlight=None) -> dict:
     """An ECharts line chart of ranks (1 on top); the user's own unit drawn bold."""
     return {
+        "animation": False,
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "bottom": 0},
         "grid": {"left": "3%", "right": "4%", "top": 20, "bottom": 40, "containLabel": True},

@@ -364,3 +364,83 @@ def interview_detail(request, pk):
         "rankings/interview_detail.html",
         {"interview": interview, "can_manage": can_manage, "statuses": InterviewStatus.choices},
     )
+
+
+def _decimal(text):
+    from decimal import Decimal, InvalidOperation
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValidationError("分数应为数字") from None
+
+
+@login_required
+def sheet_list(request):
+    """评议考核 annual sheets of a campaign, year and subject kind; the office fills them; xlsx export."""
+    from shian.rankings.models import AssessmentSheet
+
+    campaigns = list(Campaign.objects.restrict(request.user))
+    if not campaigns:
+        raise Http404
+    campaign = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0])
+    try:
+        year = int(request.GET.get("year") or datetime.date.today().year)
+    except ValueError:
+        year = datetime.date.today().year
+    kind = request.GET.get("kind") if request.GET.get("kind") in ("township", "member") else "township"
+    can_manage = policy.manages(request.user, campaign)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("只有创建办可以填写评议考核表")
+        try:
+            if "prefill" in request.POST:
+                services.prefill_sheets(campaign, year, kind, actor=request.user)
+            else:
+                sheet = get_object_for_user(
+                    AssessmentSheet, request.user, request.POST.get("sheet") or 0, "change"
+                )
+                services.update_sheet(
+                    sheet,
+                    actor=request.user,
+                    expected_version=int(request.POST.get("version", 0)),
+                    basic=_decimal(request.POST.get("basic")),
+                    key_work=_decimal(request.POST.get("key_work")),
+                    safety=_decimal(request.POST.get("safety")),
+                    bonus=_decimal(request.POST.get("bonus")) or 0,
+                    bonus_reason=request.POST.get("bonus_reason", ""),
+                    demotion=request.POST.get("demotion", ""),
+                )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, "已保存")
+        return redirect(f"{request.path}?campaign={campaign.pk}&year={year}&kind={kind}")
+    sheets = list(
+        AssessmentSheet.objects.restrict(request.user)
+        .filter(campaign=campaign, year=year, unit__kind=kind)
+        .select_related("unit")
+    )
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            services.sheet_rows(sheets),
+            f"{year}年度食品安全工作评议考核表.xlsx",
+            sheet_title="评议考核",
+            audit_note=f"{campaign} {year}",
+        )
+    return render(
+        request,
+        "rankings/sheet_list.html",
+        {
+            "campaign": campaign,
+            "campaigns": campaigns,
+            "year": year,
+            "kind": kind,
+            "sheets": sheets,
+            "can_manage": can_manage,
+            "table": services.sheet_rows(sheets),
+        },
+    )

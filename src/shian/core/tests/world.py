@@ -153,7 +153,14 @@ def _rankings(*, campaign, unit, tag):
 
     from django.utils import timezone
 
-    from shian.rankings.models import Adjustment, Appeal, Interview, RankingRun, RankingScheme
+    from shian.rankings.models import (
+        Adjustment,
+        Appeal,
+        AssessmentSheet,
+        Interview,
+        RankingRun,
+        RankingScheme,
+    )
 
     scheme = RankingScheme.objects.create(
         campaign=campaign, name=f"{tag}月度排名", weights={"dispatch_on_time": 1}
@@ -170,6 +177,7 @@ def _rankings(*, campaign, unit, tag):
     )
     Adjustment.objects.create(run=run, unit=unit, points=1, reason=f"{tag}表彰加分")
     Appeal.objects.create(run=run, unit=unit, reason=f"{tag}申诉")
+    AssessmentSheet.objects.create(campaign=campaign, year=2026, unit=unit, basic=25)
     interview = Interview.objects.create(campaign=campaign, unit=unit, reason=f"{tag}连续两期黑榜")
     interview.runs.add(run)
 
