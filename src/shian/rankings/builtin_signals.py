@@ -211,3 +211,25 @@ register_signal("visit_compliance", "包保督导完成率", UnitKind.TOWNSHIP, 
 register_signal("survey_satisfaction", "群众满意度", UnitKind.TOWNSHIP, _survey(SurveyKind.SATISFACTION))
 register_signal("survey_awareness", "知晓率", UnitKind.TOWNSHIP, _survey(SurveyKind.AWARENESS))
 register_family("indicator", _resolve_indicator, _list_indicators)
+
+
+def late_rounds(campaign, n: int, as_of: datetime.datetime | None = None) -> dict:
+    """{unit_id: [round titles]} of the units whose reports for the campaign's last `n` rounds past their
+    deadline (each unit's own rounds) were all late or missing — the 约谈 rule "reports late n rounds"."""
+    as_of = as_of or timezone.now()
+    rows = (
+        DispatchReport.objects.filter(round__campaign=campaign, round__deadline__lte=as_of)
+        .order_by("unit_id", "-round__deadline")
+        .values_list("unit_id", "round__title", "status", "submitted_at", "round__deadline")
+    )
+    recent: dict[int, list] = {}
+    for unit_id, title, status, submitted_at, deadline in rows:
+        mine = recent.setdefault(unit_id, [])
+        if len(mine) < n:
+            on_time = status == ReportStatus.SUBMITTED and submitted_at and submitted_at <= deadline
+            mine.append((title, bool(on_time)))
+    return {
+        u: [t for t, _ in reversed(rs)]
+        for u, rs in recent.items()
+        if len(rs) == n and not any(ok for _, ok in rs)
+    }

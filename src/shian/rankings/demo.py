@@ -1,5 +1,6 @@
 """Demo: a monthly ranking of the member units over the last two months (one 加减分), published, the
-约谈 it proposes, and a quarterly township scheme left as a draft for the office to review."""
+约谈 it proposes (and those the late-report rule proposes), a quarterly township scheme left as a
+draft for the office to review, and this year's 评议考核 sheets of the member units, a few filled."""
 
 import datetime
 
@@ -50,3 +51,7 @@ def populate(ctx) -> None:
         black_count=2,
     )
     services.compute_ranking(towns, ctx.today, actor=office)
+    services.propose_rule_interviews(ctx.campaign, actor=office)
+    sheets = services.prefill_sheets(ctx.campaign, ctx.today.year, "member", actor=office)
+    for i, sheet in enumerate(sheets[:3]):
+        services.update_sheet(sheet, actor=office, basic=27 - i * 3, key_work=36 - i * 5, bonus=0)

@@ -147,12 +147,21 @@ def compute_ranking(scheme: RankingScheme, day: datetime.date, *, actor) -> Rank
         "values": values,
         "demotions": {str(u): r for u, r in demotions.items()},
     }
+    if run.pk:
+        run.version += 1  # a recomputed draft: a publish from a page read before is refused
     run.entries = []
     run.save()
     run.entries = rescore(run)
     run.save(update_fields=["entries"])
     log_event(run, "ranking_computed", note=f"{len(run.entries)}个单位")
     return run
+
+
+def _save_entries(run):
+    """Re-score a draft and bump its version: a publish made from a page read before is refused."""
+    run.entries = rescore(run)
+    run.version += 1
+    run.save(update_fields=["entries", "version", "updated_at"])
 
 
 def _check_draft(run, actor):
@@ -175,8 +184,7 @@ def add_adjustment(run, unit, points, reason, *, actor, evidence=None) -> Adjust
         adj.evidence.save(adj.evidence_name, evidence, save=False)
     adj.full_clean()
     adj.save()
-    run.entries = rescore(run)
-    run.save(update_fields=["entries", "updated_at"] if hasattr(run, "updated_at") else ["entries"])
+    _save_entries(run)
     log_event(run, "ranking_adjusted", note=str(adj))
     return adj
 
@@ -187,8 +195,7 @@ def remove_adjustment(adj: Adjustment, *, actor) -> None:
     _check_draft(run, actor)
     note = str(adj)
     adj.delete()
-    run.entries = rescore(run)
-    run.save(update_fields=["entries"])
+    _save_entries(run)
     log_event(run, "ranking_adjustment_removed", note=note)
 
 
@@ -398,6 +405,34 @@ def propose_interviews(run: RankingRun, *, actor) -> list[Interview]:
         log_event(interview, "interview_proposed")
         created.append(interview)
         transaction.on_commit(lambda i=interview: _notify_interview(i))
+    return created
+
+
+LATE_ROUNDS = 3
+
+
+@transaction.atomic
+def propose_rule_interviews(campaign, *, actor, late_rounds=LATE_ROUNDS) -> list[Interview]:
+    """约谈 rule beyond the rankings: a unit whose reports were late or missing `late_rounds` rounds
+    running is proposed for 约谈, once while an earlier such 约谈 is still open. (Overdue problems
+    already escalate to rectification's own 约谈 record; black lists are handled at publishing.)"""
+    if not policy.manages(actor, campaign):
+        raise PermissionDenied("只有创建办可以提出约谈")
+    prefix = f"调度连续{late_rounds}轮迟报或未报"
+    late = builtin_signals.late_rounds(campaign, late_rounds)
+    open_units = set(
+        Interview.objects.filter(campaign=campaign, reason__startswith=prefix)
+        .exclude(status=InterviewStatus.CLOSED)
+        .values_list("unit_id", flat=True)
+    )
+    created = []
+    for unit in Unit.objects.filter(pk__in=set(late) - open_units).order_by("sort_order", "name"):
+        interview = Interview.objects.create(
+            campaign=campaign, unit=unit, reason=f"{prefix}（{'、'.join(late[unit.pk])}）"
+        )
+        log_event(interview, "interview_proposed", note="迟报规则")
+        created.append(interview)
+        _notify_interview(interview)
     return created
 
 

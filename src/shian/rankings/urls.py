@@ -19,6 +19,7 @@ urlpatterns = [
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
     path("assessment/", views.sheet_list, name="sheet_list"),
     path("interviews/", views.interview_list, name="interview_list"),
+    path("interviews/propose/", views.interview_propose, name="interview_propose"),
     path("interviews/new/", views.interview_create, name="interview_create"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
 ]

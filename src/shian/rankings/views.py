@@ -338,6 +338,15 @@ def interview_create(request):
 
 
 @login_required
+@require_POST
+def interview_propose(request):
+    campaign = get_object_for_user(Campaign, request.user, request.POST.get("campaign") or 0)
+    created = services.propose_rule_interviews(campaign, actor=request.user)
+    messages.success(request, f"按规则提出约谈{len(created)}个" if created else "没有需要按规则提出的约谈")
+    return redirect("rankings:interview_list")
+
+
+@login_required
 def interview_detail(request, pk):
     interview = get_object_for_user(Interview, request.user, pk)
     can_manage = policy.manages(request.user, interview.campaign)

@@ -178,3 +178,15 @@ def test_a_correction_makes_a_new_version_that_keeps_the_old(cast, published, se
     assert market["adjustments"][-1]["reason"].startswith("申诉更正")
     assert new.published_by == second_office and new.computed_by == cast.office_user
     assert Appeal.objects.get().reply == "申诉成立，已更正。"
+
+
+def test_publishing_a_draft_changed_since_it_was_read_is_refused(cast, scheme):
+    from shian.core.services import ConcurrentEditError
+
+    run = services.compute_ranking(scheme, D(2026, 4, 1), actor=cast.office_user)
+    seen = run.version
+    services.add_adjustment(run, cast.edu, 1, "加分", actor=cast.office_user)
+    with pytest.raises(ConcurrentEditError):
+        services.publish_run(RankingRun.objects.get(pk=run.pk), actor=cast.office_user, expected_version=seen)
+    run = services.compute_ranking(scheme, D(2026, 4, 1), actor=cast.office_user)
+    assert run.version > seen + 1

@@ -3,6 +3,8 @@ area figures), and the 降级 situation from a veto-type incident."""
 
 import datetime
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from shian.organisation.models import Unit
@@ -119,3 +121,40 @@ def test_a_veto_incident_demotes_the_township_and_the_lead_unit(cast):
     assert set(out) == {cast.town_unit.pk, cast.market.pk}
     assert "否决" in out[cast.town_unit.pk]
     assert bs.demotions(cast.campaign, subjects, D(2026, 6, 1), D(2026, 6, 30)) == {}
+
+
+def _round(cast, title, deadline):
+    from shian.dispatch.models import DispatchRound
+
+    return DispatchRound.objects.create(campaign=cast.campaign, title=title, deadline=_at(deadline, 17))
+
+
+def _report(rnd, unit, submitted_on=None):
+    from shian.dispatch.models import DispatchReport
+
+    return DispatchReport.objects.create(
+        round=rnd,
+        unit=unit,
+        status="submitted" if submitted_on else "missing",
+        submitted_at=_at(submitted_on, 9) if submitted_on else None,
+    )
+
+
+def test_three_late_rounds_running_propose_one_interview(cast, django_capture_on_commit_callbacks):
+    from shian.rankings import services
+    from shian.rankings.models import Interview
+
+    rounds = [_round(cast, f"{m}月调度", D(2026, m, 10)) for m in (2, 3, 4, 5)]
+    _report(rounds[0], cast.market, D(2026, 2, 9))  # on time, but three late ones follow
+    for rnd, day in zip(rounds[1:], (D(2026, 3, 11), None, D(2026, 5, 12)), strict=True):
+        _report(rnd, cast.market, day)
+    for rnd, day in zip(rounds, (None, None, D(2026, 4, 9), None), strict=True):
+        _report(rnd, cast.edu, day)  # 教育局 was on time once in the last three
+    assert bs.late_rounds(cast.campaign, 3) == {cast.market.pk: ["3月调度", "4月调度", "5月调度"]}
+    with pytest.raises(PermissionDenied):
+        services.propose_rule_interviews(cast.campaign, actor=cast.edu_liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.propose_rule_interviews(cast.campaign, actor=cast.office_user)
+    assert [i.unit for i in created] == [cast.market] and "连续3轮" in created[0].reason
+    assert services.propose_rule_interviews(cast.campaign, actor=cast.office_user) == []  # still open
+    assert Interview.objects.count() == 1
