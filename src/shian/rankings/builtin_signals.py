@@ -233,3 +233,16 @@ def late_rounds(campaign, n: int, as_of: datetime.datetime | None = None) -> dic
         for u, rs in recent.items()
         if len(rs) == n and not any(ok for _, ok in rs)
     }
+
+
+def failed_indicators(campaign, period_code: str) -> dict:
+    """{township unit_id: [indicator names]} for the active indicators with a target that a township
+    failed over the supervision period `period_code` — the 约谈 rule "a failed indicator"."""
+    towns = {t.region_id: t.pk for t in _townships(campaign)}
+    out: dict[int, list[str]] = {}
+    for defn in IndicatorDefinition.objects.filter(is_active=True, target__isnull=False):
+        result = evaluate(defn, campaign.region, period_code, drill_down=True)
+        for child in result.children:
+            if child.met is False and child.region_id in towns:
+                out.setdefault(towns[child.region_id], []).append(defn.name)
+    return out

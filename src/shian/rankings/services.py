@@ -412,27 +412,35 @@ LATE_ROUNDS = 3
 
 
 @transaction.atomic
-def propose_rule_interviews(campaign, *, actor, late_rounds=LATE_ROUNDS) -> list[Interview]:
-    """约谈 rule beyond the rankings: a unit whose reports were late or missing `late_rounds` rounds
-    running is proposed for 约谈, once while an earlier such 约谈 is still open. (Overdue problems
-    already escalate to rectification's own 约谈 record; black lists are handled at publishing.)"""
+def propose_rule_interviews(
+    campaign, *, actor, late_rounds=LATE_ROUNDS, indicator_period=None
+) -> list[Interview]:
+    """约谈 rules beyond the rankings: a unit whose reports were late or missing `late_rounds` rounds
+    running, and a township failing an indicator's target over `indicator_period` (a supervision
+    period code, default the current year), are proposed for 约谈 — once while an earlier 约谈 on the
+    same rule is still open. (Overdue problems already escalate to rectification's own 约谈 record;
+    black lists are handled at publishing.)"""
     if not policy.manages(actor, campaign):
         raise PermissionDenied("只有创建办可以提出约谈")
-    prefix = f"调度连续{late_rounds}轮迟报或未报"
-    late = builtin_signals.late_rounds(campaign, late_rounds)
-    open_units = set(
-        Interview.objects.filter(campaign=campaign, reason__startswith=prefix)
-        .exclude(status=InterviewStatus.CLOSED)
-        .values_list("unit_id", flat=True)
-    )
+    period = indicator_period or str(timezone.localdate().year)
+    rules = [
+        (f"调度连续{late_rounds}轮迟报或未报", builtin_signals.late_rounds(campaign, late_rounds)),
+        (f"{period}指标未达标", builtin_signals.failed_indicators(campaign, period)),
+    ]
     created = []
-    for unit in Unit.objects.filter(pk__in=set(late) - open_units).order_by("sort_order", "name"):
-        interview = Interview.objects.create(
-            campaign=campaign, unit=unit, reason=f"{prefix}（{'、'.join(late[unit.pk])}）"
+    for prefix, causes in rules:
+        open_units = set(
+            Interview.objects.filter(campaign=campaign, reason__startswith=prefix)
+            .exclude(status=InterviewStatus.CLOSED)
+            .values_list("unit_id", flat=True)
         )
-        log_event(interview, "interview_proposed", note="迟报规则")
-        created.append(interview)
-        _notify_interview(interview)
+        for unit in Unit.objects.filter(pk__in=set(causes) - open_units).order_by("sort_order", "name"):
+            interview = Interview.objects.create(
+                campaign=campaign, unit=unit, reason=f"{prefix}（{'、'.join(causes[unit.pk])}）"
+            )
+            log_event(interview, "interview_proposed", note=prefix)
+            created.append(interview)
+            _notify_interview(interview)
     return created
 
 

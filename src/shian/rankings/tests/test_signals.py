@@ -158,3 +158,20 @@ def test_three_late_rounds_running_propose_one_interview(cast, django_capture_on
     assert [i.unit for i in created] == [cast.market] and "连续3轮" in created[0].reason
     assert services.propose_rule_interviews(cast.campaign, actor=cast.office_user) == []  # still open
     assert Interview.objects.count() == 1
+
+
+def test_a_township_failing_an_indicator_is_proposed_for_interview(cast):
+    from shian.rankings import services
+    from shian.supervision.tests.factories import indicator, sample
+
+    town2 = _town2_unit(cast)
+    indicator("town_samples", name="抽检批次", formula="total", target=2, value_unit="批次")
+    sample(cast.town, D(2026, 5, 2))
+    sample(cast.town, D(2026, 5, 3))
+    sample(cast.town2, D(2026, 5, 9))
+    assert bs.failed_indicators(cast.campaign, "2026") == {town2.pk: ["抽检批次"]}
+    created = services.propose_rule_interviews(cast.campaign, actor=cast.office_user, indicator_period="2026")
+    assert [(i.unit, i.reason) for i in created] == [(town2, "2026指标未达标（抽检批次）")]
+    assert (
+        services.propose_rule_interviews(cast.campaign, actor=cast.office_user, indicator_period="2026") == []
+    )
