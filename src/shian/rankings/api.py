@@ -16,6 +16,7 @@ from shian.rankings.models import Appeal, Interview, RankingRun, RankingScheme
 
 # Status-like fields are plain strings here: several apps call a field "status"/"period_kind" with
 # other choices, and one enum per name keeps the schema components distinct.
+ID_PATTERN = "[0-9]{1,18}"  # a path id that is not a number is a 404, never a server error
 RUN_STATUS = "draft 草稿 / published 已发布"
 PERIOD_KINDS = "month 月度 / quarter 季度 / half 半年 / year 年度"
 
@@ -249,6 +250,8 @@ def _office_only(campaign, user):
 class RankingSchemeViewSet(ScopedModelViewSet):
     """排名方案：创建办新建、修改（指标、权重、标准化、红黑榜规则、申诉期）；单位和领导只读。"""
 
+    lookup_value_regex = ID_PATTERN
+
     queryset = RankingScheme.objects.select_related("campaign__region")
     serializer_class = RankingSchemeSerializer
     filterset_fields = ["campaign", "subject_kind"]
@@ -278,6 +281,8 @@ class RankingSchemeViewSet(ScopedModelViewSet):
 
 class RankingRunViewSet(ScopedReadOnlyViewSet):
     """排名（只读；草稿仅创建办可见）。动作：发布、加减分（草稿）、各单位得分明细、申诉。"""
+
+    lookup_value_regex = ID_PATTERN
 
     queryset = RankingRun.objects.select_related("scheme")
     serializer_class = RankingRunSerializer
@@ -338,6 +343,8 @@ class RankingRunViewSet(ScopedReadOnlyViewSet):
 class RankingAppealViewSet(ScopedReadOnlyViewSet):
     """排名申诉（创建办和申诉单位可见）。动作：处理（须由未参与本期排名计算、发布的人员处理）。"""
 
+    lookup_value_regex = ID_PATTERN
+
     queryset = Appeal.objects.select_related("run")
     serializer_class = RankingAppealSerializer
     filterset_fields = ["run", "unit", "status"]
@@ -361,6 +368,8 @@ class RankingAppealViewSet(ScopedReadOnlyViewSet):
 
 class RankingInterviewViewSet(ScopedModelViewSet):
     """约谈（排名与约谈）：创建办提出、记录约谈日期、参加人员、纪要、承诺及跟踪落实；被约谈单位只读。"""
+
+    lookup_value_regex = ID_PATTERN
 
     queryset = Interview.objects.select_related("unit").prefetch_related("runs")
     serializer_class = RankingInterviewSerializer
