@@ -16,6 +16,7 @@ class RankingsConfig(registry.ShianApp):
         ),
     )
     has_demo = True
+    has_api = True
 
     def ready(self):
         from shian.rankings import builtin_signals  # noqa: F401  (registers the signals of apps below)

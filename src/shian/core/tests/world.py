@@ -149,12 +149,19 @@ def _community(*, county, tag):
 
 
 def _rankings(*, campaign, unit, tag):
-    """A ranking scheme, a frozen run, and a 约谈 of `unit`."""
+    """A ranking scheme, a frozen run with a 加减分 and an appeal of `unit`, and a 约谈 of `unit`."""
     import datetime
 
     from django.utils import timezone
 
-    from shian.rankings.models import Interview, RankingRun, RankingScheme
+    from shian.rankings.models import (
+        Adjustment,
+        Appeal,
+        AssessmentSheet,
+        Interview,
+        RankingRun,
+        RankingScheme,
+    )
 
     scheme = RankingScheme.objects.create(
         campaign=campaign, name=f"{tag}月度排名", weights={"dispatch_on_time": 1}
@@ -167,7 +174,11 @@ def _rankings(*, campaign, unit, tag):
         entries=[
             {"unit_id": unit.pk, "unit": unit.name, "values": {}, "score": None, "rank": None, "list": ""}
         ],
+        status="published",
     )
+    Adjustment.objects.create(run=run, unit=unit, points=1, reason=f"{tag}表彰加分")
+    Appeal.objects.create(run=run, unit=unit, reason=f"{tag}申诉")
+    AssessmentSheet.objects.create(campaign=campaign, year=2026, unit=unit, basic=25)
     interview = Interview.objects.create(campaign=campaign, unit=unit, reason=f"{tag}连续两期黑榜")
     interview.runs.add(run)
 

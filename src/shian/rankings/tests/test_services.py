@@ -71,7 +71,8 @@ def test_run_is_frozen_and_reproducible(cast, scheme):
     assert by[cast.market.pk]["score"] == 0.0 and by[cast.market.pk]["list"] == "black"
     assert cast.town_unit.pk not in by and cast.other_edu.pk not in by
     frozen = list(run.entries)
-    # data changes after the run: the run reads the same, and the month is not recomputed
+    services.publish_run(run, actor=cast.office_user)
+    # data changes after the run: the run reads the same, and the published month is not recomputed
     _problem(cast, cast.market, day, verified_on=day)
     run.refresh_from_db()
     assert run.entries == frozen
@@ -91,6 +92,7 @@ def test_run_is_frozen_and_reproducible(cast, scheme):
         scheme.black_count,
     )
     assert again == frozen
+    assert services.rescore(run) == frozen  # and re-scoring the frozen inputs never reads live data
 
 
 def test_only_the_office_computes(cast, scheme):
@@ -106,10 +108,13 @@ def test_black_list_two_months_running_proposes_one_interview(
     scheme.weights = {"test_fixed": 1}
     scheme.save()
     first = services.compute_ranking(scheme, datetime.date(2026, 1, 5), actor=cast.office_user)
-    assert services.propose_interviews(first, actor=cast.office_user) == []
+    assert services.propose_interviews(first, actor=cast.office_user) == []  # a draft proposes nothing
+    services.publish_run(first, actor=cast.office_user)
+    assert Interview.objects.count() == 0  # only one period on the black list so far
     second = services.compute_ranking(scheme, datetime.date(2026, 2, 5), actor=cast.office_user)
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.propose_interviews(second, actor=cast.office_user)
+        services.publish_run(second, actor=cast.office_user)
+    created = list(Interview.objects.all())
     assert [i.unit for i in created] == [cast.market]
     assert "连续2期" in created[0].reason and set(created[0].runs.all()) == {first, second}
     assert services.propose_interviews(second, actor=cast.office_user) == []
@@ -131,21 +136,44 @@ def test_black_list_two_months_running_proposes_one_interview(
     assert Interview.objects.get().status == InterviewStatus.HELD
 
 
-def test_bulletin_figures_are_the_frozen_run(cast, scheme):
-    register_signal("test_fixed", "测试", "any", lambda c, s, e: {cast.edu.pk: 88.5, cast.market.pk: 10})
-    scheme.weights = {"test_fixed": 1}
-    scheme.save()
-    run = services.compute_ranking(scheme, datetime.date(2026, 4, 1), actor=cast.office_user)
+def test_bulletin_content_equals_the_run(cast, scheme):
     import io
 
     from docx import Document
 
+    from shian.organisation.models import User
+
+    register_signal("test_fixed", "测试", "any", lambda c, s, e: {cast.edu.pk: 88.5, cast.market.pk: 10})
+    scheme.weights = {"test_fixed": 1}
+    scheme.save()
+    run = services.compute_ranking(scheme, datetime.date(2026, 4, 1), actor=cast.office_user)
+    services.add_adjustment(run, cast.market, 2.5, "获表彰", actor=cast.office_user)
+    run.refresh_from_db()
+    services.publish_run(run, actor=cast.office_user)
+    other = User.objects.create_user(username="o2", password="x-pass-123", unit=cast.office, role="office")
+    appeal = services.file_appeal(run, actor=cast.market_liaison, reason="数据有误")
+    services.decide_appeal(appeal, actor=other, upheld=False, decision="核实无误", reply="经核实维持原排名")
+    run.refresh_from_db()
+
     doc = Document(io.BytesIO(bulletin.to_docx(run, "三台县食安创建办")))
     table = doc.tables[0]
+    header = [c.text for c in table.rows[0].cells]
     cells = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert header == ["名次", "单位", "测试", "加减分", "综合得分", "榜单"]
     expected = [
-        [str(e["rank"]), e["unit"], f"{e['values']['test_fixed']:g}", f"{e['score']:g}"] for e in run.entries
+        [
+            str(e["rank"]),
+            e["unit"],
+            f"{e['values']['test_fixed']:g}",
+            f"{e['adjust']:+g}" if e["adjust"] else "",
+            f"{e['score']:g}",
+            {"red": "红榜", "black": "黑榜"}[e["list"]],
+        ]
+        for e in run.entries
     ]
-    assert [row[:4] for row in cells] == expected
+    assert cells == expected == bulletin.table_rows(run)[1]
+    assert cells[1] == ["2", "市场监管局", "10", "+2.5", "12.5", "黑榜"]
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "红榜" in text and "教育局" in text
+    assert "关于2026年4月成员单位月度排名红黑榜的通报" in text
+    assert "教育局。" in text and "市场监管局。请上榜单位" in text
+    assert "经核实维持原排名" in text and "数据有误" not in text
