@@ -236,10 +236,12 @@ def field_tiles(campaign, user) -> list[dict]:
     inspections here, then each app's own `figures.dashboard_tiles`; every link keeps the campaign."""
     from shian.community import figures as community
     from shian.incidents import figures as incidents
+    from shian.rankings import figures as rankings
     from shian.showcase import figures as showcase
+    from shian.stewardship import figures as stewardship
 
     tiles = _inspection_tiles(campaign, user)
-    for app in (incidents, showcase, community):
+    for app in (stewardship, incidents, showcase, community, rankings):
         tiles.extend(app.dashboard_tiles(campaign, user))
     for tile in tiles:
         tile["url"] += ("&" if "?" in tile["url"] else "?") + f"campaign={campaign.pk}"

@@ -218,15 +218,17 @@ def channels_home():
 def run_pass(now=None) -> dict:
     """Reminders due, escalations, today's digests, then send everything due. Returns what it did."""
     from shian.rectification.services import escalate_problems
+    from shian.stewardship.services import remind_overdue
 
     now = now or timezone.now()
     with inline_delivery() as tally:
         with transaction.atomic():
             escalated = escalate_problems(today=timezone.localdate(now))
             queue_reminders(now)
+            stewards = remind_overdue(today=timezone.localdate(now))  # once a week per cadre
         digests = queue_digests(now)
         sent = deliver_due(now=now)
-    return {"inapp": tally["inapp"], "escalated": escalated, "digests": digests, **sent}
+    return {"inapp": tally["inapp"], "escalated": escalated, "digests": digests, "stewards": stewards, **sent}
 
 
 def describe(result) -> str:
@@ -239,5 +241,5 @@ def describe(result) -> str:
     esc = result["escalated"]
     return (
         "；".join(parts) + f"\n每日汇总 {result['digests']} 份；逾期问题升级：催办提醒 {esc['reminder']} 个、"
-        f"通报预警 {esc['warning']} 个、约谈 {esc['interview']} 个"
+        f"通报预警 {esc['warning']} 个、约谈 {esc['interview']} 个；包保督导逾期提醒 {result.get('stewards', 0)} 人"
     )

@@ -98,3 +98,18 @@ def test_summary_page_and_xlsx(cast, setup, login):
     assert rows[0][0] == "乡镇（街道）" and {row[0] for row in rows[1:]} == {"潼川镇", "芦溪镇"}
     other = login(cast.other_office_user).get("/stewardship/summary/?year=2026&quarter=1").content.decode()
     assert "潼川镇" not in other
+
+
+def test_the_daily_reminder_pass_reminds_overdue_cadres(cast, setup):
+    """`shian remind` and the scheduler run notifications' pass, which includes the 包保 reminders."""
+    from shian.notifications.models import Notification
+    from shian.notifications.reminders import describe, run_pass
+
+    c, b1, _b2 = setup
+    StewardVisit.objects.create(cadre=c, business=b1, visited_on=datetime.date(2026, 1, 5))
+    now = datetime.datetime(2026, 6, 10, 9, tzinfo=datetime.UTC)
+    result = run_pass(now=now)
+    assert result["stewards"] == 1 and "包保督导逾期提醒 1 人" in describe(result)
+    assert Notification.objects.filter(title__contains="未按时督导").exists()
+    assert run_pass(now=now)["stewards"] == 1  # counted again, but notify_event sends once per week
+    assert Notification.objects.filter(title__contains="未按时督导").count() == 1
