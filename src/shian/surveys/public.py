@@ -1,4 +1,9 @@
-"""The one page without login: answering a survey or quiz through its link `/s/<token>/`."""
+"""The one page without login: answering a survey or quiz through its link `/s/<token>/`.
+
+It reaches only the link's survey: its current questions and its county's townships. A closed-access
+survey asks for a one-time code (from the card's QR `?code=` or typed in); an open one uses the device
+cookie. Posts are throttled per address (PublicView), so codes cannot be guessed at any useful speed.
+"""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -7,7 +12,8 @@ from django.shortcuts import render
 from shian.core.public import PublicView, device_token
 from shian.organisation.choices import RegionLevel
 from shian.organisation.models import Region
-from shian.surveys import services
+from shian.surveys import answering, services
+from shian.surveys.choices import Access, AgeGroup, QuestionKind
 from shian.surveys.figures import quota_fill
 from shian.surveys.models import Link
 
@@ -47,8 +53,10 @@ class AnswerView(PublicView):
             "title": survey.title,
             "survey": survey,
             "link": link,
-            "questions": survey.questions.all(),
+            "questions": survey.questions.current(),
             "townships": townships,
+            "needs_code": survey.access == Access.CODES,
+            "age_groups": AgeGroup.choices if not survey.is_quiz else [],
             "closed": not (survey.is_open and link.is_active),
             **extra,
         }
@@ -56,11 +64,25 @@ class AnswerView(PublicView):
     def get(self, request, token):
         link = self.get_link(token)
         device_token(request)  # the browser gets its device cookie before it answers
-        return render(request, "surveys/answer.html", self.context(link))
+        code = request.GET.get("code", "")[:16]
+        return render(request, "surveys/answer.html", self.context(link, code=code))
 
     def post(self, request, token):
         link = self.get_link(token)
-        answers = {k[1:]: v for k, v in request.POST.items() if k.startswith("q") and k[1:].isdigit()}
+        answers = {
+            k[1:]: (request.POST.getlist(k) if len(request.POST.getlist(k)) > 1 else v)
+            for k, v in request.POST.items()
+            if k.startswith("q") and k[1:].isdigit() and len(k) < 6
+        }
+        multiple = set(
+            link.survey.questions.current().filter(kind=QuestionKind.MULTIPLE).values_list("seq", flat=True)
+        )
+        for seq in multiple:
+            if str(seq) in answers:
+                answers[str(seq)] = request.POST.getlist(f"q{seq}")[:50]
+        code = request.POST.get("code", "")[:16]
+        age_group = request.POST.get("age_group", "")
+        age_group = age_group if age_group in AgeGroup.values else ""
         township = None
         raw = request.POST.get("township", "")
         if raw.isdigit() and len(raw) < 12:
@@ -69,7 +91,7 @@ class AnswerView(PublicView):
             return render(
                 request,
                 "surveys/answer.html",
-                self.context(link, error="请选择您所在的乡镇（街道）", chosen=answers),
+                self.context(link, error="请选择您所在的乡镇（街道）", chosen=answers, code=code),
                 status=400,
             )
         try:
@@ -77,26 +99,28 @@ class AnswerView(PublicView):
                 link,
                 answers,
                 device=device_token(request),
+                code=code,
                 township=township,
                 respondent=request.POST.get("respondent", "")[:40],
+                age_group=age_group,
             )
         except ValidationError as exc:
             return render(
                 request,
                 "surveys/answer.html",
-                self.context(link, error="；".join(exc.messages), chosen=answers),
+                self.context(link, error="；".join(exc.messages), chosen=answers, code=code),
                 status=400,
             )
         review = []
         if link.survey.is_quiz:
-            for q in link.survey.questions.all():
-                picked = response.answers.get(str(q.seq))
-                right = next((i for i, o in enumerate(q.options) if o.get("correct")), None)
+            for q in link.survey.questions.current():
+                if str(q.seq) not in response.answers or not answering.right_answer(q):
+                    continue
                 review.append(
                     {
                         "q": q,
-                        "ok": picked == right,
-                        "right": q.options[right]["label"] if right is not None else "",
+                        "ok": answering.is_right(q, response.answers[str(q.seq)]),
+                        "right": "、".join(q.options[i]["label"] for i in answering.right_answer(q)),
                         "explanation": q.explanation,
                     }
                 )
