@@ -6,7 +6,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
@@ -134,7 +134,11 @@ def _question(survey, pk):
 class SurveyViewSet(ScopedModelViewSet):
     serializer_class = SurveySerializer
     base_queryset = Survey.objects.select_related("campaign").prefetch_related("questions")
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    def destroy(self, request, *args, **kwargs):
+        # A survey with answers is closed, not deleted; DELETE is there for its questions only.
+        raise MethodNotAllowed("DELETE", detail="问卷不能删除，请停止收集")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -121,7 +121,9 @@ def most_missed(survey, limit=10) -> list[dict]:
     among the answers that reached the question."""
     from shian.surveys.answering import is_right
 
-    questions = [q for q in survey.questions.current() if q.options and any(o.get("correct") for o in q.options)]
+    questions = [
+        q for q in survey.questions.current() if q.options and any(o.get("correct") for o in q.options)
+    ]
     missed = {str(q.seq): 0 for q in questions}
     seen = dict.fromkeys(missed, 0)
     for answers in survey.responses.values_list("answers", flat=True).iterator():
@@ -312,13 +314,13 @@ def response_rates(survey) -> dict:
 
     rows = (
         CallRecord.objects.filter(assignment__survey=survey)
-        .values("assignment_id", "assignment__user__username", "assignment__user__first_name", "outcome")
+        .values("assignment_id", "assignment__user__username", "assignment__user__name", "outcome")
         .annotate(n=Count("id"))
         .order_by()
     )
     per: dict = {}
     for r in rows:
-        name = r["assignment__user__first_name"] or r["assignment__user__username"]
+        name = r["assignment__user__name"] or r["assignment__user__username"]
         d = per.setdefault(
             r["assignment_id"], {"label": name, "answered": 0, "refused": 0, "invalid": 0, "no_answer": 0}
         )

@@ -25,14 +25,12 @@ class AnswerView(PublicView):
     def get_link(self, token):
         if not (8 <= len(token) <= 32):
             raise Http404
-        link = (
-            Link.objects.select_related("survey__campaign__region", "township", "unit")
-            .filter(token=token)
-            .first()
-        )
-        if link is None:
-            raise Http404
-        return link
+        try:
+            return Link.objects.select_related("survey__campaign__region", "township", "unit").get(
+                token=token
+            )
+        except Link.DoesNotExist:
+            raise Http404 from None
 
     def context(self, link, **extra):
         survey = link.survey
@@ -69,24 +67,29 @@ class AnswerView(PublicView):
 
     def post(self, request, token):
         link = self.get_link(token)
+        questions = list(link.survey.questions.current())
+        multiple = {str(q.seq) for q in questions if q.kind == QuestionKind.MULTIPLE}
         answers = {
-            k[1:]: (request.POST.getlist(k) if len(request.POST.getlist(k)) > 1 else v)
+            k[1:]: (request.POST.getlist(k)[:50] if k[1:] in multiple else v)
             for k, v in request.POST.items()
             if k.startswith("q") and k[1:].isdigit() and len(k) < 6
         }
-        multiple = set(
-            link.survey.questions.current().filter(kind=QuestionKind.MULTIPLE).values_list("seq", flat=True)
-        )
-        for seq in multiple:
-            if str(seq) in answers:
-                answers[str(seq)] = request.POST.getlist(f"q{seq}")[:50]
         code = request.POST.get("code", "")[:16]
         age_group = request.POST.get("age_group", "")
         age_group = age_group if age_group in AgeGroup.values else ""
         township = None
         raw = request.POST.get("township", "")
-        if raw.isdigit() and len(raw) < 12:
-            township = Region.objects.filter(pk=int(raw), level=RegionLevel.TOWNSHIP).first()
+        if raw.isdigit() and len(raw) < 12 and link.township_id is None:
+            township = next(
+                iter(
+                    Region.objects.filter(
+                        pk=int(raw),
+                        level=RegionLevel.TOWNSHIP,
+                        path__startswith=link.survey.campaign.region.path,
+                    ).order_by()
+                ),
+                None,
+            )
         if link.township_id is None and not link.survey.is_quiz and township is None:
             return render(
                 request,
@@ -103,6 +106,7 @@ class AnswerView(PublicView):
                 township=township,
                 respondent=request.POST.get("respondent", "")[:40],
                 age_group=age_group,
+                questions=questions,
             )
         except ValidationError as exc:
             return render(

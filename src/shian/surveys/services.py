@@ -112,10 +112,13 @@ def create_link(survey: Survey, *, actor, name="", township=None, unit=None, cha
     return link
 
 
-def quota_full(survey: Survey, township) -> bool:
+def quota_full(survey: Survey, township, *, lock=False) -> bool:
+    """Is the township's quota (closing when full) reached? With `lock`, the quota row is locked until the
+    transaction ends, so two answers cannot both take the last place (one lock per township, not per survey)."""
     if township is None:
         return False
-    quota = survey.quotas.filter(township=township, close_when_full=True).first()
+    quotas = Quota.objects.filter(survey=survey, township=township, close_when_full=True).order_by()
+    quota = next(iter(quotas.select_for_update() if lock else quotas), None)
     return quota is not None and survey.responses.filter(township=township).count() >= quota.target
 
 
@@ -132,18 +135,10 @@ def _spend_code(survey: Survey, code: str) -> None:
         raise ValidationError({"code": "答题码无效或已使用"})
 
 
-def _mark_device(survey: Survey, device: str) -> None:
-    try:
-        with transaction.atomic():
-            DeviceMark.objects.create(
-                survey=survey, fingerprint=device_fingerprint(device, f"survey:{survey.pk}")
-            )
-    except IntegrityError:
-        raise ValidationError("本设备已提交过该问卷，感谢您的参与") from None
-
-
-def _store(survey, answers, *, township, unit, channel, respondent, age_group, today) -> Response:
-    score, clean = score_answers(survey, answers)
+def _store(
+    survey, answers, *, township, unit, channel, respondent, age_group, today, questions=None
+) -> Response:
+    score, clean = score_answers(survey, answers, questions)
     if survey.is_quiz and not (respondent or "").strip():
         raise ValidationError({"respondent": "请填写姓名"})
     if age_group and age_group not in AgeGroup.values:
@@ -163,7 +158,6 @@ def _store(survey, answers, *, township, unit, channel, respondent, age_group, t
     )
 
 
-@transaction.atomic
 def submit_response(
     link: Link,
     answers: dict,
@@ -174,33 +168,50 @@ def submit_response(
     respondent="",
     age_group="",
     today=None,
+    questions=None,
 ) -> Response:
     """A public answer through `link`. Refused when the survey or link is closed, the device has already
     answered (open surveys) or the code is unknown or spent (closed-access surveys), or the township's
-    quota is full. The device mark or the spent code is stored apart from the answer and points to nothing."""
-    survey = Survey.objects.select_for_update().get(pk=link.survey_id)
-    if not survey.is_open or not link.is_active:
-        raise ValidationError("该问卷已停止收集")
+    quota is full. The device mark or the spent code is stored apart from the answer and points to nothing.
+
+    `questions` (the survey's current questions) may be passed by a caller that has them already. This is
+    the hot path of the public page: a handful of queries, and a lock only on a township's quota row."""
+    survey = link.survey
     township = link.township or township
     if township is not None:
         _check_township(survey, township)
-    if quota_full(survey, township):
-        raise ValidationError({"township": f"{township}的样本已满额，感谢您的参与"})
-    response = _store(
-        survey,
-        answers,
-        township=township,
-        unit=link.unit,
-        channel=link.channel,
-        respondent=respondent,
-        age_group=age_group,
-        today=today,
-    )
-    if survey.access == Access.CODES:
-        _spend_code(survey, code)
-    else:
-        _mark_device(survey, device)
-    return response
+    try:
+        with transaction.atomic():
+            state = Survey.objects.filter(pk=survey.pk).values(
+                "is_open", "access", "threshold", "form_version"
+            )
+            fresh = next(iter(state.order_by()), None)
+            if fresh is None or not fresh["is_open"] or not link.is_active:
+                raise ValidationError("该问卷已停止收集")
+            for key, value in fresh.items():
+                setattr(survey, key, value)
+            if quota_full(survey, township, lock=True):
+                raise ValidationError({"township": f"{township}的样本已满额，感谢您的参与"})
+            if survey.access == Access.CODES:
+                _spend_code(survey, code)
+            else:
+                # No savepoint: a repeated device fails the whole transaction, answer included.
+                DeviceMark.objects.create(
+                    survey=survey, fingerprint=device_fingerprint(device, f"survey:{survey.pk}")
+                )
+            return _store(
+                survey,
+                answers,
+                township=township,
+                unit=link.unit,
+                channel=link.channel,
+                respondent=respondent,
+                age_group=age_group,
+                today=today,
+                questions=questions,
+            )
+    except IntegrityError:
+        raise ValidationError("本设备已提交过该问卷，感谢您的参与") from None
 
 
 # ------------------------------------------------------------------------------ one-time codes

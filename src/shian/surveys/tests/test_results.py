@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -141,6 +142,8 @@ def test_the_weighted_rate_goes_into_the_assessments_gate(survey, cast):
     from shian.scoring.services import create_assessment
 
     assessment = create_assessment(cast.campaign, actor=cast.office_user, title="自评", kind="self")
-    services.apply_to_assessment(survey, assessment, actor=cast.office_user, expected_version=assessment.version)
+    services.apply_to_assessment(
+        survey, assessment, actor=cast.office_user, expected_version=assessment.version
+    )
     assessment.refresh_from_db()
-    assert assessment.satisfaction == pytest.approx(0.8)  # weighted; the raw share is 0.6
+    assert assessment.satisfaction == Decimal("0.8000")  # weighted; the raw share is 0.6
