@@ -82,7 +82,7 @@ def populate(ctx) -> None:
         services.create_link(sat, actor=office, name="微信公众号链接")
         for t in towns[:5]:
             services.create_link(sat, actor=office, township=t, channel="door")
-        interviewer = ctx.users.get("t00")
+        interviewer = ctx.users.get("t01")
         if interviewer is not None:
             _interviews(sat, interviewer, towns, rng, ctx.today)
         targets = {q.township_id: q.target for q in sat.quotas.all()}
