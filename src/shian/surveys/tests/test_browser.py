@@ -90,10 +90,10 @@ def test_a_door_to_door_interviewer_enters_a_visit_on_a_phone(cast, browser_logi
     for q in survey.questions.current():
         page.click(f"label[for='q{q.seq}-2']")
     page.click("#survey-submit")
-    page.wait_for_selector("#interview-message")
+    page.wait_for_selector(".messages .alert:has-text('答卷已保存')")
     page.click("label[for='outcome-no_answer']")
     page.click("#survey-submit")
-    page.wait_for_selector("#interview-message")
+    page.wait_for_selector(".messages .alert:has-text('无人接听')")
     shot = os.environ.get("SHIAN_SCREENSHOT_DIR", str(tmp_path))
     page.screenshot(path=os.path.join(shot, "survey-interview-390.png"))
     r = Response.objects.get()

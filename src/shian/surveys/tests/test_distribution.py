@@ -178,3 +178,20 @@ def test_rate_limit_is_per_address(client, survey, cast):
     codes = [client.post(url, {}, REMOTE_ADDR="10.0.0.1").status_code for _ in range(11)]
     assert codes[-1] == 429
     assert client.post(url, {}, REMOTE_ADDR="10.0.0.2").status_code == 400  # another address is not held up
+
+
+def test_codes_and_qr_from_the_detail_page(login, survey, cast):
+    c = login(cast.leader)
+    c.post(reverse("surveys:survey_action", args=[survey.pk, "codes"]), {"size": 5})
+    assert not CodeBatch.objects.exists()  # leaders read, they do not hand out codes
+    c = login(cast.office_user)
+    c.post(reverse("surveys:survey_action", args=[survey.pk, "codes"]), {"size": 5, "township": cast.town.pk})
+    batch = CodeBatch.objects.get()
+    assert batch.codes.count() == 5 and batch.link.township == cast.town
+    page = c.get(reverse("surveys:survey_detail", args=[survey.pk])).content.decode()
+    assert reverse("surveys:code_cards", args=[batch.pk]) in page
+    assert reverse("surveys:link_qr", args=[batch.link.pk]) in page and "0/5 已使用" in page
+    other = login(cast.other_office_user)
+    assert other.get(reverse("surveys:code_cards", args=[batch.pk])).status_code == 404
+    assert other.get(reverse("surveys:link_qr", args=[batch.link.pk])).status_code == 404
+    assert other.get(reverse("surveys:link_poster", args=[batch.link.pk])).status_code == 404
