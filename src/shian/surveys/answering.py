@@ -145,9 +145,10 @@ def check_question(survey, *, kind, text, options, scale_min, scale_max, conditi
             if "score" in o:
                 try:
                     score = Decimal(str(o["score"]))
+                    in_range = score.is_finite() and 0 <= score <= 100
                 except ArithmeticError:
-                    raise ValidationError({"options": "选项分值须为0到100的数"}) from None
-                if not 0 <= score <= 100:
+                    in_range = False
+                if not in_range or isinstance(o["score"], bool):
                     raise ValidationError({"options": "选项分值须为0到100的数"})
         if survey.is_quiz and not any(o.get("correct") for o in options):
             raise ValidationError({"options": "能问能答的选择题须标出正确答案（correct）"})

@@ -102,6 +102,14 @@ def test_a_condition_must_point_to_an_earlier_choice(survey, cast):
         )
     with pytest.raises(ValidationError, match="两个选项"):
         services.add_question(survey, actor=cast.office_user, text="?", options=[{"label": "a"}])
+    for bad in ("NaN", "Infinity", 101, "x", True):
+        with pytest.raises(ValidationError, match="分值"):
+            services.add_question(
+                survey,
+                actor=cast.office_user,
+                text="?",
+                options=[{"label": "a", "score": bad}, {"label": "b"}],
+            )
 
 
 def test_editing_an_unanswered_form_changes_it_in_place(survey, cast):
