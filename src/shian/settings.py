@@ -364,6 +364,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "shian.community.choices.ActivityKind",
         "OptionKindEnum": "shian.community.choices.OptionKind",
         "SurveyKindEnum": "shian.surveys.choices.SurveyKind",
+        "QuestionKindEnum": "shian.surveys.choices.QuestionKind",
+        "SurveyAccessEnum": "shian.surveys.choices.Access",
         "FileKindEnum": "shian.showcase.choices.FileKind",
         "IncidentEventKindEnum": "shian.incidents.choices.EventKind",
         "SpecialCampaignStatusEnum": "shian.incidents.choices.SpecialStatus",

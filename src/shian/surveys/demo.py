@@ -5,7 +5,7 @@ import datetime
 
 from shian.core.audit import actor_context
 from shian.surveys import services
-from shian.surveys.models import Response
+from shian.surveys.models import CallRecord, Interviewer, Response
 
 # Probability of each option (the first is the most favourable), by survey kind.
 LEAN = {
@@ -31,18 +31,39 @@ def _responses(survey, towns, rng, today, per_town):
                 answers[str(q.seq)] = min(len(q.options) - 1, max(0, mood + shift))
             score, clean = services.score_answers(survey, answers)
             channel = ("door", "link", "student", "phone")[k % 4]
+            age = rng.choices(("u30", "30_44", "45_59", "60p", ""), weights=(22, 28, 27, 18, 5))[0]
             rows.append(
                 Response(
                     survey=survey,
                     township=town,
                     channel=channel,
                     submitted_on=today - datetime.timedelta(days=rng.randint(0, 20)),
+                    age_group=age,
                     answers=clean,
                     score=score,
                     positive=score >= survey.threshold,
                 )
             )
     Response.objects.bulk_create(rows, batch_size=500)
+
+
+def _interviews(survey, interviewer, towns, rng, today):
+    """A telephone interviewer's log: realistic outcomes (about one call in three answered)."""
+    assignment = Interviewer.objects.create(survey=survey, user=interviewer, channel="phone")
+    outcomes = rng.choices(
+        ("answered", "refused", "invalid", "no_answer"), weights=(34, 18, 12, 36), k=rng.randint(90, 130)
+    )
+    CallRecord.objects.bulk_create(
+        [
+            CallRecord(
+                assignment=assignment,
+                outcome=o,
+                called_on=today - datetime.timedelta(days=rng.randint(0, 10)),
+                township=rng.choice(towns) if o == "answered" else None,
+            )
+            for o in outcomes
+        ]
+    )
 
 
 def populate(ctx) -> None:
@@ -61,6 +82,9 @@ def populate(ctx) -> None:
         services.create_link(sat, actor=office, name="微信公众号链接")
         for t in towns[:5]:
             services.create_link(sat, actor=office, township=t, channel="door")
+        interviewer = ctx.users.get("t01")
+        if interviewer is not None:
+            _interviews(sat, interviewer, towns, rng, ctx.today)
         targets = {q.township_id: q.target for q in sat.quotas.all()}
         _responses(sat, towns, rng, ctx.today, lambda t: int(targets[t.pk] * rng.uniform(0.55, 1.0)))
         for kind, title in (
@@ -70,6 +94,8 @@ def populate(ctx) -> None:
             s = services.create_survey(campaign, actor=office, kind=kind, title=title)
             services.create_link(s, actor=office, name="通用链接")
             _responses(s, towns, rng, ctx.today, lambda t: rng.randint(8, 18))
+            if kind == "support":  # answered so far by link; from now on by the printed cards
+                services.generate_codes(s, 40, actor=office, name="入户答题卡第一批", township=towns[0])
         quiz = services.create_survey(
             campaign, actor=office, kind="quiz", title="能问能答：食品安全法基础（机关干部）"
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shian.surveys import views
+from shian.surveys import distribution, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -8,5 +8,9 @@ urlpatterns = [
     path("add/", views.SurveyCreateView.as_view(), name="survey_add"),
     path("<int:pk>/", views.SurveyDetailView.as_view(), name="survey_detail"),
     path("<int:pk>/results.xlsx", views.SurveyExportView.as_view(), name="survey_export"),
+    path("<int:pk>/interview/", views.InterviewView.as_view(), name="interview"),
     path("<int:pk>/<str:action>/", views.SurveyActionView.as_view(), name="survey_action"),
+    path("links/<int:pk>/qr.png", distribution.LinkQrView.as_view(), name="link_qr"),
+    path("links/<int:pk>/poster/", distribution.LinkPosterView.as_view(), name="link_poster"),
+    path("codes/<int:pk>/cards/", distribution.CodeCardsView.as_view(), name="code_cards"),
 ]

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -11,9 +12,17 @@ from shian.core.exports import xlsx_response
 from shian.core.services import ConcurrentEditError, parse_id
 from shian.core.views import ObjectListView, get_object_for_user
 from shian.organisation.choices import RegionLevel
-from shian.organisation.models import Region, Unit
+from shian.organisation.models import Region, Unit, User
 from shian.surveys import services
-from shian.surveys.figures import most_missed, pass_by_unit, quota_fill, survey_rates
+from shian.surveys.choices import AgeGroup, CallOutcome, Channel
+from shian.surveys.figures import (
+    most_missed,
+    pass_by_unit,
+    quota_fill,
+    response_rates,
+    survey_rates,
+    survey_results,
+)
 from shian.surveys.filtersets import SurveyFilterSet
 from shian.surveys.forms import LinkForm, NewSurveyForm, QuotaForm
 from shian.surveys.models import Survey
@@ -76,7 +85,17 @@ def _detail_context(survey, user):
         "object": survey,
         "survey": survey,
         "title": survey.title,
-        "questions": survey.questions.all(),
+        "questions": survey.questions.current(),
+        "results": survey_results(survey) if not survey.is_quiz else None,
+        "calls": response_rates(survey) if not survey.is_quiz else None,
+        "batches": survey.code_batches.annotate(
+            n_used=Count("codes", filter=Q(codes__used=True))
+        ).select_related("link"),
+        "interviewers": survey.interviewers.select_related("user", "township"),
+        "interviewer_users": User.objects.restrict(user).filter(is_active=True).order_by("username")[:300]
+        if not survey.is_quiz
+        else [],
+        "is_interviewer": services.assignment_for(survey, user) is not None,
         "overall": overall,
         "towns": towns,
         "units": pass_by_unit(survey) if survey.is_quiz else [],
@@ -139,6 +158,28 @@ class SurveyActionView(LoginRequiredMixin, View):
                     channel=channel,
                 )
                 messages.success(request, "已生成发放链接")
+            elif action == "codes":
+                town = Region.objects.filter(pk=parse_id(data.get("township")) or 0).first()
+                batch = services.generate_codes(
+                    survey,
+                    parse_id(data.get("size")) or 0,
+                    actor=request.user,
+                    name=data.get("name", "")[:80],
+                    township=town,
+                )
+                messages.success(request, f"已生成{batch.size}个答题码，请打印答题卡")
+            elif action == "interviewer":
+                person = (
+                    User.objects.restrict(request.user).filter(pk=parse_id(data.get("user")) or 0).first()
+                )
+                if person is None:
+                    raise ValidationError({"user": "请选择访问员"})
+                town = Region.objects.filter(pk=parse_id(data.get("township")) or 0).first()
+                channel = data.get("channel") or Channel.PHONE
+                services.assign_interviewer(
+                    survey, person, actor=request.user, channel=channel, township=town
+                )
+                messages.success(request, f"已指派访问员{person}")
             elif action == "apply":
                 assessment = survey.campaign.assessments.filter(
                     pk=parse_id(data.get("assessment")) or 0
@@ -159,23 +200,162 @@ class SurveyActionView(LoginRequiredMixin, View):
         return redirect(survey)
 
 
+def export_rows(survey) -> list[list]:
+    """The results sheet: overall (weighted, with gate and chance), each breakdown, quotas, call outcomes."""
+    head = [
+        "范围",
+        "样本量",
+        "肯定数",
+        "未加权比率",
+        "加权比率",
+        "有效样本量",
+        "95%置信区间下限",
+        "95%置信区间上限",
+    ]
+
+    def line(r):
+        return [
+            r.label,
+            r.n,
+            r.positive,
+            round(r.raw_rate or 0, 4),
+            round(r.rate or 0, 4),
+            round(r.n_eff, 1),
+            round(r.low, 4),
+            round(r.high, 4),
+        ]
+
+    rows = [head]
+    if survey.is_quiz:
+        overall, _ = survey_rates(survey)
+        for r in [*pass_by_unit(survey), overall]:
+            rows.append(
+                [
+                    r.label,
+                    r.n,
+                    r.positive,
+                    round(r.rate or 0, 4),
+                    round(r.rate or 0, 4),
+                    r.n,
+                    round(r.low, 4),
+                    round(r.high, 4),
+                ]
+            )
+        return rows
+    results = survey_results(survey)
+    rows.append(line(results["overall"]))
+    if results["gate"] is not None:
+        rows.append(["门槛", results["gate"], "达标把握（正态近似）", round(results["chance"] or 0, 4)])
+    for _, title, group in results["by"]:
+        rows.append([])
+        rows.append([f"按{title}", *head[1:]])
+        rows.extend(line(r) for r in group)
+    rows.append([])
+    rows.append(["乡镇（街道）", "目标样本量", "已收", "完成率"])
+    for q in quota_fill(survey):
+        rows.append([q["township"].name, q["target"], q["done"], round(q["share"], 4)])
+    calls = response_rates(survey)
+    if calls["total"]["calls"]:
+        rows.append([])
+        rows.append(["访问员", "拨打/走访", "接通", "拒访", "空号", "无人接听", "应答率", "接触率"])
+        for d in [*calls["interviewers"], calls["total"]]:
+            rows.append(
+                [
+                    d["label"],
+                    d["calls"],
+                    d["answered"],
+                    d["refused"],
+                    d["invalid"],
+                    d["no_answer"],
+                    round(d["response_rate"] or 0, 4),
+                    round(d["contact_rate"] or 0, 4),
+                ]
+            )
+    return rows
+
+
 class SurveyExportView(LoginRequiredMixin, View):
     def get(self, request, pk):
         survey = get_object_for_user(
-            Survey, request.user, pk, queryset=Survey.objects.select_related("campaign")
+            Survey, request.user, pk, queryset=Survey.objects.select_related("campaign__framework")
         )
-        overall, towns = survey_rates(survey)
-        rows = [["范围", "样本量", "肯定数", "比率", "95%置信区间下限", "95%置信区间上限"]]
-        groups = pass_by_unit(survey) if survey.is_quiz else towns
-        for r in [*groups, overall]:
-            rows.append([r.label, r.n, r.positive, round(r.rate or 0, 4), round(r.low, 4), round(r.high, 4)])
-        rows.append([])
-        rows.append(["乡镇（街道）", "目标样本量", "已收", "完成率"])
-        for q in quota_fill(survey):
-            rows.append([q["township"].name, q["target"], q["done"], round(q["share"], 4)])
         return xlsx_response(
-            rows,
+            export_rows(survey),
             f"{survey.title}-结果-{timezone.localdate():%Y%m%d}.xlsx",
             sheet_title="调查结果",
             audit_note=survey.title,
         )
+
+
+def _raw_answers(post, questions) -> dict:
+    out = {}
+    for q in questions:
+        key = f"q{q.seq}"
+        if q.kind == "multiple":
+            out[str(q.seq)] = post.getlist(key)[:50]
+        elif key in post:
+            out[str(q.seq)] = post.get(key)
+    return out
+
+
+class InterviewView(LoginRequiredMixin, View):
+    """The interviewer's page: one call or visit at a time, its outcome, and on 接通 the answers."""
+
+    def _get(self, request, pk):
+        survey = get_object_for_user(
+            Survey, request.user, pk, queryset=Survey.objects.select_related("campaign__region")
+        )
+        assignment = services.assignment_for(survey, request.user)
+        if assignment is None:
+            raise Http404
+        return survey, assignment
+
+    def _render(self, request, survey, assignment, status=200, **extra):
+        townships = (
+            []
+            if assignment.township_id
+            else Region.objects.filter(
+                path__startswith=survey.campaign.region.path, level=RegionLevel.TOWNSHIP
+            ).order_by("code")
+        )
+        return render(
+            request,
+            "surveys/interview.html",
+            {
+                "title": f"访问录入：{survey.title}",
+                "survey": survey,
+                "assignment": assignment,
+                "questions": survey.questions.current(),
+                "outcomes": CallOutcome.choices,
+                "age_groups": AgeGroup.choices,
+                "townships": townships,
+                "mine": response_rates(survey)["interviewers"],
+                **extra,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        survey, assignment = self._get(request, pk)
+        return self._render(request, survey, assignment)
+
+    def post(self, request, pk):
+        survey, assignment = self._get(request, pk)
+        outcome = request.POST.get("outcome", "")
+        town = Region.objects.filter(pk=parse_id(request.POST.get("township")) or 0).first()
+        try:
+            services.record_call(
+                assignment,
+                outcome,
+                actor=request.user,
+                answers=_raw_answers(request.POST, survey.questions.current()),
+                township=town,
+                age_group=request.POST.get("age_group", "")[:8],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            return self._render(request, survey, assignment, status=400, error=_message(exc))
+        label = dict(CallOutcome.choices).get(outcome, "")
+        messages.success(
+            request, f"已记录：{label}" + ("，答卷已保存" if outcome == CallOutcome.ANSWERED else "")
+        )
+        return redirect("surveys:interview", pk=survey.pk)

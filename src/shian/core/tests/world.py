@@ -280,6 +280,17 @@ def _surveys(*, campaign, county, unit, tag):
     Response.objects.create(
         survey=quiz, unit=unit, submitted_on=timezone.localdate(), score=80, positive=True
     )
+    from shian.organisation.models import User
+    from shian.surveys.models import AccessCode, CallRecord, CodeBatch, Interviewer
+
+    batch = CodeBatch.objects.create(survey=survey, link=survey.links.first(), name=f"{tag}答题码", size=1)
+    AccessCode.objects.create(batch=batch, code=f"W{county.code[-6:]}")
+    person = User.objects.filter(unit=unit).order_by("pk").first()
+    if person is not None:
+        interviewer = Interviewer.objects.create(survey=survey, user=person, township=town)
+        CallRecord.objects.create(
+            assignment=interviewer, outcome="refused", called_on=timezone.localdate(), township=town
+        )
 
 
 def _incidents(*, county, office_user, unit, tag):

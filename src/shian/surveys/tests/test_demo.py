@@ -15,3 +15,18 @@ def test_demo_surveys(db):
     units = pass_by_unit(quiz)
     assert len(units) == 10 and any(u.rate < 1 for u in units)
     assert {s.kind for s in Survey.objects.all()} == {"satisfaction", "awareness", "support", "quiz"}
+    # Interviews with realistic response rates, weighted results with every breakdown, printed code cards.
+    from shian.surveys.figures import response_rates, survey_results
+
+    calls = response_rates(sat)["total"]
+    assert calls["calls"] >= 90 and 0.2 < calls["response_rate"] < 0.7
+    results = survey_results(sat)
+    assert results["gate"] is not None and 0 <= results["chance"] <= 1
+    assert {key for key, _, group in results["by"] if len(group) > 1} == {
+        "township",
+        "area",
+        "age",
+        "channel",
+    }
+    support = Survey.objects.get(kind="support")
+    assert support.access == "codes" and support.code_batches.get().codes.count() == 40
