@@ -239,9 +239,10 @@ def field_tiles(campaign, user) -> list[dict]:
     from shian.rankings import figures as rankings
     from shian.showcase import figures as showcase
     from shian.stewardship import figures as stewardship
+    from shian.surveys import figures as surveys
 
     tiles = _inspection_tiles(campaign, user)
-    for app in (stewardship, incidents, showcase, community, rankings):
+    for app in (surveys, stewardship, incidents, showcase, community, rankings):
         tiles.extend(app.dashboard_tiles(campaign, user))
     for tile in tiles:
         tile["url"] += ("&" if "?" in tile["url"] else "?") + f"campaign={campaign.pk}"

@@ -67,7 +67,6 @@ def leader_figures(campaign, user):
         problems=services.problems_by_colour(campaign, user),
         materials=services.material_completeness(campaign, user),
         figures=services.key_figures(campaign, user),
-        field_tiles=services.field_tiles(campaign, user),
     )
 
 
@@ -95,6 +94,19 @@ class LeaderDashboardView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(leader_context(self.request, _oversight_campaign(self.request)))
         return ctx
+
+
+class FieldTilesView(LoginRequiredMixin, View):
+    """The field apps' tiles, fetched by the dashboard after it has shown (HTMX, hx-trigger=load): a
+    couple of queries per app, cached like the rest, and not holding up the first paint."""
+
+    def get(self, request):
+        from shian.core.cache import cached
+
+        campaign = _oversight_campaign(request)
+        user = request.user
+        tiles = cached("leader_tiles", [campaign.pk], lambda: services.field_tiles(campaign, user), user=user)
+        return render(request, "dashboard/_field_tiles.html", {"field_tiles": tiles, "campaign": campaign})
 
 
 class ScreenView(LoginRequiredMixin, TemplateView):

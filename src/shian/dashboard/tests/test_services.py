@@ -70,7 +70,27 @@ def test_field_tiles_gather_every_field_app_and_keep_the_campaign_in_their_links
     labels = {t["label"] for t in tiles}
     assert {"检查频次达标", "明查暗访点位"} <= labels and len(tiles) > 4
     client = login(cast.leader)
+    fragment = client.get(f"/dashboard/tiles/?campaign={cast.campaign.pk}").content.decode()
+    assert all(t["label"] in fragment for t in tiles)
+    assert (
+        'hx-get="/dashboard/tiles/?campaign='
+        in client.get(f"/dashboard/?campaign={cast.campaign.pk}").content.decode()
+    )
+    assert (
+        login(cast.other_office_user).get(f"/dashboard/tiles/?campaign={cast.campaign.pk}").status_code == 404
+    )
+    assert login(cast.edu_liaison).get(f"/dashboard/tiles/?campaign={cast.campaign.pk}").status_code == 403
+    client = login(cast.leader)
     for tile in tiles:
         url = urlsplit(tile["url"])
         assert parse_qs(url.query)["campaign"] == [str(cast.campaign.pk)], tile["url"]
         assert client.get(tile["url"]).status_code == 200, tile["url"]
+
+
+def test_field_tiles_fragment_queries_are_bounded_and_cached(cast, login, django_assert_max_num_queries):
+    client = login(cast.leader)
+    url = f"/dashboard/tiles/?campaign={cast.campaign.pk}"
+    with django_assert_max_num_queries(45):  # a few per field app, whatever the data size
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(12):  # then from the cache until the data changes
+        assert client.get(url).status_code == 200
