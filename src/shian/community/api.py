@@ -7,9 +7,10 @@ from rest_framework.response import Response
 
 from shian.community import figures, services
 from shian.community.filtersets import ActivityFilterSet, PollFilterSet, RewardReportFilterSet
-from shian.community.models import Activity, Poll, PollOption, RewardReport
-from shian.core.api import ScopedModelViewSet, VersionedSerializer
-from shian.organisation.models import Region
+from shian.community.models import Activity, Poll, PollOption, RewardReport, SamplingTask
+from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.organisation.models import Region, Unit
+from shian.supervision.models import SamplingRecord
 
 
 def _check_region(viewset, serializer):
@@ -191,6 +192,47 @@ class PollStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["open", "closed", "published"])
 
 
+class PollPlanSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=20, help_text="按得票从高到低列入抽检的选项数")
+    planned_on = serializers.DateField(required=False, allow_null=True)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    task_type = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # only units the user may see can be chosen
+            self.fields["unit"].queryset = Unit.objects.restrict(user)
+
+
+class SamplingTaskSerializer(VersionedSerializer):
+    class Meta:
+        model = SamplingTask
+        fields = [
+            "id",
+            "option",
+            "region",
+            "product",
+            "place",
+            "task_type",
+            "planned_on",
+            "unit",
+            "status",
+            "sampling",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class LinkSamplingSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    sampling = serializers.PrimaryKeyRelatedField(queryset=SamplingRecord.objects.all())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["sampling"].queryset = SamplingRecord.objects.restrict(user)
+
+
 class PollViewSet(ScopedModelViewSet):
     """你点我检。创建办在本辖区内新建、开放投票、截止、公布结果；其他角色只读。"""
 
@@ -218,8 +260,53 @@ class PollViewSet(ScopedModelViewSet):
         )
         return Response(PollSerializer(poll, context={"request": request}).data)
 
+    @extend_schema(request=PollPlanSerializer, responses=SamplingTaskSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        """按得票从高到低把选项列入抽检，生成抽检任务（投票截止后）。"""
+        poll = self.get_object()
+        data = PollPlanSerializer(data=request.data, user=request.user)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        tasks = _run(
+            lambda: services.plan_top_options(
+                poll,
+                count=v["count"],
+                actor=request.user,
+                planned_on=v.get("planned_on"),
+                unit=v.get("unit"),
+                task_type=v.get("task_type", ""),
+            )
+        )
+        return Response(SamplingTaskSerializer(tasks, many=True, context={"request": request}).data)
+
+
+class SamplingTaskViewSet(ScopedReadOnlyViewSet):
+    """你点我检抽检任务（由得票最高的选项生成）。创建办关联抽检台账中的结果；其他角色只读。"""
+
+    queryset = SamplingTask.objects.select_related("region", "option")
+    serializer_class = SamplingTaskSerializer
+    # created by POST /api/community/polls/{id}/plan/, from the votes
+
+    @extend_schema(request=LinkSamplingSerializer, responses=SamplingTaskSerializer)
+    @action(detail=True, methods=["post"])
+    def link(self, request, pk=None):
+        task = self.get_object()
+        data = LinkSamplingSerializer(data=request.data, user=request.user)
+        data.is_valid(raise_exception=True)
+        task = _run(
+            lambda: services.link_sampling(
+                task,
+                data.validated_data["sampling"],
+                actor=request.user,
+                expected_version=data.validated_data["version"],
+            )
+        )
+        return Response(SamplingTaskSerializer(task, context={"request": request}).data)
+
 
 def register(router):
     router.register("community/activities", ActivityViewSet)
     router.register("community/reward-reports", RewardReportViewSet)
     router.register("community/polls", PollViewSet)
+    router.register("community/sampling-tasks", SamplingTaskViewSet)

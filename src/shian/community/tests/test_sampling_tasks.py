@@ -129,3 +129,39 @@ def test_the_public_page_shows_the_result_and_reaches_nothing_else(cast):
     anon.post(poll.public_url(), {"action": "link", "task": task.pk, "sampling": "SC-9"})
     anon.post(poll.public_url(), {"action": "plan_top", "count": "3"})
     assert SamplingTask.objects.count() == 2
+
+
+def test_the_api_plans_and_links_with_the_pages_rules(cast, api):
+    poll = voted(cast)
+    office = api(cast.office_user)
+    r = office.post(
+        f"/api/community/polls/{poll.pk}/plan/", {"count": 2, "unit": cast.market.pk}, format="json"
+    )
+    assert r.status_code == 200, r.content
+    assert [t["product"] for t in r.json()] == ["散装白酒", "月饼"]
+    task = SamplingTask.objects.get(product="月饼")
+    record = sample(cast)
+    r = office.post(
+        f"/api/community/sampling-tasks/{task.pk}/link/", {"sampling": record.pk, "version": 1}, format="json"
+    )
+    assert r.status_code == 200 and r.json()["status"] == "done"
+    stale = office.post(
+        f"/api/community/sampling-tasks/{task.pk}/link/", {"sampling": record.pk, "version": 1}, format="json"
+    )
+    assert stale.status_code == 409
+    assert office.get("/api/community/sampling-tasks/").json()["count"] == 2
+    # the other county sees no task and cannot plan; a liaison reads, never plans or links; no create
+    other = api(cast.other_office_user)
+    assert other.get("/api/community/sampling-tasks/").json()["count"] == 0
+    assert other.post(f"/api/community/polls/{poll.pk}/plan/", {"count": 1}, format="json").status_code == 404
+    liaison = api(cast.edu_liaison)
+    assert liaison.post(f"/api/community/polls/{poll.pk}/plan/", {"count": 1}, format="json").status_code in (
+        403,
+        404,
+    )
+    assert office.post("/api/community/sampling-tasks/", {}, format="json").status_code == 405
+    # a unit the office cannot see, or another county's record, is refused by name
+    bad = office.post(
+        f"/api/community/polls/{poll.pk}/plan/", {"count": 1, "unit": cast.other_market.pk}, format="json"
+    )
+    assert bad.status_code == 400 and "unit" in bad.json()
