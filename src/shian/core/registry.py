@@ -24,13 +24,15 @@ ADMIN = frozenset({"admin"})
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the main menu; `roles` None = everybody signed in."""
+    """One entry of the main menu; `roles` None = everybody signed in. Entries of one `group` share a
+    dropdown, placed where the first of them would stand (twenty entries do not fit in one bar)."""
 
     label: str
     url_name: str
     icon: str
     roles: frozenset | None = None
     order: int = 100
+    group: str = ""
 
 
 class ShianApp(AppConfig):
@@ -94,8 +96,18 @@ def navigation(user, current_path: str) -> list[dict]:
         except NoReverseMatch:
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
-    return items
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": active}
+        if not item.group:
+            items.append(entry)
+            continue
+        menu = next((i for i in items if i.get("children") is not None and i["label"] == item.group), None)
+        if menu is None:
+            menu = {"label": item.group, "icon": item.icon, "active": False, "children": []}
+            items.append(menu)
+        menu["children"].append(entry)
+        menu["active"] = menu["active"] or active
+    # a group of one is just that entry
+    return [i["children"][0] if i.get("children") is not None and len(i["children"]) == 1 else i for i in items]
 
 
 def demo_modules():

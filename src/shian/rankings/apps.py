@@ -12,7 +12,7 @@ class RankingsConfig(registry.ShianApp):
             "rankings:run_list",
             "trophy",
             registry.OVERSIGHT | registry.UNITS,
-            order=95,
+            order=95, group="共治与考核",
         ),
     )
     has_demo = True
