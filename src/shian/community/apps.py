@@ -9,7 +9,12 @@ class CommunityConfig(registry.ShianApp):
     public_url_prefix = "pick/"
     nav = (
         registry.NavItem(
-            "社会共治", "community:activity_list", "people", registry.OVERSIGHT | registry.UNITS, order=96, group="共治与考核"
+            "社会共治",
+            "community:activity_list",
+            "people",
+            registry.OVERSIGHT | registry.UNITS,
+            order=96,
+            group="共治与考核",
         ),
     )
     has_api = True

@@ -6,7 +6,11 @@ class CoreConfig(registry.ShianApp):
     name = "shian.core"
     verbose_name = "基础"
     url_prefix = "core/"
-    nav = (registry.NavItem("审计日志", "core:audit_list", "journal-text", registry.ADMIN, order=130, group="系统管理"),)
+    nav = (
+        registry.NavItem(
+            "审计日志", "core:audit_list", "journal-text", registry.ADMIN, order=130, group="系统管理"
+        ),
+    )
 
     def ready(self):
         from django.utils.module_loading import autodiscover_modules

@@ -107,7 +107,9 @@ def navigation(user, current_path: str) -> list[dict]:
         menu["children"].append(entry)
         menu["active"] = menu["active"] or active
     # a group of one is just that entry
-    return [i["children"][0] if i.get("children") is not None and len(i["children"]) == 1 else i for i in items]
+    return [
+        i["children"][0] if i.get("children") is not None and len(i["children"]) == 1 else i for i in items
+    ]
 
 
 def demo_modules():

@@ -12,10 +12,16 @@ class IncidentsConfig(registry.ShianApp):
             "incidents:incident_list",
             "exclamation-octagon",
             registry.OVERSIGHT | registry.UNITS,
-            order=88, group="共治与考核",
+            order=88,
+            group="共治与考核",
         ),
         registry.NavItem(
-            "专项整治", "incidents:special_list", "tools", registry.OVERSIGHT | registry.UNITS, order=89, group="共治与考核"
+            "专项整治",
+            "incidents:special_list",
+            "tools",
+            registry.OVERSIGHT | registry.UNITS,
+            order=89,
+            group="共治与考核",
         ),
     )
     has_api = True

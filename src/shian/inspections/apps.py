@@ -7,10 +7,17 @@ class InspectionsConfig(registry.ShianApp):
     verbose_name = "明查暗访"
     url_prefix = "inspections/"
     nav = (
-        registry.NavItem("明查暗访", "inspections:plan_list", "binoculars", registry.OVERSIGHT, order=94, group="现场"),
+        registry.NavItem(
+            "明查暗访", "inspections:plan_list", "binoculars", registry.OVERSIGHT, order=94, group="现场"
+        ),
         # Inspectors who see no plans (experts, unit staff) get their own visits.
         registry.NavItem(
-            "我的检查", "inspections:my_visits", "binoculars", registry.UNITS | {"expert"}, order=95, group="现场"
+            "我的检查",
+            "inspections:my_visits",
+            "binoculars",
+            registry.UNITS | {"expert"},
+            order=95,
+            group="现场",
         ),
     )
     has_api = True

@@ -8,7 +8,14 @@ class NotificationsConfig(registry.ShianApp):
     url_prefix = "notifications/"
     # 消息中心 is the bell on every page (core/base.html); the delivery log is the administrator's.
     nav = (
-        registry.NavItem("投递记录", "notifications:delivery_list", "send-check", registry.ADMIN, order=125, group="系统管理"),
+        registry.NavItem(
+            "投递记录",
+            "notifications:delivery_list",
+            "send-check",
+            registry.ADMIN,
+            order=125,
+            group="系统管理",
+        ),
     )
     has_api = True
     has_demo = True  # after every other app's demo: it reminds about their data

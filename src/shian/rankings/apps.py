@@ -12,7 +12,8 @@ class RankingsConfig(registry.ShianApp):
             "rankings:run_list",
             "trophy",
             registry.OVERSIGHT | registry.UNITS,
-            order=95, group="共治与考核",
+            order=95,
+            group="共治与考核",
         ),
     )
     has_demo = True

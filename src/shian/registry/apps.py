@@ -8,7 +8,12 @@ class RegistryConfig(registry.ShianApp):
     url_prefix = "registry/"
     nav = (
         registry.NavItem(
-            "主体库", "registry:business_list", "shop", registry.OVERSIGHT | registry.UNITS, order=92, group="现场"
+            "主体库",
+            "registry:business_list",
+            "shop",
+            registry.OVERSIGHT | registry.UNITS,
+            order=92,
+            group="现场",
         ),
     )
     has_api = True

@@ -8,7 +8,12 @@ class ShowcaseConfig(registry.ShianApp):
     url_prefix = "showcase/"
     nav = (
         registry.NavItem(
-            "示范引领", "showcase:project_list", "stars", registry.OVERSIGHT | registry.UNITS, order=86, group="共治与考核"
+            "示范引领",
+            "showcase:project_list",
+            "stars",
+            registry.OVERSIGHT | registry.UNITS,
+            order=86,
+            group="共治与考核",
         ),
     )
     has_api = True

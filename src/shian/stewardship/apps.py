@@ -9,7 +9,12 @@ class StewardshipConfig(registry.ShianApp):
     public_url_prefix = "baobao/"
     nav = (
         registry.NavItem(
-            "包保干部", "stewardship:cadre_list", "people", registry.OVERSIGHT | registry.UNITS, order=93, group="现场"
+            "包保干部",
+            "stewardship:cadre_list",
+            "people",
+            registry.OVERSIGHT | registry.UNITS,
+            order=93,
+            group="现场",
         ),
     )
     has_api = True

@@ -13,7 +13,8 @@ class SurveysConfig(registry.ShianApp):
             "surveys:survey_list",
             "clipboard-check",
             registry.OVERSIGHT | registry.UNITS,
-            order=96, group="共治与考核",
+            order=96,
+            group="共治与考核",
         ),
     )
     has_api = True
