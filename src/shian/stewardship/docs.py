@@ -91,3 +91,125 @@ def commitment_blocks(cadre, year: int, today: datetime.date | None = None) -> l
 
 def commitment_docx(cadre, year: int) -> bytes:
     return g.to_bytes(g.render(commitment_blocks(cadre, year)))
+
+
+def township_report_blocks(town, year: int, as_of: datetime.date) -> list:
+    """三表一书一报告 of a township, from the records as of `as_of`: 表一 包保主体清单, 表二 包保干部责任清单,
+    表三 督导任务完成情况, 一书 the state of the 承诺书, 一报告 the year's 包保 work in figures."""
+    from django.db.models import Count, Q
+
+    from shian.stewardship.models import Binding, Commitment, StewardVisit, VisitFinding
+
+    rule_map = services.rules()
+    inside = {"business__region__path__startswith": town.path}
+    bindings = list(
+        Binding.objects.filter(is_active=True, created_at__date__lte=as_of, **inside)
+        .select_related("cadre", "business__category")
+        .order_by("business__name", "cadre__level")
+    )
+    start = datetime.date(year, 1, 1)
+    visits = StewardVisit.objects.filter(visited_on__gte=start, visited_on__lte=as_of, **inside)
+    done = dict(visits.values_list("cadre").annotate(n=Count("id")).order_by())
+    cadres = sorted(
+        {b.cadre for b in bindings}, key=lambda c: (c.level != "county", c.level != "town", c.name)
+    )
+    load = {c.pk: sum(1 for b in bindings if b.cadre_id == c.pk) for c in cadres}
+    signed = set(
+        Commitment.objects.filter(cadre__in=cadres, year=year)
+        .exclude(signed_scan="")
+        .filter(Q(signed_on__isnull=True) | Q(signed_on__lte=as_of))
+        .values_list("cadre", flat=True)
+    )
+    findings = VisitFinding.objects.filter(
+        visit__visited_on__gte=start,
+        visit__visited_on__lte=as_of,
+        visit__business__region__path__startswith=town.path,
+    ).aggregate(
+        found=Count("id"),
+        fixed=Count("id", filter=Q(status="fixed")),
+        problems=Count("id", filter=Q(problem__isnull=False)),
+    )
+    elapsed = ((as_of - start).days + 1) / ((datetime.date(year, 12, 31) - start).days + 1)
+
+    def per_year(cadre):
+        rule = rule_map.get(cadre.level)
+        return rule.visits_per_year if rule else 0
+
+    required = {c.pk: int(per_year(c) * load[c.pk] * min(1, elapsed)) for c in cadres}
+    t1 = [
+        [
+            str(i),
+            b.business.name,
+            str(b.business.category),
+            b.business.get_baobao_level_display() or "—",
+            f"{b.cadre.name}（{b.cadre.get_level_display()}）",
+        ]
+        for i, b in enumerate(bindings, start=1)
+    ]
+    t2 = [
+        [str(i), c.name, c.post or "—", c.get_level_display(), str(load[c.pk]), f"每年不少于{per_year(c)}次"]
+        for i, c in enumerate(cadres, start=1)
+    ]
+    t3 = [
+        [
+            str(i),
+            c.name,
+            str(required[c.pk]),
+            str(done.get(c.pk, 0)),
+            "—" if not required[c.pk] else f"{min(done.get(c.pk, 0), required[c.pk]) / required[c.pk]:.0%}",
+        ]
+        for i, c in enumerate(cadres, start=1)
+    ]
+    by_level = {lvl: sum(1 for c in cadres if c.level == lvl) for lvl in ("county", "town", "village")}
+    businesses = len({b.business_id for b in bindings})
+    unsigned = [c.name for c in cadres if c.pk not in signed]
+    total_required, total_done = sum(required.values()), visits.count()
+    report = (
+        f"截至{as_of.year}年{as_of.month}月{as_of.day}日，{town.name}共有包保干部{len(cadres)}名"
+        f"（县级{by_level['county']}名、乡级{by_level['town']}名、村级{by_level['village']}名），"
+        f"包保食品生产经营主体{businesses}家、包保关系{len(bindings)}个。{year}年以来开展督导{total_done}次"
+        + (f"，按规定频次应督导{total_required}次" if total_required else "")
+        + f"；督导发现问题{findings['found']}个，复查已整改{findings['fixed']}个，"
+        f"转为整改问题{findings['problems']}个；{len(signed)}名干部已签订三张清单一承诺书"
+        + (
+            f"，{len(unsigned)}名尚未签订（{'、'.join(unsigned[:10])}{'等' if len(unsigned) > 10 else ''}）。"
+            if unsigned
+            else "，全部签订。"
+        )
+    )
+    return [
+        g.Title(f"{town.name}{year}年食品安全包保工作\n“三表一书一报告”"),
+        g.Subtitle(f"（数据截至{as_of.year}年{as_of.month}月{as_of.day}日）"),
+        g.Heading("包保主体清单（表一）"),
+        g.Table(
+            ["序号", "主体名称", "业态", "包保层级", "包保干部"],
+            t1 or [["—", "暂无", "", "", ""]],
+            col_widths_mm=[12, 52, 30, 24, 38],
+            font_size_pt=10.5,
+        ),
+        g.Heading("包保干部责任清单（表二）"),
+        g.Table(
+            ["序号", "姓名", "职务", "层级", "包保主体", "督导频次"],
+            t2 or [["—", "暂无", "", "", "", ""]],
+            col_widths_mm=[12, 24, 44, 18, 20, 38],
+            font_size_pt=10.5,
+        ),
+        g.Heading("督导任务完成情况（表三）"),
+        g.Table(
+            ["序号", "姓名", "截至目前应督导", "已督导", "完成率"],
+            t3 or [["—", "暂无", "", "", ""]],
+            col_widths_mm=[12, 34, 40, 34, 36],
+            font_size_pt=10.5,
+        ),
+        g.Heading("承诺书签订情况（一书）"),
+        g.Paragraph(
+            f"应签订{len(cadres)}名，已签订并上传签字件{len(signed)}名"
+            + (f"，未签订：{'、'.join(unsigned)}。" if unsigned else "。")
+        ),
+        g.Heading("包保工作报告（一报告）"),
+        g.Paragraph(report),
+    ]
+
+
+def township_report_docx(town, year: int, as_of: datetime.date) -> bytes:
+    return g.to_bytes(g.render(township_report_blocks(town, year, as_of)))

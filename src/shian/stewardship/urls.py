@@ -15,6 +15,7 @@ urlpatterns = [
     path("import/", views.CadreImportView.as_view(), name="cadre_import"),
     path("checks/", views.ChecksView.as_view(), name="checks"),
     path("summary/", views.QuarterlySummaryView.as_view(), name="summary"),
+    path("summary/<int:region_pk>/report.docx", views.TownshipReportView.as_view(), name="township_report"),
     path("points/", views.PointsView.as_view(), name="points"),
     path("duty/", views.DutyView.as_view(), name="duty"),
     path("duty/<int:pk>/", views.DutyFormView.as_view(), name="duty_form"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.core.audit import log_event
-from shian.core.exports import attachment_header, xlsx_response
+from shian.core.exports import attachment_header, audit_export, xlsx_response
 from shian.core.files import file_response
 from shian.core.policy import can
 from shian.core.views import ObjectListView, get_object_for_user
@@ -314,8 +314,7 @@ class QuarterlySummaryView(LoginRequiredMixin, View):
         start, end = figures.quarter_bounds(year, quarter)
         ctx = {
             "title": name,
-            "rows": rows,
-            "table": figures.summary_rows(rows),
+            "lines": list(zip(rows, figures.summary_rows(rows), strict=True)),
             "header": figures.SUMMARY_HEADER,
             "year": year,
             "quarter": quarter,
@@ -324,6 +323,27 @@ class QuarterlySummaryView(LoginRequiredMixin, View):
             "quarters": [1, 2, 3, 4],
         }
         return render(request, "stewardship/summary.html", ctx)
+
+
+class TownshipReportView(LoginRequiredMixin, View):
+    """三表一书一报告 of one township (of the user's region), from the records as of today or the year's end."""
+
+    def get(self, request, region_pk):
+        from shian.organisation.models import Region
+
+        scope = user_region(request.user)
+        town = Region.objects.filter(pk=region_pk).first()
+        if scope is None or town is None or not town.path.startswith(scope.path):
+            raise Http404
+        year = _year(request)
+        as_of = min(timezone.localdate(), datetime.date(year, 12, 31))
+        data = docs.township_report_docx(town, year, as_of)
+        audit_export(f"{town.name}{year}年三表一书一报告.docx")
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = attachment_header(f"{town.name}{year}年三表一书一报告.docx")
+        return response
 
 
 class PointsView(LoginRequiredMixin, View):

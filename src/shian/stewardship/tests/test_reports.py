@@ -113,3 +113,43 @@ def test_the_daily_reminder_pass_reminds_overdue_cadres(cast, setup):
     assert Notification.objects.filter(title__contains="未按时督导").exists()
     assert run_pass(now=now)["stewards"] == 1  # counted again, but notify_event sends once per week
     assert Notification.objects.filter(title__contains="未按时督导").count() == 1
+
+
+def test_township_report_says_what_the_records_say(cast, setup, login):
+    """三表一书一报告: the three tables, the 承诺书 state and the report's figures from the records; the other
+    county's office cannot download ours."""
+    from docx import Document as open_docx
+
+    from shian.stewardship import docs
+    from shian.stewardship.models import Commitment
+
+    c, b1, b2 = setup
+    other = Cadre.objects.create(name="王乡干", level="town", region=cast.town, phone="13800000061")
+    Binding.objects.create(cadre=other, business=b2)
+    # bound in January (a binding made after the report's date would not be in it)
+    Binding.objects.update(created_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC))
+    StewardVisit.objects.create(cadre=c, business=b1, visited_on=datetime.date(2026, 3, 1))
+    v = StewardVisit.objects.create(cadre=c, business=b2, visited_on=datetime.date(2026, 5, 1))
+    VisitFinding.objects.create(visit=v, text="健康证过期", status="fixed")
+    VisitFinding.objects.create(visit=v, text="未留样")
+    StewardVisit.objects.create(cadre=c, business=b1, visited_on=datetime.date(2026, 8, 1))  # after as_of
+    Commitment.objects.create(
+        cadre=c, year=2026, signed_scan="x/scan.pdf", signed_on=datetime.date(2026, 2, 1)
+    )
+    doc = open_docx(io.BytesIO(docs.township_report_docx(cast.town, 2026, datetime.date(2026, 6, 30))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "“三表一书一报告”" in text and "数据截至2026年6月30日" in text
+    assert "共有包保干部2名（县级0名、乡级1名、村级1名），包保食品生产经营主体2家、包保关系3个" in text
+    assert "2026年以来开展督导2次" in text and "督导发现问题2个，复查已整改1个，转为整改问题0个" in text
+    assert "1名干部已签订三张清单一承诺书，1名尚未签订（王乡干）" in text
+    t1, t2, t3 = doc.tables[:3]
+    assert [r.cells[1].text for r in t1.rows[1:]] == sorted([b1.name, b2.name, b2.name])
+    assert {r.cells[1].text: r.cells[4].text for r in t2.rows[1:]} == {"王乡干": "1", "李村干": "2"}
+    assert {r.cells[1].text: r.cells[3].text for r in t3.rows[1:]} == {"王乡干": "0", "李村干": "2"}
+    url = f"/stewardship/summary/{cast.town.pk}/report.docx?year=2026"
+    assert login(cast.office_user).get(url).status_code == 200
+    assert (
+        "三表一书一报告"
+        in login(cast.office_user).get("/stewardship/summary/?year=2026&quarter=2").content.decode()
+    )
+    assert login(cast.other_office_user).get(url).status_code == 404
