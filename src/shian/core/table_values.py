@@ -6,22 +6,35 @@ value, which arguments it takes, whether the field has choices (get_FOO_display)
 each cell is a getattr chain and at most one call; anything the plan does not cover (an accessor that
 raises, a dict record) falls back to django-tables2's own per-cell path, so the output is identical
 (`core/tests/test_table_values.py` compares both on every list table).
+
+Loading the rows cost as much again: the list pages `select_related` what they show, so every row
+built four or five model instances. A column that only reads a field across foreign keys
+(`item__indicator__category__name`) gets its value as an annotation instead, and only the relations
+the other columns walk stay joined: one instance per row.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connections, models
+from django.db.models import F
 from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django_tables2 import Column, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRow
 from django_tables2.utils import A
 
 from shian.core.tables_speed import cached_signature
 
+log = logging.getLogger(__name__)
+
 _ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
 _FALLBACK = object()
+_ANNOTATION = "shian_export_{}"
 
 
 class _ColumnPlan:
@@ -49,6 +62,42 @@ class _ColumnPlan:
             self.wanted = _ARGUMENTS if catch_all else tuple(args)
             self.never = not catch_all and any(a not in _ARGUMENTS for a in args)
         self.display_for: dict[type, str | None] = {}  # record class → "get_FOO_display" or None
+        self.annotation = None  # set when the value comes as an annotation of the row
+        self.choices = None  # that annotation's field's choices, as get_FOO_display reads them
+
+    def field_chain(self, model):
+        """The fields of the accessor when it reads one concrete field across forward foreign keys."""
+        fields = []
+        for i, part in enumerate(self.parts):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return None
+            last = i == len(self.parts) - 1
+            if last:
+                if field.is_relation or not field.concrete:
+                    return None
+            elif not (field.many_to_one or field.one_to_one) or not field.concrete:
+                return None
+            else:
+                model = field.related_model
+            fields.append(field)
+        return fields
+
+    def relations(self, model):
+        """The forward relations the accessor walks, as select_related paths ("campaign__region")."""
+        out, path = [], []
+        for part in self.parts:
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if not (field.concrete and (field.many_to_one or field.one_to_one)):
+                break
+            path.append(part)
+            out.append("__".join(path))
+            model = field.related_model
+        return out
 
     def _display_name(self, record, penultimate, remainder):
         key = type(record)
@@ -91,7 +140,12 @@ class _ColumnPlan:
     def value(self, record):
         if self.special or not isinstance(record, models.Model):
             return _FALLBACK
-        value = self.resolve(record)
+        if self.annotation is not None:
+            value = getattr(record, self.annotation)
+            if self.choices is not None and value is not None:
+                value = force_str(self.choices.get(make_hashable(value), value), strings_only=True)
+        else:
+            value = self.resolve(record)
         if value is _FALLBACK:
             return _FALLBACK
         if value in self.empty_values:
@@ -124,12 +178,60 @@ def export_values(table, exclude_columns=()):
     ]
     yield [force_str(c.header, strings_only=True) for c in columns]
     plans = [_ColumnPlan(table, c) for c in columns]
-    for row in table.rows:
-        record = row.record
-        values = []
-        for plan in plans:
-            value = plan.value(record)
-            if value is _FALLBACK:
-                value = row.get_cell_value(plan.name)
-            values.append(force_str(value, strings_only=True))
-        yield values
+    records = _lean_records(table, plans)
+    if records is None:
+        for row in table.rows:
+            yield _row_values(plans, row.record, row)
+        return
+    db, records = records.db, list(records)  # the query (and any prefetch) runs here
+    # The columns that still read a record could walk a relation no longer joined: count, and say so.
+    extra = []
+    with connections[db].execute_wrapper(lambda execute, *a: extra.append(1) or execute(*a)):
+        for record in records:
+            yield _row_values(plans, record, None, table)
+    if extra:
+        log.warning("导出 %s 时逐行查询 %d 次：列读取了未关联的对象", type(table).__name__, len(extra))
+
+
+def _row_values(plans, record, row, table=None):
+    values = []
+    for plan in plans:
+        value = plan.value(record)
+        if value is _FALLBACK:
+            if row is None:
+                row = BoundRow(record, table=table)
+            value = row.get_cell_value(plan.name)
+        values.append(force_str(value, strings_only=True))
+    return values
+
+
+def _lean_records(table, plans):
+    """The table's queryset with one model per row, or None when the table is not a plain queryset."""
+    if not isinstance(table.data, TableQuerysetData):
+        return None
+    qs = table.data.data
+    if qs.query.combinator or qs._fields is not None:
+        return None
+    model = qs.model
+    annotations, joined = {}, set()
+    for i, plan in enumerate(plans):
+        # a value function given the record may read anything along its accessor: keep that joined
+        reads_record = not plan.identity and ("record" in plan.wanted or "bound_row" in plan.wanted)
+        chain = None if plan.special or reads_record else plan.field_chain(model)
+        if chain:
+            if len(chain) > 1:
+                plan.annotation = _ANNOTATION.format(i)
+                annotations[plan.annotation] = F("__".join(plan.parts))
+            else:
+                plan.annotation = chain[0].attname  # the row's own field: read it directly
+            if chain[-1].choices:
+                plan.choices = dict(chain[-1].flatchoices)
+        else:
+            joined.update(plan.relations(model))
+    if not annotations and not joined:
+        return table.data.data
+    keep = [path for path in joined if not any(o.startswith(path + "__") for o in joined)]
+    lean = qs.select_related(None)
+    if keep:
+        lean = lean.select_related(*keep)
+    return lean.annotate(**annotations)
