@@ -67,22 +67,34 @@ def session_cookie(username):
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}", user
+    # a browser holds the CSRF cookie the first page gave it; kept pages are keyed by it (core/pagecache.py)
+    from django.middleware.csrf import _get_new_csrf_string
+
+    csrf = f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {csrf}", user
 
 
 def warm_queries(user, urls):
+    """Per page: queries and in-process ms of a full render (the page cache off), warm otherwise."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     out = {}
-    for name, url in urls.items():
-        assert client.get(url).status_code == 200, url
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        out[name] = len(ctx.captured_queries)
+    with override_settings(SHIAN_PAGE_CACHE=False):
+        for name, url in urls.items():
+            assert client.get(url).status_code == 200, url
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url)
+            count = len(ctx.captured_queries)  # now: the next request's start empties the log
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+            out[name] = (count, sorted(times)[1])
     return out
 
 
@@ -191,18 +203,22 @@ def main():
         f"\nshian serve --workers {args.workers}, wrk -c{args.connections} -d{args.duration}s, 用户 {args.user}，"
         f"数据库 {connections['default'].vendor}"
     )
-    print(f"{'page':<12}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'ratio':>8}  goal")
     print(
-        f"{'reference':<12}{ref_rps:>9.1f}{ref[0]['p50']:>9.1f}{ref[0]['p95']:>9.1f}{0:>9}{1:>8.2f}  "
+        "(queries and render ms: one full render in process, the page cache off; req/s, p50, p95: under load)"
+    )
+    print(f"{'page':<12}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'render':>8}{'ratio':>8}  goal")
+    print(
+        f"{'reference':<12}{ref_rps:>9.1f}{ref[0]['p50']:>9.1f}{ref[0]['p95']:>9.1f}{0:>9}{'':>8}{1:>8.2f}  "
         f"(first {ref[0]['rps']:.1f}, last {ref[1]['rps']:.1f} req/s)"
     )
     missed = 0
     for name, r in results.items():
         ratio = r["rps"] / ref_rps
-        met = ratio >= 1 and r["p95"] <= P95_GOAL_MS and r["errors"] == 0 and queries[name] <= 20
+        count, render_ms = queries[name]
+        met = ratio >= 1 and r["p95"] <= P95_GOAL_MS and r["errors"] == 0 and count <= 20
         missed += not met
         print(
-            f"{name:<12}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{queries[name]:>9}{ratio:>8.2f}  "
+            f"{name:<12}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{count:>9}{render_ms:>8.0f}{ratio:>8.2f}  "
             f"ratio ≥ 1, p95 ≤ {P95_GOAL_MS} ms, ≤ 20 queries: {'MET' if met else 'MISSED'}"
             + (f" ({r['errors']} errors)" if r["errors"] else "")
         )

@@ -194,6 +194,9 @@ SHIAN_TRUST_X_FORWARDED_FOR = env_bool("SHIAN_TRUST_X_FORWARDED_FOR", False)
 # Second factor (TOTP) for 系统管理员 and 创建办. Off under pytest unless a test turns it on; `shian run`
 # with the demo data turns it off unless the variable is set explicitly (see README).
 SHIAN_REQUIRE_2FA = env_bool("SHIAN_REQUIRE_2FA", not TESTING)
+# Heavy read pages kept until a table they read is written (core/pagecache.py); off under the test
+# suite, whose query counts it would change, except in its own tests.
+SHIAN_PAGE_CACHE = env_bool("SHIAN_PAGE_CACHE", not TESTING)
 SHIAN_REQUIRE_2FA_EXPLICIT = "SHIAN_REQUIRE_2FA" in os.environ
 OTP_TOTP_ISSUER = "食安创城"
 # Sessions: idle timeout and absolute lifetime; API tokens expire after SHIAN_TOKEN_DAYS.

@@ -13,11 +13,13 @@ class CoreConfig(registry.ShianApp):
     )
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.utils.module_loading import autodiscover_modules
 
-        from shian.core import audit, tables_speed
+        from shian.core import audit, pagecache, tables_speed
 
         audit.connect_signals()
+        connection_created.connect(pagecache.install)
         tables_speed.install()
         # Job functions live in each app's tasks.py and register themselves on import.
         autodiscover_modules("tasks")

@@ -168,3 +168,16 @@ class Job(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class TableGeneration(models.Model):
+    """How many times a table has been written: core/pagecache.py keeps a page while these stand still."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    generation = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据表版本"
+
+    def __str__(self):
+        return f"{self.name} #{self.generation}"

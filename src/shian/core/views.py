@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from shian.core import policy
 from shian.core.exports import xlsx_response
 from shian.core.models import AuditLog, Job
+from shian.core.pagecache import CachedPageMixin
 from shian.core.services import ConcurrentEditError
 from shian.core.table_values import export_values
 
@@ -45,7 +46,7 @@ class ScopedMixin(LoginRequiredMixin):
         return self.base_queryset().restrict(self.request.user, self.action)
 
 
-class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+class ObjectListView(CachedPageMixin, ScopedMixin, SingleTableMixin, FilterView):
     """Filtered, searched, paginated list with xlsx export of exactly what the filters select."""
 
     template_name = "core/object_list.html"

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from shian.campaigns.services import countdown
 from shian.core.exports import xlsx_response
+from shian.core.pagecache import CachedPageMixin
 from shian.dashboard import services
 from shian.dashboard.charts import CHARTS, option_for
 from shian.notifications.todo import my_todo
@@ -85,7 +86,7 @@ def leader_context(request, campaign):
     )
 
 
-class LeaderDashboardView(LoginRequiredMixin, TemplateView):
+class LeaderDashboardView(LoginRequiredMixin, CachedPageMixin, TemplateView):
     """Read-only overview for leaders and the office: readiness, progress, late units, problems, materials."""
 
     template_name = "dashboard/leader.html"

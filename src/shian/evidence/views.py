@@ -13,6 +13,7 @@ from shian.campaigns import services as campaigns_services
 from shian.campaigns.models import Campaign
 from shian.core.exports import attachment_header
 from shian.core.files import file_response
+from shian.core.pagecache import CachedPageMixin
 from shian.core.services import ConcurrentEditError
 from shian.core.views import ObjectListView, get_object_for_user
 from shian.evidence import services
@@ -299,7 +300,7 @@ class FileDownloadView(LoginRequiredMixin, View):
         return file_response(version.file, name, inline=request.GET.get("inline") == "1")
 
 
-class MatrixView(LoginRequiredMixin, View):
+class MatrixView(LoginRequiredMixin, CachedPageMixin, View):
     template_name = "evidence/matrix.html"
 
     def get(self, request):

@@ -8,6 +8,7 @@ from django.views import View
 
 from shian.campaigns.models import Campaign
 from shian.campaigns.services import current_campaign
+from shian.core.pagecache import CachedPageMixin
 from shian.readiness import gap
 
 
@@ -22,7 +23,7 @@ def _gap_campaign(request):
     return current_campaign(request.user), campaigns
 
 
-class GapView(LoginRequiredMixin, View):
+class GapView(LoginRequiredMixin, CachedPageMixin, View):
     def get(self, request):
         if request.user.role == "expert":
             raise PermissionDenied("评审专家不查看差距分析")

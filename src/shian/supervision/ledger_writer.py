@@ -7,6 +7,7 @@ import json
 from django.db import connection
 from django.utils import timezone
 
+from shian.core import pagecache
 from shian.supervision import rollup
 from shian.supervision.staging import SqliteStaging
 
@@ -204,6 +205,7 @@ class LedgerWriter(SqliteStaging):
         elif self.pg and self._tmp:
             self._touched_from('"_imp"')
             self._merge_temp()
+        pagecache.touch(self.table)  # COPY passes Django's cursor by: say the table changed
         # Same transaction as the rows: the indicator roll-ups of these months are recomputed on the next read.
         rollup.mark_dirty(self.model.source, self.touched)
 

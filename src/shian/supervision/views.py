@@ -14,6 +14,7 @@ from django.views import View
 
 from shian.core.exports import attachment_header
 from shian.core.files import file_response
+from shian.core.pagecache import CachedPageMixin
 from shian.core.policy import change_path
 from shian.core.views import ObjectDetailView, ObjectEditView, ObjectListView, get_object_for_user
 from shian.organisation.models import Region
@@ -140,7 +141,7 @@ def records_url(defn, part, region, period):
     return reverse(LEDGER_LIST[source]) + "?" + urlencode(params)
 
 
-class IndicatorDetailView(LoginRequiredMixin, View):
+class IndicatorDetailView(LoginRequiredMixin, CachedPageMixin, View):
     """One indicator for any region subtree and period: value, target, drill-down, the records behind it."""
 
     def get(self, request, pk):
