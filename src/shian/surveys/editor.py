@@ -95,7 +95,12 @@ def _page(request, survey, status=200, **kw):
     )
 
 
-def _done(request, survey, notice):
+def _done(request, survey, notice, before=None):
+    """The change went through; says so, and whether it started a new form version."""
+    if before is not None:
+        survey.refresh_from_db(fields=["form_version"])
+        if survey.form_version != before:
+            notice += f"；原版本已有答卷，问卷升为第{survey.form_version}版，已收答卷保留原版本"
     if is_htmx(request):
         return _page(request, survey, notice=notice)
     messages.success(request, notice)
@@ -138,12 +143,13 @@ class QuestionAddView(LoginRequiredMixin, View):
         current = list(survey.questions.current())
         form = QuestionForm(request.POST, survey=survey, earlier=current)
         if form.is_valid():
+            before = survey.form_version
             try:
                 question = services.add_question(survey, actor=request.user, **form.values())
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
-                return _done(request, survey, f"已新增第{question.seq}题")
+                return _done(request, survey, f"已新增第{question.seq}题", before)
         return _page(request, survey, status=400, form=form)
 
 
@@ -170,11 +176,7 @@ class QuestionEditView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
-                survey.refresh_from_db(fields=["form_version"])
-                notice = f"已保存第{question.seq}题"
-                if survey.form_version != before:
-                    notice += f"；原版本已有答卷，问卷升为第{survey.form_version}版，已收答卷保留原版本"
-                return _done(request, survey, notice)
+                return _done(request, survey, f"已保存第{question.seq}题", before)
         return _page(request, survey, status=400, form=form, editing=question)
 
 
@@ -185,13 +187,14 @@ class QuestionRemoveView(LoginRequiredMixin, View):
         question = _current_question(survey, qid)
         if question is None:
             return _refused(request, survey, ConcurrentEditError())
+        before = survey.form_version
         try:
             services.remove_question(
                 question, actor=request.user, expected_version=request.POST.get("version", "")
             )
         except (ValidationError, ConcurrentEditError) as exc:
             return _refused(request, survey, exc)
-        return _done(request, survey, f"已删除第{question.seq}题，后面的题目依次前移")
+        return _done(request, survey, f"已删除第{question.seq}题，后面的题目依次前移", before)
 
 
 class QuestionMoveView(LoginRequiredMixin, View):
@@ -210,11 +213,12 @@ class QuestionMoveView(LoginRequiredMixin, View):
         if not 0 <= j < len(order):
             return _refused(request, survey, ValidationError("已在最前或最后，不能再移动"))
         order[i], order[j] = order[j], order[i]
+        before = survey.form_version
         try:
             services.reorder_questions(survey, order, actor=request.user, expected_order=seen)
         except (ValidationError, ConcurrentEditError) as exc:
             return _refused(request, survey, exc)
-        return _done(request, survey, f"已将第{i + 1}题移到第{j + 1}题")
+        return _done(request, survey, f"已将第{i + 1}题移到第{j + 1}题", before)
 
 
 class QuestionPreviewView(LoginRequiredMixin, View):

@@ -576,15 +576,13 @@ def reorder_questions(survey: Survey, order, *, actor, expected_order=None) -> N
             raise ValidationError(
                 {"order": f"第{q.seq}题的显示条件引用了第{target.seq}题，不能排到第{target.seq}题前面"}
             )
+    moved = "、".join(
+        f"原第{s}题→第{new_seq[q.pk]}题" for s, q in sorted(by_seq.items()) if new_seq[q.pk] != s
+    )
     old_version = locked.form_version
     version = _bump(locked)
     _renumber(locked, current, new_seq, version, old_version)
     survey.form_version = version
-    moved = "、".join(
-        f"原第{by_seq[s].seq}题→第{new_seq[by_seq[s].pk]}题"
-        for s in sorted(by_seq)
-        if new_seq[by_seq[s].pk] != s
-    )
     log_event(locked, "questions_reordered", note=f"调整顺序：{moved}（第{version}版）"[:300])
 
 
