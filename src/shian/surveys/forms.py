@@ -102,9 +102,10 @@ class QuestionForm(forms.Form):
                 }
                 for i, o in enumerate(options)
             ]
-            rows += [{"label": "", "score": "", "order": "", "correct": False, "delete": False}] * (
-                BLANK_OPTION_ROWS if options else 4
-            )
+            rows += [
+                {"label": "", "score": "", "order": "", "correct": False, "delete": False}
+                for _ in range(BLANK_OPTION_ROWS if options else 4)
+            ]
         for i, row in enumerate(rows):
             row["index"] = i
         return rows

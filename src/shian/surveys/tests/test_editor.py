@@ -97,7 +97,7 @@ def test_office_adds_a_question_with_a_skip_condition(login, survey, cast):
     event = AuditLog.objects.get(event="question_added", object_id=str(survey.pk))
     assert "第9题" in event.note
     history = c.get(reverse("core:audit_history", args=["surveys", "survey", survey.pk])).content.decode()
-    assert "question_added" in history or "第9题：您是否在外就餐？" in history
+    assert "新增题目" in history and "第9题：您是否在外就餐？（第1版）" in history
 
 
 def test_a_plain_post_redirects_back_to_the_editor(login, survey, cast):
@@ -159,6 +159,10 @@ def test_editing_in_place_until_the_version_has_answers_then_a_new_version(login
     assert fresh.since_version == 2 and fresh.text == "总体满意吗？"
     first.refresh_from_db()
     assert first.form_version == 1
+    notes = list(
+        AuditLog.objects.filter(event="question_edited").order_by("pk").values_list("note", flat=True)
+    )
+    assert notes == ["第1题：修改题目（第1版）", "第1题：修改题目（第2版）"]
 
 
 def test_a_stale_form_is_refused(login, survey, cast):
@@ -238,6 +242,8 @@ def test_the_quiz_bank_answer_key_and_explanation_are_edited_on_the_page(login, 
     c = login(cast.edu_liaison)
     page = c.get(url("question_editor", quiz) + f"?edit={q.pk}").content.decode()
     assert 'name="opt_correct"' in page and 'name="explanation"' in page and "题库" in page
+    # Four options and two empty rows to add to, each its own row number.
+    assert all(f'id="opt-correct-{i}"' in page for i in range(6))
     data = form_of(q, opt_correct=["1"], explanation="12345是政务服务便民热线")
     r = c.post(url("question_edit", quiz, q), data)
     assert r.status_code == 302
