@@ -116,7 +116,7 @@ def _refused(request, survey, exc):
 
 
 def _current_question(survey, qid) -> Question | None:
-    return survey.questions.current().filter(pk=qid).first()
+    return survey.questions.current().filter(pk=parse_id(qid) or 0).first()
 
 
 def _check(survey, user):

@@ -255,7 +255,9 @@ def test_the_quiz_bank_answer_key_and_explanation_are_edited_on_the_page(login, 
     assert r.status_code == 400 and "须标出正确答案" in r.content.decode()
 
 
-def test_the_preview_is_the_public_page_with_its_skip_logic(login, survey, cast):
+def test_the_preview_is_the_public_page_with_its_skip_logic(
+    login, survey, cast, django_assert_max_num_queries
+):
     services.add_question(
         survey,
         actor=cast.office_user,
@@ -265,7 +267,9 @@ def test_the_preview_is_the_public_page_with_its_skip_logic(login, survey, cast)
         condition={"seq": 1, "in": [3, 4]},
     )
     for user in (cast.office_user, cast.leader):
-        body = login(user).get(url("question_preview", survey)).content.decode()
+        c = login(user)
+        with django_assert_max_num_queries(8):
+            body = c.get(url("question_preview", survey)).content.decode()
         assert 'id="preview-banner"' in body and 'id="survey-submit"' not in body
         assert 'data-if-seq="1" data-if-in="3,4"' in body and "surveys/answer.js" in body
         assert "不满意的原因" in body and 'name="township"' in body
@@ -279,6 +283,7 @@ def test_other_county_gets_404_everywhere(login, survey, cast):
     assert c.post(url("question_add", survey), question_post()).status_code == 404
     assert c.post(url("question_edit", survey, q), form_of(q, text="改")).status_code == 404
     assert c.post(url("question_remove", survey, q), {"version": 1}).status_code == 404
+    assert c.get(url("question_editor", survey) + f"?edit={q.pk}").status_code == 404
     assert (
         c.post(url("question_move", survey, q), {"order": str(q.pk), "direction": "down"}).status_code == 404
     )
