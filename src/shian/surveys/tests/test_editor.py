@@ -81,8 +81,9 @@ def test_the_editor_lists_the_questions_in_a_bounded_number_of_queries(
     assert r.status_code == 200 and body.count('class="card mb-2" id="question-') == 20
     assert "第1题选“满意”或“比较满意”时显示" in body and "本版已有答卷" in body
     assert 'hx-get="/surveys/' in body and "surveys/editor.js" in body
-    # The survey's page links to the editor.
-    assert url("question_editor", survey) in c.get(survey.get_absolute_url()).content.decode()
+    # The survey's page links to the editor and says the conditions in words too.
+    detail = c.get(survey.get_absolute_url()).content.decode()
+    assert url("question_editor", survey) in detail and "第1题选“满意”或“比较满意”时显示" in detail
 
 
 def test_office_adds_a_question_with_a_skip_condition(login, survey, cast):
