@@ -60,6 +60,11 @@ EVENT_LABELS = {
     "task_split": "任务拆分",
     "tasks_generated": "生成任务",
     "framework_imported": "导入评价细则",
+    "question_added": "新增题目",
+    "question_edited": "修改题目",
+    "question_removed": "删除题目",
+    "questions_reordered": "调整题目顺序",
+    "survey_form_versioned": "问卷升版",
 }
 
 EMPTY = "（空）"

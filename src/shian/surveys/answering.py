@@ -165,3 +165,18 @@ def check_question(survey, *, kind, text, options, scale_min, scale_max, conditi
             raise ValidationError({"condition": "显示条件须列出至少一个选项序号"})
         if target.kind == QuestionKind.TEXT:
             raise ValidationError({"condition": "显示条件不能引用文字题"})
+        if target.kind == QuestionKind.RATING:
+            bad = [v for v in values if not target.scale_min <= v <= target.scale_max]
+            if bad:
+                raise ValidationError(
+                    {
+                        "condition": f"显示条件的评分{bad[0]}不在第{target.seq}题的评分范围"
+                        f"{target.scale_min}到{target.scale_max}内"
+                    }
+                )
+        else:
+            bad = [v for v in values if not 0 <= v < len(target.options)]
+            if bad:
+                raise ValidationError(
+                    {"condition": f"显示条件引用的第{target.seq}题没有第{bad[0] + 1}个选项"}
+                )

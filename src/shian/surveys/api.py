@@ -36,6 +36,7 @@ class SurveyQuestionSerializer(serializers.ModelSerializer):
             "condition",
             "explanation",
             "since_version",
+            "version",
         ]
 
 
@@ -96,6 +97,21 @@ class QuestionWriteSerializer(serializers.Serializer):
     required = serializers.BooleanField(required=False)
     condition = serializers.DictField(required=False, help_text='{"seq": 2, "in": [0, 1]}')
     explanation = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False, help_text="修改、删除时回传读取时的题目版本号，他人已修改则拒绝（409）"
+    )
+
+
+class QuestionOrderSerializer(serializers.Serializer):
+    order = serializers.ListField(
+        child=serializers.IntegerField(), max_length=500, help_text="全部现行题目的 id，按新顺序"
+    )
+    expected = serializers.ListField(
+        child=serializers.IntegerField(),
+        max_length=500,
+        required=False,
+        help_text="读取时的题目 id 顺序；题目已被他人改动则拒绝（409）",
+    )
 
 
 class RateSerializer(serializers.Serializer):
@@ -189,7 +205,9 @@ class SurveyViewSet(ScopedModelViewSet):
         survey = self.get_object()
         body = QuestionWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        question = services.add_question(survey, actor=request.user, **body.validated_data)
+        values = dict(body.validated_data)
+        values.pop("version", None)
+        question = services.add_question(survey, actor=request.user, **values)
         return Response(SurveyQuestionSerializer(question).data, status=201)
 
     @extend_schema(request=QuestionWriteSerializer, responses=SurveyQuestionSerializer)
@@ -199,16 +217,40 @@ class SurveyViewSet(ScopedModelViewSet):
         body = QuestionWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
-        values.pop("seq", None)  # the number is the question's identity within its survey
-        question = services.edit_question(_question(survey, question_id), actor=request.user, **values)
+        values.pop("seq", None)  # the number changes only through questions/order/
+        expected = values.pop("version", None)
+        question = services.edit_question(
+            _question(survey, question_id), actor=request.user, expected_version=expected, **values
+        )
         return Response(SurveyQuestionSerializer(question).data)
 
     @extend_schema(request=None, responses={204: None})
     @edit_question.mapping.delete
     def remove_question(self, request, pk=None, question_id=None):
         survey = self.get_object()
-        services.remove_question(_question(survey, question_id), actor=request.user)
+        expected = request.query_params.get("version")
+        services.remove_question(
+            _question(survey, question_id),
+            actor=request.user,
+            expected_version=int(expected)
+            if expected and expected.isdigit() and len(expected) < 10
+            else None,
+        )
         return Response(status=204)
+
+    @extend_schema(request=QuestionOrderSerializer, responses=SurveyQuestionSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="questions/order")
+    def reorder_questions(self, request, pk=None):
+        survey = self.get_object()
+        body = QuestionOrderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.reorder_questions(
+            survey,
+            body.validated_data["order"],
+            actor=request.user,
+            expected_order=body.validated_data.get("expected"),
+        )
+        return Response(SurveyQuestionSerializer(survey.questions.current(), many=True).data)
 
 
 def register(router):

@@ -376,3 +376,68 @@ def dashboard_tiles(campaign, user) -> list[dict]:
             }
         )
     return tiles
+
+
+# ------------------------------------------------------------------------------ form versions
+
+_COMPARED = (
+    "kind",
+    "block",
+    "text",
+    "options",
+    "scale_min",
+    "scale_max",
+    "required",
+    "condition",
+    "explanation",
+)
+
+
+def form_history(survey, rows=None, limit: int = 20) -> list[dict]:
+    """What each form version changed, newest first: {"version", "answers", "current", "changes": [str]}.
+
+    Read from the question rows alone (a version's new rows against the rows retired at the one before),
+    plus one count of answers per version. `rows`: all the survey's question rows, if already loaded."""
+    from shian.surveys.models import Question
+
+    rows = list(Question.objects.filter(survey=survey)) if rows is None else rows
+    answers = dict(
+        survey.responses.order_by()
+        .values_list("form_version")
+        .annotate(n=Count("id"))
+        .values_list("form_version", "n")
+    )
+    labels = {f: str(Question._meta.get_field(f).verbose_name) for f in _COMPARED}
+    out = []
+    for v in range(survey.form_version, max(0, survey.form_version - limit), -1):
+        new = sorted((q for q in rows if q.since_version == v), key=lambda q: q.seq)
+        gone = sorted((q for q in rows if q.until_version == v - 1), key=lambda q: q.seq)
+        changes: list[str] = []
+        if v == 1:
+            changes.append(f"初始问卷，{len(new)}题")
+            new = []
+        for q in new:
+            old = next((g for g in gone if g.text == q.text), None) or next(
+                (g for g in gone if g.seq == q.seq), None
+            )
+            if old is None:
+                changes.append(f"新增第{q.seq}题“{q.text[:30]}”")
+                continue
+            gone.remove(old)
+            diff = [labels[f] for f in _COMPARED if f != "condition" and getattr(q, f) != getattr(old, f)]
+            if old.seq != q.seq:
+                changes.append(
+                    f"原第{old.seq}题调为第{q.seq}题" + (f"，修改{'、'.join(diff)}" if diff else "")
+                )
+            elif diff or q.condition != old.condition:
+                changes.append(f"修改第{q.seq}题（{'、'.join(diff or [labels['condition']])}）")
+        changes.extend(f"删除原第{g.seq}题“{g.text[:30]}”" for g in gone)
+        out.append(
+            {
+                "version": v,
+                "answers": answers.get(v, 0),
+                "current": v == survey.form_version,
+                "changes": changes,
+            }
+        )
+    return out

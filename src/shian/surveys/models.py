@@ -115,6 +115,9 @@ class Question(models.Model):
     explanation = models.CharField("解析", max_length=300, blank=True)
     since_version = models.PositiveIntegerField("起始版本", default=1)
     until_version = models.PositiveIntegerField("停用于版本", null=True, blank=True)
+    # Optimistic concurrency for the editor: bumped by each in-place change; a versioned change makes a
+    # new row (new id), so a form read before it is refused either way.
+    version = models.PositiveIntegerField("修改版本", default=1, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "题目"

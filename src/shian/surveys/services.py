@@ -12,7 +12,7 @@ from django.utils import timezone
 from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.public import device_fingerprint
-from shian.core.services import save_versioned
+from shian.core.services import ConcurrentEditError, check_version, save_versioned
 from shian.organisation.choices import RegionLevel
 from shian.surveys import answering
 from shian.surveys.choices import Access, AgeGroup, CallOutcome, Channel, QuestionKind, SurveyKind
@@ -331,6 +331,12 @@ def record_call(
 
 
 # ------------------------------------------------------------------------------ questions (versioned)
+#
+# A question row belongs to form versions since_version … until_version. A version that has answers is
+# frozen: changing one of its questions retires the row (until = the last version it served) and writes a
+# new row from the next version. Only a row that no answered version shares is changed in place. The
+# survey row is locked first, so the changes of one survey's questions run one at a time; each change is
+# logged on the survey by name (question_added / _edited / _removed, questions_reordered).
 
 QUESTION_FIELDS = (
     "kind",
@@ -343,6 +349,7 @@ QUESTION_FIELDS = (
     "condition",
     "explanation",
 )
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
 def _answered_current(survey: Survey) -> bool:
@@ -358,8 +365,31 @@ def _bump(survey: Survey) -> int:
     return survey.form_version
 
 
-def _validate(survey, seq, values, exclude=None):
-    earlier = [q for q in survey.questions.current() if q.seq < seq and q.pk != exclude]
+def _locked(survey_id: int) -> Survey:
+    return Survey.objects.select_for_update().select_related("campaign").get(pk=survey_id)
+
+
+def _fresh(question: Question, expected_version) -> Question | None:
+    """The question as stored now, if still current; a form read at another `expected_version` (or of a
+    question since replaced or removed) is refused."""
+    fresh = Question.objects.filter(pk=question.pk).first()
+    if fresh is None or fresh.until_version is not None:
+        if expected_version is not None:
+            raise ConcurrentEditError()
+        return None
+    if expected_version is not None:
+        check_version(fresh, expected_version)
+    return fresh
+
+
+def _in_place(question: Question, version: int, old_version: int) -> bool:
+    """May the row be changed where it is? Only if no answered version shares it."""
+    return version == old_version and question.since_version == version
+
+
+def _validate(survey, seq, values, exclude=None, current=None):
+    current = list(survey.questions.current()) if current is None else current
+    earlier = [q for q in current if q.seq < seq and q.pk != exclude]
     answering.check_question(
         survey,
         kind=values.get("kind", QuestionKind.SINGLE),
@@ -373,66 +403,187 @@ def _validate(survey, seq, values, exclude=None):
     )
 
 
+def _check_dependents(question: Question, merged: dict, current) -> None:
+    """Later questions shown only on some answers to `question` must still find those answers: its kind
+    cannot change under them, nor the options (or ratings) they name be removed or moved."""
+    for d in current:
+        cond = d.condition or {}
+        if d.pk == question.pk or cond.get("seq") != question.seq:
+            continue
+        fix = f"；请先修改第{d.seq}题的显示条件"
+        if merged["kind"] != question.kind and not (
+            merged["kind"] in CHOICE_KINDS and question.kind in CHOICE_KINDS
+        ):
+            raise ValidationError({"kind": f"第{d.seq}题的显示条件引用了本题，不能改变题型{fix}"})
+        wanted = cond.get("in") or []
+        if merged["kind"] == QuestionKind.RATING:
+            for v in wanted:
+                if not merged["scale_min"] <= v <= merged["scale_max"]:
+                    raise ValidationError(
+                        {"scale_max": f"第{d.seq}题的显示条件引用了本题的评分{v}，评分范围须包含它{fix}"}
+                    )
+            continue
+        old, new = question.options, merged["options"] or []
+        new_labels = [str(o.get("label", "")) for o in new]
+        for v in wanted:
+            label = str(old[v].get("label", "")) if 0 <= v < len(old) else ""
+            if v >= len(new) or (new_labels[v] != label and label in new_labels):
+                raise ValidationError(
+                    {"options": f"第{d.seq}题的显示条件引用了本题选项“{label}”，不能删除或调整其顺序{fix}"}
+                )
+
+
+def _renumber(survey: Survey, current: list, new_seq: dict, version: int, old_version: int) -> None:
+    """Gives the current questions the numbers `new_seq` {id: seq}; the conditions follow the questions
+    they read. Rows an answered version shares are retired and copied; the others are renumbered in
+    two passes (out of the way first), so the numbers stay unique at every step."""
+    by_seq = {q.seq: q for q in current}
+    plans = []
+    for q in current:
+        cond = dict(q.condition or {})
+        if cond.get("seq") in by_seq:
+            cond["seq"] = new_seq[by_seq[cond["seq"]].pk]
+        if new_seq[q.pk] != q.seq or cond != (q.condition or {}):
+            plans.append((q, new_seq[q.pk], cond))
+    for q, _, _ in plans:
+        if _in_place(q, version, old_version):
+            Question.objects.filter(pk=q.pk).update(seq=q.seq + 1000)
+        else:
+            Question.objects.filter(pk=q.pk).update(until_version=version - 1)
+    for q, seq, cond in plans:
+        if _in_place(q, version, old_version):
+            Question.objects.filter(pk=q.pk).update(seq=seq, condition=cond, version=q.version + 1)
+        else:
+            q.pk, q._state.adding = None, True
+            q.seq, q.condition, q.since_version, q.until_version = seq, cond, version, None
+            q.version += 1
+            q.save()
+
+
 @transaction.atomic
 def add_question(survey: Survey, *, actor, seq=None, **values) -> Question:
     check_manage(survey, actor)
+    survey.form_version = _locked(survey.pk).form_version
     values = {k: v for k, v in values.items() if k in QUESTION_FIELDS}
-    current = survey.questions.current()
+    current = list(survey.questions.current())
     if seq is None:
         seq = (max((q.seq for q in current), default=0)) + 1
-    if not 1 <= int(seq) <= 500:
+    try:
+        seq = int(seq)
+    except (TypeError, ValueError):
+        raise ValidationError({"seq": "题号应为1到500的整数"}) from None
+    if not 1 <= seq <= 500:
         raise ValidationError({"seq": "题号应在1到500之间"})
-    if current.filter(seq=seq).exists():
+    if any(q.seq == seq for q in current):
         raise ValidationError({"seq": f"第{seq}题已存在"})
-    _validate(survey, int(seq), values)
+    _validate(survey, seq, values, current=current)
     version = _bump(survey)
-    question = Question(survey=survey, seq=int(seq), since_version=version, **values)
+    question = Question(survey=survey, seq=seq, since_version=version, **values)
     question.full_clean()
     question.save()
+    log_event(survey, "question_added", note=f"第{seq}题：{question.text[:80]}（第{version}版）")
     return question
 
 
 @transaction.atomic
-def edit_question(question: Question, *, actor, **values) -> Question:
-    """Changes a current question. If the current form version has answers, the question is retired at
-    that version and a new one takes its place from the next version: old answers keep their wording."""
-    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
+def edit_question(question: Question, *, actor, expected_version=None, **values) -> Question:
+    """Changes a current question. If a version with answers shares the row, it is retired at the last
+    version it served and a new row takes its place from the current version: old answers keep their
+    wording. `expected_version` (the question's `version` when the form was read) refuses a stale form."""
+    survey = _locked(question.survey_id)
     check_manage(survey, actor)
-    if question.until_version is not None:
+    fresh = _fresh(question, expected_version)
+    if fresh is None:
         raise ValidationError("该题已停用，不能修改")
+    question = fresh
     values = {k: v for k, v in values.items() if k in QUESTION_FIELDS}
     merged = {f: getattr(question, f) for f in QUESTION_FIELDS} | values
-    if all(merged[f] == getattr(question, f) for f in QUESTION_FIELDS):
+    changed = [f for f in QUESTION_FIELDS if merged[f] != getattr(question, f)]
+    if not changed:
         return question
-    _validate(survey, question.seq, merged, exclude=question.pk)
+    current = list(survey.questions.current())
+    _validate(survey, question.seq, merged, exclude=question.pk, current=current)
+    _check_dependents(question, merged, current)
     old_version = survey.form_version
     version = _bump(survey)
-    if version == old_version:  # nobody answered this version yet: edit in place
+    if _in_place(question, version, old_version):
         for f, v in values.items():
             setattr(question, f, v)
+        question.version += 1
         question.full_clean()
         question.save()
-        return question
-    Question.objects.filter(pk=question.pk).update(until_version=old_version)
-    fresh = Question(survey=survey, seq=question.seq, since_version=version, **merged)
-    fresh.full_clean()
-    fresh.save()
-    return fresh
+        result = question
+    else:
+        Question.objects.filter(pk=question.pk).update(until_version=version - 1)
+        result = Question(
+            survey=survey, seq=question.seq, since_version=version, version=question.version + 1, **merged
+        )
+        result.full_clean()
+        result.save()
+    labels = "、".join(str(Question._meta.get_field(f).verbose_name) for f in changed)
+    log_event(survey, "question_edited", note=f"第{question.seq}题：修改{labels}（第{version}版）")
+    return result
 
 
 @transaction.atomic
-def remove_question(question: Question, *, actor) -> None:
-    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
+def remove_question(question: Question, *, actor, expected_version=None) -> None:
+    """Removes a current question (retired if an answered version shares it); the later questions move
+    up one number, so the form has no gaps."""
+    survey = _locked(question.survey_id)
     check_manage(survey, actor)
-    if question.until_version is not None:
+    question = _fresh(question, expected_version)
+    if question is None:
         return
-    if survey.questions.current().filter(condition__seq=question.seq).exists():
+    current = list(survey.questions.current())
+    if any((q.condition or {}).get("seq") == question.seq for q in current if q.pk != question.pk):
         raise ValidationError({"seq": f"其他题目的显示条件引用了第{question.seq}题，请先修改"})
+    rest = [q for q in current if q.pk != question.pk]
     old_version = survey.form_version
-    if _bump(survey) == old_version:
+    version = _bump(survey)
+    if _in_place(question, version, old_version):
         question.delete()
     else:
-        Question.objects.filter(pk=question.pk).update(until_version=old_version)
+        Question.objects.filter(pk=question.pk).update(until_version=version - 1)
+    _renumber(survey, rest, {q.pk: i for i, q in enumerate(rest, start=1)}, version, old_version)
+    log_event(survey, "question_removed", note=f"第{question.seq}题：{question.text[:80]}（第{version}版）")
+
+
+@transaction.atomic
+def reorder_questions(survey: Survey, order, *, actor, expected_order=None) -> None:
+    """Numbers the current questions 1…n in `order` (their ids, first to last). A question cannot come
+    before the question its condition reads. `expected_order` (the ids in the order the user saw them)
+    refuses a stale page."""
+    locked = _locked(survey.pk)
+    check_manage(locked, actor)
+    current = list(locked.questions.current())
+    ids = [q.pk for q in current]
+    try:
+        order = [int(x) for x in order]
+        seen = None if expected_order is None else [int(x) for x in expected_order]
+    except (TypeError, ValueError):
+        raise ValidationError({"order": "题目顺序无效"}) from None
+    if seen is not None and seen != ids:
+        raise ConcurrentEditError()
+    if len(set(order)) != len(order) or set(order) != set(ids):
+        raise ValidationError({"order": "题目顺序须列出全部现行题目，每题一次"})
+    new_seq = {pk: i for i, pk in enumerate(order, start=1)}
+    if all(new_seq[q.pk] == q.seq for q in current):
+        return
+    by_seq = {q.seq: q for q in current}
+    for q in current:
+        target = by_seq.get((q.condition or {}).get("seq"))
+        if target is not None and new_seq[target.pk] >= new_seq[q.pk]:
+            raise ValidationError(
+                {"order": f"第{q.seq}题的显示条件引用了第{target.seq}题，不能排到第{target.seq}题前面"}
+            )
+    moved = "、".join(
+        f"原第{s}题→第{new_seq[q.pk]}题" for s, q in sorted(by_seq.items()) if new_seq[q.pk] != s
+    )
+    old_version = locked.form_version
+    version = _bump(locked)
+    _renumber(locked, current, new_seq, version, old_version)
+    survey.form_version = version
+    log_event(locked, "questions_reordered", note=f"调整顺序：{moved}（第{version}版）"[:300])
 
 
 @transaction.atomic

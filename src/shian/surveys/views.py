@@ -15,6 +15,7 @@ from shian.organisation.choices import RegionLevel
 from shian.organisation.models import Region, Unit, User
 from shian.surveys import services
 from shian.surveys.choices import AgeGroup, CallOutcome, Channel
+from shian.surveys.editor import describe_condition
 from shian.surveys.figures import (
     most_missed,
     pass_by_unit,
@@ -80,12 +81,16 @@ class SurveyCreateView(LoginRequiredMixin, View):
 
 def _detail_context(survey, user):
     overall, towns = survey_rates(survey)
+    questions = list(survey.questions.current())
+    by_seq = {q.seq: q for q in questions}
+    for q in questions:
+        q.condition_text = describe_condition(q, by_seq)
     campaign = survey.campaign
     return {
         "object": survey,
         "survey": survey,
         "title": survey.title,
-        "questions": survey.questions.current(),
+        "questions": questions,
         "results": survey_results(survey) if not survey.is_quiz else None,
         "calls": response_rates(survey) if not survey.is_quiz else None,
         "batches": survey.code_batches.annotate(

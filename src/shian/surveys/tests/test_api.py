@@ -108,3 +108,32 @@ def test_others_cannot_touch_the_questions(api, survey, cast):
     assert r.status_code == 404
     q.refresh_from_db()
     assert q.text != "改"
+
+
+def test_questions_are_reordered_and_stale_edits_refused(api, survey, cast):
+    c = api(cast.office_user)
+    data = c.get(f"/api/surveys/{survey.pk}/").json()["questions"]
+    ids = [q["id"] for q in data]
+    first = data[0]
+    r = c.patch(
+        f"/api/surveys/{survey.pk}/questions/{first['id']}/",
+        {"text": "新题目", "version": first["version"]},
+        format="json",
+    )
+    assert r.status_code == 200 and r.json()["version"] == first["version"] + 1
+    stale = c.patch(
+        f"/api/surveys/{survey.pk}/questions/{first['id']}/",
+        {"text": "旧页面", "version": first["version"]},
+        format="json",
+    )
+    assert stale.status_code == 409
+    order = [ids[1], ids[0], *ids[2:]]
+    r = c.post(f"/api/surveys/{survey.pk}/questions/order/", {"order": order, "expected": ids}, format="json")
+    assert r.status_code == 200 and [q["id"] for q in r.json()] == order and r.json()[1]["text"] == "新题目"
+    again = c.post(
+        f"/api/surveys/{survey.pk}/questions/order/", {"order": ids, "expected": ids}, format="json"
+    )
+    assert again.status_code == 409
+    assert api(cast.leader).post(
+        f"/api/surveys/{survey.pk}/questions/order/", {"order": ids}, format="json"
+    ).status_code in (403, 404)

@@ -116,3 +116,63 @@ def test_the_poster_fits_a_phone_and_carries_the_qr(cast, browser_login, live_se
     assert page.evaluate("document.getElementById('poster-qr').naturalWidth") > 100
     shot = os.environ.get("SHIAN_SCREENSHOT_DIR", str(tmp_path))
     page.screenshot(path=os.path.join(shot, "survey-poster-390.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_the_office_adds_a_question_with_a_skip_condition_and_previews_it(
+    cast, browser_login, live_server, tmp_path
+):
+    import os
+
+    shot = os.environ.get("SHIAN_SCREENSHOT_DIR", str(tmp_path))
+    survey = services.create_survey(cast.campaign, actor=cast.office_user, kind="satisfaction")
+    services.submit_response(
+        services.create_link(survey, actor=cast.office_user, township=cast.town),
+        {str(q.seq): 0 for q in survey.questions.current()},
+        device="x" * 22,
+    )
+    page = browser_login(cast.office_user)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/surveys/{survey.pk}/")
+    page.click("#edit-questions")
+    page.wait_for_selector("#question-list")
+    page.click("#add-question")  # HTMX: the form comes into the page
+    page.wait_for_selector("#question-form")
+    assert page.is_hidden("#q-scale") and page.is_visible("#q-options")
+    page.fill("#q-text", "您对哪方面不满意？")
+    page.fill("#q-block", "补充")
+    labels = page.locator("input[name='opt_label']")
+    for i, text in enumerate(["食品价格", "卫生状况", "监管执法"]):
+        labels.nth(i).fill(text)
+    page.select_option("#q-cond-seq", "1")
+    assert page.is_visible("[data-cond-for='1']") and page.is_hidden("[data-cond-for='2']")
+    page.click("label[for='cond-1-3']")
+    page.click("label[for='cond-1-4']")
+    page.screenshot(path=os.path.join(shot, "survey-editor-form-1366.png"), full_page=True)
+    page.click("#question-save")
+    page.wait_for_selector("#editor-notice")
+    assert "问卷升为第2版" in page.inner_text("#editor-notice")
+    card = page.locator("#question-list li[data-seq='9']")
+    assert "第1题选“不太满意”或“不满意”时显示" in card.inner_text()
+    assert "当前第2版" in page.inner_text("#form-version")
+    q = survey.questions.current().get(seq=9)
+    assert q.condition == {"seq": 1, "in": [3, 4]} and q.since_version == 2 and q.block == "补充"
+    page.screenshot(path=os.path.join(shot, "survey-editor-1366.png"), full_page=True)
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click(f"#question-{q.pk} a[aria-label='编辑第9题']")
+    page.wait_for_selector("#question-form")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=os.path.join(shot, "survey-editor-form-390.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/surveys/{survey.pk}/questions/preview/")
+    page.wait_for_selector("#preview-banner")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.is_hidden("#q9")
+    page.click("label[for='q1-4']")  # 不满意 → the follow-up question appears
+    assert page.is_visible("#q9")
+    page.screenshot(path=os.path.join(shot, "survey-preview-390.png"), full_page=True)
+    page.click("label[for='q1-0']")
+    assert page.is_hidden("#q9")

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from shian.surveys import services
+from shian.core.services import ConcurrentEditError
+from shian.surveys import figures, services
 from shian.surveys.models import Question
 
 
@@ -168,3 +169,81 @@ def test_the_public_page_shows_the_kinds_and_takes_multiple_answers(client, surv
     r = client.post(f"/s/{page_link.token}/", {"q1": "0", "q2": "9", "q3": ["0", "1"], "q4": ""})
     assert r.status_code == 200
     assert survey.responses.get().answers == {"1": 0, "2": 9, "3": [0, 1]}
+
+
+def test_a_row_an_answered_version_shares_is_never_changed_in_place(survey, cast):
+    services.submit_response(link(survey, cast), {"1": 1, "3": [0]}, device="i" * 22)
+    # Version 2 starts with a change to question 4; question 1 (since version 1) is then edited while
+    # version 2 has no answers yet: version 1 must keep its wording.
+    services.edit_question(survey.questions.get(seq=4), actor=cast.office_user, text="建议")
+    q1 = survey.questions.get(seq=1)
+    fresh = services.edit_question(q1, actor=cast.office_user, text="您最近半年是否在外就餐？")
+    survey.refresh_from_db()
+    q1.refresh_from_db()
+    assert survey.form_version == 2 and fresh.pk != q1.pk
+    assert q1.text == "您最近一年是否在外就餐？" and q1.until_version == 1
+    assert [x.text for x in survey.questions.of_version(1).filter(seq=1)] == ["您最近一年是否在外就餐？"]
+
+
+def test_a_condition_must_name_an_existing_answer(survey, cast):
+    with pytest.raises(ValidationError, match="第1题没有第3个选项"):
+        services.add_question(
+            survey, actor=cast.office_user, kind="text", text="?", condition={"seq": 1, "in": [2]}
+        )
+    with pytest.raises(ValidationError, match="不在第2题的评分范围0到10内"):
+        services.add_question(
+            survey, actor=cast.office_user, kind="text", text="?", condition={"seq": 2, "in": [11]}
+        )
+
+
+def test_a_question_a_condition_reads_keeps_what_the_condition_names(survey, cast):
+    q1 = survey.questions.get(seq=1)
+    with pytest.raises(ValidationError, match="不能改变题型"):
+        services.edit_question(q1, actor=cast.office_user, kind="text")
+    with pytest.raises(ValidationError, match="选项“是”，不能删除或调整其顺序"):
+        services.edit_question(q1, actor=cast.office_user, options=[{"label": "否"}, {"label": "是"}])
+    services.edit_question(
+        survey.questions.get(seq=3), actor=cast.office_user, condition={"seq": 2, "in": [9]}
+    )
+    with pytest.raises(ValidationError, match="评分9"):
+        services.edit_question(survey.questions.get(seq=2), actor=cast.office_user, scale_max=5)
+
+
+def test_reordering_an_answered_form_starts_a_version_and_conditions_follow(survey, cast):
+    services.submit_response(link(survey, cast), {"1": 0, "2": 8, "3": [0]}, device="j" * 22)
+    q = {x.seq: x for x in survey.questions.current()}
+    order = [q[1].pk, q[3].pk, q[2].pk, q[4].pk]
+    with pytest.raises(ConcurrentEditError):
+        services.reorder_questions(survey, order, actor=cast.office_user, expected_order=order)
+    with pytest.raises(ValidationError, match="每题一次"):
+        services.reorder_questions(survey, order[:3], actor=cast.office_user)
+    with pytest.raises(ValidationError, match="不能排到第1题前面"):
+        services.reorder_questions(survey, [q[2].pk, q[1].pk, q[3].pk, q[4].pk], actor=cast.office_user)
+    services.reorder_questions(survey, order, actor=cast.office_user)
+    survey.refresh_from_db()
+    assert survey.form_version == 2
+    now = {x.seq: x for x in survey.questions.current()}
+    assert now[2].text.startswith("您通过哪些渠道") and now[3].condition == {"seq": 1, "in": [0]}
+    # Version 1 still reads as it was answered.
+    assert [x.text[:4] for x in survey.questions.of_version(1).order_by("seq")] == [
+        "您最近一",
+        "您对就餐",
+        "您通过哪",
+        "您的意见",
+    ]
+    history = figures.form_history(survey)
+    assert history[0]["version"] == 2 and "原第3题调为第2题" in history[0]["changes"]
+    assert history[1]["answers"] == 1
+
+
+def test_removing_a_question_closes_the_gap(survey, cast):
+    services.submit_response(link(survey, cast), {"1": 1, "3": [0]}, device="k" * 22)
+    services.remove_question(survey.questions.get(seq=3), actor=cast.office_user)
+    survey.refresh_from_db()
+    assert [(x.seq, x.text[:4]) for x in survey.questions.current()] == [
+        (1, "您最近一"),
+        (2, "您对就餐"),
+        (3, "您的意见"),
+    ]
+    assert survey.questions.of_version(1).count() == 4
+    assert "删除原第3题“您通过哪些渠道了解食品安全信息？”" in figures.form_history(survey)[0]["changes"]
