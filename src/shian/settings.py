@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "shian.security.middleware.SessionPolicyMiddleware",
     "shian.security.middleware.AccountGateMiddleware",
+    "shian.stewardship.middleware.BusinessAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
     "shian.core.middleware.RefusedWriteMiddleware",

@@ -48,6 +48,7 @@ USERS = [
     "other_office_user",
     "other_liaison",
     "expert",
+    "business_user",
 ]
 
 
@@ -149,6 +150,19 @@ def expected(user, action, obj) -> bool:
     if scope.via:
         return expected(user, action, getattr(obj, scope.via))
     view = action == policy.VIEW
+    if user.role == policy.BUSINESS:  # a 企业账号 reads only what reaches its own business
+        account = getattr(user, "business_account", None)
+        mine = account.business_id if account is not None and account.is_active else None
+        return bool(
+            scope.business
+            and mine
+            and (view or scope.business_writes)
+            and mine in [_pk(v) for v in _values(obj, scope.business)]
+        ) or bool(
+            scope.owner
+            and (view or scope.owner_writes)
+            and user.pk in [_pk(v) for v in _values(obj, scope.owner)]
+        )
     if scope.public and view and (scope.public_to_experts or user.role != policy.EXPERT):
         return True
     regions = [r for r in _values(obj, scope.region)] if scope.region else []
@@ -258,6 +272,7 @@ def _api_endpoints():
         "other_office_user",
         "other_liaison",
         "expert",
+        "business_user",
     ],
 )
 def test_api_detail_change_and_delete_follow_the_declaration(world, api, who):
@@ -291,7 +306,7 @@ def test_api_detail_change_and_delete_follow_the_declaration(world, api, who):
 
 
 @pytest.mark.parametrize(
-    "who", ["office_user", "edu_liaison", "market_liaison", "other_office_user", "expert"]
+    "who", ["office_user", "edu_liaison", "market_liaison", "other_office_user", "expert", "business_user"]
 )
 def test_api_lists_show_only_visible_rows(world, api, who):
     user = getattr(world, who)
@@ -315,6 +330,7 @@ def test_api_lists_show_only_visible_rows(world, api, who):
         "other_office_user",
         "other_liaison",
         "expert",
+        "business_user",
     ],
 )
 def test_detail_pages_are_404_outside_the_scope(world, login, who):
