@@ -342,6 +342,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name per choice set that several apps call "status"/"kind"/"role" (else check --deploy warns).
     "ENUM_NAME_OVERRIDES": {
+        "DutyKindEnum": "shian.stewardship.choices.DutyKind",
         "DocumentKindEnum": "shian.reports.choices.DocumentKind",
         "UnitRoleEnum": "shian.framework.choices.UnitRole",
         "UserRoleEnum": "shian.organisation.choices.Role",

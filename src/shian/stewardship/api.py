@@ -200,6 +200,19 @@ class StaffInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="读取时的版本号")
 
 
+class KindCompletionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DutyKind.choices)
+    label = serializers.CharField()
+    done = serializers.IntegerField()
+    required = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class CompletionSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    kinds = KindCompletionSerializer(many=True)
+
+
 class EnterpriseViewSet(ScopedReadOnlyViewSet):
     """The businesses whose 主体责任 the caller follows (a 企业账号: its own); `staff` sets the 总监/安全员."""
 
@@ -231,7 +244,7 @@ class EnterpriseViewSet(ScopedReadOnlyViewSet):
             raise NotFound() from exc
         return Response(EnterpriseSerializer(business).data)
 
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=CompletionSerializer)
     @action(detail=True, methods=["get"], pagination_class=None)
     def completion(self, request, pk=None):
         """This month's 日管控/周排查/月调度 done of required."""
