@@ -281,7 +281,7 @@ def business_lists_blocks(business, year: int) -> list:
         g.Table(
             ["序号", "层级", "姓名", "职务", "所属区划", "联系电话", "督导频次"],
             cadres or [["—", "尚未落实包保干部", "", "", "", "", ""]],
-            col_widths_mm=[12, 16, 20, 34, 24, 26, 24],
+            col_widths_mm=[12, 16, 20, 28, 24, 26, 30],
             font_size_pt=10.5,
         ),
         g.Heading("责任清单"),

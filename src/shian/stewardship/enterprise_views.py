@@ -183,6 +183,17 @@ class OpenAccountView(BusinessDutyView):
         return redirect("stewardship:business_detail", business.pk)
 
 
+class CloseAccountView(LoginRequiredMixin, View):
+    def post(self, request, pk, account):
+        business = business_for(request, pk)
+        found = BusinessAccount.objects.filter(pk=account, business=business).select_related("user").first()
+        if found is None or not enterprise.may_open_account(business, request.user):
+            raise Http404
+        enterprise.close_business_account(found, actor=request.user)
+        messages.success(request, f"已停用企业账号“{found.user.username}”")
+        return redirect("stewardship:business_detail", business.pk)
+
+
 class BusinessListsView(LoginRequiredMixin, View):
     """三张清单一承诺书 of one business (.docx, ?format=pdf)."""
 

@@ -28,6 +28,11 @@ urlpatterns = [
         "business/<int:pk>/risks/<int:item>/delete/", ev.RiskDeleteView.as_view(), name="business_risk_delete"
     ),
     path("business/<int:pk>/account/", ev.OpenAccountView.as_view(), name="business_account"),
+    path(
+        "business/<int:pk>/accounts/<int:account>/close/",
+        ev.CloseAccountView.as_view(),
+        name="business_account_close",
+    ),
     path("business/<int:pk>/import/", ev.DutyImportView.as_view(), name="business_duty_import"),
     path("business/<int:pk>/lists.docx", ev.BusinessListsView.as_view(), name="business_lists"),
     path("duty/<int:pk>/", views.DutyFormView.as_view(), name="duty_form"),

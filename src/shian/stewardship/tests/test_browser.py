@@ -155,3 +155,29 @@ def test_the_office_sees_the_business_page_with_its_account_form(cast, browser_l
     page.click("#open-account button")
     page.wait_for_selector("text=已开通企业账号")
     assert "biz01" in page.inner_text("#accounts")
+
+
+@pytest.mark.browser
+def test_a_village_cadre_uploads_the_signed_commitment_from_the_link(
+    cast, page, live_server, settings, tmp_path
+):
+    from shian.stewardship import figures
+
+    settings.MEDIA_ROOT = tmp_path
+    cadre = Cadre.objects.create(name="李村干", level="village", region=cast.town, phone="13800000011")
+    Binding.objects.create(cadre=cadre, business=make_business(cast.town, 1, baobao_level="village"))
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/baobao/{services.cadre_link_token(cadre)}/")
+    page.click("#commitment-link")
+    page.wait_for_selector("#signed_scan")
+    page.locator("#signed_scan").set_input_files(
+        {"name": "承诺书.png", "mimeType": "image/png", "buffer": png()}
+    )
+    page.click("form button.btn-primary")
+    page.wait_for_selector("#scan-done")
+    page.screenshot(path="/tmp/stewardship_commitment_phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert cadre.commitments.get().is_signed
+    year = cadre.commitments.get().year
+    town = next(r for r in figures.commitment_coverage(cast.county, year) if r["region"] == cast.town)
+    assert town["signed"] == 1

@@ -267,3 +267,21 @@ def test_the_cadre_uploads_the_signed_scan_from_the_link(cast, client, settings,
     town = next(row for row in figures.commitment_coverage(cast.county, year) if row["region"] == cast.town)
     assert (town["cadres"], town["signed"]) == (1, 1)
     assert client.post("/baobao/forged/commitment/", {}).status_code == 404
+
+
+def test_the_office_closes_an_account_and_it_sees_nothing_more(setup, login, api):
+    cast, mine, theirs, _far, user = setup
+    user = _ready(user)
+    account = BusinessAccount.objects.get(user=user)
+    assert (
+        login(cast.other_office_user)
+        .post(f"/stewardship/business/{mine.pk}/accounts/{account.pk}/close/")
+        .status_code
+        == 404
+    )
+    r = login(cast.office_user).post(f"/stewardship/business/{mine.pk}/accounts/{account.pk}/close/")
+    assert r.status_code == 302
+    account.refresh_from_db()
+    user = fresh(user)
+    assert not account.is_active and not user.is_active and user.business_scope_id is None
+    assert DutyRecord.objects.restrict(user).count() == 0
