@@ -164,14 +164,14 @@ def import_duty(source, *, actor, business=None, filename="") -> DutyImportResul
         labels = {c.key: c.label for c in stream.columns}
         sheet_kind = _kind_of_sheet(stream.sheet)
 
-        def err(rec, key, value, message, sheet=stream.sheet, letters=letters, labels=labels):
-            result.errors.append(
-                str(RowError(sheet, rec["_row"], letters.get(key), labels.get(key), value, message))
-            )
+        found = []  # this sheet's errors, reported in row order with the reader's own
+
+        def err(rec, key, value, message, sheet=stream.sheet, letters=letters, labels=labels, found=found):
+            found.append(RowError(sheet, rec["_row"], letters.get(key), labels.get(key), value, message))
 
         for rec in stream:
             result.rows_read += 1
-            if len(result.errors) >= MAX_ERRORS:
+            if len(result.errors) + len(found) >= MAX_ERRORS:
                 break
             target = business
             if target is None:
@@ -210,7 +210,9 @@ def import_duty(source, *, actor, business=None, filename="") -> DutyImportResul
                 "measures": (rec.get("measures") or "").strip(),
             }
             plan.append((target, kind, period, values))
-        result.errors.extend(str(e) for e in stream.errors)
+        found.extend(stream.errors)
+        found.sort(key=lambda e: (e.row_number or 0, e.column_letter or ""))
+        result.errors.extend(str(e) for e in found)
     if result.errors:
         return result
     existing = {

@@ -156,6 +156,29 @@ def test_the_office_sees_the_business_page_with_its_account_form(cast, browser_l
     page.wait_for_selector("text=已开通企业账号")
     assert "biz01" in page.inner_text("#accounts")
 
+    from shian.stewardship.tests.test_duty_import import workbook
+
+    rows = [
+        ["统一社会信用代码", "类别", "日期", "填报人"],
+        [shop.credit_code, "日管控", "2026-11-02", "王总监"],
+    ]
+    rows.append([shop.credit_code, "月调度", "2026年13月1日", "王总监"])
+    rows.append(["91510722MA0000009X", "周排查", "2026-11-03", "李"])
+    page.goto(f"{live_server.url}/stewardship/duty/import/")
+    page.locator("input[type=file]").set_input_files(
+        {
+            "name": "汇总.xlsx",
+            "mimeType": "application/octet-stream",
+            "buffer": workbook({"汇总": rows}).getvalue(),
+        }
+    )
+    page.click("form button.btn-primary")
+    page.wait_for_selector("#import-errors")
+    errors = page.inner_text("#import-errors")
+    assert "工作表“汇总”第4行A列（统一社会信用代码）" in errors and "第3行C列（日期）" in errors
+    page.screenshot(path="/tmp/stewardship_duty_import_desktop.png", full_page=True)
+    assert DutyRecord.objects.count() == 1
+
 
 @pytest.mark.browser
 def test_a_village_cadre_uploads_the_signed_commitment_from_the_link(

@@ -95,6 +95,7 @@ def test_errors_name_sheet_row_and_column_and_nothing_is_written(cast, biz):
     r = import_duty(workbook(bad), actor=user, business=mine)
     assert not r.ok and DutyRecord.objects.count() == 0
     text = "\n".join(r.errors)
+    assert r.errors[0].startswith("工作表“日管控”第3行") and r.errors[1].startswith("工作表“日管控”第4行")
     assert "工作表“日管控”第3行A列（日期）：“不是日期”不是有效的日期" in text
     assert "工作表“日管控”第4行A列（日期）" in text and "不能填报未来的日期" in text
     assert "工作表“周排查”第3行A列（日期）" in text and "与工作表“周排查”第2行是同一主体" in text
