@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "shian.security.middleware.SessionPolicyMiddleware",
     "shian.security.middleware.AccountGateMiddleware",
+    "shian.stewardship.middleware.BusinessAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shian.core.middleware.CurrentActorMiddleware",
     "shian.core.middleware.RefusedWriteMiddleware",
@@ -344,6 +345,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name per choice set that several apps call "status"/"kind"/"role" (else check --deploy warns).
     "ENUM_NAME_OVERRIDES": {
+        "DutyKindEnum": "shian.stewardship.choices.DutyKind",
         "DocumentKindEnum": "shian.reports.choices.DocumentKind",
         "UnitRoleEnum": "shian.framework.choices.UnitRole",
         "UserRoleEnum": "shian.organisation.choices.Role",

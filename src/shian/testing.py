@@ -173,6 +173,8 @@ def build_cast() -> SimpleNamespace:
     c.other_office_user = make_user("other_office", c.other_office, Role.OFFICE, "盐亭主任")
     c.other_liaison = make_user("other_edu", c.other_edu, Role.LIAISON, "盐亭联络员")
     c.expert = make_user("expert", None, Role.EXPERT, "评审专家")
+    # 企业账号 (no unit): linked to a business by stewardship.BusinessAccount where a test needs one.
+    c.business_user = make_user("biz", None, Role.BUSINESS, "企业账号")
 
     c.framework = build_framework(
         {"office": c.office, "edu": c.edu, "market": c.market}, owner_region=c.county

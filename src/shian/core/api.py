@@ -104,10 +104,17 @@ class ScopedViewSetMixin:
 
     permission_classes = [permissions.IsAuthenticated, ReadOnlyRolesCannotWrite]
     base_queryset = None
+    # 企业账号 (business accounts) reach only the endpoints that say so (their own business's data); the
+    # page middleware cannot see token-authenticated calls, so the API checks here, after DRF knows the user.
+    open_to_business = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         set_actor(request.user)  # token-authenticated calls are known only after DRF authenticates
+        if getattr(request.user, "role", None) == policy.BUSINESS and not self.open_to_business:
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound()
 
     def get_queryset(self):
         action = "view" if self.request.method in permissions.SAFE_METHODS else "change"

@@ -13,8 +13,10 @@ The roles read the declaration the same way everywhere:
   campaign too), `units_read_below` rows of their region's subtree (supervision figures);
 - experts: rows reached through their review groups (`expert`, changed only through `expert_writes`);
 - the owner of a row (`owner`, a lookup to a user) reads it, and changes it where `owner_writes`;
-- `public` rows are read by every signed-in user — experts only where `public_to_experts` — while
-  writes still follow the other declarations;
+- `public` rows are read by every signed-in user — experts only where `public_to_experts`, 企业账号
+  never — while writes still follow the other declarations;
+- a 企业账号 (business account) reads the rows whose `business` lookup reaches its own business, and
+  changes them where `business_writes`; nothing else;
 - `via="parent"` inherits the scope of the row's parent (a task's updates, a document's files).
 A model that declares nothing is visible to administrators only (deny by default).
 
@@ -39,6 +41,7 @@ OFFICE = "office"
 LEADER = "leader"
 EXPERT = "expert"
 UNIT_ROLES = frozenset({"unit_head", "liaison"})
+BUSINESS = "business"
 
 OUT_OF_SCOPE_MESSAGE = "该记录不在您的管理范围内，修改未保存"
 
@@ -65,10 +68,14 @@ class Scope:
     owner_writes: bool = True
     public: bool = False
     public_to_experts: bool = True
+    business: str | None = None
+    business_writes: bool = True
     via: str | None = None
 
     def __post_init__(self):
-        if self.via and any((self.region, self.region_path, self.unit, self.expert, self.owner)):
+        if self.via and any(
+            (self.region, self.region_path, self.unit, self.expert, self.owner, self.business)
+        ):
             raise ValueError("Scope(via=...) inherits the parent's scope and declares nothing else")
 
 
@@ -125,10 +132,23 @@ def scope_filter(model, user, action: str = VIEW) -> Q | None:
         parent = model._meta.get_field(scope.via).related_model
         allowed = parent._default_manager.all().restrict(user, action).values("pk")
         return Q(**{f"{scope.via}__in": allowed})
-    if scope.public and action == VIEW and (scope.public_to_experts or user.role != EXPERT):
+    if (
+        scope.public
+        and action == VIEW
+        and user.role != BUSINESS
+        and (scope.public_to_experts or user.role != EXPERT)
+    ):
         return EVERYTHING
 
     terms: list[Q] = []
+    if user.role == BUSINESS:
+        # A 企业账号 has no unit and no region: its business's rows, and rows it owns (itself), only.
+        business_id = getattr(user, "business_scope_id", None)
+        if scope.business and business_id and (action == VIEW or scope.business_writes):
+            terms.append(_match(model, scope.business, business_id))
+        if scope.owner and (action == VIEW or scope.owner_writes):
+            terms.append(_match(model, scope.owner, user.pk))
+        return _any(terms)
     region_scope = user.region_scope
     if region_scope is not None and (action == VIEW or (user.role == OFFICE and scope.office_writes)):
         term = None
@@ -164,6 +184,10 @@ def scope_filter(model, user, action: str = VIEW) -> Q | None:
     if scope.owner and (action == VIEW or scope.owner_writes):
         terms.append(_match(model, scope.owner, user.pk))
 
+    return _any(terms)
+
+
+def _any(terms: list[Q]) -> Q | None:
     if not terms:
         return None
     combined = terms[0]

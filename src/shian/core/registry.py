@@ -20,11 +20,13 @@ UNITS = frozenset({"unit_head", "liaison"})
 OFFICE = frozenset({"office", "admin"})
 OVERSIGHT = frozenset({"office", "admin", "leader"})
 ADMIN = frozenset({"admin"})
+# 企业账号: confined to the pages of its own business; entries for "everybody" (roles None) skip it.
+BUSINESS = frozenset({"business"})
 
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the main menu; `roles` None = everybody signed in. Entries of one `group` share a
+    """One entry of the main menu; `roles` None = everybody signed in but 企业账号. Entries of one `group` share a
     dropdown, placed where the first of them would stand (twenty entries do not fit in one bar)."""
 
     label: str
@@ -90,6 +92,8 @@ def navigation(user, current_path: str) -> list[dict]:
     items = []
     for item in entries:
         if item.roles is not None and role not in item.roles:
+            continue
+        if item.roles is None and role in BUSINESS:
             continue
         try:
             url = reverse(item.url_name)

@@ -6,6 +6,8 @@
   评审专家 (those carry region-wide or review powers and are granted by an administrator), nor touch an
   account whose current role is one of those.
 - Every other role manages no accounts.
+- 企业账号 (business) are not made here: the office or township opens them from the business's 包保 page
+  (stewardship.enterprise), which links the account to its business; an unlinked one would see nothing.
 A change of role or unit is checked against both the account as it was and as it would become.
 """
 
@@ -20,7 +22,7 @@ def grantable_roles(actor) -> list[str]:
     if actor is None or not actor.is_authenticated:
         return []
     if actor.is_admin:
-        return [value for value, _ in Role.choices]
+        return [value for value, _ in Role.choices if value != Role.BUSINESS]
     if actor.role == Role.OFFICE:
         return [value for value, _ in Role.choices if value in OFFICE_GRANTS]
     return []

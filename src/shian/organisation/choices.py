@@ -23,9 +23,11 @@ class Role(models.TextChoices):
     LIAISON = "liaison", "单位联络员"
     LEADER = "leader", "领导"
     EXPERT = "expert", "评审专家"
+    BUSINESS = "business", "企业账号"
 
 
 # Roles whose scope is a region subtree rather than one unit.
 REGION_ROLES = {Role.OFFICE, Role.LEADER}
 # Roles that may only read.
 READ_ONLY_ROLES = {Role.LEADER, Role.EXPERT}
+# 企业账号: a food business's own login, confined to its business's 主体责任 pages (stewardship).

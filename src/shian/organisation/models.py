@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from shian.core.models import BusinessModel
 from shian.core.policy import Scope, ScopedQuerySet, acts_for
@@ -181,6 +182,15 @@ class User(AbstractUser):
         if self.role in REGION_ROLES and self.unit_id:
             return self.unit.region
         return None
+
+    @cached_property
+    def business_scope_id(self):
+        """The business a 企业账号 acts for, or None. The link (stewardship.BusinessAccount) sits above
+        organisation and is reached by its reverse relation, never imported."""
+        if self.role != Role.BUSINESS or not self.pk:
+            return None
+        account = getattr(self, "business_account", None)
+        return account.business_id if account is not None and account.is_active else None
 
     def can_see_region(self, region) -> bool:
         """Does this user oversee `region` (admin, or office/leader of a subtree containing it)?"""

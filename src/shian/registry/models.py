@@ -70,10 +70,16 @@ class BusinessQuerySet(ScopedQuerySet):
     """Office: its region subtree (read+change); leader: read it. Townships and member units read the
     businesses of their unit's region (the 市场监管局 and 教育局 need the whole county's list); townships
     change their township's, member units those they supervise. Experts: nothing here (they reach a
-    business through their assigned visits)."""
+    business through their assigned visits). A business's own account (企业账号) reads its row; its
+    总监/安全员 it changes through stewardship's service, never the registry's edit."""
 
     scope = Scope(
-        region="region", unit="supervising_unit", units_read_below=True, unit_writes=_business_unit_writes
+        region="region",
+        unit="supervising_unit",
+        units_read_below=True,
+        unit_writes=_business_unit_writes,
+        business="pk",
+        business_writes=False,
     )
 
     def operating(self):

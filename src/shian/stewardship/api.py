@@ -1,12 +1,21 @@
-"""包保 API: cadres and bindings, scoped like the pages, writes through the services."""
+"""包保 API: cadres and bindings, 主体责任 (日管控/周排查/月调度 records, 风险管控清单, 总监/安全员), scoped
+like the pages, writes through the services."""
 
+import datetime
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
 
-from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
-from shian.stewardship import services
+from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.registry.models import Business
+from shian.stewardship import duty, enterprise, services
+from shian.stewardship.choices import DutyKind
 from shian.stewardship.filtersets import BindingFilterSet, CadreFilterSet
-from shian.stewardship.models import Binding, Cadre, LevelRule
+from shian.stewardship.models import Binding, Cadre, DutyRecord, LevelRule, RiskControl
 
 
 class LevelRuleSerializer(serializers.ModelSerializer):
@@ -66,7 +75,193 @@ class LevelRuleViewSet(ScopedReadOnlyViewSet):
     base_queryset = LevelRule.objects.all()
 
 
+class DutyRecordSerializer(serializers.ModelSerializer):
+    business = serializers.PrimaryKeyRelatedField(queryset=Business.objects.all())
+    period = serializers.DateField(help_text="当日；周排查/月调度填该周/该月任一天，保存为周一/1日")
+    kind = serializers.ChoiceField(choices=DutyKind.choices)
+
+    class Meta:
+        model = DutyRecord
+        fields = ["id", "business", "kind", "period", "done_by", "checked", "problems", "measures", "visit"]
+        read_only_fields = ["visit"]
+
+    def validate_business(self, value):
+        # Only businesses the caller may see; the service then checks it may write for it.
+        user = self.context["request"].user
+        if not Business.objects.filter(pk=value.pk).restrict(user).exists():
+            raise serializers.ValidationError("主体不存在")
+        return value
+
+    def create(self, validated_data):
+        data = dict(validated_data)
+        try:
+            return duty.record_duty(
+                data.pop("business"),
+                data.pop("kind"),
+                data.pop("period"),
+                actor=self.context["request"].user,
+                **data,
+            )
+        except DjangoPermissionDenied as exc:
+            raise NotFound() from exc
+
+
+class DutyRecordViewSet(ScopedModelViewSet):
+    """日管控/周排查/月调度 records; a 企业账号 sees and enters only its own business's."""
+
+    open_to_business = True
+
+    serializer_class = DutyRecordSerializer
+    base_queryset = DutyRecord.objects.select_related("business")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def check_create_allowed(self, serializer):
+        if self.request.user.is_read_only:
+            raise PermissionDenied("只读账号不能填报")
+
+    def perform_create(self, serializer):
+        self.check_create_allowed(serializer)
+        serializer.save()  # record_duty checks the writer and the business
+
+
+class RiskControlSerializer(VersionedSerializer):
+    business = serializers.PrimaryKeyRelatedField(queryset=Business.objects.all())
+
+    class Meta:
+        model = RiskControl
+        fields = ["id", "business", "risk", "measures", "frequency", "person", "version"]
+
+    def validate_business(self, value):
+        user = self.context["request"].user
+        if not Business.objects.filter(pk=value.pk).restrict(user).exists():
+            raise serializers.ValidationError("主体不存在")
+        if self.instance is not None and value.pk != self.instance.business_id:
+            raise serializers.ValidationError("不能把风险点移到另一个主体")
+        return value
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, actor=self.context["request"].user, **kwargs)
+        except DjangoPermissionDenied as exc:
+            raise NotFound() from exc
+
+    def create(self, validated_data):
+        data = {k: v for k, v in validated_data.items() if k != "version"}
+        return self._call(enterprise.add_risk_control, data.pop("business"), **data)
+
+    def update(self, instance, validated_data):
+        expected = validated_data.pop("version", None)
+        if expected is None:
+            raise serializers.ValidationError({"version": "修改时必须提供读取时的版本号 version"})
+        validated_data.pop("business", None)
+        values = {
+            k: validated_data.get(k, getattr(instance, k))
+            for k in ("risk", "measures", "frequency", "person")
+        }
+        return self._call(enterprise.change_risk_control, instance, expected_version=expected, **values)
+
+
+class RiskControlViewSet(ScopedModelViewSet):
+    """风险管控清单 lines of the businesses in scope; the business's account keeps its own."""
+
+    open_to_business = True
+
+    serializer_class = RiskControlSerializer
+    base_queryset = RiskControl.objects.select_related("business")
+
+    def check_create_allowed(self, serializer):
+        if self.request.user.is_read_only:
+            raise PermissionDenied("只读账号不能修改风险管控清单")
+
+    def perform_create(self, serializer):
+        self.check_create_allowed(serializer)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        try:
+            enterprise.remove_risk_control(instance, actor=self.request.user)
+        except DjangoPermissionDenied as exc:
+            raise NotFound() from exc
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Business
+        fields = ["id", "name", "credit_code", "licence_no", "safety_director", "safety_officer", "version"]
+        read_only_fields = fields
+
+
+class StaffInput(serializers.Serializer):
+    safety_director = serializers.CharField(max_length=40, allow_blank=True)
+    safety_officer = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="读取时的版本号")
+
+
+class KindCompletionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DutyKind.choices)
+    label = serializers.CharField()
+    done = serializers.IntegerField()
+    required = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class CompletionSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    kinds = KindCompletionSerializer(many=True)
+
+
+class EnterpriseViewSet(ScopedReadOnlyViewSet):
+    """The businesses whose 主体责任 the caller follows (a 企业账号: its own); `staff` sets the 总监/安全员."""
+
+    open_to_business = True
+
+    serializer_class = EnterpriseSerializer
+    base_queryset = Business.objects.all()
+
+    def get_queryset(self):
+        # The staff action changes through the service (which checks the writer), so it reads the
+        # caller's visible rows rather than the registry's change scope.
+        return self.base_queryset.restrict(self.request.user, "view")
+
+    @extend_schema(request=StaffInput, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["patch"])
+    def staff(self, request, pk=None):
+        business = self.get_object()
+        data = StaffInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            enterprise.set_safety_staff(
+                business,
+                actor=request.user,
+                director=data.validated_data["safety_director"],
+                officer=data.validated_data.get("safety_officer", ""),
+                expected_version=data.validated_data["version"],
+            )
+        except DjangoPermissionDenied as exc:
+            raise NotFound() from exc
+        return Response(EnterpriseSerializer(business).data)
+
+    @extend_schema(responses=CompletionSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def completion(self, request, pk=None):
+        """This month's 日管控/周排查/月调度 done of required."""
+        from django.utils import timezone
+
+        from shian.stewardship.enterprise_views import month_completion
+
+        business = self.get_object()
+        today = timezone.localdate()
+        rows = month_completion(business, today)
+        return Response({"month": datetime.date(today.year, today.month, 1), "kinds": rows})
+
+
 def register(router):
     router.register("stewardship/cadres", CadreViewSet, basename="cadre")
     router.register("stewardship/bindings", BindingViewSet, basename="binding")
     router.register("stewardship/level-rules", LevelRuleViewSet, basename="level-rule")
+    router.register("stewardship/duty-records", DutyRecordViewSet, basename="duty-record")
+    router.register("stewardship/risk-controls", RiskControlViewSet, basename="risk-control")
+    router.register("stewardship/enterprises", EnterpriseViewSet, basename="enterprise")

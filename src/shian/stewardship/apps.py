@@ -16,6 +16,8 @@ class StewardshipConfig(registry.ShianApp):
             order=93,
             group="现场",
         ),
+        # 企业账号: its own business's 主体责任 page, nothing else.
+        registry.NavItem("本企业主体责任", "stewardship:enterprise", "shop", registry.BUSINESS, order=1),
     )
     has_api = True
     has_demo = True

@@ -1,6 +1,7 @@
 """Demo 包保: county, township and village cadres bound to the demo registry's businesses by the
 层级对应 rule (through the suggestion service), a year of 五步法 visits with findings and 复查, and signed
-三张清单一承诺书 for most cadres — with the gaps a real county has (unbound businesses, overdue cadres)."""
+三张清单一承诺书 for most cadres — with the gaps a real county has (unbound businesses, overdue cadres);
+主体责任 records of the businesses with a 总监 (some kept, some not), and one 企业账号 (`biz01`)."""
 
 import datetime
 
@@ -9,7 +10,17 @@ from django.core.files.base import ContentFile
 from shian.registry.models import Business
 from shian.stewardship import services
 from shian.stewardship.choices import FindingStatus
-from shian.stewardship.models import Binding, Cadre, Commitment, StewardVisit, VisitFinding
+from shian.stewardship.duty import period_start
+from shian.stewardship.models import (
+    Binding,
+    BusinessAccount,
+    Cadre,
+    Commitment,
+    DutyRecord,
+    RiskControl,
+    StewardVisit,
+    VisitFinding,
+)
 
 SURNAMES = "王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 胡 朱 高 林 何 郭 马 罗".split()
 GIVEN = "建国 秀英 志强 丽华 德明 春梅 海涛 红梅 永刚 晓燕 国平 文静 建军 玉兰 明辉 小红".split()
@@ -124,3 +135,88 @@ def populate(ctx) -> None:
         )
         c.signed_scan.save(f"commitment-{cadre.pk}.pdf", ContentFile(SCAN), save=False)
         c.save()
+
+    _duty(ctx)
+
+
+RISKS = [
+    ("原料进货查验", "查验供货者许可证和产品合格证明，建立进货台账", "每批次"),
+    ("冷藏冷冻温度", "冷藏0–8℃、冷冻-18℃以下，每日两次记录", "每日"),
+    ("餐用具清洗消毒", "按“一刮二洗三冲四消毒五保洁”操作并记录", "每餐"),
+    ("食品留样", "每餐次每样不少于125克，冷藏48小时以上", "每餐"),
+]
+
+
+def _duty(ctx) -> None:
+    """A month of 日管控 (with gaps), the weeks' 周排查 and the month's 月调度 for businesses with a 总监,
+    the 风险管控清单 of some, and the 企业账号 `biz01` of one bound business of the first township."""
+    rng, today = ctx.rng, ctx.today
+    keeping = [b for b in Business.objects.operating().exclude(safety_director="") if rng.random() < 0.6]
+    records, risks = [], []
+    start = today - datetime.timedelta(days=30)
+    for business in keeping:
+        care = rng.random()
+        seen = set()
+        day = start
+        while day <= today:
+            for kind, chance in (("daily", care), ("weekly", care + 0.2), ("monthly", care + 0.3)):
+                key = (kind, period_start(kind, day))
+                if key not in seen and rng.random() < chance:
+                    seen.add(key)
+                    records.append(
+                        DutyRecord(
+                            business=business,
+                            kind=kind,
+                            period=key[1],
+                            done_by=business.safety_officer if kind == "daily" else business.safety_director,
+                            checked="按风险管控清单逐项检查",
+                            problems=rng.choice(PROBLEMS) if rng.random() < 0.1 else "",
+                        )
+                    )
+            day += datetime.timedelta(days=1)
+        if rng.random() < 0.5:
+            for risk, measures, freq in RISKS[: rng.randint(2, 4)]:
+                risks.append(
+                    RiskControl(
+                        business=business,
+                        risk=risk,
+                        measures=measures,
+                        frequency=freq,
+                        person=business.safety_officer,
+                    )
+                )
+    DutyRecord.objects.bulk_create(records, batch_size=2000)
+    RiskControl.objects.bulk_create(risks)
+    town = ctx.townships[0]
+    business = (
+        Business.objects.operating()
+        .filter(region=town, bindings__is_active=True)
+        .exclude(safety_director="")
+        .order_by("pk")
+        .first()
+    )
+    template = ctx.users.get("t01")
+    if business is None or template is None:
+        return
+    from shian.organisation.choices import Role
+    from shian.organisation.models import User
+
+    user = User.objects.create(
+        username="biz01",
+        role=Role.BUSINESS,
+        name=business.safety_director,
+        password=template.password,  # the demo's shared password, already hashed
+    )
+    BusinessAccount.objects.create(user=user, business=business)
+    if not business.risk_controls.exists():
+        RiskControl.objects.bulk_create(
+            RiskControl(business=business, risk=r, measures=m, frequency=f, person=business.safety_officer)
+            for r, m, f in RISKS
+        )
+    ctx.users["biz01"] = user
+
+
+def logins(password: str) -> str:
+    account = BusinessAccount.objects.select_related("business").filter(user__username="biz01").first()
+    where = f"：{account.business.name}" if account else ""
+    return f"  biz01      企业账号{where}（本企业主体责任：日管控/周排查/月调度，密码同上）"

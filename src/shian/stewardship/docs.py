@@ -213,3 +213,130 @@ def township_report_blocks(town, year: int, as_of: datetime.date) -> list:
 
 def township_report_docx(town, year: int, as_of: datetime.date) -> bytes:
     return g.to_bytes(g.render(township_report_blocks(town, year, as_of)))
+
+
+BUSINESS_DUTIES = (
+    "落实食品安全主体责任，主要负责人对本单位食品安全工作全面负责。",
+    "配备食品安全总监、食品安全员，明确岗位职责，建立并落实“日管控、周排查、月调度”工作机制。",
+    "建立风险管控清单，对清单所列风险点按规定频次管控并如实记录。",
+    "配合包保干部督导，对督导发现的问题立即整改并将整改情况报告包保干部。",
+    "组织从业人员参加食品安全培训和考核，做到“能问能答”。",
+)
+
+DUTY_TASKS = (
+    (
+        "日管控",
+        "每日",
+        "食品安全员每日根据风险管控清单进行检查，形成《每日食品安全检查记录》，发现问题及时整改",
+    ),
+    ("周排查", "每周", "食品安全总监每周至少组织一次风险隐患排查，形成《每周食品安全排查治理报告》"),
+    (
+        "月调度",
+        "每月",
+        "主要负责人每月至少听取一次食品安全总监工作汇报，研究解决问题，形成《每月食品安全调度会议纪要》",
+    ),
+)
+
+
+def business_lists_blocks(business, year: int) -> list:
+    """三张清单一承诺书 of one business: 包保干部清单 (all levels), 责任清单, 任务清单 (the cadres' visit
+    frequency and the business's 日管控/周排查/月调度 with its risk-control list), and its 承诺书."""
+    from shian.stewardship.models import Binding, RiskControl
+
+    rule_map = services.rules()
+    order = {"county": 0, "township": 1, "village": 2}
+    bindings = sorted(
+        Binding.objects.filter(business=business, is_active=True).select_related("cadre__region"),
+        key=lambda b: (order.get(b.cadre.level, 9), b.cadre.name),
+    )
+
+    def frequency(cadre):
+        rule = rule_map.get(cadre.level)
+        return f"每年不少于{rule.visits_per_year}次" if rule else "—"
+
+    cadres = [
+        [
+            str(i),
+            b.cadre.get_level_display(),
+            b.cadre.name,
+            b.cadre.post or "—",
+            b.cadre.region.name,
+            b.cadre.phone,
+            frequency(b.cadre),
+        ]
+        for i, b in enumerate(bindings, start=1)
+    ]
+    risks = list(RiskControl.objects.filter(business=business))
+    director = business.safety_director or "（未登记）"
+    officer = business.safety_officer or "（未登记）"
+    head = business.legal_person or "（未登记）"
+    blocks = [
+        g.Title(f"{year}年度食品生产经营主体\n“三张清单一承诺书”"),
+        g.Subtitle(f"{business.name}（{business.category}，{business.region.name}）"),
+        g.Heading("包保干部清单"),
+        g.Paragraph(
+            f"本单位由以下{len(cadres)}名包保干部分级包保；主要负责人：{head}，"
+            f"食品安全总监：{director}，食品安全员：{officer}。"
+        ),
+        g.Table(
+            ["序号", "层级", "姓名", "职务", "所属区划", "联系电话", "督导频次"],
+            cadres or [["—", "尚未落实包保干部", "", "", "", "", ""]],
+            col_widths_mm=[12, 16, 20, 28, 24, 26, 30],
+            font_size_pt=10.5,
+        ),
+        g.Heading("责任清单"),
+    ]
+    blocks += [g.Paragraph(f"{i}.{text}") for i, text in enumerate(BUSINESS_DUTIES, start=1)]
+    blocks.append(g.Heading("任务清单"))
+    tasks = [[str(i), name, when, text] for i, (name, when, text) in enumerate(DUTY_TASKS, start=1)]
+    visits = "；".join(f"{c[1]}干部{c[2]}{c[6]}" for c in cadres) or "按层级对应规则确定"
+    tasks.append([str(len(tasks) + 1), "接受督导", "按频次", f"配合包保干部按五步法督导（{visits}）"])
+    blocks.append(
+        g.Table(
+            ["序号", "任务", "频次", "要求"],
+            tasks,
+            col_widths_mm=[12, 22, 18, 104],
+            align="left",
+            font_size_pt=10.5,
+        )
+    )
+    blocks.append(g.Paragraph(f"风险管控清单（{len(risks)}项）：", indent=False))
+    blocks.append(
+        g.Table(
+            ["序号", "风险点", "管控措施", "频次", "责任人"],
+            [
+                [str(i), r.risk, r.measures, r.frequency or "—", r.person or "—"]
+                for i, r in enumerate(risks, start=1)
+            ]
+            or [["—", "尚未建立", "", "", ""]],
+            col_widths_mm=[12, 44, 60, 18, 22],
+            align="left",
+            font_size_pt=10.5,
+        )
+    )
+    blocks += [
+        g.PageBreak(),
+        g.Title("食品安全主体责任承诺书"),
+        g.Paragraph(f"本单位{business.name}郑重承诺："),
+        g.Paragraph(
+            "一、严格遵守《中华人民共和国食品安全法》等法律法规，依法从事食品生产经营活动，对所生产经营食品的安全负责。"
+        ),
+        g.Paragraph(
+            f"二、落实食品安全总监（{director}）、食品安全员（{officer}）制度，"
+            "坚持“日管控、周排查、月调度”，如实记录，按时在系统中填报。"
+        ),
+        g.Paragraph(
+            "三、按风险管控清单管控风险，发现问题立即整改；配合包保干部督导，对督导发现的问题按期整改到位。"
+        ),
+        g.Paragraph("四、发生食品安全事故或发现重大风险隐患时立即报告，不隐瞒、不谎报、不拖延。"),
+        g.Paragraph("五、自觉接受监督，违反承诺的，愿承担相应法律责任。"),
+        g.BlankLine(2),
+        g.Paragraph("主要负责人（签字）：____________", indent=False, align="right"),
+        g.Paragraph("单位（盖章）", indent=False, align="right"),
+        g.Paragraph("日期：______年____月____日", indent=False, align="right"),
+    ]
+    return blocks
+
+
+def business_lists_docx(business, year: int) -> bytes:
+    return g.to_bytes(g.render(business_lists_blocks(business, year)))

@@ -43,11 +43,15 @@ def periods(kind: str, start: datetime.date, end: datetime.date) -> int:
 
 
 def _check_writer(business, actor):
+    from shian.stewardship.enterprise import is_account_of
+
     if actor.is_read_only:
         raise PermissionDenied("只读账号不能填报")
+    if is_account_of(actor, business):
+        return  # the business's own 企业账号
     if Binding.objects.filter(business=business, is_active=True, cadre__user=actor).exists():
         return  # the bound cadre, on a visit
-    if not policy.can(actor, "change", business):
+    if actor.role == "business" or not policy.can(actor, "change", business):
         raise PermissionDenied("该主体不在您可填报的范围内")
 
 

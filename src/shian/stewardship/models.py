@@ -96,7 +96,14 @@ class Cadre(BusinessModel):
 
 
 class BindingQuerySet(ScopedQuerySet):
-    scope = Scope(region="business__region", unit="cadre__unit", units_read_below=True)
+    # A business account reads who stewards its business (its 三张清单 names them), changes nothing.
+    scope = Scope(
+        region="business__region",
+        unit="cadre__unit",
+        units_read_below=True,
+        business="business",
+        business_writes=False,
+    )
 
 
 class Binding(BusinessModel):
@@ -318,7 +325,15 @@ class StarRule(BusinessModel):
 
 
 class DutyQuerySet(ScopedQuerySet):
-    scope = Scope(region="business__region", unit="business__supervising_unit", units_read_below=True)
+    """Office: its subtree; units: the businesses they supervise, read below their region; a business
+    account reads and changes its own business's rows."""
+
+    scope = Scope(
+        region="business__region",
+        unit="business__supervising_unit",
+        units_read_below=True,
+        business="business",
+    )
 
 
 class DutyRecord(BusinessModel):
@@ -366,3 +381,60 @@ class DutyRecord(BusinessModel):
 
     def __str__(self):
         return f"{self.business.name} {self.get_kind_display()} {self.period:%Y-%m-%d}"
+
+
+class RiskControl(BusinessModel):
+    """One line of a business's 风险管控清单 (总局令第60号: the risks the 总监/安全员 control, how, and how
+    often), kept by the business's account or by the office / township."""
+
+    business = models.ForeignKey(
+        "registry.Business", verbose_name="市场主体", on_delete=models.CASCADE, related_name="risk_controls"
+    )
+    risk = models.CharField("风险点", max_length=200)
+    measures = models.CharField("管控措施", max_length=300)
+    frequency = models.CharField("管控频次", max_length=40, blank=True, help_text="如：每日、每周、每批次")
+    person = models.CharField("责任人", max_length=40, blank=True)
+
+    objects = DutyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险管控清单"
+        ordering = ["business", "id"]
+
+    def __str__(self):
+        return f"{self.business.name}：{self.risk[:30]}"
+
+
+class BusinessAccountQuerySet(ScopedQuerySet):
+    # Who opened it (office, township) reads it with the business; the account reads its own link.
+    scope = Scope(
+        region="business__region",
+        unit="business__supervising_unit",
+        units_read_below=True,
+        business="business",
+        business_writes=False,
+    )
+
+
+class BusinessAccount(BusinessModel):
+    """企业账号: the login (role "business") a food business enters its own 主体责任 data with."""
+
+    user = models.OneToOneField(
+        "organisation.User",
+        verbose_name="登录账号",
+        on_delete=models.CASCADE,
+        related_name="business_account",
+    )
+    business = models.ForeignKey(
+        "registry.Business", verbose_name="市场主体", on_delete=models.CASCADE, related_name="accounts"
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = BusinessAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业账号"
+        ordering = ["business", "user__username"]
+
+    def __str__(self):
+        return f"{self.business.name}（{self.user.username}）"

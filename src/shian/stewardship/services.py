@@ -441,10 +441,11 @@ SCAN_KINDS = ("pdf", "jpg", "jpeg", "png")
 
 
 @transaction.atomic
-def upload_signed(cadre: Cadre, year: int, upload, *, actor, signed_on=None) -> Commitment:
+def upload_signed(cadre: Cadre, year: int, upload, *, actor, signed_on=None, via_link=False) -> Commitment:
     """The signed scan (PDF or photo) of the cadre's generated 三张清单一承诺书 of `year`; the count of
-    businesses on the signed lists is kept with it. A new scan replaces the old one."""
-    if actor is None:
+    businesses on the signed lists is kept with it. A new scan replaces the old one. `actor` None with
+    `via_link`: the cadre without login, whose signed link the caller checked."""
+    if actor is None and not via_link:
         raise PermissionDenied("请登录后上传")
     check_visitor(cadre, actor)
     name = check_upload(upload, "rectification")
@@ -456,7 +457,8 @@ def upload_signed(cadre: Cadre, year: int, upload, *, actor, signed_on=None) -> 
     commitment.signed_on = signed_on or timezone.localdate()
     commitment.uploaded_by = actor
     commitment.save()
-    log_event(commitment, "commitment_signed", note=f"上传签字扫描件“{name}”")
+    how = "经短信链接" if actor is None else ""
+    log_event(commitment, "commitment_signed", note=f"{how}上传签字扫描件“{name}”")
     return commitment
 
 

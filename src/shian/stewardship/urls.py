@@ -1,5 +1,6 @@
 from django.urls import path
 
+from shian.stewardship import enterprise_views as ev
 from shian.stewardship import fieldwork, views
 
 app_name = "stewardship"
@@ -18,6 +19,22 @@ urlpatterns = [
     path("summary/<int:region_pk>/report.docx", views.TownshipReportView.as_view(), name="township_report"),
     path("points/", views.PointsView.as_view(), name="points"),
     path("duty/", views.DutyView.as_view(), name="duty"),
+    path("duty/import/", ev.DutyImportView.as_view(), name="duty_import"),
+    path("enterprise/", ev.EnterpriseHomeView.as_view(), name="enterprise"),
+    path("business/<int:pk>/", ev.BusinessDutyView.as_view(), name="business_detail"),
+    path("business/<int:pk>/staff/", ev.BusinessStaffView.as_view(), name="business_staff"),
+    path("business/<int:pk>/risks/", ev.RiskAddView.as_view(), name="business_risk_add"),
+    path(
+        "business/<int:pk>/risks/<int:item>/delete/", ev.RiskDeleteView.as_view(), name="business_risk_delete"
+    ),
+    path("business/<int:pk>/account/", ev.OpenAccountView.as_view(), name="business_account"),
+    path(
+        "business/<int:pk>/accounts/<int:account>/close/",
+        ev.CloseAccountView.as_view(),
+        name="business_account_close",
+    ),
+    path("business/<int:pk>/import/", ev.DutyImportView.as_view(), name="business_duty_import"),
+    path("business/<int:pk>/lists.docx", ev.BusinessListsView.as_view(), name="business_lists"),
     path("duty/<int:pk>/", views.DutyFormView.as_view(), name="duty_form"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
     path("my/", fieldwork.MyRoundView.as_view(), name="my_round"),

@@ -444,4 +444,8 @@ class DutyFormView(LoginRequiredMixin, View):
         except PermissionDenied as exc:
             raise Http404 from exc
         messages.success(request, f"已填报{business.name}的记录")
+        from shian.stewardship.enterprise import is_account_of
+
+        if is_account_of(request.user, business):
+            return redirect("stewardship:business_detail", business.pk)
         return redirect("stewardship:duty")

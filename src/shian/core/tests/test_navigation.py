@@ -22,3 +22,8 @@ def test_a_group_of_one_is_a_plain_entry(cast):
     admin = navigation(cast.admin, "/core/audit/")
     system = next(i for i in admin if i["label"] == "系统管理")
     assert {"组织机构", "审计日志", "登录锁定"} <= {c["label"] for c in system["children"]}
+
+
+def test_a_business_account_sees_only_its_own_entry(cast):
+    """A 企业账号 gets no "everybody" entry (首页, 佐证材料, 评价细则 …): only its business's page."""
+    assert [i["label"] for i in navigation(cast.business_user, "/")] == ["本企业主体责任"]

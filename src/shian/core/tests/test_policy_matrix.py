@@ -17,6 +17,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from shian.core import policy
+from shian.core.api import ScopedViewSetMixin
 from shian.core.tests.world import build_world
 
 # Models of ours that carry no scope declaration, and why.
@@ -49,6 +50,7 @@ USERS = [
     "other_office_user",
     "other_liaison",
     "expert",
+    "business_user",
 ]
 
 
@@ -150,6 +152,19 @@ def expected(user, action, obj) -> bool:
     if scope.via:
         return expected(user, action, getattr(obj, scope.via))
     view = action == policy.VIEW
+    if user.role == policy.BUSINESS:  # a 企业账号 reads only what reaches its own business
+        account = getattr(user, "business_account", None)
+        mine = account.business_id if account is not None and account.is_active else None
+        return bool(
+            scope.business
+            and mine
+            and (view or scope.business_writes)
+            and mine in [_pk(v) for v in _values(obj, scope.business)]
+        ) or bool(
+            scope.owner
+            and (view or scope.owner_writes)
+            and user.pk in [_pk(v) for v in _values(obj, scope.owner)]
+        )
     if scope.public and view and (scope.public_to_experts or user.role != policy.EXPERT):
         return True
     regions = [r for r in _values(obj, scope.region)] if scope.region else []
@@ -259,6 +274,7 @@ def _api_endpoints():
         "other_office_user",
         "other_liaison",
         "expert",
+        "business_user",
     ],
 )
 def test_api_detail_change_and_delete_follow_the_declaration(world, api, who):
@@ -292,13 +308,18 @@ def test_api_detail_change_and_delete_follow_the_declaration(world, api, who):
 
 
 @pytest.mark.parametrize(
-    "who", ["office_user", "edu_liaison", "market_liaison", "other_office_user", "expert"]
+    "who", ["office_user", "edu_liaison", "market_liaison", "other_office_user", "expert", "business_user"]
 )
 def test_api_lists_show_only_visible_rows(world, api, who):
     user = getattr(world, who)
     client = api(user)
-    for prefix, _viewset, model in _api_endpoints():
+    for prefix, viewset, model in _api_endpoints():
         response = client.get(f"/api/{prefix}/", {"page_size": 1000})
+        if user.role == policy.BUSINESS and not getattr(viewset, "open_to_business", False):
+            # A 企业账号 reaches only the endpoints open to it (the scoped ones refuse it outright).
+            if issubclass(viewset, ScopedViewSetMixin):
+                assert response.status_code == 404, f"/api/{prefix}/ is open to a 企业账号"
+                continue
         assert response.status_code == 200, prefix
         body = response.json()
         ids = {row["id"] for row in (body["results"] if isinstance(body, dict) else body) if "id" in row}
@@ -316,6 +337,7 @@ def test_api_lists_show_only_visible_rows(world, api, who):
         "other_office_user",
         "other_liaison",
         "expert",
+        "business_user",
     ],
 )
 def test_detail_pages_are_404_outside_the_scope(world, login, who):

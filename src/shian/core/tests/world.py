@@ -224,18 +224,21 @@ def _inspections(c, *, campaign, framework, county, office_user, unit, tag):
         visit=visit, client_id="p1", file=ContentFile(b"\x89PNG test", name=f"{tag}.png")
     )
     ItemCategory.objects.create(item=framework.test_items[1], category=cat)
-    _stewardship(county=county, unit=unit, biz=biz, tag=tag)
+    account_user = c.business_user if tag == "三台" else None
+    _stewardship(county=county, unit=unit, biz=biz, tag=tag, account_user=account_user)
 
 
-def _stewardship(*, county, unit, biz, tag):
+def _stewardship(*, county, unit, biz, tag, account_user=None):
     """A 包保 cadre of the county bound to its business (the level rule is public reference data)."""
     from shian.stewardship.models import (
         Binding,
+        BusinessAccount,
         Cadre,
         Commitment,
         DutyRecord,
         LevelRule,
         PointRule,
+        RiskControl,
         StarRule,
         StewardVisit,
         StewardVisitPhoto,
@@ -260,6 +263,12 @@ def _stewardship(*, county, unit, biz, tag):
     Commitment.objects.create(
         cadre=cadre, year=2026, signed_scan=ContentFile(b"%PDF-1.4 test", name=f"{tag}承诺书.pdf")
     )
+    RiskControl.objects.create(business=biz, risk=f"{tag}冷藏温度", measures="每日记录冷藏温度")
+    if account_user is None:  # the other county's business gets its own 企业账号
+        from shian.organisation.models import User
+
+        account_user = User.objects.create(username=f"biz-{county.code}", role="business", name=f"{tag}企业")
+    BusinessAccount.objects.create(user=account_user, business=biz)
 
 
 def _surveys(*, campaign, county, unit, tag):

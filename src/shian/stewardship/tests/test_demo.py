@@ -22,3 +22,14 @@ def test_demo_stewardship(db):
     assert 0 < tiles["包保覆盖率"]["value"] < 100 and 0 < tiles["包保督导按时率"]["value"] < 100
     t01 = demo["users"]["t01"]
     assert Cadre.objects.filter(user=t01).exists()
+    from shian.stewardship.models import DutyRecord
+
+    biz = demo["users"]["biz01"]
+    assert biz.role == "business" and biz.check_password(demo["password"])
+    business = biz.business_account.business
+    assert business.safety_director and business.risk_controls.exists()
+    assert DutyRecord.objects.values("business").distinct().count() > 10
+    assert DutyRecord.objects.restrict(biz).exclude(business=business).count() == 0
+    from shian.core.demo import demo_logins_text
+
+    assert "biz01" in demo_logins_text(demo["password"])
