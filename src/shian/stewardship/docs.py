@@ -4,6 +4,7 @@ import datetime
 
 from shian.core import gbt9704 as g
 from shian.stewardship import services
+from shian.stewardship.choices import CadreLevel
 
 RESPONSIBILITIES = (
     "督促包保主体落实食品安全主体责任，建立并落实食品安全总监、食品安全员制度和“日管控、周排查、月调度”工作机制。",
@@ -111,7 +112,7 @@ def township_report_blocks(town, year: int, as_of: datetime.date) -> list:
     visits = StewardVisit.objects.filter(visited_on__gte=start, visited_on__lte=as_of, **inside)
     done = dict(visits.values_list("cadre").annotate(n=Count("id")).order_by())
     cadres = sorted(
-        {b.cadre for b in bindings}, key=lambda c: (c.level != "county", c.level != "town", c.name)
+        {b.cadre for b in bindings}, key=lambda c: (c.level != CadreLevel.COUNTY, c.level != CadreLevel.TOWNSHIP, c.name)
     )
     load = {c.pk: sum(1 for b in bindings if b.cadre_id == c.pk) for c in cadres}
     signed = set(
@@ -160,13 +161,13 @@ def township_report_blocks(town, year: int, as_of: datetime.date) -> list:
         ]
         for i, c in enumerate(cadres, start=1)
     ]
-    by_level = {lvl: sum(1 for c in cadres if c.level == lvl) for lvl in ("county", "town", "village")}
+    by_level = {lvl: sum(1 for c in cadres if c.level == lvl) for lvl in CadreLevel.values}
     businesses = len({b.business_id for b in bindings})
     unsigned = [c.name for c in cadres if c.pk not in signed]
     total_required, total_done = sum(required.values()), visits.count()
     report = (
         f"截至{as_of.year}年{as_of.month}月{as_of.day}日，{town.name}共有包保干部{len(cadres)}名"
-        f"（县级{by_level['county']}名、乡级{by_level['town']}名、村级{by_level['village']}名），"
+        f"（县级{by_level['county']}名、乡级{by_level['township']}名、村级{by_level['village']}名），"
         f"包保食品生产经营主体{businesses}家、包保关系{len(bindings)}个。{year}年以来开展督导{total_done}次"
         + (f"，按规定频次应督导{total_required}次" if total_required else "")
         + f"；督导发现问题{findings['found']}个，复查已整改{findings['fixed']}个，"

@@ -124,7 +124,7 @@ def test_township_report_says_what_the_records_say(cast, setup, login):
     from shian.stewardship.models import Commitment
 
     c, b1, b2 = setup
-    other = Cadre.objects.create(name="王乡干", level="town", region=cast.town, phone="13800000061")
+    other = Cadre.objects.create(name="王乡干", level="township", region=cast.town, phone="13800000061")
     Binding.objects.create(cadre=other, business=b2)
     # bound in January (a binding made after the report's date would not be in it)
     Binding.objects.update(created_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC))
