@@ -112,7 +112,8 @@ def township_report_blocks(town, year: int, as_of: datetime.date) -> list:
     visits = StewardVisit.objects.filter(visited_on__gte=start, visited_on__lte=as_of, **inside)
     done = dict(visits.values_list("cadre").annotate(n=Count("id")).order_by())
     cadres = sorted(
-        {b.cadre for b in bindings}, key=lambda c: (c.level != CadreLevel.COUNTY, c.level != CadreLevel.TOWNSHIP, c.name)
+        {b.cadre for b in bindings},
+        key=lambda c: (c.level != CadreLevel.COUNTY, c.level != CadreLevel.TOWNSHIP, c.name),
     )
     load = {c.pk: sum(1 for b in bindings if b.cadre_id == c.pk) for c in cadres}
     signed = set(
