@@ -189,6 +189,18 @@ def add_adjustment(run, unit, points, reason, *, actor, evidence=None) -> Adjust
     return adj
 
 
+def may_open_adjustment(adj: Adjustment, user) -> bool:
+    """May `user` open this 加减分 (its evidence, its removal page action): a run the user reads, and the
+    office running the campaign or the unit the 加减分 concerns. Pages and API ask this one question."""
+    if user is None or not user.is_authenticated:
+        return False
+    if not RankingRun.objects.readable(user).filter(pk=adj.run_id).exists():
+        return False
+    return policy.manages(user, adj.run.scheme.campaign) or (
+        user.unit_id is not None and user.unit_id == adj.unit_id
+    )
+
+
 @transaction.atomic
 def remove_adjustment(adj: Adjustment, *, actor) -> None:
     run = adj.run

@@ -226,8 +226,7 @@ def adjustment_add(request, pk):
 
 def _get_adjustment(request, pk):
     adj = get_object_or_404(Adjustment.objects.select_related("run__scheme__campaign"), pk=pk)
-    _get_run(request, adj.run_id)  # 404 unless the user reads the run
-    if not (policy.manages(request.user, adj.run.scheme.campaign) or request.user.unit_id == adj.unit_id):
+    if not services.may_open_adjustment(adj, request.user):
         raise Http404
     return adj
 
