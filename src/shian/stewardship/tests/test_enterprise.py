@@ -374,3 +374,70 @@ def test_the_account_list_shows_last_login_and_state_and_reopens(setup, login):
     assert account.is_active and after.is_active and after.business_scope_id == mine.pk
     with pytest.raises(ValidationError):
         enterprise.reopen_business_account(account, actor=cast.office_user)
+
+
+def test_business_accounts_through_the_api_follow_the_page_rules(setup, api):
+    from shian.core.models import AuditLog
+
+    cast, mine, theirs, far, user = setup
+    account = BusinessAccount.objects.get(user=user)
+    base = "/api/stewardship/business-accounts/"
+    rows = api(cast.office_user).get(base).json()["results"]
+    assert [(r["id"], r["username"], r["last_login"], r["active"]) for r in rows] == [
+        (account.pk, "biz01", None, True)
+    ]
+    assert api(cast.other_office_user).get(base).json()["results"] == []
+    assert api(cast.other_office_user).get(f"{base}{account.pk}/").status_code == 404
+    assert api(fresh(user)).get(base).status_code == 404  # the 企业账号 itself is kept off
+
+    opened = {"business": theirs.pk, "username": "biz-api", "password": PASSWORD}
+    assert api(cast.leader).post(f"{base}open/", opened, format="json").status_code == 403
+    assert api(cast.edu_liaison).post(f"{base}open/", opened, format="json").status_code in (400, 404)
+    assert (
+        api(cast.office_user).post(f"{base}open/", {**opened, "business": far.pk}, format="json").status_code
+        == 400
+    )
+    assert (
+        api(cast.office_user).post(f"{base}open/", {**opened, "password": "123"}, format="json").status_code
+        == 400
+    )
+    r = api(cast.office_user).post(f"{base}open/", opened, format="json")
+    assert r.status_code == 201 and r.json()["must_change_password"] is True
+    assert BusinessAccount.objects.get(user__username="biz-api").business == theirs
+
+    reset = f"{base}{account.pk}/reset-password/"
+    version = fresh(user).version
+    assert (
+        api(cast.leader)
+        .post(reset, {"password": NEW_PASSWORD, "version": version}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api(cast.other_office_user)
+        .post(reset, {"password": NEW_PASSWORD, "version": version}, format="json")
+        .status_code
+        == 404
+    )
+    assert (
+        api(cast.office_user)
+        .post(reset, {"password": "short", "version": version}, format="json")
+        .status_code
+        == 400
+    )
+    assert (
+        api(cast.office_user)
+        .post(reset, {"password": NEW_PASSWORD, "version": version - 1}, format="json")
+        .status_code
+        == 409
+    )
+    r = api(cast.town_liaison).post(reset, {"password": NEW_PASSWORD, "version": version}, format="json")
+    assert r.status_code == 200, r.content
+    assert fresh(user).check_password(NEW_PASSWORD) and fresh(user).must_change_password
+    assert AuditLog.objects.filter(event="password_reset", object_id=str(user.pk)).exists()
+
+    assert api(cast.other_office_user).post(f"{base}{account.pk}/close/").status_code == 404
+    r = api(cast.office_user).post(f"{base}{account.pk}/close/")
+    assert r.status_code == 200 and r.json()["active"] is False and fresh(user).is_active is False
+    assert api(cast.office_user).post(f"{base}{account.pk}/reopen/").json()["active"] is True
+    assert api(cast.office_user).post(f"{base}{account.pk}/reopen/").status_code == 400
