@@ -187,10 +187,18 @@ class RankingAppealInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="申诉理由")
 
 
+class RankingAppealUpload(RankingAppealInput):
+    evidence = serializers.FileField(required=False, help_text="申诉材料（可选）")
+
+
 class RankingAppealSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="pending 待处理 / upheld 申诉成立 / rejected 维持原排名"
     )
+    has_evidence = serializers.SerializerMethodField(help_text="是否附申诉材料（下载：evidence 动作）")
+
+    def get_has_evidence(self, obj) -> bool:
+        return bool(obj.evidence)
 
     class Meta:
         model = Appeal
@@ -199,6 +207,8 @@ class RankingAppealSerializer(serializers.ModelSerializer):
             "run",
             "unit",
             "reason",
+            "evidence_name",
+            "has_evidence",
             "filed_by",
             "status",
             "decision",
@@ -367,14 +377,22 @@ class RankingRunViewSet(ScopedReadOnlyViewSet):
         run.refresh_from_db()
         return Response(RankingRunSerializer(run, context={"request": request}).data)
 
-    @extend_schema(request=RankingAppealInput, responses=RankingAppealSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={"application/json": RankingAppealInput, "multipart/form-data": RankingAppealUpload},
+        responses={201: RankingAppealSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def appeal(self, request, pk=None):
-        """上榜单位在申诉期内对已发布的排名提出申诉。"""
+        """上榜单位在申诉期内对已发布的排名提出申诉；附申诉材料时用 multipart（字段 evidence）。"""
         run = self.get_object()
-        body = RankingAppealInput(data=request.data)
+        body = RankingAppealUpload(data=request.data)
         body.is_valid(raise_exception=True)
-        appeal = services.file_appeal(run, actor=request.user, reason=body.validated_data["reason"])
+        appeal = services.file_appeal(
+            run,
+            actor=request.user,
+            reason=body.validated_data["reason"],
+            evidence=body.validated_data.get("evidence"),
+        )
         return Response(RankingAppealSerializer(appeal, context={"request": request}).data, status=201)
 
 
@@ -415,6 +433,15 @@ class RankingAppealViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         return self.queryset.all().restrict(self.request.user, "view")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        """下载申诉材料（可见该申诉者：创建办、申诉单位，与页面相同）。"""
+        appeal = self.get_object()
+        if not appeal.evidence:
+            raise Http404
+        return file_response(appeal.evidence, appeal.evidence_name or appeal.evidence.name.rsplit("/", 1)[-1])
 
     @extend_schema(request=RankingDecisionInput, responses=RankingAppealSerializer)
     @action(detail=True, methods=["post"])

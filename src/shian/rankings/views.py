@@ -255,7 +255,12 @@ def adjustment_file(request, pk):
 def appeal_file(request, pk):
     run = _get_run(request, pk)
     try:
-        services.file_appeal(run, actor=request.user, reason=request.POST.get("reason", ""))
+        services.file_appeal(
+            run,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            evidence=request.FILES.get("evidence"),
+        )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -293,6 +298,15 @@ def appeal_detail(request, pk):
         "rankings/appeal_detail.html",
         {"appeal": appeal, "can_decide": can_decide, "outcomes": AppealStatus.choices[1:]},
     )
+
+
+@login_required
+def appeal_evidence(request, pk):
+    """The appeal's 申诉材料, for whoever may open the appeal."""
+    appeal = get_object_for_user(Appeal, request.user, pk)
+    if not appeal.evidence:
+        raise Http404
+    return file_response(appeal.evidence, appeal.evidence_name or appeal.evidence.name.rsplit("/", 1)[-1])
 
 
 @login_required

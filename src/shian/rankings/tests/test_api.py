@@ -222,3 +222,37 @@ def test_an_adjustment_without_evidence_has_nothing_to_download(cast, api, schem
     adj = Adjustment.objects.get()
     assert api(cast.office_user).get(f"/api/ranking-adjustments/{adj.pk}/").json()["has_evidence"] is False
     assert api(cast.office_user).get(f"/api/ranking-adjustments/{adj.pk}/evidence/").status_code == 404
+
+
+def test_appeal_files_through_the_api(cast, api, scheme, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    run_id = _draft(cast, api, scheme)
+    version = RankingRun.objects.get(pk=run_id).version
+    api(cast.office_user).post(f"/api/ranking-runs/{run_id}/publish/", {"version": version}, format="json")
+    url = f"/api/ranking-runs/{run_id}/appeal/"
+    pdf = b"%PDF-1.4\n% appeal material\n"
+
+    def body(content=pdf):
+        return {"reason": "数据有误", "evidence": SimpleUploadedFile("核对说明.pdf", content)}
+
+    assert api(cast.leader).post(url, body(), format="multipart").status_code == 403  # read-only
+    assert api(cast.other_liaison).post(url, body(), format="multipart").status_code == 404
+    r = api(cast.market_liaison).post(url, body(b"MZ\x90 not a pdf"), format="multipart")
+    assert r.status_code == 400 and "evidence" in r.json()
+    assert not Appeal.objects.exists()
+    r = api(cast.market_liaison).post(url, body(), format="multipart")
+    assert r.status_code == 201 and r.json()["has_evidence"] and r.json()["evidence_name"] == "核对说明.pdf"
+    appeal = Appeal.objects.get()
+    download = f"/api/ranking-appeals/{appeal.pk}/evidence/"
+    for who in (cast.market_liaison, cast.office_user):
+        r = api(who).get(download)
+        assert r.status_code == 200 and b"".join(r.streaming_content) == pdf
+        assert r["X-Content-Type-Options"] == "nosniff"
+    for who in (cast.edu_liaison, cast.other_office_user, cast.other_liaison):
+        assert api(who).get(download).status_code == 404, who
+    # a JSON appeal still works and has no file
+    r = api(cast.edu_liaison).post(url, {"reason": "名次有误"}, format="json")
+    assert r.status_code == 201 and r.json()["has_evidence"] is False
+    assert api(cast.edu_liaison).get(f"/api/ranking-appeals/{r.json()['id']}/evidence/").status_code == 404
