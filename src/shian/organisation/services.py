@@ -90,10 +90,11 @@ def reset_password(user, password, *, actor, expected_version):
     from django.core.exceptions import ValidationError
 
     from shian.core.audit import actor_context
-    from shian.core.services import save_versioned
+    from shian.core.services import check_version, save_versioned
 
     if actor is None or actor.pk == user.pk:
         raise PermissionDenied("本人修改密码请在“修改密码”页面进行")
+    check_version(user, expected_version)  # before the password touches the instance
     try:
         validate_password(password or "", user)
     except ValidationError as exc:
