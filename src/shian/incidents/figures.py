@@ -3,7 +3,7 @@ caller has already decided the user may see `region`."""
 
 import datetime as dt
 
-from shian.incidents.models import Incident
+from shian.incidents.models import Incident, SpecialCampaign, SpecialSite
 
 
 def incidents_in(region, start: dt.date, end: dt.date):
@@ -31,6 +31,46 @@ def incident_counts(region, start: dt.date, end: dt.date) -> dict:
         "by_level": by_level,
         "by_kind": by_kind,
     }
+
+
+def special_figures(region, as_of: dt.date, since: dt.date | None = None) -> list[dict]:
+    """专项整治 of `region`'s subtree under way by `as_of` (started on or before it; with `since`, not
+    ended before it), oldest first: for each its kind, title, target (the townships' 目标户数), the
+    businesses it covers and those done (验收合格 or 依法取缔) with a 排查日期 on or before `as_of` — a
+    site recorded done later is not done yet on that day. Two queries."""
+    from django.db.models import Count, Q, Sum
+
+    from shian.incidents.choices import SITE_DONE
+
+    campaigns = SpecialCampaign.objects.filter(region__path__startswith=region.path, starts_on__lte=as_of)
+    if since is not None:
+        campaigns = campaigns.filter(ends_on__gte=since)
+    campaigns = list(campaigns.annotate(target_total=Sum("targets__target")).order_by("starts_on", "id"))
+    counts = {
+        row["campaign"]: row
+        for row in SpecialSite.objects.filter(campaign__in=[c.pk for c in campaigns])
+        .values("campaign")
+        .annotate(
+            covered=Count("id"),
+            done=Count("id", filter=Q(status__in=SITE_DONE, checked_on__lte=as_of)),
+        )
+        .order_by()
+    }
+    out = []
+    for c in campaigns:
+        row = counts.get(c.pk, {})
+        out.append(
+            {
+                "id": c.pk,
+                "title": c.title,
+                "kind": c.kind,
+                "kind_label": c.get_kind_display(),
+                "target": c.target_total or 0,
+                "covered": row.get("covered", 0),
+                "done": row.get("done", 0),
+            }
+        )
+    return out
 
 
 def dashboard_tiles(campaign, user) -> list[dict]:

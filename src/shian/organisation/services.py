@@ -75,6 +75,36 @@ def save_user(user, *, actor, password=None, expected_version=None):
     return user
 
 
+@transaction.atomic
+def reset_password(user, password, *, actor, expected_version):
+    """A new initial password for `user`, set by `actor` (not its owner) — the one path every reset
+    takes, whoever's rule allowed it (organisation/accounts.py for unit accounts through `save_user`,
+    stewardship.enterprise for 企业账号).
+
+    The password goes through the password policy (a ValidationError on `password`); saving it runs the
+    policy's `password_changed` hook (security/passwords.py): the owner must change it at the next
+    login, the old API tokens are revoked and a `password_reset` audit row is written. The user's
+    `version` is checked like any other edit.
+    """
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from shian.core.audit import actor_context
+    from shian.core.services import check_version, save_versioned
+
+    if actor is None or actor.pk == user.pk:
+        raise PermissionDenied("本人修改密码请在“修改密码”页面进行")
+    check_version(user, expected_version)  # before the password touches the instance
+    try:
+        validate_password(password or "", user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    with actor_context(actor):
+        user.set_password(password)
+        save_versioned(user, expected_version)
+    return user
+
+
 def region_columns():
     from shian.core.spreadsheets import Column, parse_int
 

@@ -1,18 +1,22 @@
 """Rankings API: schemes (office writes; compute), runs (read; publish, 加减分, entries, appeal),
 appeals (read; decide), 约谈 (office records). The same rules as the pages: services decide."""
 
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from shian.core import policy
 from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.files import file_response
 from shian.core.views import get_object_for_user
 from shian.organisation.models import Unit
 from shian.rankings import periods, services
-from shian.rankings.models import Appeal, Interview, RankingRun, RankingScheme
+from shian.rankings.models import Adjustment, Appeal, Interview, RankingRun, RankingScheme
 
 # Status-like fields are plain strings here: several apps call a field "status"/"period_kind" with
 # other choices, and one enum per name keeps the schema components distinct.
@@ -150,14 +154,51 @@ class RankingAdjustmentInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+class RankingAdjustmentUpload(RankingAdjustmentInput):
+    evidence = serializers.FileField(
+        required=False, help_text="佐证文件（可选；与页面上传同样检查类型和大小）"
+    )
+
+
+class RankingAdjustmentSerializer(serializers.ModelSerializer):
+    has_evidence = serializers.SerializerMethodField(help_text="是否有佐证文件（下载：evidence 动作）")
+
+    class Meta:
+        model = Adjustment
+        fields = [
+            "id",
+            "run",
+            "unit",
+            "points",
+            "reason",
+            "evidence_name",
+            "has_evidence",
+            "created_by",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_has_evidence(self, obj) -> bool:
+        return bool(obj.evidence)
+
+
 class RankingAppealInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="申诉理由")
+
+
+class RankingAppealUpload(RankingAppealInput):
+    evidence = serializers.FileField(required=False, help_text="申诉材料（可选）")
 
 
 class RankingAppealSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="pending 待处理 / upheld 申诉成立 / rejected 维持原排名"
     )
+    has_evidence = serializers.SerializerMethodField(help_text="是否附申诉材料（下载：evidence 动作）")
+
+    def get_has_evidence(self, obj) -> bool:
+        return bool(obj.evidence)
 
     class Meta:
         model = Appeal
@@ -166,6 +207,8 @@ class RankingAppealSerializer(serializers.ModelSerializer):
             "run",
             "unit",
             "reason",
+            "evidence_name",
+            "has_evidence",
             "filed_by",
             "status",
             "decision",
@@ -314,30 +357,69 @@ class RankingRunViewSet(ScopedReadOnlyViewSet):
         run.refresh_from_db()
         return Response(RankingRunSerializer(run, context={"request": request}).data)
 
-    @extend_schema(request=RankingAdjustmentInput, responses=RankingRunSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={"application/json": RankingAdjustmentInput, "multipart/form-data": RankingAdjustmentUpload},
+        responses=RankingRunSerializer,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def adjust(self, request, pk=None):
-        """对草稿登记加减分（佐证文件请在页面上传）。"""
+        """对草稿登记加减分；附佐证文件时用 multipart（字段 evidence），下载见 ranking-adjustments 的 evidence。"""
         run = self.get_object()
-        body = RankingAdjustmentInput(data=request.data)
+        body = RankingAdjustmentUpload(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         unit = Unit.objects.filter(pk=data["unit"]).first()
         if unit is None:
             raise ValidationError({"unit": "单位不存在"})
-        services.add_adjustment(run, unit, data["points"], data["reason"], actor=request.user)
+        services.add_adjustment(
+            run, unit, data["points"], data["reason"], actor=request.user, evidence=data.get("evidence")
+        )
         run.refresh_from_db()
         return Response(RankingRunSerializer(run, context={"request": request}).data)
 
-    @extend_schema(request=RankingAppealInput, responses=RankingAppealSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={"application/json": RankingAppealInput, "multipart/form-data": RankingAppealUpload},
+        responses={201: RankingAppealSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def appeal(self, request, pk=None):
-        """上榜单位在申诉期内对已发布的排名提出申诉。"""
+        """上榜单位在申诉期内对已发布的排名提出申诉；附申诉材料时用 multipart（字段 evidence）。"""
         run = self.get_object()
-        body = RankingAppealInput(data=request.data)
+        body = RankingAppealUpload(data=request.data)
         body.is_valid(raise_exception=True)
-        appeal = services.file_appeal(run, actor=request.user, reason=body.validated_data["reason"])
+        appeal = services.file_appeal(
+            run,
+            actor=request.user,
+            reason=body.validated_data["reason"],
+            evidence=body.validated_data.get("evidence"),
+        )
         return Response(RankingAppealSerializer(appeal, context={"request": request}).data, status=201)
+
+
+class RankingAdjustmentViewSet(ScopedReadOnlyViewSet):
+    """加减分（只读；所在排名可见者可见）。evidence 下载佐证文件：仅创建办和被加减分的单位，与页面相同。"""
+
+    lookup_value_regex = ID_PATTERN
+
+    queryset = Adjustment.objects.select_related("run__scheme__campaign")
+    serializer_class = RankingAdjustmentSerializer
+    filterset_fields = ["run", "unit"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Adjustment.objects.none()
+        user = self.request.user
+        runs = RankingRun.objects.readable(user)
+        return self.queryset.all().restrict(user, "view").filter(run__in=runs)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        """下载加减分的佐证文件。"""
+        adj = self.get_object()
+        if not services.may_open_adjustment(adj, request.user) or not adj.evidence:
+            raise Http404
+        return file_response(adj.evidence, adj.evidence_name or adj.evidence.name.rsplit("/", 1)[-1])
 
 
 class RankingAppealViewSet(ScopedReadOnlyViewSet):
@@ -351,6 +433,15 @@ class RankingAppealViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         return self.queryset.all().restrict(self.request.user, "view")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        """下载申诉材料（可见该申诉者：创建办、申诉单位，与页面相同）。"""
+        appeal = self.get_object()
+        if not appeal.evidence:
+            raise Http404
+        return file_response(appeal.evidence, appeal.evidence_name or appeal.evidence.name.rsplit("/", 1)[-1])
 
     @extend_schema(request=RankingDecisionInput, responses=RankingAppealSerializer)
     @action(detail=True, methods=["post"])
@@ -383,5 +474,6 @@ class RankingInterviewViewSet(ScopedModelViewSet):
 def register(router):
     router.register("ranking-schemes", RankingSchemeViewSet, basename="ranking-scheme")
     router.register("ranking-runs", RankingRunViewSet, basename="ranking-run")
+    router.register("ranking-adjustments", RankingAdjustmentViewSet, basename="ranking-adjustment")
     router.register("ranking-appeals", RankingAppealViewSet, basename="ranking-appeal")
     router.register("ranking-interviews", RankingInterviewViewSet, basename="ranking-interview")

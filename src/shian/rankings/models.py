@@ -289,6 +289,8 @@ class Appeal(BusinessModel):
         "organisation.Unit", verbose_name="申诉单位", on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField("申诉理由")
+    evidence = models.FileField("申诉材料", upload_to="rankings/appeals/%Y/%m/", blank=True, max_length=300)
+    evidence_name = models.CharField("文件名", max_length=200, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="申诉人",

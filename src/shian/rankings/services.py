@@ -189,6 +189,18 @@ def add_adjustment(run, unit, points, reason, *, actor, evidence=None) -> Adjust
     return adj
 
 
+def may_open_adjustment(adj: Adjustment, user) -> bool:
+    """May `user` open this 加减分 (its evidence, its removal page action): a run the user reads, and the
+    office running the campaign or the unit the 加减分 concerns. Pages and API ask this one question."""
+    if user is None or not user.is_authenticated:
+        return False
+    if not RankingRun.objects.readable(user).filter(pk=adj.run_id).exists():
+        return False
+    return policy.manages(user, adj.run.scheme.campaign) or (
+        user.unit_id is not None and user.unit_id == adj.unit_id
+    )
+
+
 @transaction.atomic
 def remove_adjustment(adj: Adjustment, *, actor) -> None:
     run = adj.run
@@ -267,14 +279,22 @@ def can_decide(appeal: Appeal, user) -> bool:
 
 
 @transaction.atomic
-def file_appeal(run: RankingRun, *, actor, reason: str) -> Appeal:
+def file_appeal(run: RankingRun, *, actor, reason: str, evidence=None) -> Appeal:
+    """A ranked unit's 申诉, with its reason and (optionally) one file of 申诉材料."""
     if not can_appeal(run, actor):
         raise PermissionDenied("只有上榜单位可以在申诉期内对已发布的排名申诉")
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写申诉理由"})
     if Appeal.objects.filter(run=run, unit_id=actor.unit_id, status=AppealStatus.PENDING).exists():
         raise ValidationError("本单位已有待处理的申诉")
-    appeal = Appeal.objects.create(run=run, unit_id=actor.unit_id, reason=reason.strip(), filed_by=actor)
+    appeal = Appeal(run=run, unit_id=actor.unit_id, reason=reason.strip(), filed_by=actor)
+    if evidence is not None:
+        try:
+            appeal.evidence_name = check_upload(evidence, "evidence")
+        except ValidationError as exc:
+            raise ValidationError({"evidence": exc.messages}) from exc
+        appeal.evidence.save(appeal.evidence_name, evidence, save=False)
+    appeal.save()
     log_event(appeal, "ranking_appeal_filed")
     return appeal
 

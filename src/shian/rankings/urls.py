@@ -17,6 +17,7 @@ urlpatterns = [
     path("adjustments/<int:pk>/delete/", views.adjustment_delete, name="adjustment_delete"),
     path("adjustments/<int:pk>/file/", views.adjustment_file, name="adjustment_file"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/file/", views.appeal_evidence, name="appeal_evidence"),
     path("assessment/", views.sheet_list, name="sheet_list"),
     path("interviews/", views.interview_list, name="interview_list"),
     path("interviews/propose/", views.interview_propose, name="interview_propose"),

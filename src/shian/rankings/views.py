@@ -226,8 +226,7 @@ def adjustment_add(request, pk):
 
 def _get_adjustment(request, pk):
     adj = get_object_or_404(Adjustment.objects.select_related("run__scheme__campaign"), pk=pk)
-    _get_run(request, adj.run_id)  # 404 unless the user reads the run
-    if not (policy.manages(request.user, adj.run.scheme.campaign) or request.user.unit_id == adj.unit_id):
+    if not services.may_open_adjustment(adj, request.user):
         raise Http404
     return adj
 
@@ -256,7 +255,12 @@ def adjustment_file(request, pk):
 def appeal_file(request, pk):
     run = _get_run(request, pk)
     try:
-        services.file_appeal(run, actor=request.user, reason=request.POST.get("reason", ""))
+        services.file_appeal(
+            run,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            evidence=request.FILES.get("evidence"),
+        )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -294,6 +298,15 @@ def appeal_detail(request, pk):
         "rankings/appeal_detail.html",
         {"appeal": appeal, "can_decide": can_decide, "outcomes": AppealStatus.choices[1:]},
     )
+
+
+@login_required
+def appeal_evidence(request, pk):
+    """The appeal's 申诉材料, for whoever may open the appeal."""
+    appeal = get_object_for_user(Appeal, request.user, pk)
+    if not appeal.evidence:
+        raise Http404
+    return file_response(appeal.evidence, appeal.evidence_name or appeal.evidence.name.rsplit("/", 1)[-1])
 
 
 @login_required

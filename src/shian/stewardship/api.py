@@ -10,12 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
 from shian.registry.models import Business
 from shian.stewardship import duty, enterprise, services
 from shian.stewardship.choices import DutyKind
 from shian.stewardship.filtersets import BindingFilterSet, CadreFilterSet
-from shian.stewardship.models import Binding, Cadre, DutyRecord, LevelRule, RiskControl
+from shian.stewardship.models import Binding, BusinessAccount, Cadre, DutyRecord, LevelRule, RiskControl
 
 
 class LevelRuleSerializer(serializers.ModelSerializer):
@@ -258,6 +258,120 @@ class EnterpriseViewSet(ScopedReadOnlyViewSet):
         return Response({"month": datetime.date(today.year, today.month, 1), "kinds": rows})
 
 
+class BusinessAccountSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    phone = serializers.CharField(source="user.phone", read_only=True)
+    last_login = serializers.DateTimeField(source="user.last_login", read_only=True, allow_null=True)
+    must_change_password = serializers.BooleanField(source="user.must_change_password", read_only=True)
+    active = serializers.SerializerMethodField(help_text="账号和登录均启用")
+    user_version = serializers.IntegerField(
+        source="user.version", read_only=True, help_text="登录账号的版本号（重置密码时提交）"
+    )
+
+    class Meta:
+        model = BusinessAccount
+        fields = [
+            "id",
+            "business",
+            "username",
+            "name",
+            "phone",
+            "last_login",
+            "must_change_password",
+            "active",
+            "user_version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_active(self, obj) -> bool:
+        return obj.is_active and obj.user.is_active
+
+
+class BusinessAccountOpenInput(serializers.Serializer):
+    business = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="市场主体")
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True, help_text="初始密码；须符合密码策略")
+    name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class BusinessAccountPasswordInput(serializers.Serializer):
+    password = serializers.CharField(
+        max_length=128, write_only=True, help_text="新的初始密码；须符合密码策略"
+    )
+    version = serializers.IntegerField(
+        min_value=0, max_value=MAX_ID, help_text="登录账号的版本号 user_version"
+    )
+
+
+class BusinessAccountViewSet(ScopedReadOnlyViewSet):
+    """企业账号 of the businesses in scope: opened, stopped, switched back on and given a new initial
+    password by the office over the business or its township (stewardship.enterprise decides)."""
+
+    base_queryset = BusinessAccount.objects.select_related("user", "business__region")
+    serializer_class = BusinessAccountSerializer
+    filterset_fields = ["business"]
+
+    def get_queryset(self):
+        # The actions change through the services (who may open an account: the office or the
+        # township, stewardship.enterprise.may_open_account), so they read the caller's visible rows.
+        return self.base_queryset.all().restrict(self.request.user, "view")
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DjangoPermissionDenied as exc:
+            raise NotFound() from exc
+
+    def _fresh(self, account):
+        return self.get_serializer(self.base_queryset.get(pk=account.pk)).data
+
+    @extend_schema(request=BusinessAccountOpenInput, responses={201: BusinessAccountSerializer})
+    @action(detail=False, methods=["post"], url_path="open")
+    def open_account(self, request):
+        """开通企业账号（首次登录须修改初始密码）。"""
+        body = BusinessAccountOpenInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        business = Business.objects.restrict(request.user).filter(pk=data.pop("business")).first()
+        if business is None:
+            raise serializers.ValidationError({"business": "市场主体不存在或不在您的管理范围内"})
+        account = self._call(enterprise.open_business_account, business, actor=request.user, **data)
+        return Response(self._fresh(account), status=201)
+
+    @extend_schema(request=None, responses=BusinessAccountSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """停用企业账号（不能再登录，也看不到本企业数据）。"""
+        account = self._call(enterprise.close_business_account, self.get_object(), actor=request.user)
+        return Response(self._fresh(account))
+
+    @extend_schema(request=None, responses=BusinessAccountSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """重新启用已停用的企业账号（密码不变）。"""
+        account = self._call(enterprise.reopen_business_account, self.get_object(), actor=request.user)
+        return Response(self._fresh(account))
+
+    @extend_schema(request=BusinessAccountPasswordInput, responses=BusinessAccountSerializer)
+    @action(detail=True, methods=["post"], url_path="reset-password")
+    def reset_password(self, request, pk=None):
+        """重置企业账号的密码：新的初始密码须符合密码策略，企业登录后须修改；记入审计。"""
+        account = self.get_object()
+        body = BusinessAccountPasswordInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        self._call(
+            enterprise.reset_business_account_password,
+            account,
+            actor=request.user,
+            password=body.validated_data["password"],
+            expected_version=body.validated_data["version"],
+        )
+        return Response(self._fresh(account))
+
+
 def register(router):
     router.register("stewardship/cadres", CadreViewSet, basename="cadre")
     router.register("stewardship/bindings", BindingViewSet, basename="binding")
@@ -265,3 +379,4 @@ def register(router):
     router.register("stewardship/duty-records", DutyRecordViewSet, basename="duty-record")
     router.register("stewardship/risk-controls", RiskControlViewSet, basename="risk-control")
     router.register("stewardship/enterprises", EnterpriseViewSet, basename="enterprise")
+    router.register("stewardship/business-accounts", BusinessAccountViewSet, basename="business-account")

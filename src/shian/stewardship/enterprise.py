@@ -97,6 +97,44 @@ def close_business_account(account: BusinessAccount, *, actor) -> BusinessAccoun
     user.is_active = False
     with actor_context(actor):
         user.save(update_fields=["is_active"])
+    log_event(account.business, "business_account_closed", note=f"停用企业账号“{user.username}”")
+    return account
+
+
+@transaction.atomic
+def reopen_business_account(account: BusinessAccount, *, actor) -> BusinessAccount:
+    """Switch a stopped 企业账号 back on (the link and the login); its password is left as it was."""
+    if not may_open_account(account.business, actor):
+        raise PermissionDenied("只有本辖区创建办或所在乡镇可以启用企业账号")
+    if account.is_active and account.user.is_active:
+        raise ValidationError({"account": f"企业账号“{account.user.username}”已在使用中"})
+    account.is_active = True
+    account.save()
+    user = account.user
+    user.is_active = True
+    with actor_context(actor):
+        user.save(update_fields=["is_active"])
+    log_event(account.business, "business_account_reopened", note=f"重新启用企业账号“{user.username}”")
+    return account
+
+
+@transaction.atomic
+def reset_business_account_password(account: BusinessAccount, *, actor, password, expected_version):
+    """A new initial password for a 企业账号, by the office or township that may open it. The rules of
+    every reset (password policy, must change at the next login, tokens revoked, audit) are
+    organisation's `reset_password`."""
+    from shian.organisation.services import reset_password
+
+    if not may_open_account(account.business, actor):
+        raise PermissionDenied("只有本辖区创建办或所在乡镇可以重置企业账号的密码")
+    if not (account.is_active and account.user.is_active):
+        raise ValidationError({"password": f"企业账号“{account.user.username}”已停用，请先启用再重置密码"})
+    reset_password(account.user, password, actor=actor, expected_version=expected_version)
+    log_event(
+        account.business,
+        "business_account_password_reset",
+        note=f"重置企业账号“{account.user.username}”的密码",
+    )
     return account
 
 

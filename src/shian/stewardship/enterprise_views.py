@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views import View
 
 from shian.core.exports import attachment_header, audit_export
+from shian.core.services import ConcurrentEditError
 from shian.core.views import get_object_for_user
 from shian.registry.models import Business
 from shian.stewardship import duty, enterprise
@@ -185,12 +186,53 @@ class OpenAccountView(BusinessDutyView):
 
 class CloseAccountView(LoginRequiredMixin, View):
     def post(self, request, pk, account):
-        business = business_for(request, pk)
-        found = BusinessAccount.objects.filter(pk=account, business=business).select_related("user").first()
-        if found is None or not enterprise.may_open_account(business, request.user):
-            raise Http404
+        business, found = _account_for(request, pk, account)
         enterprise.close_business_account(found, actor=request.user)
         messages.success(request, f"已停用企业账号“{found.user.username}”")
+        return redirect("stewardship:business_detail", business.pk)
+
+
+def _account_for(request, pk, account):
+    """The business (in view scope) and one of its accounts, or 404 unless `request.user` may open one."""
+    business = business_for(request, pk)
+    found = BusinessAccount.objects.filter(pk=account, business=business).select_related("user").first()
+    if found is None or not enterprise.may_open_account(business, request.user):
+        raise Http404
+    return business, found
+
+
+class ReopenAccountView(LoginRequiredMixin, View):
+    def post(self, request, pk, account):
+        business, found = _account_for(request, pk, account)
+        try:
+            enterprise.reopen_business_account(found, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已重新启用企业账号“{found.user.username}”")
+        return redirect("stewardship:business_detail", business.pk)
+
+
+class ResetAccountPasswordView(BusinessDutyView):
+    def post(self, request, pk, account):
+        business, found = _account_for(request, pk, account)
+        try:
+            enterprise.reset_business_account_password(
+                found,
+                actor=request.user,
+                password=request.POST.get("password", ""),
+                expected_version=request.POST.get("version"),
+            )
+        except ValidationError as exc:
+            ctx = self.context(request, business, reset_errors=_errors(exc), reset_account=found.pk)
+            return render(request, self.template, ctx, status=400)
+        except ConcurrentEditError as exc:
+            ctx = self.context(request, business, reset_errors=[exc.message], reset_account=found.pk)
+            return render(request, self.template, ctx, status=409)
+        messages.success(
+            request,
+            f"已重置企业账号“{found.user.username}”的密码，请将新的初始密码告知企业，登录后须修改密码",
+        )
         return redirect("stewardship:business_detail", business.pk)
 
 

@@ -33,6 +33,16 @@ urlpatterns = [
         ev.CloseAccountView.as_view(),
         name="business_account_close",
     ),
+    path(
+        "business/<int:pk>/accounts/<int:account>/reopen/",
+        ev.ReopenAccountView.as_view(),
+        name="business_account_reopen",
+    ),
+    path(
+        "business/<int:pk>/accounts/<int:account>/password/",
+        ev.ResetAccountPasswordView.as_view(),
+        name="business_account_password",
+    ),
     path("business/<int:pk>/import/", ev.DutyImportView.as_view(), name="business_duty_import"),
     path("business/<int:pk>/lists.docx", ev.BusinessListsView.as_view(), name="business_lists"),
     path("duty/<int:pk>/", views.DutyFormView.as_view(), name="duty_form"),

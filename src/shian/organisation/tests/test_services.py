@@ -103,3 +103,29 @@ def test_import_commands(cast, tmp_path):
     bad.write_bytes(_xlsx([["区划代码", "名称", "上级代码", "层级"], ["12", "坏", "", "镇"]]).read())
     with pytest.raises(CommandError, match="未导入任何数据"):
         call_command("import-regions", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_reset_password_applies_the_policy_forces_a_change_and_checks_the_version(cast):
+    import pytest as _pytest
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from rest_framework.authtoken.models import Token
+
+    from shian.core.models import AuditLog
+    from shian.core.services import ConcurrentEditError
+    from shian.organisation.models import User
+    from shian.organisation.services import reset_password
+
+    user = User.objects.get(pk=cast.edu_liaison.pk)
+    Token.objects.create(user=user)
+    with _pytest.raises(ValidationError) as exc:
+        reset_password(user, "abc", actor=cast.office_user, expected_version=user.version)
+    assert "password" in exc.value.message_dict
+    with _pytest.raises(ConcurrentEditError):
+        reset_password(user, "Reset#2026ok", actor=cast.office_user, expected_version=user.version + 5)
+    with _pytest.raises(PermissionDenied):
+        reset_password(user, "Reset#2026ok", actor=user, expected_version=user.version)
+    reset_password(user, "Reset#2026ok", actor=cast.office_user, expected_version=user.version)
+    after = User.objects.get(pk=user.pk)
+    assert after.check_password("Reset#2026ok") and after.must_change_password
+    assert not Token.objects.filter(user=user).exists()
+    assert AuditLog.objects.filter(event="password_reset", object_id=str(user.pk)).exists()

@@ -143,3 +143,116 @@ def test_interviews_by_the_office_and_read_by_the_unit(cast, api):
     )
     resp = api(cast.office_user).patch(f"/api/ranking-interviews/{iid}/", upd, format="json")
     assert resp.status_code == 200 and resp.json()["minutes"] == "纪要"
+
+
+def _draft(cast, api, scheme):
+    resp = api(cast.office_user).post(
+        f"/api/ranking-schemes/{scheme.pk}/compute/", {"period": "2026-05"}, format="json"
+    )
+    return resp.json()["id"]
+
+
+def test_adjustment_evidence_is_uploaded_and_downloaded_through_the_api(
+    cast, api, scheme, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shian.core.models import AuditLog
+    from shian.rankings.models import Adjustment
+
+    settings.MEDIA_ROOT = tmp_path
+    run_id = _draft(cast, api, scheme)
+    url = f"/api/ranking-runs/{run_id}/adjust/"
+    pdf = b"%PDF-1.4\n% evidence of the commendation\n"
+
+    def body(content=pdf, name="表彰文件.pdf"):
+        return {
+            "unit": cast.market.pk,
+            "points": "3",
+            "reason": "获省级表彰",
+            "evidence": SimpleUploadedFile(name, content),
+        }
+
+    # read-only roles and units are refused before anything is stored
+    assert api(cast.leader).post(url, body(), format="multipart").status_code == 403
+    assert api(cast.market_liaison).post(url, body(), format="multipart").status_code == 404  # a draft
+    assert api(cast.other_office_user).post(url, body(), format="multipart").status_code == 404
+    # the upload passes the same check as the page: content decides the kind
+    resp = api(cast.office_user).post(url, body(b"MZ\x90\x00 not a pdf", "表彰.pdf"), format="multipart")
+    assert resp.status_code == 400 and "类型不受支持" in str(resp.json())
+    assert not Adjustment.objects.exists()
+    resp = api(cast.office_user).post(url, body(), format="multipart")
+    assert resp.status_code == 200, resp.content
+    adj = Adjustment.objects.get()
+    assert adj.evidence_name == "表彰文件.pdf" and adj.points == 3
+    listed = api(cast.office_user).get("/api/ranking-adjustments/", {"run": run_id}).json()["results"]
+    assert [(a["id"], a["has_evidence"], a["evidence_name"]) for a in listed] == [
+        (adj.pk, True, "表彰文件.pdf")
+    ]
+    download = f"/api/ranking-adjustments/{adj.pk}/evidence/"
+    resp = api(cast.office_user).get(download)
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == pdf
+    assert (
+        resp["Content-Disposition"].startswith("attachment") and resp["X-Content-Type-Options"] == "nosniff"
+    )
+    assert AuditLog.objects.filter(event="file_downloaded", object_id=str(adj.pk)).exists()
+    # another county and the unit of a draft: 404
+    assert api(cast.other_office_user).get(download).status_code == 404
+    assert api(cast.other_office_user).get(f"/api/ranking-adjustments/{adj.pk}/").status_code == 404
+    assert api(cast.market_liaison).get(download).status_code == 404
+    # published: the unit concerned reads its evidence, another unit and the leader do not (as on the page)
+    version = RankingRun.objects.get(pk=run_id).version
+    api(cast.office_user).post(f"/api/ranking-runs/{run_id}/publish/", {"version": version}, format="json")
+    resp = api(cast.market_liaison).get(download)
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == pdf
+    assert api(cast.edu_liaison).get(download).status_code == 404
+    assert api(cast.leader).get(download).status_code == 404
+    assert api(cast.other_liaison).get(download).status_code == 404
+
+
+def test_an_adjustment_without_evidence_has_nothing_to_download(cast, api, scheme):
+    from shian.rankings.models import Adjustment
+
+    run_id = _draft(cast, api, scheme)
+    adjust = {"unit": cast.edu.pk, "points": "-2", "reason": "通报批评"}
+    assert (
+        api(cast.office_user).post(f"/api/ranking-runs/{run_id}/adjust/", adjust, format="json").status_code
+        == 200
+    )
+    adj = Adjustment.objects.get()
+    assert api(cast.office_user).get(f"/api/ranking-adjustments/{adj.pk}/").json()["has_evidence"] is False
+    assert api(cast.office_user).get(f"/api/ranking-adjustments/{adj.pk}/evidence/").status_code == 404
+
+
+def test_appeal_files_through_the_api(cast, api, scheme, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    run_id = _draft(cast, api, scheme)
+    version = RankingRun.objects.get(pk=run_id).version
+    api(cast.office_user).post(f"/api/ranking-runs/{run_id}/publish/", {"version": version}, format="json")
+    url = f"/api/ranking-runs/{run_id}/appeal/"
+    pdf = b"%PDF-1.4\n% appeal material\n"
+
+    def body(content=pdf):
+        return {"reason": "数据有误", "evidence": SimpleUploadedFile("核对说明.pdf", content)}
+
+    assert api(cast.leader).post(url, body(), format="multipart").status_code == 403  # read-only
+    assert api(cast.other_liaison).post(url, body(), format="multipart").status_code == 404
+    r = api(cast.market_liaison).post(url, body(b"MZ\x90 not a pdf"), format="multipart")
+    assert r.status_code == 400 and "evidence" in r.json()
+    assert not Appeal.objects.exists()
+    r = api(cast.market_liaison).post(url, body(), format="multipart")
+    assert r.status_code == 201 and r.json()["has_evidence"] and r.json()["evidence_name"] == "核对说明.pdf"
+    appeal = Appeal.objects.get()
+    download = f"/api/ranking-appeals/{appeal.pk}/evidence/"
+    for who in (cast.market_liaison, cast.office_user):
+        r = api(who).get(download)
+        assert r.status_code == 200 and b"".join(r.streaming_content) == pdf
+        assert r["X-Content-Type-Options"] == "nosniff"
+    for who in (cast.edu_liaison, cast.other_office_user, cast.other_liaison):
+        assert api(who).get(download).status_code == 404, who
+    # a JSON appeal still works and has no file
+    r = api(cast.edu_liaison).post(url, {"reason": "名次有误"}, format="json")
+    assert r.status_code == 201 and r.json()["has_evidence"] is False
+    assert api(cast.edu_liaison).get(f"/api/ranking-appeals/{r.json()['id']}/evidence/").status_code == 404

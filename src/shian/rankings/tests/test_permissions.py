@@ -200,3 +200,45 @@ def test_list_and_run_pages_make_a_bounded_number_of_queries(
         assert office.get(runs[-1].get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12):
         assert office.get(f"/rankings/schemes/{scheme.pk}/trend/?format=json").status_code == 200
+
+
+def test_an_appeal_carries_its_file_read_by_the_office_and_the_unit_only(
+    cast, login, run, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    url = f"/rankings/runs/{run.pk}/appeal/"
+    bad = SimpleUploadedFile("说明.pdf", b"MZ\x90\x00 not a pdf")
+    assert login(cast.market_liaison).post(url, {"reason": "数据有误", "evidence": bad}).status_code == 302
+    assert not Appeal.objects.exists()  # refused with a message naming the file
+    upload = SimpleUploadedFile("抽检数据核对.pdf", PDF)
+    assert login(cast.market_liaison).post(url, {"reason": "数据有误", "evidence": upload}).status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.evidence_name == "抽检数据核对.pdf"
+    download = f"/rankings/appeals/{appeal.pk}/file/"
+    for who in (cast.market_liaison, cast.office_user):
+        r = login(who).get(download)
+        assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+        assert r["Content-Disposition"].startswith("attachment")
+    assert download in login(cast.office_user).get(appeal.get_absolute_url()).content.decode()
+    for who in (cast.edu_liaison, cast.other_office_user, cast.other_liaison):
+        assert login(who).get(download).status_code == 404, who
+    # the run page links it for those who read the reason only
+    assert download not in login(cast.edu_liaison).get(run.get_absolute_url()).content.decode()
+    assert download in login(cast.market_liaison).get(run.get_absolute_url()).content.decode()
+
+
+def test_adjustment_evidence_on_the_page_keeps_its_rule(cast, login, draft, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    office = login(cast.office_user)
+    body = {
+        "unit": cast.market.pk,
+        "points": "2",
+        "reason": "表彰",
+        "evidence": SimpleUploadedFile("表彰.pdf", PDF),
+    }
+    assert office.post(f"/rankings/runs/{draft.pk}/adjustments/", body).status_code == 302
+    adj = draft.adjustments.get()
+    download = f"/rankings/adjustments/{adj.pk}/file/"
+    assert login(cast.office_user).get(download).status_code == 200
+    for who in (cast.market_liaison, cast.other_office_user, cast.leader):  # a draft: the office only
+        assert login(who).get(download).status_code == 404, who

@@ -422,6 +422,16 @@ def community_figures(campaign, start, end) -> dict | None:
     return {**counts, "sentence": figures.sentence(counts)}
 
 
+def special_figures(campaign, start, end) -> list[dict] | None:
+    """专项整治 of the campaign's region under way in [start, end], their targets and the businesses
+    done by `end` (incidents' own `figures.special_figures`); None when there are none."""
+    try:
+        from shian.incidents import figures
+    except OPTIONAL_ERRORS:
+        return None
+    return figures.special_figures(campaign.region, end, since=start) or None
+
+
 def standard_key(defn) -> str | None:
     """Which standard figure a computed indicator is (the documents print the standard figure, as of
     their date, with the indicator's target): sampling per 1000, evaluative pass rate, disposal

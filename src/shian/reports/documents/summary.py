@@ -103,6 +103,13 @@ def build(doc) -> Draft:
         if said:
             lines["society"].insert(0, f"{p.label}，全{lw}" + "；".join(said) + "。")
         figures.update(standard.figures_of(sup))
+    specials = sources.special_figures(campaign, start, end)
+    if specials:
+        figures["special_campaigns"] = [
+            {k: row[k] for k in ("title", "kind", "target", "covered", "done")} for row in specials
+        ]
+        at = 1 if lines["process"] and lines["process"][0].startswith(p.label) else 0
+        lines["process"].insert(at, _specials_line(specials, end, lw))
     society = sources.community_figures(campaign, start, end)
     if society:
         lines["society"].append(f"{p.label}，全{lw}" + society["sentence"])
@@ -160,6 +167,25 @@ def build(doc) -> Draft:
         ),
     ]
     return Draft(DocumentKind.SUMMARY, title, blocks, figures)
+
+
+def _specials_line(specials, end, lw) -> str:
+    """深入开展专项整治: each campaign's target (or, without one, the businesses it covers) against
+    the businesses done by `end`."""
+    parts = []
+    for row in specials:
+        if row["target"]:
+            parts.append(
+                f"{row['title']}目标整治{row['target']}户、已完成{row['done']}户，"
+                f"完成率{pct(row['done'], row['target'])}"
+            )
+        else:
+            parts.append(f"{row['title']}纳入整治{row['covered']}户、已完成{row['done']}户")
+    return (
+        f"深入开展专项整治。截至{common.date_cn(end)}，全{lw}开展专项整治{len(specials)}项："
+        + "；".join(parts)
+        + "。"
+    )
 
 
 def _value(value, unit) -> str:

@@ -204,3 +204,34 @@ def test_a_village_cadre_uploads_the_signed_commitment_from_the_link(
     year = cadre.commitments.get().year
     town = next(r for r in figures.commitment_coverage(cast.county, year) if r["region"] == cast.town)
     assert town["signed"] == 1
+
+
+@pytest.mark.browser
+def test_the_office_resets_a_business_account_password_on_the_business_page(cast, browser_login, live_server):
+    from shian.organisation.models import User
+    from shian.stewardship import enterprise
+
+    shop = make_business(
+        cast.town, 1, baobao_level="village", name="潼川镇老王面馆", safety_director="王总监"
+    )
+    account = enterprise.open_business_account(
+        shop, actor=cast.office_user, username="wangmian", password="Qiye#2026start", name="王总监"
+    )
+    page = browser_login(cast.office_user)
+    for width, height, name in ((1366, 900, "desktop"), (390, 844, "phone")):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/stewardship/business/{shop.pk}/#accounts")
+        assert "从未登录" in page.inner_text("#account-table")
+        page.locator("#accounts").screenshot(path=f"/tmp/stewardship_accounts_{name}.png")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size({"width": 1366, "height": 900})
+    form = page.locator(f"#account-{account.pk} form.reset-password")
+    form.locator("input[name=password]").fill("short")
+    form.locator("button").click()
+    page.wait_for_selector("text=密码至少需要")
+    page.locator(f"#account-{account.pk} form.reset-password input[name=password]").fill("Xin#2026reset")
+    page.locator(f"#account-{account.pk} form.reset-password button").click()
+    page.wait_for_selector("text=已重置企业账号")
+    page.screenshot(path="/tmp/stewardship_accounts_reset.png", full_page=True)
+    user = User.objects.get(pk=account.user_id)
+    assert user.check_password("Xin#2026reset") and user.must_change_password

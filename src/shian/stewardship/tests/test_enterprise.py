@@ -285,3 +285,159 @@ def test_the_office_closes_an_account_and_it_sees_nothing_more(setup, login, api
     user = fresh(user)
     assert not account.is_active and not user.is_active and user.business_scope_id is None
     assert DutyRecord.objects.restrict(user).count() == 0
+
+
+NEW_PASSWORD = "Xin#2026reset"
+
+
+def test_the_office_resets_an_account_password_that_must_be_changed(setup, login):
+    from shian.core.models import AuditLog
+
+    cast, mine, _theirs, _far, user = setup
+    user = _ready(user)
+    account = BusinessAccount.objects.get(user=user)
+    url = f"/stewardship/business/{mine.pk}/accounts/{account.pk}/password/"
+    client = login(cast.office_user)
+    r = client.post(url, {"password": "123", "version": user.version})
+    assert r.status_code == 400 and "密码至少需要" in r.content.decode()
+    r = client.post(url, {"password": NEW_PASSWORD, "version": user.version - 1})
+    assert r.status_code == 409
+    r = client.post(url, {"password": NEW_PASSWORD})
+    assert r.status_code == 400 and "版本号" in r.content.decode()
+    assert fresh(user).check_password(PASSWORD)
+    r = client.post(url, {"password": NEW_PASSWORD, "version": user.version})
+    assert r.status_code == 302
+    after = fresh(user)
+    assert after.check_password(NEW_PASSWORD) and after.must_change_password
+    assert after.version == user.version + 1
+    assert AuditLog.objects.filter(event="password_reset", object_id=str(user.pk)).exists()
+    assert AuditLog.objects.filter(event="business_account_password_reset", object_id=str(mine.pk)).exists()
+    # the policy's history: the same password again is refused
+    with pytest.raises(ValidationError) as exc:
+        enterprise.reset_business_account_password(
+            account, actor=cast.office_user, password=NEW_PASSWORD, expected_version=after.version
+        )
+    assert "最近" in str(exc.value.message_dict["password"])
+
+
+def test_only_the_office_or_township_resets_a_password(setup, login):
+    cast, mine, *_rest, user = setup
+    account = BusinessAccount.objects.get(user=user)
+    url = f"/stewardship/business/{mine.pk}/accounts/{account.pk}/password/"
+    for actor in (cast.other_office_user, cast.leader, cast.market_liaison, cast.edu_liaison):
+        r = login(actor).post(url, {"password": NEW_PASSWORD, "version": user.version})
+        assert r.status_code == 404, actor
+        with pytest.raises(PermissionDenied):
+            enterprise.reset_business_account_password(
+                account, actor=actor, password=NEW_PASSWORD, expected_version=user.version
+            )
+    # the account itself may not reset its own through this page (it is kept off it anyway)
+    with pytest.raises(PermissionDenied):
+        enterprise.reset_business_account_password(
+            account, actor=fresh(user), password=NEW_PASSWORD, expected_version=user.version
+        )
+    assert fresh(user).check_password(PASSWORD)
+    r = login(cast.town_liaison).post(url, {"password": NEW_PASSWORD, "version": user.version})
+    assert r.status_code == 302 and fresh(user).check_password(NEW_PASSWORD)
+
+
+def test_the_account_list_shows_last_login_and_state_and_reopens(setup, login):
+    cast, mine, _theirs, _far, user = setup
+    account = BusinessAccount.objects.get(user=user)
+    client = login(cast.office_user)
+    page = client.get(f"/stewardship/business/{mine.pk}/").content.decode()
+    assert "从未登录" in page and "重置密码" in page and "停用" in page
+    from shian.organisation.models import User
+
+    seen = timezone.make_aware(datetime.datetime(2026, 5, 4, 9, 30))
+    User.objects.filter(pk=user.pk).update(last_login=seen)
+    page = client.get(f"/stewardship/business/{mine.pk}/").content.decode()
+    assert "2026-05-04 09:30" in page and "从未登录" not in page
+    client.post(f"/stewardship/business/{mine.pk}/accounts/{account.pk}/close/")
+    page = client.get(f"/stewardship/business/{mine.pk}/").content.decode()
+    assert "已停用" in page and "重置密码" not in page and "/reopen/" in page
+    r = client.post(
+        f"/stewardship/business/{mine.pk}/accounts/{account.pk}/password/",
+        {"password": NEW_PASSWORD, "version": fresh(user).version},
+    )
+    assert r.status_code == 400 and "请先启用" in r.content.decode()
+    assert (
+        login(cast.other_office_user)
+        .post(f"/stewardship/business/{mine.pk}/accounts/{account.pk}/reopen/")
+        .status_code
+        == 404
+    )
+    r = login(cast.office_user).post(f"/stewardship/business/{mine.pk}/accounts/{account.pk}/reopen/")
+    assert r.status_code == 302
+    account.refresh_from_db()
+    after = fresh(user)
+    assert account.is_active and after.is_active and after.business_scope_id == mine.pk
+    with pytest.raises(ValidationError):
+        enterprise.reopen_business_account(account, actor=cast.office_user)
+
+
+def test_business_accounts_through_the_api_follow_the_page_rules(setup, api):
+    from shian.core.models import AuditLog
+
+    cast, mine, theirs, far, user = setup
+    account = BusinessAccount.objects.get(user=user)
+    base = "/api/stewardship/business-accounts/"
+    rows = api(cast.office_user).get(base).json()["results"]
+    assert [(r["id"], r["username"], r["last_login"], r["active"]) for r in rows] == [
+        (account.pk, "biz01", None, True)
+    ]
+    assert api(cast.other_office_user).get(base).json()["results"] == []
+    assert api(cast.other_office_user).get(f"{base}{account.pk}/").status_code == 404
+    assert api(fresh(user)).get(base).status_code == 404  # the 企业账号 itself is kept off
+
+    opened = {"business": theirs.pk, "username": "biz-api", "password": PASSWORD}
+    assert api(cast.leader).post(f"{base}open/", opened, format="json").status_code == 403
+    assert api(cast.edu_liaison).post(f"{base}open/", opened, format="json").status_code in (400, 404)
+    assert (
+        api(cast.office_user).post(f"{base}open/", {**opened, "business": far.pk}, format="json").status_code
+        == 400
+    )
+    assert (
+        api(cast.office_user).post(f"{base}open/", {**opened, "password": "123"}, format="json").status_code
+        == 400
+    )
+    r = api(cast.office_user).post(f"{base}open/", opened, format="json")
+    assert r.status_code == 201 and r.json()["must_change_password"] is True
+    assert BusinessAccount.objects.get(user__username="biz-api").business == theirs
+
+    reset = f"{base}{account.pk}/reset-password/"
+    version = fresh(user).version
+    assert (
+        api(cast.leader)
+        .post(reset, {"password": NEW_PASSWORD, "version": version}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api(cast.other_office_user)
+        .post(reset, {"password": NEW_PASSWORD, "version": version}, format="json")
+        .status_code
+        == 404
+    )
+    assert (
+        api(cast.office_user)
+        .post(reset, {"password": "short", "version": version}, format="json")
+        .status_code
+        == 400
+    )
+    assert (
+        api(cast.office_user)
+        .post(reset, {"password": NEW_PASSWORD, "version": version - 1}, format="json")
+        .status_code
+        == 409
+    )
+    r = api(cast.town_liaison).post(reset, {"password": NEW_PASSWORD, "version": version}, format="json")
+    assert r.status_code == 200, r.content
+    assert fresh(user).check_password(NEW_PASSWORD) and fresh(user).must_change_password
+    assert AuditLog.objects.filter(event="password_reset", object_id=str(user.pk)).exists()
+
+    assert api(cast.other_office_user).post(f"{base}{account.pk}/close/").status_code == 404
+    r = api(cast.office_user).post(f"{base}{account.pk}/close/")
+    assert r.status_code == 200 and r.json()["active"] is False and fresh(user).is_active is False
+    assert api(cast.office_user).post(f"{base}{account.pk}/reopen/").json()["active"] is True
+    assert api(cast.office_user).post(f"{base}{account.pk}/reopen/").status_code == 400
