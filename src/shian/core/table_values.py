@@ -171,6 +171,17 @@ class _ColumnPlan:
         return self.fn(**kwargs)
 
 
+def stable_order(table):
+    """Ties broken by primary key: the export's rows keep one order whatever plan the database picks
+    (the lean query below and the page's query may otherwise return equal rows in different orders)."""
+    if not isinstance(table.data, TableQuerysetData):
+        return
+    qs = table.data.data
+    ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
+    if "pk" not in ordering and "-pk" not in ordering and qs.query.combinator is None:
+        table.data.data = qs.order_by(*ordering, "pk")
+
+
 def export_values(table, exclude_columns=()):
     """Rows like `table.as_values(exclude_columns)`: the header row, then one list per record."""
     columns = [

@@ -22,7 +22,7 @@ from shian.core.exports import xlsx_response
 from shian.core.models import AuditLog, Job
 from shian.core.pagecache import CachedPageMixin
 from shian.core.services import ConcurrentEditError
-from shian.core.table_values import export_values
+from shian.core.table_values import export_values, stable_order
 
 
 def is_htmx(request) -> bool:
@@ -99,6 +99,7 @@ class ObjectListView(CachedPageMixin, ScopedMixin, SingleTableMixin, FilterView)
             raise PermissionDenied("筛选条件无效")
         table = self.get_table_class()(filterset.qs)
         RequestConfig(self.request, paginate=False).configure(table)
+        stable_order(table)
         exclude = [name for name, col in table.columns.items() if name in ("actions", "select")]
         rows = export_values(table, exclude_columns=exclude)
         name = self.export_name or self.get_title()
