@@ -100,6 +100,9 @@ def child_read(path):
     return {"seconds": time.perf_counter() - t, "rows": n}
 
 
+GOAL_RATIO = 3  # issue 18: the ledger import at most three times the bare read, on both databases
+
+
 def child_import(path, url):
     from _setup import django_setup
 
@@ -254,6 +257,10 @@ def main():
                 f"比值 {first['seconds'] / base:.2f}；重复导入（更新 {again['updated']:,}）："
                 f"{again['seconds']:.2f} s，比值 {again['seconds'] / base:.2f}；"
                 f"进程峰值内存 {imp['peak_mb']:.0f} MB；表内 {imp['count']:,} 行"
+            )
+            worst = max(first["seconds"], again["seconds"]) / base
+            print(
+                f"[{vendor}] 目标：两次导入均 ≤ {GOAL_RATIO} × 仅读取：{worst:.2f}，{'MET' if worst <= GOAL_RATIO else 'MISSED'}"
             )
         finally:
             drop()

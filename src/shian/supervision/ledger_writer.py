@@ -82,6 +82,9 @@ class LedgerWriter(SqliteStaging):
         # outer transaction (tests, callers that need one) the rows go straight into the table.
         self.staged = self.sqlite and not connection.in_atomic_block
         self.touched = set()  # months whose indicator roll-ups the import changes
+        # A first load into an empty ledger (inside the import's transaction, the file's own numbers
+        # already checked for repeats) has no existing numbers to look up.
+        self.empty_at_start = None
         self.stage = None
         self.stage_path = None
 
@@ -100,7 +103,10 @@ class LedgerWriter(SqliteStaging):
     def count(self):
         with connection.cursor() as c:
             c.execute(f'SELECT COUNT(*) FROM "{self.table}"')
-            return c.fetchone()[0]
+            n = c.fetchone()[0]
+        if self.empty_at_start is None:  # the importer counts before the first chunk
+            self.empty_at_start = n == 0
+        return n
 
     def existing(self, numbers):
         found = set()
@@ -177,8 +183,13 @@ class LedgerWriter(SqliteStaging):
         all_cols = [*self.cols, "created_at", "updated_at", "version"]
         q = ", ".join(f'"{c}"' for c in all_cols)
         with connection.cursor() as c:
-            c.execute(f'SELECT "number" FROM "{self.table}" WHERE "number" = ANY(%s)', [[r[0] for r in rows]])
-            existing = {n for (n,) in c.fetchall()}  # their old months: _touched_from at the end
+            if self.empty_at_start:
+                existing = set()
+            else:
+                c.execute(
+                    f'SELECT "number" FROM "{self.table}" WHERE "number" = ANY(%s)', [[r[0] for r in rows]]
+                )
+                existing = {n for (n,) in c.fetchall()}  # their old months: _touched_from at the end
             new = [r for r in rows if r[0] not in existing] if existing else rows
             old = [r for r in rows if r[0] in existing] if existing else []
             if new and self.mode == "upsert":
