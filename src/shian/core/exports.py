@@ -19,16 +19,18 @@ def write_xlsx(rows, path_or_file, sheet_title="Sheet1", header_rows=1):
     count = 0
     for r, row in enumerate(rows):
         count = r + 1
-        row = ["" if v is None else v for v in row]
         if r < WIDTH_SAMPLE:  # the first rows tell the widths well enough; measuring every cell cost a third
             for c, value in enumerate(row):
-                text = str(value)
+                text = "" if value is None else str(value)
                 widths[c] = max(
                     widths.get(c, 6), min(60, max(len(line) for line in text.split("\n")) * 2 + 2)
                 )
-        sheet.write_row(r, 0, row, bold if r < header_rows else wrap)
+        if r < header_rows:
+            sheet.write_row(r, 0, row, bold)
+        else:
+            sheet.write_row(r, 0, row)  # the columns carry the wrap format: no style on every cell
     for c, width in widths.items():
-        sheet.set_column(c, c, width)
+        sheet.set_column(c, c, width, wrap)
     sheet.freeze_panes(header_rows, 0)
     book.close()
     return count

@@ -18,6 +18,7 @@ it on (`SHIAN_PAGE_CACHE`).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import time
 
@@ -128,10 +129,21 @@ def generations(using="default") -> dict[str, int]:
 
 
 def _build_id() -> str:
-    """Changes with the code: a deployment never serves pages rendered by the previous templates."""
+    """Changes with the templates: after a deployment no worker serves a page the old ones rendered
+    (a shared Redis cache outlives the processes)."""
     import shian
 
-    return getattr(shian, "__version__", "") + str(settings.STATIC_URL)
+    root = os.path.dirname(shian.__file__)
+    newest = max(
+        (
+            os.path.getmtime(os.path.join(d, f))
+            for d, _s, files in os.walk(root)
+            for f in files
+            if f.endswith(".html")
+        ),
+        default=0,
+    )
+    return f"{getattr(shian, '__version__', '')}:{newest:.0f}"
 
 
 _BUILD = None

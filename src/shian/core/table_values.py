@@ -15,14 +15,17 @@ the other columns walk stay joined: one instance per row.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import operator
+from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import F
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
-from django_tables2 import Column, ManyToManyColumn
+from django_tables2 import Column, DateColumn, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRow
@@ -55,6 +58,7 @@ class _ColumnPlan:
             and type(column).value is Column.value
         )
         self.fn = fn
+        self.is_date = getattr(fn, "__func__", None) is DateColumn.value
         if not self.identity:
             # as django-tables2's call_with_appropriate: all arguments to a **kwargs catch-all, else
             # exactly those named; a function naming one it cannot have gives None
@@ -64,6 +68,47 @@ class _ColumnPlan:
         self.display_for: dict[type, str | None] = {}  # record class → "get_FOO_display" or None
         self.annotation = None  # set when the value comes as an annotation of the row
         self.choices = None  # that annotation's field's choices, as get_FOO_display reads them
+        self.read = None  # record -> value, for the plainest of those (see lean())
+
+    def lean(self, annotation, choices):
+        """The value comes from `annotation` on a model row (mapped through `choices`, if any); the
+        commonest columns get a reader that skips value()'s general path."""
+        self.annotation, self.choices = annotation, choices
+        if self.special:
+            return
+        empty, get = self.empty_values, operator.attrgetter(annotation)
+        if self.identity and choices is None:
+
+            def read(record):
+                value = get(record)
+                return None if value in empty else value
+
+        elif self.identity:
+
+            def read(record):
+                value = get(record)
+                if value is not None:
+                    value = force_str(choices.get(make_hashable(value), value), strings_only=True)
+                return None if value in empty else value
+
+        elif self.is_date and choices is None:
+
+            def read(record):  # DateColumn.value: isoformat() of a date, else its template
+                value = get(record)
+                if value in empty:
+                    return None
+                return value.isoformat() if isinstance(value, datetime.date) else _FALLBACK
+
+        elif self.wanted == ("value",) and not self.never and choices is None:
+            fn = self.fn
+
+            def read(record):
+                value = get(record)
+                return None if value in empty else fn(value=value)
+
+        else:
+            return
+        self.read = read
 
     def field_chain(self, model):
         """The fields of the accessor when it reads one concrete field across forward foreign keys."""
@@ -204,15 +249,21 @@ def export_values(table, exclude_columns=()):
         log.warning("导出 %s 时逐行查询 %d 次：列读取了未关联的对象", type(table).__name__, len(extra))
 
 
+# What force_str(strings_only=True) hands back unchanged: most cells skip the call.
+_PLAIN = frozenset(
+    {str, int, float, bool, type(None), datetime.date, datetime.datetime, datetime.time, Decimal}
+)
+
+
 def _row_values(plans, record, row, table=None):
     values = []
     for plan in plans:
-        value = plan.value(record)
+        value = plan.read(record) if plan.read is not None else plan.value(record)
         if value is _FALLBACK:
             if row is None:
                 row = BoundRow(record, table=table)
             value = row.get_cell_value(plan.name)
-        values.append(force_str(value, strings_only=True))
+        values.append(value if type(value) in _PLAIN else force_str(value, strings_only=True))
     return values
 
 
@@ -227,16 +278,19 @@ def _lean_records(table, plans):
     annotations, joined = {}, set()
     for i, plan in enumerate(plans):
         # a value function given the record may read anything along its accessor: keep that joined
-        reads_record = not plan.identity and ("record" in plan.wanted or "bound_row" in plan.wanted)
+        reads_record = (
+            not plan.identity
+            and not plan.is_date  # DateColumn.value takes **kwargs but reads only the value
+            and ("record" in plan.wanted or "bound_row" in plan.wanted)
+        )
         chain = None if plan.special or reads_record else plan.field_chain(model)
         if chain:
             if len(chain) > 1:
-                plan.annotation = _ANNOTATION.format(i)
-                annotations[plan.annotation] = F("__".join(plan.parts))
+                name = _ANNOTATION.format(i)
+                annotations[name] = F("__".join(plan.parts))
             else:
-                plan.annotation = chain[0].attname  # the row's own field: read it directly
-            if chain[-1].choices:
-                plan.choices = dict(chain[-1].flatchoices)
+                name = chain[0].attname  # the row's own field: read it directly
+            plan.lean(name, dict(chain[-1].flatchoices) if chain[-1].choices else None)
         else:
             joined.update(plan.relations(model))
     if not annotations and not joined:

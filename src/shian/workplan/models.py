@@ -12,6 +12,8 @@ from shian.core.policy import Scope, ScopedQuerySet
 from shian.framework.choices import UnitRole
 from shian.workplan.choices import OVERDUE_LABEL, TaskStatus
 
+_STATUS_LABELS = dict(TaskStatus.choices)
+
 # A task the unit has submitted waits on the office, not on the unit: it is never 逾期.
 NOT_OVERDUE = (TaskStatus.DONE, TaskStatus.SUBMITTED)
 
@@ -114,7 +116,10 @@ class Task(BusinessModel):
 
     @property
     def status_label(self):
-        return OVERDUE_LABEL if self.is_overdue else self.get_status_display()
+        if self.is_overdue:
+            return OVERDUE_LABEL
+        # get_status_display() rebuilds the choices dict on every call: lists and exports ask per row
+        return _STATUS_LABELS.get(self.status, self.status)
 
     @property
     def status_css(self):

@@ -49,7 +49,7 @@ class TaskTable(tables.Table):
     title = tables.Column(linkify=True, attrs={"td": {"data-style": "min-width:10rem"}})
     unit = tables.Column(
         verbose_name="责任单位",
-        accessor="unit__short_name",
+        accessor="unit__name",  # the export's value; the page shows the short name (render_unit)
         order_by=("unit__name",),
         attrs={
             "th": {"class": "d-none d-sm-table-cell"},
@@ -102,5 +102,5 @@ class TaskTable(tables.Table):
     def render_unit(self, record):
         return record.unit.short_name or record.unit.name
 
-    def value_unit(self, record):
-        return record.unit.name
+    def value_unit(self, value):  # the export keeps the full name (the accessor's), not the page's short one
+        return value
