@@ -7,20 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from shian.core.exports import attachment_header, audit_export
 from shian.core.services import ConcurrentEditError
 from shian.core.views import get_object_for_user
 from shian.registry.models import Business
 from shian.stewardship import duty, enterprise
 from shian.stewardship.choices import DutyKind
 from shian.stewardship.models import Binding, BusinessAccount, DutyRecord, RiskControl
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def business_for(request, pk, action="view") -> Business:
@@ -241,26 +238,13 @@ class BusinessListsView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         from shian.stewardship import docs
-        from shian.stewardship.views import _year
+        from shian.stewardship.views import document_response, request_year
 
         business = business_for(request, pk)
-        year = _year(request)
-        data = docs.business_lists_docx(business, year)
-        name = f"{business.name}{year}年三张清单一承诺书"
-        if request.GET.get("format") == "pdf":
-            from shian.core.gbt9704 import docx_to_pdf
-
-            pdf = docx_to_pdf(data)
-            if pdf is None:
-                raise Http404("服务器未安装 LibreOffice，请下载 Word 版本")
-            audit_export(f"{name}.pdf")
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = attachment_header(f"{name}.pdf")
-            return response
-        audit_export(f"{name}.docx")
-        response = HttpResponse(data, content_type=DOCX)
-        response["Content-Disposition"] = attachment_header(f"{name}.docx")
-        return response
+        year = request_year(request)
+        return document_response(
+            request, docs.business_lists_docx(business, year), f"{business.name}{year}年三张清单一承诺书"
+        )
 
 
 class DutyImportView(LoginRequiredMixin, View):

@@ -149,31 +149,38 @@ def cadre_for(request, pk, action="view") -> Cadre:
     )
 
 
-def _year(request) -> int:
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def request_year(request) -> int:
     raw = request.GET.get("year") or request.POST.get("year") or ""
     return int(raw) if raw.isdigit() and 2000 < int(raw) < 2100 else timezone.localdate().year
+
+
+def document_response(request, data: bytes, name: str):
+    """A generated .docx as a download, or its PDF (?format=pdf, through LibreOffice); audited as an export."""
+    if request.GET.get("format") == "pdf":
+        from shian.core.gbt9704 import docx_to_pdf
+
+        pdf = docx_to_pdf(data)
+        if pdf is None:
+            raise Http404("服务器未安装 LibreOffice，请下载 Word 版本")
+        data, filename, content_type = pdf, f"{name}.pdf", "application/pdf"
+    else:
+        filename, content_type = f"{name}.docx", DOCX
+    audit_export(filename)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = attachment_header(filename)
+    return response
 
 
 class CommitmentDocxView(LoginRequiredMixin, View):
     def get(self, request, pk):
         cadre = cadre_for(request, pk)
-        year = _year(request)
-        data = docs.commitment_docx(cadre, year)
-        name = f"{cadre.name}{year}年三张清单一承诺书"
-        if request.GET.get("format") == "pdf":
-            from shian.core.gbt9704 import docx_to_pdf
-
-            pdf = docx_to_pdf(data)
-            if pdf is None:
-                raise Http404("服务器未安装 LibreOffice，请下载 Word 版本")
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = attachment_header(f"{name}.pdf")
-            return response
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        year = request_year(request)
+        return document_response(
+            request, docs.commitment_docx(cadre, year), f"{cadre.name}{year}年三张清单一承诺书"
         )
-        response["Content-Disposition"] = attachment_header(f"{name}.docx")
-        return response
 
 
 class CommitmentUploadView(LoginRequiredMixin, View):
@@ -184,7 +191,7 @@ class CommitmentUploadView(LoginRequiredMixin, View):
             messages.error(request, "请选择签字后的扫描件")
         else:
             try:
-                services.upload_signed(cadre, _year(request), upload, actor=request.user)
+                services.upload_signed(cadre, request_year(request), upload, actor=request.user)
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))
             else:
@@ -223,7 +230,7 @@ class CoverageView(LoginRequiredMixin, View):
         region = user_region(request.user)
         if region is None:
             raise Http404
-        year = _year(request)
+        year = request_year(request)
         as_of = min(timezone.localdate(), datetime.date(year, 12, 31))
         ctx = {
             "title": "包保落实情况",
@@ -289,7 +296,7 @@ class ChecksView(LoginRequiredMixin, View):
 
 def _quarter(request) -> tuple[int, int]:
     today = timezone.localdate()
-    year = _year(request)
+    year = request_year(request)
     raw = request.GET.get("quarter") or ""
     quarter = int(raw) if raw in ("1", "2", "3", "4") else (today.month - 1) // 3 + 1
     return year, quarter
@@ -335,15 +342,11 @@ class TownshipReportView(LoginRequiredMixin, View):
         town = Region.objects.filter(pk=region_pk).first()
         if scope is None or town is None or not town.path.startswith(scope.path):
             raise Http404
-        year = _year(request)
+        year = request_year(request)
         as_of = min(timezone.localdate(), datetime.date(year, 12, 31))
-        data = docs.township_report_docx(town, year, as_of)
-        audit_export(f"{town.name}{year}年三表一书一报告.docx")
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return document_response(
+            request, docs.township_report_docx(town, year, as_of), f"{town.name}{year}年三表一书一报告"
         )
-        response["Content-Disposition"] = attachment_header(f"{town.name}{year}年三表一书一报告.docx")
-        return response
 
 
 class PointsView(LoginRequiredMixin, View):
@@ -352,7 +355,7 @@ class PointsView(LoginRequiredMixin, View):
     def get(self, request):
         from shian.stewardship import points
 
-        year = _year(request)
+        year = request_year(request)
         visits = StewardVisit.objects.restrict(request.user)
         cadre_events, business_events = points.year_points(year, visits)
         cadres = Cadre.objects.restrict(request.user).filter(is_active=True).select_related("region")
