@@ -91,6 +91,9 @@ def open_business_account(business, *, actor, username, password, name="", phone
 def close_business_account(account: BusinessAccount, *, actor) -> BusinessAccount:
     if not may_open_account(account.business, actor):
         raise PermissionDenied("只有本辖区创建办或所在乡镇可以停用企业账号")
+    if not account.is_active and not account.user.is_active:
+        # a second click (another tab, a retried request) must not write a second 停用 into the history
+        raise ValidationError({"account": f"企业账号“{account.user.username}”已停用"})
     account.is_active = False
     account.save()
     user = account.user

@@ -184,8 +184,12 @@ class OpenAccountView(BusinessDutyView):
 class CloseAccountView(LoginRequiredMixin, View):
     def post(self, request, pk, account):
         business, found = _account_for(request, pk, account)
-        enterprise.close_business_account(found, actor=request.user)
-        messages.success(request, f"已停用企业账号“{found.user.username}”")
+        try:
+            enterprise.close_business_account(found, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已停用企业账号“{found.user.username}”")
         return redirect("stewardship:business_detail", business.pk)
 
 

@@ -2,6 +2,7 @@
 the gap list changes."""
 
 import pytest
+from playwright.sync_api import expect
 
 from shian.rectification.models import Problem
 from shian.scoring import services
@@ -40,7 +41,7 @@ def test_deduction_to_verified_problem_changes_gap_list(cast, browser_login, liv
     page.goto(f"{live_server.url}/rectification/{problem.pk}/")
     page.fill("#submit-form textarea[name=text]", "已将全县18所民办幼儿园纳入责任清单")
     page.click("#submit-form button[type=submit]")
-    assert page.inner_text("#problem-status") == "待销号"
+    expect(page.locator("#problem-status")).to_have_text("待销号")
 
     page.context.clear_cookies()
     page = browser_login(cast.office_user)
@@ -48,7 +49,7 @@ def test_deduction_to_verified_problem_changes_gap_list(cast, browser_login, liv
     page.select_option("#verify-form select[name=method]", "documents")
     page.fill("#verify-form textarea[name=note]", "清单已覆盖全部民办幼儿园")
     page.click("#verify-form button[type=submit]")
-    assert page.inner_text("#problem-status") == "已销号"
+    expect(page.locator("#problem-status")).to_have_text("已销号")
     page.screenshot(path="/tmp/h_problem_detail.png", full_page=True)
 
     page.goto(f"{live_server.url}/scoring/gap/?campaign={cast.campaign.pk}")

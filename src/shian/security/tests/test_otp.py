@@ -106,6 +106,7 @@ def test_two_factor_flow_in_the_browser(cast, page, live_server, settings):
     secret = page.locator("#otp-secret").inner_text()
     page.fill("#id_token", code_for(secret))
     page.click("main button[type=submit]")
+    page.locator(".recovery-codes li").first.wait_for()  # the click only starts the POST
     codes = page.locator(".recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     page.click("text=我已保存，继续")

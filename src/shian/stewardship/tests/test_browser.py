@@ -59,6 +59,7 @@ def test_a_village_cadre_records_a_visit_that_raises_a_problem(cast, page, live_
     page.goto(url)
     assert "待复查问题 2 个" in page.inner_text(f".due-row[data-business='{shop.pk}']")
     page.click(f".due-row[data-business='{shop.pk}']")
+    page.wait_for_selector("#steward-visit-form")
     assert page.locator(".follow-up").count() == 2
     first = visit.findings.order_by("id").first()
     page.click(f"label[for='fu{first.pk}-fixed']")

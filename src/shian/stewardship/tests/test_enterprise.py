@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from shian.core.models import AuditLog
 from shian.core.registry import navigation
 from shian.organisation.choices import Role
 from shian.registry.testing import make_business
@@ -285,14 +286,20 @@ def test_the_office_closes_an_account_and_it_sees_nothing_more(setup, login, api
     user = fresh(user)
     assert not account.is_active and not user.is_active and user.business_scope_id is None
     assert DutyRecord.objects.restrict(user).count() == 0
+    # a second 停用 (another tab) says so and writes nothing more into the history
+    closed = AuditLog.objects.filter(event="business_account_closed").count()
+    again = login(cast.office_user).post(
+        f"/stewardship/business/{mine.pk}/accounts/{account.pk}/close/", follow=True
+    )
+    assert "企业账号“biz01”已停用" in again.content.decode()
+    assert AuditLog.objects.filter(event="business_account_closed").count() == closed == 1
+    assert api(cast.office_user).post(f"/api/stewardship/business-accounts/{account.pk}/close/").status_code == 400
 
 
 NEW_PASSWORD = "Xin#2026reset"
 
 
 def test_the_office_resets_an_account_password_that_must_be_changed(setup, login):
-    from shian.core.models import AuditLog
-
     cast, mine, _theirs, _far, user = setup
     user = _ready(user)
     account = BusinessAccount.objects.get(user=user)
@@ -377,8 +384,6 @@ def test_the_account_list_shows_last_login_and_state_and_reopens(setup, login):
 
 
 def test_business_accounts_through_the_api_follow_the_page_rules(setup, api):
-    from shian.core.models import AuditLog
-
     cast, mine, theirs, far, user = setup
     account = BusinessAccount.objects.get(user=user)
     base = "/api/stewardship/business-accounts/"
