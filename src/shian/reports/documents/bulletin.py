@@ -67,6 +67,20 @@ def build(doc) -> Draft:
                 )
             )
 
+    specials = sources.special_figures(campaign, start, end)
+    if specials:
+        blocks.append(g.Heading("专项整治推进情况"))
+        blocks.append(
+            g.Paragraph(
+                f"截至{common.date_cn(end)}，全{lw}开展专项整治{len(specials)}项："
+                + "；".join(standard.special_phrases(specials))
+                + "。"
+            )
+        )
+        figures["special_campaigns"] = [
+            {k: row[k] for k in ("title", "kind", "target", "covered", "done")} for row in specials
+        ]
+
     reports = sources.reports_in(campaign, start, end)
     if reports:
         blocks.append(g.Heading("各地各部门工作动态"))

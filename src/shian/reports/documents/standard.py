@@ -7,7 +7,7 @@ Each phrase appears only when the records hold the figure; nothing is padded wit
 from __future__ import annotations
 
 from shian.core.figures import fines_text, rate_text
-from shian.reports.documents.base import num
+from shian.reports.documents.base import num, pct
 
 
 def sampling_share(sup) -> str | None:
@@ -75,4 +75,19 @@ def figures_of(sup) -> dict:
         )
     for key, (_label, value, _unit) in m.items():
         out[key] = str(value)
+    return out
+
+
+def special_phrases(specials) -> list[str]:
+    """One clause per 专项整治 (`sources.special_figures`): its target — or, without one, the businesses
+    it covers — against the businesses done."""
+    out = []
+    for row in specials:
+        if row["target"]:
+            out.append(
+                f"{row['title']}目标整治{row['target']}户、已完成{row['done']}户，"
+                f"完成率{pct(row['done'], row['target'])}"
+            )
+        else:
+            out.append(f"{row['title']}纳入整治{row['covered']}户、已完成{row['done']}户")
     return out

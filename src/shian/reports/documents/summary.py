@@ -109,7 +109,12 @@ def build(doc) -> Draft:
             {k: row[k] for k in ("title", "kind", "target", "covered", "done")} for row in specials
         ]
         at = 1 if lines["process"] and lines["process"][0].startswith(p.label) else 0
-        lines["process"].insert(at, _specials_line(specials, end, lw))
+        lines["process"].insert(
+            at,
+            f"深入开展专项整治。截至{common.date_cn(end)}，全{lw}开展专项整治{len(specials)}项："
+            + "；".join(standard.special_phrases(specials))
+            + "。",
+        )
     society = sources.community_figures(campaign, start, end)
     if society:
         lines["society"].append(f"{p.label}，全{lw}" + society["sentence"])
@@ -167,25 +172,6 @@ def build(doc) -> Draft:
         ),
     ]
     return Draft(DocumentKind.SUMMARY, title, blocks, figures)
-
-
-def _specials_line(specials, end, lw) -> str:
-    """深入开展专项整治: each campaign's target (or, without one, the businesses it covers) against
-    the businesses done by `end`."""
-    parts = []
-    for row in specials:
-        if row["target"]:
-            parts.append(
-                f"{row['title']}目标整治{row['target']}户、已完成{row['done']}户，"
-                f"完成率{pct(row['done'], row['target'])}"
-            )
-        else:
-            parts.append(f"{row['title']}纳入整治{row['covered']}户、已完成{row['done']}户")
-    return (
-        f"深入开展专项整治。截至{common.date_cn(end)}，全{lw}开展专项整治{len(specials)}项："
-        + "；".join(parts)
-        + "。"
-    )
 
 
 def _value(value, unit) -> str:

@@ -1,4 +1,4 @@
-"""专项整治 in the 阶段工作总结: each campaign's target against the businesses done, as of the document's
+"""专项整治 in the 阶段工作总结 and the 工作简报: each campaign's target against the businesses done, as of the document's
 date, counted from the records (a site recorded done after the date is not done yet; a campaign that
 starts later, ended before the period or lies in another county is not there)."""
 
@@ -48,7 +48,8 @@ def _recount(region, start, end):
     return out
 
 
-def test_the_summary_states_each_special_campaigns_target_and_done_as_of_its_date(cast):
+def _four_campaigns(cast):
+    """Two under way in 2026-H1 in the county, one starting later, one of 2025, one in another county."""
     town = cast.town
     small = _special(
         cast.county,
@@ -88,7 +89,11 @@ def test_the_summary_states_each_special_campaigns_target_and_done_as_of_its_dat
         cast.county, "2025年农贸市场升级", "market", D(2025, 3, 1), D(2025, 12, 31), target=5, township=town
     )
     _special(cast.other_county, "盐亭县农村集体聚餐专项整治", "rural_banquet", D(2026, 1, 1), D(2026, 12, 31))
+    return small
 
+
+def test_the_summary_states_each_special_campaigns_target_and_done_as_of_its_date(cast):
+    small = _four_campaigns(cast)
     doc = services.create_document(cast.campaign, "summary", actor=cast.office_user, period="2026-H1")
     draft, data = services.render(doc)
     text = "\n".join(p.text for p in open_docx(io.BytesIO(data)).paragraphs)
@@ -122,3 +127,27 @@ def test_the_summary_says_nothing_of_special_campaigns_when_there_are_none(cast)
     draft, data = services.render(doc)
     text = "\n".join(p.text for p in open_docx(io.BytesIO(data)).paragraphs)
     assert "专项整治" not in text and "special_campaigns" not in draft.figures
+
+
+def test_the_bulletin_states_them_as_of_the_end_of_its_month(cast):
+    _four_campaigns(cast)
+    doc = services.create_document(
+        cast.campaign, "bulletin", actor=cast.office_user, period="2026-05", issued_on=D(2026, 6, 3)
+    )
+    draft, data = services.render(doc)
+    text = "\n".join(p.text for p in open_docx(io.BytesIO(data)).paragraphs)
+    expected = _recount(cast.county, D(2026, 5, 1), D(2026, 5, 31))
+    assert [(r["title"], r["target"], r["covered"], r["done"]) for r in expected] == [
+        ("“三小”专项整治", 4, 5, 1),
+        ("校园及周边食品安全专项整治", 0, 2, 0),
+    ]
+    assert [
+        {k: r[k] for k in ("title", "target", "covered", "done")} for r in draft.figures["special_campaigns"]
+    ] == expected
+    assert "专项整治推进情况" in text
+    assert (
+        "截至2026年5月31日，全县开展专项整治2项："
+        "“三小”专项整治目标整治4户、已完成1户，完成率25%；"
+        "校园及周边食品安全专项整治纳入整治2户、已完成0户。"
+    ) in text
+    assert "醇基燃料" not in text and "盐亭县" not in text

@@ -293,7 +293,10 @@ def test_the_office_closes_an_account_and_it_sees_nothing_more(setup, login, api
     )
     assert "企业账号“biz01”已停用" in again.content.decode()
     assert AuditLog.objects.filter(event="business_account_closed").count() == closed == 1
-    assert api(cast.office_user).post(f"/api/stewardship/business-accounts/{account.pk}/close/").status_code == 400
+    assert (
+        api(cast.office_user).post(f"/api/stewardship/business-accounts/{account.pk}/close/").status_code
+        == 400
+    )
 
 
 NEW_PASSWORD = "Xin#2026reset"
