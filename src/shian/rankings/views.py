@@ -158,6 +158,10 @@ def run_detail(request, pk):
         {**e, "breakdown": bulletin.breakdown(run, e), "adjustment_rows": adj_by_unit.get(e["unit_id"], [])}
         for e in run.entries
     ]
+    # one pending 申诉 per unit at a time (file_appeal refuses a second): show where it stands instead
+    own_pending = any(
+        a.run_id == run.pk and a.unit_id == user.unit_id and a.status == AppealStatus.PENDING for a in appeals
+    )
     revisions = list(
         RankingRun.objects.readable(user)
         .filter(scheme=run.scheme, period_start=run.period_start)
@@ -181,7 +185,8 @@ def run_detail(request, pk):
             "header": header,
             "table": list(zip(rows, entries, strict=True)),
             "can_manage": can_manage,
-            "can_appeal": services.can_appeal(run, user),
+            "can_appeal": services.can_appeal(run, user) and not own_pending,
+            "own_pending": own_pending,
             "appeals": appeals,
             "revisions": revisions,
             "subjects": [(e["unit_id"], e["unit"]) for e in run.entries],
