@@ -19,7 +19,6 @@ LOST_MESSAGE = (
 )
 
 
-# kind → function(job) that settles a lost job's own records (e.g. an import batch left "running").
 @shared_task(name=RUN_JOB)
 def run_job_task(job_id: int):
     from shian.core.jobs import run_job
@@ -28,20 +27,24 @@ def run_job_task(job_id: int):
 
 
 def fail_lost_job(job_id: int, reason: str) -> bool:
-    """Mark a job that was queued or running as failed because its process is gone; True if it was."""
+    """Mark a job that was queued or running as failed because its process is gone; True if it was.
+
+    What hangs on the job (an import batch …) fails with it through the hooks the dead-job sweep runs,
+    in the same transaction: nobody sees a failed job whose batch still says "running"."""
+    from django.db import transaction
     from django.utils import timezone
 
     from shian.core.models import Job
 
-    lost = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
-        status=Job.Status.FAILED, message=LOST_MESSAGE.format(reason=reason), finished_at=timezone.now()
-    )
-    if lost:
-        record = Job.objects.get(pk=job_id)
-        # What hangs on the job (an import batch …) fails with it: the same hooks the dead-job sweep runs.
-        hook = dead_job_hook(record.kind)
-        if hook is not None:
-            hook(record, record.message)
+    with transaction.atomic():
+        lost = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+            status=Job.Status.FAILED, message=LOST_MESSAGE.format(reason=reason), finished_at=timezone.now()
+        )
+        if lost:
+            record = Job.objects.get(pk=job_id)
+            hook = dead_job_hook(record.kind)
+            if hook is not None:
+                hook(record, record.message)
     return bool(lost)
 
 
