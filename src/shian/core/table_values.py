@@ -10,7 +10,8 @@ raises, a dict record) falls back to django-tables2's own per-cell path, so the 
 Loading the rows cost as much again: the list pages `select_related` what they show, so every row
 built four or five model instances. A column that only reads a field across foreign keys
 (`item__indicator__category__name`) gets its value as an annotation instead, and only the relations
-the other columns walk stay joined: one instance per row.
+the other columns walk stay joined: one instance per row. A table that names what its remaining
+columns read (`export_reads`) has its rows loaded with only those fields and the plain ones.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class _ColumnPlan:
     def lean(self, annotation, choices):
         """The value comes from `annotation` on a model row (mapped through `choices`, if any); the
         commonest columns get a reader that skips value()'s general path."""
+        if choices is not None:  # the labels made plain strings once, not per cell
+            choices = {key: force_str(label, strings_only=True) for key, label in choices.items()}
         self.annotation, self.choices = annotation, choices
         if self.special:
             return
@@ -88,7 +91,7 @@ class _ColumnPlan:
             def read(record):
                 value = get(record)
                 if value is not None:
-                    value = force_str(choices.get(make_hashable(value), value), strings_only=True)
+                    value = _label(choices, value)
                 return None if value in empty else value
 
         elif self.is_date and choices is None:
@@ -188,7 +191,7 @@ class _ColumnPlan:
         if self.annotation is not None:
             value = getattr(record, self.annotation)
             if self.choices is not None and value is not None:
-                value = force_str(self.choices.get(make_hashable(value), value), strings_only=True)
+                value = _label(self.choices, value)
         else:
             value = self.resolve(record)
         if value is _FALLBACK:
@@ -214,6 +217,15 @@ class _ColumnPlan:
             else:
                 kwargs[name] = available[name]
         return self.fn(**kwargs)
+
+
+def _label(choices, value):
+    """get_FOO_display's label of a raw value, or the value itself."""
+    try:
+        label = choices.get(value, value)
+    except TypeError:  # an unhashable value (a JSON list): made hashable as get_FOO_display does
+        label = choices.get(make_hashable(value), value)
+    return label if type(label) is str else force_str(label, strings_only=True)
 
 
 def stable_order(table):
@@ -246,7 +258,9 @@ def export_values(table, exclude_columns=()):
         for record in records:
             yield _row_values(plans, record, None, table)
     if extra:
-        log.warning("导出 %s 时逐行查询 %d 次：列读取了未关联的对象", type(table).__name__, len(extra))
+        log.warning(
+            "导出 %s 时逐行查询 %d 次：列读取了未关联的对象或未载入的字段", type(table).__name__, len(extra)
+        )
 
 
 # What force_str(strings_only=True) hands back unchanged: most cells skip the call.
@@ -293,9 +307,16 @@ def _lean_records(table, plans):
             plan.lean(name, dict(chain[-1].flatchoices) if chain[-1].choices else None)
         else:
             joined.update(plan.relations(model))
+    keep = [path for path in joined if not any(o.startswith(path + "__") for o in joined)]
+    reads = getattr(table, "export_reads", None)
+    if reads is not None and not keep:
+        # The table says what its other columns read: load only that and the fields read directly,
+        # not the long texts and timestamps nobody exports (a deferred field read later would be a
+        # query per row, which export_values reports).
+        own = [p.annotation for p in plans if p.annotation and p.annotation not in annotations]
+        return qs.select_related(None).only("pk", *own, *reads).annotate(**annotations)
     if not annotations and not joined:
         return table.data.data
-    keep = [path for path in joined if not any(o.startswith(path + "__") for o in joined)]
     lean = qs.select_related(None)
     if keep:
         lean = lean.select_related(*keep)

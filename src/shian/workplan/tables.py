@@ -82,6 +82,10 @@ class TaskTable(tables.Table):
         },
     )
 
+    # what the columns without a plain field read (status_label: status and deadline), so the export
+    # loads only those and the plain fields (core.table_values)
+    export_reads = ("status", "deadline")
+
     class Meta:
         model = Task
         fields = (
