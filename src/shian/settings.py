@@ -369,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "shian.community.choices.ActivityKind",
         "OptionKindEnum": "shian.community.choices.OptionKind",
         "SurveyKindEnum": "shian.surveys.choices.SurveyKind",
+        "SurveyChannelEnum": "shian.surveys.choices.Channel",
+        "InterviewChannelEnum": "shian.surveys.choices.INTERVIEW_CHANNELS",
         "QuestionKindEnum": "shian.surveys.choices.QuestionKind",
         "SurveyAccessEnum": "shian.surveys.choices.Access",
         "FileKindEnum": "shian.showcase.choices.FileKind",

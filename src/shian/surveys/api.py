@@ -1,21 +1,33 @@
 """Surveys API: the office creates and edits surveys and their questions (same rules as the pages, through
-the same services: a question answered in the current form version is versioned, not overwritten)."""
+the same services: a question answered in the current form version is versioned, not overwritten), opens
+and closes them, sets quotas, issues links and code batches, assigns interviewers and writes the result
+into an assessment; an interviewer records calls. Everything the survey page does, nothing more."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
 from shian.core.api import ScopedModelViewSet, ScopedSerializerMixin
-from shian.organisation.models import Unit
+from shian.core.services import parse_id
+from shian.organisation.choices import RegionLevel
+from shian.organisation.models import Region, Unit, User
 from shian.surveys import services
-from shian.surveys.choices import Access, QuestionKind, SurveyKind
+from shian.surveys.choices import (
+    INTERVIEW_CHANNELS,
+    Access,
+    AgeGroup,
+    CallOutcome,
+    Channel,
+    QuestionKind,
+    SurveyKind,
+)
 from shian.surveys.figures import pass_by_unit, quota_fill, survey_rates
-from shian.surveys.models import Question, Survey
+from shian.surveys.models import CallRecord, CodeBatch, Interviewer, Link, Question, Survey
 
 SAFE_JSON = 64  # at most this many options per question
 
@@ -136,13 +148,119 @@ class ResultsSerializer(serializers.Serializer):
     quotas = QuotaFillSerializer(many=True)
 
 
-def _question(survey, pk):
-    from shian.core.services import parse_id
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="读取问卷时的版本号")
 
+
+class QuotaWriteSerializer(serializers.Serializer):
+    township = serializers.IntegerField(help_text="乡镇（街道）区划 id")
+    target = serializers.IntegerField(min_value=1, max_value=1_000_000)
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    township_name = serializers.CharField(source="township.name", default=None, read_only=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, read_only=True)
+
+    class Meta:
+        model = Link
+        fields = [
+            "id",
+            "name",
+            "channel",
+            "township",
+            "township_name",
+            "unit",
+            "unit_name",
+            "is_active",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_public_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class LinkWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    township = serializers.IntegerField(required=False, allow_null=True, default=None)
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.LINK)
+
+
+class CodeBatchWriteSerializer(serializers.Serializer):
+    size = serializers.IntegerField()
+    name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    township = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CodeBatchSerializer(serializers.ModelSerializer):
+    link = LinkSerializer(read_only=True)
+    codes = serializers.SerializerMethodField(help_text="本批答题码（与答卷互不关联）")
+
+    class Meta:
+        model = CodeBatch
+        fields = ["id", "name", "size", "link", "codes"]
+        read_only_fields = fields
+
+    def get_codes(self, obj) -> list[str]:
+        return list(obj.codes.order_by("id").values_list("code", flat=True))
+
+
+class InterviewerSerializer(serializers.ModelSerializer):
+    user_name = serializers.CharField(source="user.__str__", read_only=True)
+    township_name = serializers.CharField(source="township.name", default=None, read_only=True)
+
+    class Meta:
+        model = Interviewer
+        fields = ["id", "user", "user_name", "channel", "township", "township_name", "is_active"]
+        read_only_fields = fields
+
+
+class InterviewerWriteSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=INTERVIEW_CHANNELS, default=Channel.PHONE)
+    township = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CallWriteSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=CallOutcome.choices)
+    answers = serializers.DictField(
+        required=False, default=dict, help_text="接通时的答案：题号 → 选项序号 / 序号列表 / 分值 / 文字"
+    )
+    township = serializers.IntegerField(required=False, allow_null=True, default=None)
+    age_group = serializers.ChoiceField(
+        choices=AgeGroup.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class CallSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallRecord
+        fields = ["id", "outcome", "called_on", "township"]
+        read_only_fields = fields
+
+
+class ApplySerializer(serializers.Serializer):
+    assessment = serializers.IntegerField()
+    assessment_version = serializers.IntegerField(help_text="读取评审时的版本号")
+
+
+def _township(pk):
+    """A township by id, or None when none was given; an unknown id is the field's error."""
+    if pk is None:
+        return None
+    region = Region.objects.filter(pk=pk, level=RegionLevel.TOWNSHIP).first()
+    if region is None:
+        raise serializers.ValidationError({"township": "乡镇（街道）不存在"})
+    return region
+
+
+def _question(survey, pk):
     question = survey.questions.current().filter(pk=parse_id(pk) or 0).first()
     if question is None:
-        from rest_framework.exceptions import NotFound
-
         raise NotFound("题目不存在")
     return question
 
@@ -198,6 +316,132 @@ class SurveyViewSet(ScopedModelViewSet):
         return Response(
             ResultsSerializer({"overall": overall, "groups": groups, "quotas": quota_fill(survey)}).data
         )
+
+    def _body(self, serializer_class):
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+    @extend_schema(request=VersionSerializer, responses=SurveySerializer)
+    @action(detail=True, methods=["post"], url_path="open")
+    def open_survey(self, request, pk=None):
+        """开始收集."""
+        return self._set_open(True)
+
+    @extend_schema(request=VersionSerializer, responses=SurveySerializer)
+    @action(detail=True, methods=["post"], url_path="close")
+    def close_survey(self, request, pk=None):
+        """停止收集."""
+        return self._set_open(False)
+
+    def _set_open(self, is_open):
+        survey = self.get_object()
+        data = self._body(VersionSerializer)
+        survey = services.set_open(survey, is_open, actor=self.request.user, expected_version=data["version"])
+        return Response(self.get_serializer(survey).data)
+
+    @extend_schema(request=QuotaWriteSerializer, responses=QuotaFillSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="quotas")
+    def set_quota(self, request, pk=None):
+        """乡镇配额（目标样本量）; the answer is every township's fill."""
+        survey = self.get_object()
+        data = self._body(QuotaWriteSerializer)
+        town = _township(data["township"])
+        services.set_quota(survey, town, data["target"], actor=request.user)
+        return Response(QuotaFillSerializer(quota_fill(survey), many=True).data)
+
+    @extend_schema(methods=["get"], responses=LinkSerializer(many=True))
+    @extend_schema(methods=["post"], request=LinkWriteSerializer, responses={201: LinkSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="links")
+    def links(self, request, pk=None):
+        """发放链接: the public links of the survey (list), or a new one for the survey, a township or a unit."""
+        survey = self.get_object()
+        if request.method == "GET":
+            links = survey.links.select_related("township", "unit").order_by("id")
+            return Response(LinkSerializer(links, many=True, context={"request": request}).data)
+        data = self._body(LinkWriteSerializer)
+        unit = None
+        if data["unit"] is not None:
+            unit = (
+                Unit.objects.restrict(request.user).filter(pk=data["unit"]).select_related("region").first()
+            )
+            if unit is None:
+                raise serializers.ValidationError({"unit": "单位不存在"})
+        link = services.create_link(
+            survey,
+            actor=request.user,
+            name=data["name"],
+            township=_township(data["township"]),
+            unit=unit,
+            channel=data["channel"],
+        )
+        return Response(LinkSerializer(link, context={"request": request}).data, status=201)
+
+    @extend_schema(request=CodeBatchWriteSerializer, responses={201: CodeBatchSerializer})
+    @action(detail=True, methods=["post"], url_path="code-batches")
+    def code_batch(self, request, pk=None):
+        """一批一次性答题码 (the survey becomes closed-access); the codes are not linked to any answer."""
+        survey = self.get_object()
+        data = self._body(CodeBatchWriteSerializer)
+        batch = services.generate_codes(
+            survey, data["size"], actor=request.user, name=data["name"], township=_township(data["township"])
+        )
+        return Response(CodeBatchSerializer(batch, context={"request": request}).data, status=201)
+
+    @extend_schema(methods=["get"], responses=InterviewerSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=InterviewerWriteSerializer, responses={201: InterviewerSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], url_path="interviewers")
+    def interviewers(self, request, pk=None):
+        """访问员: who interviews by telephone or door to door (list), or assign one."""
+        survey = self.get_object()
+        if request.method == "GET":
+            rows = survey.interviewers.select_related("user", "township").order_by("id")
+            return Response(InterviewerSerializer(rows, many=True).data)
+        data = self._body(InterviewerWriteSerializer)
+        person = User.objects.restrict(request.user).filter(pk=data["user"]).first()
+        if person is None:
+            raise serializers.ValidationError({"user": "请选择访问员"})
+        assignment = services.assign_interviewer(
+            survey, person, actor=request.user, channel=data["channel"], township=_township(data["township"])
+        )
+        return Response(InterviewerSerializer(assignment).data, status=201)
+
+    @extend_schema(request=CallWriteSerializer, responses={201: CallSerializer})
+    @action(detail=True, methods=["post"], url_path="calls")
+    def record_call(self, request, pk=None):
+        """访问录入: the requesting interviewer's call or visit (接通 with the answers, or its outcome)."""
+        # an interviewer sees the survey without managing it: the page's scope ("view"), not "change"
+        survey = Survey.objects.restrict(request.user, "view").filter(pk=parse_id(pk) or 0).first()
+        assignment = services.assignment_for(survey, request.user) if survey else None
+        if assignment is None:
+            raise NotFound("您不是该问卷的访问员")
+        data = self._body(CallWriteSerializer)
+        call = services.record_call(
+            assignment,
+            data["outcome"],
+            actor=request.user,
+            answers=data["answers"],
+            township=_township(data["township"]),
+            age_group=data["age_group"],
+        )
+        return Response(CallSerializer(call).data, status=201)
+
+    @extend_schema(request=ApplySerializer, responses={200: None})
+    @action(detail=True, methods=["post"], url_path="apply")
+    def apply(self, request, pk=None):
+        """写入评审: the survey kind's weighted rate into the assessment's 满意度/知晓率/支持率."""
+        survey = self.get_object()
+        data = self._body(ApplySerializer)
+        assessment = survey.campaign.assessments.filter(pk=data["assessment"]).first()
+        if assessment is None:
+            raise serializers.ValidationError({"assessment": "请选择评审"})
+        services.apply_to_assessment(
+            survey, assessment, actor=request.user, expected_version=data["assessment_version"]
+        )
+        assessment.refresh_from_db()
+        return Response({"assessment": assessment.pk, "version": assessment.version})
 
     @extend_schema(request=QuestionWriteSerializer, responses={201: SurveyQuestionSerializer})
     @action(detail=True, methods=["post"], url_path="questions")

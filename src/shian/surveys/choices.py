@@ -15,6 +15,10 @@ class Channel(models.TextChoices):
     STUDENT = "student", "学生"
 
 
+# The channels an interviewer works in (a telephone call or a door-to-door visit).
+INTERVIEW_CHANNELS = [(Channel.PHONE.value, Channel.PHONE.label), (Channel.DOOR.value, Channel.DOOR.label)]
+
+
 class Access(models.TextChoices):
     OPEN = "open", "公开（设备标记防重复）"
     CODES = "codes", "凭一次性答题码"

@@ -13,7 +13,7 @@ from shian.core import policy
 from shian.core.audit import log_event
 from shian.core.public import device_fingerprint
 from shian.core.services import ConcurrentEditError, check_version, save_versioned
-from shian.organisation.choices import RegionLevel
+from shian.organisation.choices import RegionLevel, Role
 from shian.surveys import answering
 from shian.surveys.choices import Access, AgeGroup, CallOutcome, Channel, QuestionKind, SurveyKind
 from shian.surveys.figures import _responses as campaign_responses
@@ -261,6 +261,10 @@ def generate_codes(survey: Survey, size: int, *, actor, name="", township=None) 
 # ------------------------------------------------------------------------------ interviewers
 
 
+# Who may enter answers on a respondent's behalf: staff who can write, not leaders, experts or businesses.
+INTERVIEWER_ROLES = (Role.ADMIN, Role.OFFICE, Role.UNIT_HEAD, Role.LIAISON)
+
+
 @transaction.atomic
 def assign_interviewer(survey: Survey, user, *, actor, channel=Channel.PHONE, township=None) -> Interviewer:
     check_manage(survey, actor)
@@ -272,6 +276,9 @@ def assign_interviewer(survey: Survey, user, *, actor, channel=Channel.PHONE, to
         _check_township(survey, township)
     if not user.is_active:
         raise ValidationError({"user": "该账号已停用"})
+    if user.role not in INTERVIEWER_ROLES:
+        # an interviewer writes answers: not a read-only account, nor a business's own login
+        raise ValidationError({"user": f"“{user}”是{user.get_role_display()}账号，不能担任访问员"})
     from shian.organisation.models import User
 
     if not User.objects.restrict(actor).filter(pk=user.pk).exists():

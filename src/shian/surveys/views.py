@@ -97,7 +97,9 @@ def _detail_context(survey, user):
             n_used=Count("codes", filter=Q(codes__used=True))
         ).select_related("link"),
         "interviewers": survey.interviewers.select_related("user", "township"),
-        "interviewer_users": User.objects.restrict(user).filter(is_active=True).order_by("username")[:300]
+        "interviewer_users": User.objects.restrict(user)
+        .filter(is_active=True, role__in=services.INTERVIEWER_ROLES)
+        .order_by("username")[:300]
         if not survey.is_quiz
         else [],
         "is_interviewer": services.assignment_for(survey, user) is not None,

@@ -30,6 +30,8 @@ def test_only_the_office_assigns_people_of_its_own_county(survey, cast):
         services.assign_interviewer(survey, cast.other_liaison, actor=cast.office_user)
     with pytest.raises(ValidationError, match="电话或入户"):
         services.assign_interviewer(survey, cast.town_liaison, actor=cast.office_user, channel="link")
+    with pytest.raises(ValidationError, match="领导账号，不能担任访问员"):
+        services.assign_interviewer(survey, cast.leader, actor=cast.office_user)
     assert not survey.interviewers.exists()
 
 
@@ -127,3 +129,10 @@ def test_office_assigns_on_the_page(login, survey, cast):
     assert a.user == cast.town_liaison and a.channel == "door" and a.township == cast.town
     c.post(reverse("surveys:survey_action", args=[survey.pk, "interviewer"]), {"user": cast.other_liaison.pk})
     assert survey.interviewers.count() == 1
+
+
+def test_the_page_offers_only_accounts_that_may_interview(login, survey, cast):
+    page = login(cast.office_user).get(survey.get_absolute_url()).content.decode()
+    select = page.split('name="user"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{cast.town_liaison.pk}"' in select
+    assert f'value="{cast.leader.pk}"' not in select  # read-only: an interviewer writes answers
