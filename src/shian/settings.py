@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
         "ScoringMethodEnum": "shian.framework.choices.Method",
         "VerifyMethodEnum": "shian.rectification.choices.VerifyMethod",
         "CadreLevelEnum": "shian.stewardship.choices.CadreLevel",
+        "StepResultEnum": "shian.stewardship.choices.STEP_RESULTS",
         "BusinessLevelEnum": "shian.registry.choices.BaobaoLevel",
         "IncidentLevelEnum": "shian.incidents.choices.Level",
         "IncidentKindEnum": "shian.incidents.choices.Kind",

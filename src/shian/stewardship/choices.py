@@ -81,3 +81,7 @@ class DutyKind(models.TextChoices):
     DAILY = "daily", "日管控"
     WEEKLY = "weekly", "周排查"
     MONTHLY = "monthly", "月调度"
+
+
+# A check step's result (一看/二查/三问) as the visit form and the API post it.
+STEP_RESULTS = [("pass", "符合"), ("fail", "不符合")]

@@ -294,7 +294,7 @@ class ChecksView(LoginRequiredMixin, View):
         return render(request, "stewardship/checks.html", ctx)
 
 
-def _quarter(request) -> tuple[int, int]:
+def quarter_of(request) -> tuple[int, int]:
     today = timezone.localdate()
     year = request_year(request)
     raw = request.GET.get("quarter") or ""
@@ -309,7 +309,7 @@ class QuarterlySummaryView(LoginRequiredMixin, View):
         region = user_region(request.user)
         if region is None:
             raise Http404
-        year, quarter = _quarter(request)
+        year, quarter = quarter_of(request)
         rows = figures.quarterly_summary(region, year, quarter)
         name = f"{region.name}{year}年第{quarter}季度包保工作汇总"
         if request.GET.get("export") == "xlsx":
