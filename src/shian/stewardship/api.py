@@ -19,6 +19,7 @@ from shian.core.api import (
     ScopedViewSetMixin,
     VersionedSerializer,
 )
+from shian.core.audit import log_event
 from shian.core.files import file_response
 from shian.core.services import parse_id
 from shian.registry.models import Business
@@ -64,6 +65,21 @@ class BindingSerializer(serializers.ModelSerializer):
         return services.bind(
             validated_data["cadre"], validated_data["business"], actor=self.context["request"].user
         )
+
+
+class ImportResultSerializer(serializers.Serializer):
+    rows_read = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField(), help_text="每条指明工作表、行、列")
+    ok = serializers.BooleanField()
+
+
+class CadreLinkSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    days = serializers.IntegerField(help_text="有效天数")
+    message = serializers.CharField(help_text="发给干部的短信文字")
 
 
 class DueSerializer(serializers.Serializer):
@@ -112,6 +128,37 @@ class CadreViewSet(ScopedModelViewSet):
     def check_create_allowed(self, serializer):
         if self.request.user.is_read_only:
             raise PermissionDenied("只读账号不能新增包保干部")
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer("CadreImportInput", {"file": serializers.FileField()})
+        },
+        responses={200: ImportResultSerializer, 400: ImportResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_file(self, request):
+        """导入包保干部 (xlsx/xls/csv): every row right or nothing imported; errors name sheet, row and column."""
+        from shian.core.uploads import check_upload
+        from shian.stewardship.importer import import_cadres
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": "请选择要导入的文件"})
+        result = import_cadres(upload, actor=request.user, filename=check_upload(upload, "import"))
+        return Response(ImportResultSerializer(result).data, status=200 if result.ok else 400)
+
+    @extend_schema(request=None, responses=CadreLinkSerializer)
+    @action(detail=True, methods=["post"])
+    def link(self, request, pk=None):
+        """督导链接 of a cadre without a login: the signed phone address and the message to send."""
+        cadre = self.get_object()
+        url = request.build_absolute_uri(
+            reverse("stewardship_public:round", args=[services.cadre_link_token(cadre)])
+        )
+        log_event(cadre, "cadre_link_issued", note=f"生成督导链接（{services.LINK_DAYS}天有效）")
+        return Response(
+            {"url": url, "days": services.LINK_DAYS, "message": services.link_message(cadre, url)}
+        )
 
     @extend_schema(responses=DueSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -155,3 +155,29 @@ def test_checks_suggest_and_the_quarter(api, w):
     assert town["bindings"] == Binding.objects.filter(is_active=True, business__region=cast.town).count()
     other = api(cast.other_office_user).get("/api/stewardship/summary/").json()
     assert cast.town.pk not in [r["region"] for r in other]
+
+
+def test_cadres_are_imported_all_or_nothing_and_given_a_link(api, w):
+    from shian.stewardship.tests.test_import import GOOD, HEADER, xlsx
+
+    cast = w["cast"]
+    url = "/api/stewardship/cadres/import/"
+    bad = [
+        HEADER,
+        [1, "张县干", "副县长", "县级", "三台县", "13800000031"],
+        [2, "无区划", "干事", "村级", "火星镇", ""],
+    ]
+    r = api(cast.office_user).post(url, {"file": SimpleUploadedFile("c.xlsx", xlsx(bad))}, format="multipart")
+    assert r.status_code == 400 and not r.json()["ok"]
+    assert r.json()["errors"] == ["工作表“Sheet”第4行E列（所属区划）：“火星镇”区划不存在或不在您的管辖范围内"]
+    assert not Cadre.objects.filter(name="张县干").exists()  # nothing of a file with an error
+    r = api(cast.office_user).post(
+        url, {"file": SimpleUploadedFile("c.xlsx", xlsx(GOOD))}, format="multipart"
+    )
+    assert r.status_code == 200 and r.json()["created"] == 3
+    assert api(cast.leader).post(url, {"file": SimpleUploadedFile("c.xlsx", xlsx(GOOD))}).status_code == 403
+
+    cadre = Cadre.objects.get(name="王村干")
+    r = api(cast.office_user).post(f"/api/stewardship/cadres/{cadre.pk}/link/")
+    assert r.status_code == 200 and "/baobao/" in r.json()["url"] and r.json()["url"] in r.json()["message"]
+    assert api(cast.other_office_user).post(f"/api/stewardship/cadres/{cadre.pk}/link/").status_code == 404
