@@ -181,3 +181,27 @@ def test_cadres_are_imported_all_or_nothing_and_given_a_link(api, w):
     r = api(cast.office_user).post(f"/api/stewardship/cadres/{cadre.pk}/link/")
     assert r.status_code == 200 and "/baobao/" in r.json()["url"] and r.json()["url"] in r.json()["message"]
     assert api(cast.other_office_user).post(f"/api/stewardship/cadres/{cadre.pk}/link/").status_code == 404
+
+
+def test_coverage_points_and_the_township_report(api, w):
+    cast = w["cast"]
+    _visit(api, w)
+    year = timezone.localdate().year
+    data = api(cast.office_user).get(f"/api/stewardship/summary/coverage/?year={year}").json()
+    town = next(r for r in data["visits"] if r["region"] == cast.town.pk)
+    assert town["done"] == 1
+    signed = next(r for r in data["commitments"] if r["region"] == cast.town.pk)
+    assert (signed["cadres"], signed["signed"]) == (2, 0)
+    points = api(cast.office_user).get(f"/api/stewardship/summary/points/?year={year}").json()
+    mine = next(r for r in points["cadres"] if r["id"] == w["mine"].pk)
+    assert mine["points"] > 0 and mine["events"]
+    assert [b["name"] for b in points["businesses"]] == ["我的面馆"]
+    assert (
+        api(cast.other_office_user).get(f"/api/stewardship/summary/points/?year={year}").json()["cadres"]
+        == []
+    )
+
+    url = f"/api/stewardship/summary/report/{cast.town.pk}/?year={year}"
+    r = api(cast.office_user).get(url)
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert api(cast.other_office_user).get(url).status_code == 404
