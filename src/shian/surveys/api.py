@@ -12,7 +12,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDeni
 from rest_framework.response import Response
 
 from shian.campaigns.models import Campaign
-from shian.core.api import ScopedModelViewSet, ScopedSerializerMixin
+from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedSerializerMixin
 from shian.core.services import parse_id
 from shian.organisation.choices import RegionLevel
 from shian.organisation.models import Region, Unit, User
@@ -153,7 +153,7 @@ class VersionSerializer(serializers.Serializer):
 
 
 class QuotaWriteSerializer(serializers.Serializer):
-    township = serializers.IntegerField(help_text="乡镇（街道）区划 id")
+    township = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="乡镇（街道）区划 id")
     target = serializers.IntegerField(min_value=1, max_value=1_000_000)
 
 
@@ -185,15 +185,21 @@ class LinkSerializer(serializers.ModelSerializer):
 
 class LinkWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    township = serializers.IntegerField(required=False, allow_null=True, default=None)
-    unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    township = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
+    )
+    unit = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.LINK)
 
 
 class CodeBatchWriteSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
-    township = serializers.IntegerField(required=False, allow_null=True, default=None)
+    township = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
+    )
 
 
 class CodeBatchSerializer(serializers.ModelSerializer):
@@ -220,9 +226,11 @@ class InterviewerSerializer(serializers.ModelSerializer):
 
 
 class InterviewerWriteSerializer(serializers.Serializer):
-    user = serializers.IntegerField()
+    user = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     channel = serializers.ChoiceField(choices=INTERVIEW_CHANNELS, default=Channel.PHONE)
-    township = serializers.IntegerField(required=False, allow_null=True, default=None)
+    township = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
+    )
 
 
 class CallWriteSerializer(serializers.Serializer):
@@ -230,7 +238,9 @@ class CallWriteSerializer(serializers.Serializer):
     answers = serializers.DictField(
         required=False, default=dict, help_text="接通时的答案：题号 → 选项序号 / 序号列表 / 分值 / 文字"
     )
-    township = serializers.IntegerField(required=False, allow_null=True, default=None)
+    township = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None
+    )
     age_group = serializers.ChoiceField(
         choices=AgeGroup.choices, required=False, allow_blank=True, default=""
     )
@@ -244,8 +254,13 @@ class CallSerializer(serializers.ModelSerializer):
 
 
 class ApplySerializer(serializers.Serializer):
-    assessment = serializers.IntegerField()
+    assessment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     assessment_version = serializers.IntegerField(help_text="读取评审时的版本号")
+
+
+class AppliedSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="评审写入后的版本号")
 
 
 def _township(pk):
@@ -428,7 +443,7 @@ class SurveyViewSet(ScopedModelViewSet):
         )
         return Response(CallSerializer(call).data, status=201)
 
-    @extend_schema(request=ApplySerializer, responses={200: None})
+    @extend_schema(request=ApplySerializer, responses=AppliedSerializer)
     @action(detail=True, methods=["post"], url_path="apply")
     def apply(self, request, pk=None):
         """写入评审: the survey kind's weighted rate into the assessment's 满意度/知晓率/支持率."""
