@@ -24,6 +24,7 @@ from shian.registry.models import Business
 from shian.stewardship import docs, duty, enterprise, services
 from shian.stewardship.choices import DutyKind
 from shian.stewardship.fieldapi import (
+    DOCUMENT_RENDERERS,
     CadreLinkSerializer,
     ChecksSerializer,
     CommitmentViewSet,
@@ -122,10 +123,10 @@ class CadreViewSet(ScopedModelViewSet):
         ],
         responses={(200, "application/octet-stream"): bytes},
     )
-    @action(detail=True, methods=["get"], url_path="lists")
+    @action(detail=True, methods=["get"], url_path="lists", renderer_classes=DOCUMENT_RENDERERS)
     def lists(self, request, pk=None):
         """三张清单一承诺书 of the cadre's year, to print and sign (GB/T 9704; audited as an export)."""
-        from shian.stewardship.views import document_response, request_year
+        from shian.stewardship.http import document_response, request_year
 
         cadre = own_or_scoped_cadre(self, pk)
         year = request_year(request)

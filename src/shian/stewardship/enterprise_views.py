@@ -242,7 +242,7 @@ class BusinessListsView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         from shian.stewardship import docs
-        from shian.stewardship.views import document_response, request_year
+        from shian.stewardship.http import document_response, request_year
 
         business = business_for(request, pk)
         year = request_year(request)

@@ -3,6 +3,7 @@ findings into problems, the signed 承诺书, rule checks, the quarter's summary
 township's 三表一书一报告. The same services and the same scope as the pages (`views.py`, `fieldwork.py`)."""
 
 import datetime
+import json
 
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedViewSetMixin
@@ -20,6 +22,28 @@ from shian.stewardship import docs, figures, services
 from shian.stewardship.choices import STEP_RESULTS, DutyKind, FindingStatus, VisitStep
 from shian.stewardship.filtersets import VisitFilterSet
 from shian.stewardship.models import Cadre, Commitment, StewardVisit, StewardVisitPhoto, VisitFinding
+
+
+class _DocumentRenderer(BaseRenderer):
+    """Lets ?format=docx|pdf through DRF's content negotiation; the view writes the bytes itself, and an
+    error's detail comes as JSON text."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data, ensure_ascii=False).encode() if data is not None else b""
+
+
+class DocxRenderer(_DocumentRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    format = "docx"
+
+
+class PdfRenderer(_DocumentRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+# the document actions' renderers: Word by default, PDF on ?format=pdf, JSON for their errors
+DOCUMENT_RENDERERS = [DocxRenderer, PdfRenderer, JSONRenderer]
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -347,7 +371,7 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
         responses=SummaryRowSerializer(many=True),
     )
     def list(self, request):
-        from shian.stewardship.views import quarter_of, user_region
+        from shian.stewardship.http import quarter_of, user_region
 
         region = user_region(request.user)
         if region is None:
@@ -361,7 +385,7 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def coverage(self, request):
         """包保落实情况 per township: signed 承诺书 of the year, visits done against required so far."""
-        from shian.stewardship.views import request_year, user_region
+        from shian.stewardship.http import request_year, user_region
 
         region = user_region(request.user)
         if region is None:
@@ -380,7 +404,7 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     def points(self, request):
         """积分 and 星级 of the year: cadres (highest first) and the businesses visited."""
         from shian.stewardship import points
-        from shian.stewardship.views import request_year
+        from shian.stewardship.http import request_year
 
         year = request_year(request)
         cadre_events, business_events = points.year_points(year, StewardVisit.objects.restrict(request.user))
@@ -397,11 +421,16 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
         parameters=[YEAR, OpenApiParameter("format", str, enum=["docx", "pdf"], description="默认 docx")],
         responses={(200, "application/octet-stream"): bytes},
     )
-    @action(detail=False, methods=["get"], url_path=r"report/(?P<region_id>\d{1,12})")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"report/(?P<region_id>\d{1,12})",
+        renderer_classes=DOCUMENT_RENDERERS,
+    )
     def report(self, request, region_id=None):
         """三表一书一报告 of a township of the caller's region, from the records as of today (or the year's end)."""
         from shian.organisation.models import Region
-        from shian.stewardship.views import document_response, request_year, user_region
+        from shian.stewardship.http import document_response, request_year, user_region
 
         scope = user_region(request.user)
         town = Region.objects.filter(pk=parse_id(region_id) or 0).first()

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from shian.core.audit import log_event
-from shian.core.exports import attachment_header, audit_export, xlsx_response
+from shian.core.exports import xlsx_response
 from shian.core.files import file_response
 from shian.core.policy import can
 from shian.core.views import ObjectListView, get_object_for_user
@@ -24,6 +24,7 @@ from shian.stewardship.filtersets import (
     UnboundBusinessFilterSet,
     VisitFilterSet,
 )
+from shian.stewardship.http import document_response, quarter_of, request_year, user_region
 from shian.stewardship.models import (
     Binding,
     Cadre,
@@ -149,31 +150,6 @@ def cadre_for(request, pk, action="view") -> Cadre:
     )
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def request_year(request) -> int:
-    raw = request.GET.get("year") or request.POST.get("year") or ""
-    return int(raw) if raw.isdigit() and 2000 < int(raw) < 2100 else timezone.localdate().year
-
-
-def document_response(request, data: bytes, name: str):
-    """A generated .docx as a download, or its PDF (?format=pdf, through LibreOffice); audited as an export."""
-    if request.GET.get("format") == "pdf":
-        from shian.core.gbt9704 import docx_to_pdf
-
-        pdf = docx_to_pdf(data)
-        if pdf is None:
-            raise Http404("服务器未安装 LibreOffice，请下载 Word 版本")
-        data, filename, content_type = pdf, f"{name}.pdf", "application/pdf"
-    else:
-        filename, content_type = f"{name}.docx", DOCX
-    audit_export(filename)
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = attachment_header(filename)
-    return response
-
-
 class CommitmentDocxView(LoginRequiredMixin, View):
     def get(self, request, pk):
         cadre = cadre_for(request, pk)
@@ -209,18 +185,6 @@ class CommitmentScanView(LoginRequiredMixin, View):
         return file_response(
             commitment.signed_scan, commitment.signed_scan.name.rsplit("/", 1)[-1], inline=True
         )
-
-
-def user_region(user):
-    """The region whose figures a page shows for `user`: their scope, their unit's, or the campaign's."""
-    if user.region_scope is not None:
-        return user.region_scope
-    if user.unit_id:
-        return user.unit.region
-    from shian.campaigns.services import current_campaign
-
-    campaign = current_campaign(user)
-    return campaign.region if campaign else None
 
 
 class CoverageView(LoginRequiredMixin, View):
@@ -292,14 +256,6 @@ class ChecksView(LoginRequiredMixin, View):
             .count(),
         }
         return render(request, "stewardship/checks.html", ctx)
-
-
-def quarter_of(request) -> tuple[int, int]:
-    today = timezone.localdate()
-    year = request_year(request)
-    raw = request.GET.get("quarter") or ""
-    quarter = int(raw) if raw in ("1", "2", "3", "4") else (today.month - 1) // 3 + 1
-    return year, quarter
 
 
 class QuarterlySummaryView(LoginRequiredMixin, View):

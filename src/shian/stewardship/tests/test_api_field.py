@@ -204,4 +204,17 @@ def test_coverage_points_and_the_township_report(api, w):
     url = f"/api/stewardship/summary/report/{cast.town.pk}/?year={year}"
     r = api(cast.office_user).get(url)
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert api(cast.other_office_user).get(url).status_code == 404
+    refused = api(cast.other_office_user).get(url)
+    assert refused.status_code == 404 and "detail" in refused.content.decode()
+
+
+def test_the_documents_come_as_pdf_too(api, w):
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice 未安装")
+    cast = w["cast"]
+    r = api(w["user"]).get(f"/api/stewardship/cadres/{w['mine'].pk}/lists/?format=pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    r = api(cast.office_user).get(f"/api/stewardship/summary/report/{cast.town.pk}/?format=pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
