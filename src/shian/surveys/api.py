@@ -26,7 +26,7 @@ from shian.surveys.choices import (
     QuestionKind,
     SurveyKind,
 )
-from shian.surveys.figures import pass_by_unit, quota_fill, survey_rates
+from shian.surveys.figures import most_missed, pass_by_unit, quota_fill, survey_rates
 from shian.surveys.models import CallRecord, CodeBatch, Interviewer, Link, Question, Survey
 
 SAFE_JSON = 64  # at most this many options per question
@@ -142,10 +142,18 @@ class QuotaFillSerializer(serializers.Serializer):
     share = serializers.FloatField()
 
 
+class MissedSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    text = serializers.CharField(source="question.text")
+    missed = serializers.IntegerField(help_text="答错人次")
+    share = serializers.FloatField(help_text="答错比例")
+
+
 class ResultsSerializer(serializers.Serializer):
     overall = RateSerializer()
-    groups = RateSerializer(many=True)
+    groups = RateSerializer(many=True, help_text="乡镇（能问能答：单位）")
     quotas = QuotaFillSerializer(many=True)
+    missed = MissedSerializer(many=True, help_text="能问能答的易错题（培训重点）；其他问卷为空")
 
 
 class VersionSerializer(serializers.Serializer):
@@ -329,7 +337,14 @@ class SurveyViewSet(ScopedModelViewSet):
         overall, towns = survey_rates(survey)
         groups = pass_by_unit(survey) if survey.is_quiz else towns
         return Response(
-            ResultsSerializer({"overall": overall, "groups": groups, "quotas": quota_fill(survey)}).data
+            ResultsSerializer(
+                {
+                    "overall": overall,
+                    "groups": groups,
+                    "quotas": quota_fill(survey),
+                    "missed": most_missed(survey) if survey.is_quiz else [],
+                }
+            ).data
         )
 
     def _body(self, serializer_class):

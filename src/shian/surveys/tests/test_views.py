@@ -99,6 +99,21 @@ def test_api_results(api, survey, cast):
     services.submit_response(link, {str(q.seq): 0 for q in survey.questions.all()}, device="z" * 22)
     data = api(cast.office_user).get(f"/api/surveys/{survey.pk}/results/").json()
     assert data["overall"]["n"] == 1 and data["groups"][0]["label"] == cast.town.name
+    assert data["missed"] == []
+
+
+def test_api_results_of_a_quiz_name_the_questions_most_often_missed(api, cast):
+    quiz = services.create_survey(cast.campaign, actor=cast.office_user, kind="quiz")
+    link = services.create_link(quiz, actor=cast.office_user, unit=cast.edu)
+    questions = list(quiz.questions.current())
+    right = {str(q.seq): next(i for i, o in enumerate(q.options) if o["correct"]) for q in questions}
+    first = questions[0]
+    wrong = dict(right, **{str(first.seq): next(i for i, o in enumerate(first.options) if not o["correct"])})
+    for i, answers in enumerate((right, wrong, wrong)):
+        services.submit_response(link, answers, device=f"{i}" * 22, respondent=f"答题人{i}")
+    data = api(cast.office_user).get(f"/api/surveys/{quiz.pk}/results/").json()
+    assert data["missed"] == [{"question": first.pk, "text": first.text, "missed": 2, "share": 2 / 3}]
+    assert data["groups"][0]["n"] == 3
 
 
 def test_a_full_township_is_closed_on_the_page(client, survey, cast):
