@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 
 from shian.registry.models import Business
 from shian.stewardship import services
-from shian.stewardship.choices import FindingStatus
+from shian.stewardship.choices import FindingStatus, VisitStep
 from shian.stewardship.duty import period_start
 from shian.stewardship.models import (
     Binding,
@@ -34,6 +34,17 @@ PROBLEMS = [
     "餐具消毒记录缺失",
     "负责人不熟悉食品安全总监职责",
 ]
+# What a failed 一看/二查/三问 step says (the visit form requires a note for a fail).
+STEP_NOTES = {
+    VisitStep.LOOK: ["许可证未在醒目位置公示", "从业人员健康证未公示"],
+    VisitStep.CHECK: ["进货查验台账不全", "食品留样记录缺三天"],
+    VisitStep.ASK: ["负责人说不出留样要求", "从业人员不清楚食品安全总监职责"],
+}
+STEP_FIELDS = {
+    VisitStep.LOOK: ("licences_shown", "licences_note", 0.08),
+    VisitStep.CHECK: ("records_kept", "records_note", 0.15),
+    VisitStep.ASK: ("staff_answered", "staff_note", 0.1),
+}
 SCAN = b"%PDF-1.4\n% demo signed scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -96,22 +107,40 @@ def populate(ctx) -> None:
         day = today - datetime.timedelta(days=rng.randint(interval, 330))
         while day <= today:
             if rng.random() < 0.55 + 0.45 * diligence:
+                steps = {}
+                for step, (passed, note, fail_rate) in STEP_FIELDS.items():
+                    failed = rng.random() < fail_rate
+                    steps[passed] = not failed
+                    steps[note] = rng.choice(STEP_NOTES[step]) if failed else ""
                 visits.append(
                     StewardVisit(
                         cadre=binding.cadre,
                         business_id=binding.business_id,
                         visited_on=day,
-                        licences_shown=rng.random() > 0.08,
-                        records_kept=rng.random() > 0.15,
-                        staff_answered=rng.random() > 0.1,
                         feedback="现场反馈，限期整改" if rng.random() < 0.3 else "",
                         longitude=None,
                         latitude=None,
+                        **steps,
                     )
                 )
             day += datetime.timedelta(days=interval + rng.randint(-5, 20))
     StewardVisit.objects.bulk_create(visits, batch_size=2000)
+    labels = dict(VisitStep.choices)
     findings = []
+    old = today - datetime.timedelta(days=20)
+    # a failed step is a finding, worded as record_visit words it; the older ones mostly fixed since
+    for v in StewardVisit.objects.exclude(licences_shown=True, records_kept=True, staff_answered=True):
+        for step, (passed, note, _rate) in STEP_FIELDS.items():
+            if not getattr(v, passed):
+                fixed = v.visited_on < old and rng.random() < 0.8
+                findings.append(
+                    VisitFinding(
+                        visit=v,
+                        step=step,
+                        text=f"{labels[step].split('：')[1]}不符合：{getattr(v, note)}",
+                        status=FindingStatus.FIXED if fixed else FindingStatus.OPEN,
+                    )
+                )
     for v in StewardVisit.objects.filter(visited_on__lt=today - datetime.timedelta(days=20)).order_by("?")[
         :400
     ]:

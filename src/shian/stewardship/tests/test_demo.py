@@ -15,6 +15,10 @@ def test_demo_stewardship(db):
     assert Business.objects.operating().exclude(bindings__is_active=True).exists()  # gaps to work on
     assert StewardVisit.objects.count() > 500 and VisitFinding.objects.filter(status="open").exists()
     assert 0 < Commitment.objects.count() < Cadre.objects.count()
+    # as the visit form records them: a failed step has its note and its finding
+    failed = StewardVisit.objects.filter(records_kept=False)
+    assert failed.exists() and not failed.filter(records_note="").exists()
+    assert not failed.exclude(findings__step=2).exists()
     office = demo["users"]["office"]
     from shian.campaigns.models import Campaign
 
