@@ -13,12 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from shian.core.api import (
-    MAX_ID,
-    ScopedModelViewSet,
-    ScopedReadOnlyViewSet,
-    VersionedSerializer,
-)
+from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
 from shian.core.audit import log_event
 from shian.registry.models import Business
 from shian.stewardship import docs, duty, enterprise, services
@@ -35,6 +30,7 @@ from shian.stewardship.fieldapi import (
     own_or_scoped_cadre,
 )
 from shian.stewardship.filtersets import BindingFilterSet, CadreFilterSet
+from shian.stewardship.http import document_response, request_year
 from shian.stewardship.models import Binding, BusinessAccount, Cadre, DutyRecord, LevelRule, RiskControl
 
 
@@ -126,8 +122,6 @@ class CadreViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"], url_path="lists", renderer_classes=DOCUMENT_RENDERERS)
     def lists(self, request, pk=None):
         """三张清单一承诺书 of the cadre's year, to print and sign (GB/T 9704; audited as an export)."""
-        from shian.stewardship.http import document_response, request_year
-
         cadre = own_or_scoped_cadre(self, pk)
         year = request_year(request)
         return document_response(
@@ -356,7 +350,6 @@ class EnterpriseViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def completion(self, request, pk=None):
         """This month's 日管控/周排查/月调度 done of required."""
-
         from shian.stewardship.enterprise_views import month_completion
 
         business = self.get_object()

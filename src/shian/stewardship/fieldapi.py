@@ -17,10 +17,13 @@ from rest_framework.response import Response
 from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedViewSetMixin
 from shian.core.files import file_response
 from shian.core.services import parse_id
+from shian.organisation.models import Region
 from shian.registry.models import Business
 from shian.stewardship import docs, figures, services
+from shian.stewardship import points as point_rules
 from shian.stewardship.choices import STEP_RESULTS, DutyKind, FindingStatus, VisitStep
 from shian.stewardship.filtersets import VisitFilterSet
+from shian.stewardship.http import document_response, quarter_of, request_year, user_region
 from shian.stewardship.models import Cadre, Commitment, StewardVisit, StewardVisitPhoto, VisitFinding
 
 
@@ -206,7 +209,8 @@ class StewardVisitViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        # the visits a cadre recorded are theirs to read whatever their unit's scope
+        # every route reads the visible rows; what changes goes through the services, which check the
+        # writer (the cadre's login, or who manages the cadre; problems only the campaign's office)
         return self.base_queryset.all().restrict(self.request.user, "view")
 
     @extend_schema(request=StewardVisitInput, responses={201: StewardVisitSerializer})
@@ -371,7 +375,6 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
         responses=SummaryRowSerializer(many=True),
     )
     def list(self, request):
-        from shian.stewardship.http import quarter_of, user_region
 
         region = user_region(request.user)
         if region is None:
@@ -385,8 +388,6 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def coverage(self, request):
         """包保落实情况 per township: signed 承诺书 of the year, visits done against required so far."""
-        from shian.stewardship.http import request_year, user_region
-
         region = user_region(request.user)
         if region is None:
             raise NotFound()
@@ -403,17 +404,16 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def points(self, request):
         """积分 and 星级 of the year: cadres (highest first) and the businesses visited."""
-        from shian.stewardship import points
-        from shian.stewardship.http import request_year
-
         year = request_year(request)
-        cadre_events, business_events = points.year_points(year, StewardVisit.objects.restrict(request.user))
+        cadre_events, business_events = point_rules.year_points(
+            year, StewardVisit.objects.restrict(request.user)
+        )
         cadres = Cadre.objects.restrict(request.user).filter(is_active=True)
         businesses = Business.objects.restrict(request.user).filter(pk__in=list(business_events))
         data = {
             "year": year,
-            "cadres": points.ranking("cadre", cadres, cadre_events),
-            "businesses": points.ranking("business", businesses, business_events),
+            "cadres": point_rules.ranking("cadre", cadres, cadre_events),
+            "businesses": point_rules.ranking("business", businesses, business_events),
         }
         return Response(PointsSerializer(data).data)
 
@@ -429,9 +429,6 @@ class SummaryViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     )
     def report(self, request, region_id=None):
         """三表一书一报告 of a township of the caller's region, from the records as of today (or the year's end)."""
-        from shian.organisation.models import Region
-        from shian.stewardship.http import document_response, request_year, user_region
-
         scope = user_region(request.user)
         town = Region.objects.filter(pk=parse_id(region_id) or 0).first()
         if scope is None or town is None or not town.path.startswith(scope.path):
