@@ -1,17 +1,28 @@
 """API building blocks: scoped viewsets, versioned updates, Chinese error bodies."""
 
+import json
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shian.core import policy
 from shian.core.audit import set_actor
 from shian.core.services import MAX_ID, ConcurrentEditError, save_versioned  # noqa: F401 (MAX_ID: for serializers)
+
+
+class PassthroughRenderer(BaseRenderer):
+    """Lets `?format=<file kind>` through DRF's content negotiation for an action that returns the file
+    itself (xlsx, yaml, docx, pdf); an error's detail still comes as JSON text."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data, ensure_ascii=False).encode() if data is not None else b""
 
 
 def exception_handler(exc, context):

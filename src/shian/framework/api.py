@@ -9,10 +9,10 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from shian.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
+from shian.core.api import PassthroughRenderer, ScopedModelViewSet, ScopedReadOnlyViewSet, VersionedSerializer
 from shian.core.exports import attachment_header
 from shian.framework import exporting
 from shian.framework.choices import Method
@@ -175,19 +175,12 @@ def _tree_json(fw) -> dict:
     }
 
 
-class _PassthroughRenderer(BaseRenderer):
-    """Lets `?format=xlsx|yaml` through content negotiation; the view returns the file itself."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return json.dumps(data, ensure_ascii=False).encode() if data is not None else b""
-
-
-class XlsxRenderer(_PassthroughRenderer):
+class XlsxRenderer(PassthroughRenderer):
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
 
 
-class YamlRenderer(_PassthroughRenderer):
+class YamlRenderer(PassthroughRenderer):
     media_type = "application/x-yaml"
     format = "yaml"
 

@@ -3,7 +3,6 @@ findings into problems, the signed 承诺书, rule checks, the quarter's summary
 township's 三表一书一报告. The same services and the same scope as the pages (`views.py`, `fieldwork.py`)."""
 
 import datetime
-import json
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +10,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from shian.core.api import MAX_ID, ScopedModelViewSet, ScopedViewSetMixin
+from shian.core.api import MAX_ID, PassthroughRenderer, ScopedModelViewSet, ScopedViewSetMixin
 from shian.core.files import file_response
 from shian.core.services import parse_id
 from shian.organisation.models import Region
@@ -27,20 +26,12 @@ from shian.stewardship.http import document_response, quarter_of, request_year, 
 from shian.stewardship.models import Cadre, Commitment, StewardVisit, StewardVisitPhoto, VisitFinding
 
 
-class _DocumentRenderer(BaseRenderer):
-    """Lets ?format=docx|pdf through DRF's content negotiation; the view writes the bytes itself, and an
-    error's detail comes as JSON text."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return json.dumps(data, ensure_ascii=False).encode() if data is not None else b""
-
-
-class DocxRenderer(_DocumentRenderer):
+class DocxRenderer(PassthroughRenderer):
     media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     format = "docx"
 
 
-class PdfRenderer(_DocumentRenderer):
+class PdfRenderer(PassthroughRenderer):
     media_type = "application/pdf"
     format = "pdf"
 
